@@ -1,0 +1,53 @@
+/**
+ * What every command shares: its shape, usage errors and option parsing.
+ *
+ * @module
+ */
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** A subcommand of `futures-ledger`. */
+export interface Command {
+  /** The word that selects it (`sync`). */
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** The full `--help` text. */
+  readonly help: string;
+  /** Runs it; resolves to the process exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+/** A mistake in the command line: reported in one line, exit code 2, nothing done. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** The options of a command, as `node:util` `parseArgs` describes them. */
+export type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * Parses `args` strictly: an unknown option, a missing value or a stray argument is a
+ * {@linkcode UsageError}. `--help` / `-h` is always accepted.
+ */
+export function parseOptions<T extends Options>(
+  args: string[],
+  options: T,
+  allowPositionals = false,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      allowPositionals,
+      strict: true,
+    });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(message.split("\n")[0].replace(/\. To specify .*$/, ""));
+  }
+}

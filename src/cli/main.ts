@@ -1,0 +1,67 @@
+/**
+ * The command line: picks the command, turns failures into one clear line and an exit code.
+ *
+ * @module
+ */
+
+import denoJson from "../../deno.json" with { type: "json" };
+import { DataFileError } from "../storage/fills_file.ts";
+import { type Command, UsageError } from "./command.ts";
+import { positionsCommand } from "./positions.ts";
+
+/** The version printed by `--version`, from `deno.json`. */
+export const VERSION: string = denoJson.version;
+
+const COMMANDS: readonly Command[] = [positionsCommand];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `futures-ledger ${VERSION}: Binance Futures fills → exact round-trip positions, as CSV.
+
+Usage: futures-ledger <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+
+Run "futures-ledger <command> --help" for a command's options.
+Options: -h, --help   this help;   -V, --version   print the version
+`;
+}
+
+/** Runs the command line `args`; resolves to the exit code (0 ok, 1 failed, 2 bad usage). */
+export async function main(args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "-V" || name === "--version" || name === "version") {
+    console.log(`futures-ledger ${VERSION}`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  try {
+    if (command === undefined) throw new UsageError(`unknown command "${name}"`);
+    return await command.run(rest);
+  } catch (error) {
+    return report(error, command);
+  }
+}
+
+function report(error: unknown, command: Command | undefined): number {
+  if (error instanceof UsageError) {
+    const hint = command ? `futures-ledger ${command.name} --help` : "futures-ledger --help";
+    console.error(`futures-ledger: ${error.message} (see "${hint}")`);
+    return 2;
+  }
+  if (error instanceof DataFileError) {
+    console.error(`futures-ledger: ${error.message}; the file was left unchanged`);
+    return 1;
+  }
+  if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
+    console.error(`futures-ledger: ${error.message}`);
+    return 1;
+  }
+  console.error(`futures-ledger: ${error instanceof Error ? error.stack : String(error)}`);
+  return 1;
+}

@@ -1,0 +1,102 @@
+/**
+ * A fill: one execution of one order, as Binance's `userTrades` reports it.
+ *
+ * @module
+ */
+
+/** Which Binance futures market a fill, position or symbol belongs to. */
+export type Market = "usdm" | "coinm";
+
+/** The markets, in the order they sort in output files. */
+export const MARKETS: readonly Market[] = ["usdm", "coinm"];
+
+/** The side of the order. */
+export type Side = "BUY" | "SELL";
+
+/** `BOTH` in one-way mode; `LONG` or `SHORT` in hedge mode. */
+export type PositionSide = "BOTH" | "LONG" | "SHORT";
+
+/**
+ * One fill. Decimal fields hold the exact text Binance sent (`"0.04400000"` stays so), in plain
+ * notation; the ledger parses them into `Decimal`s when it needs the numbers. Text keeps a fill
+ * small (a million of them must fit in memory) and makes writing it back exact.
+ */
+export interface Fill {
+  /** `usdm` (`/fapi`) or `coinm` (`/dapi`). */
+  readonly market: Market;
+  /** Contract symbol, e.g. `BTCUSDT` or `BTCUSD_PERP`. */
+  readonly symbol: string;
+  /** Trade id as decimal digits; unique only within `(market, symbol)`; may exceed 2^53. */
+  readonly id: string;
+  /** Order id as decimal digits (empty when unknown). */
+  readonly orderId: string;
+  /** Execution time, milliseconds since the Unix epoch (UTC). */
+  readonly time: number;
+  /** BUY or SELL. */
+  readonly side: Side;
+  /** BOTH, LONG or SHORT. */
+  readonly positionSide: PositionSide;
+  /** Quantity: base asset (USD-M) or contracts (COIN-M). Positive. */
+  readonly qty: string;
+  /** Price in the quote asset. Positive. */
+  readonly price: string;
+  /** Fee paid (positive) or rebate received (negative), in `commissionAsset`. */
+  readonly commission: string;
+  /** The asset the fee was charged in (`USDT`, `BNB`, ...). */
+  readonly commissionAsset: string;
+  /** P&L Binance realized on this fill (closing part only; excludes fees and funding). */
+  readonly realizedPnl: string;
+  /** The asset P&L and margin are in (`USDT` for BTCUSDT, `BTC` for BTCUSD_PERP). */
+  readonly marginAsset: string;
+  /** Whether the fill was on the maker side; `undefined` when unknown. */
+  readonly maker: boolean | undefined;
+  /** USD-M: `qty × price` as Binance reports it; empty when not reported. */
+  readonly quoteQty: string;
+  /** COIN-M: the base-asset amount; empty when not reported. */
+  readonly baseQty: string;
+  /** COIN-M: the pair (`BTCUSD`); empty when not reported. */
+  readonly pair: string;
+}
+
+/**
+ * Orders trade ids numerically. Ids are digit strings without leading zeros, so a shorter one is
+ * smaller; this avoids `Number`, which loses ids above 2^53.
+ */
+export function compareIds(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The key that identifies a fill: trade ids are unique only per market and symbol. */
+export function fillKey(fill: Pick<Fill, "market" | "symbol" | "id">): string {
+  return `${fill.market}|${fill.symbol}|${fill.id}`;
+}
+
+/** File order: time, then market, symbol and trade id, so the same fills always print alike. */
+export function compareFillsByTime(a: Fill, b: Fill): number {
+  return a.time - b.time ||
+    compareText(a.market, b.market) ||
+    compareText(a.symbol, b.symbol) ||
+    compareIds(a.id, b.id);
+}
+
+/** Plain code-unit comparison of two strings (locale-independent, so output is stable). */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const QUOTE_MARGIN_ASSETS = ["USDT", "USDC", "FDUSD", "BUSD", "BFUSD"];
+
+/**
+ * The margin asset of a symbol when the data does not say: USD-M symbols are margined in their
+ * quote stablecoin (`BTCUSDT` → `USDT`), COIN-M ones in their base coin (`BTCUSD_PERP` → `BTC`).
+ * Returns `""` when it cannot tell.
+ */
+export function inferMarginAsset(symbol: string, market: Market): string {
+  if (market === "coinm") {
+    const pair = symbol.split("_")[0];
+    return pair.endsWith("USD") ? pair.slice(0, -3) : "";
+  }
+  const contract = symbol.split("_")[0];
+  return QUOTE_MARGIN_ASSETS.find((q) => contract.endsWith(q)) ?? "";
+}

@@ -1,0 +1,65 @@
+/**
+ * A position: one round trip of one book, from flat (or from the start of the data) back to flat.
+ *
+ * @module
+ */
+
+import type { Decimal } from "./decimal.ts";
+import type { Market, PositionSide } from "./fill.ts";
+
+/**
+ * `OPEN` and `CLOSED` round trips seen whole; `PARTIAL` when it opened before the first fill in
+ * the data, so its entry side is incomplete (it may be closed or still open: see `closeTime`).
+ */
+export type PositionStatus = "OPEN" | "CLOSED" | "PARTIAL";
+
+/** The direction of a position. */
+export type Direction = "LONG" | "SHORT";
+
+/** One position, as the ledger rebuilt it from fills. */
+export interface Position {
+  /** OPEN, CLOSED or PARTIAL. */
+  readonly status: PositionStatus;
+  /** `usdm` or `coinm`. */
+  readonly market: Market;
+  /** Contract symbol. */
+  readonly symbol: string;
+  /** The book: BOTH (one-way), LONG or SHORT (hedge). */
+  readonly positionSide: PositionSide;
+  /** LONG or SHORT. */
+  readonly direction: Direction;
+  /** Time of the first fill (for PARTIAL: the first fill in the data), ms since the epoch. */
+  readonly openTime: number;
+  /** Time of the fill that brought it to zero; `undefined` while open. */
+  readonly closeTime: number | undefined;
+  /** Quantity opened by fills in the data (base asset, or contracts on COIN-M). */
+  readonly entryQty: Decimal;
+  /** Average entry price over `entryQty`; `undefined` when nothing was opened in the data. */
+  readonly entryVwap: Decimal | undefined;
+  /** Quantity closed. */
+  readonly exitQty: Decimal;
+  /** Average exit price over `exitQty`; `undefined` when nothing was closed. */
+  readonly exitVwap: Decimal | undefined;
+  /** Quantity still open (zero when closed). */
+  readonly openQty: Decimal;
+  /** Largest absolute quantity held at any time. */
+  readonly maxQty: Decimal;
+  /** For PARTIAL: the quantity inferred as held before the data; zero otherwise. */
+  readonly priorQty: Decimal;
+  /** Sum of Binance's realizedPnl over the position's fills, in the margin asset. */
+  readonly realizedPnl: Decimal;
+  /** Sum of commissions charged in the margin asset (flip fills split pro rata). */
+  readonly commission: Decimal;
+  /** Commissions charged in other assets (e.g. BNB), by asset. */
+  readonly otherCommission: ReadonlyMap<string, Decimal>;
+  /** The asset P&L is in (`USDT`, `BTC`, ...). */
+  readonly marginAsset: string;
+  /** Number of fills in the position (a flip fill counts in both positions). */
+  readonly fills: number;
+  /** Trade id of the first fill (for PARTIAL: the first in the data). */
+  readonly openTradeId: string;
+  /** Trade id of the closing fill; empty while open. */
+  readonly closeTradeId: string;
+  /** Why a position is PARTIAL, or empty. */
+  readonly note: string;
+}

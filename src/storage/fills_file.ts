@@ -1,0 +1,96 @@
+/**
+ * `futures_fills.csv`: reading it whole, and replacing it atomically.
+ *
+ * @module
+ */
+
+import { CsvSyntaxError, parseCsvFile } from "../csv/parser.ts";
+import { csvLine } from "../csv/format.ts";
+import { compareFillsByTime, type Fill } from "../fill.ts";
+import { writeFileAtomic } from "./atomic_write.ts";
+import {
+  type ColumnIndex,
+  FILL_COLUMNS,
+  FillRowError,
+  formatFillRow,
+  indexColumns,
+  parseFillRow,
+} from "./fill_row.ts";
+
+/** A file that cannot be read as intended; the message names the file, line and field. */
+export class DataFileError extends Error {
+  /** The file. */
+  readonly path: string;
+  /** 1-based line, or 0 when the problem is the file as a whole. */
+  readonly line: number;
+  constructor(path: string, line: number, problem: string) {
+    super(`${path}${line > 0 ? `:${line}` : ""}: ${problem}`);
+    this.name = "DataFileError";
+    this.path = path;
+    this.line = line;
+  }
+}
+
+/** What a fills file holds. */
+export interface FillsFile {
+  /** The fills, in file order. */
+  readonly fills: Fill[];
+  /** Columns of the file that futures-ledger does not know (not kept when it rewrites the file). */
+  readonly unknownColumns: string[];
+}
+
+/**
+ * Reads every row of a fills file. Columns are found by name from the header.
+ *
+ * @throws {Deno.errors.NotFound} when there is no such file.
+ * @throws {DataFileError} for malformed CSV, a missing column, a malformed row (naming its
+ *   line and field) or a file with no header; nothing is skipped silently.
+ */
+export async function readFillsFile(path: string): Promise<FillsFile> {
+  const fills: Fill[] = [];
+  let columns: ColumnIndex | undefined;
+  let unknownColumns: string[] = [];
+  let header = true;
+  try {
+    await parseCsvFile(path, (fields, line) => {
+      try {
+        if (header) {
+          header = false;
+          columns = indexColumns(fields);
+          unknownColumns = fields.filter((f) => !(FILL_COLUMNS as readonly string[]).includes(f));
+        } else {
+          fills.push(parseFillRow(fields, columns!));
+        }
+      } catch (error) {
+        if (error instanceof FillRowError) throw new DataFileError(path, line, error.message);
+        throw error;
+      }
+    });
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new DataFileError(path, error.line, error.message);
+    if (error instanceof TypeError && /decode|utf-?8/i.test(error.message)) {
+      throw new DataFileError(path, 0, "is not UTF-8 text");
+    }
+    throw error;
+  }
+  if (header) throw new DataFileError(path, 0, "is empty (expected a header row)");
+  return { fills, unknownColumns };
+}
+
+/** Replaces the fills file with `fills`, sorted by time (then market, symbol, id). */
+export async function writeFillsFile(path: string, fills: readonly Fill[]): Promise<void> {
+  const sorted = isSorted(fills) ? fills : [...fills].sort(compareFillsByTime);
+  await writeFileAtomic(path, fillsCsv(sorted));
+}
+
+function* fillsCsv(fills: readonly Fill[]): Generator<string> {
+  yield csvLine(FILL_COLUMNS);
+  for (const fill of fills) yield csvLine(formatFillRow(fill));
+}
+
+function isSorted(fills: readonly Fill[]): boolean {
+  for (let i = 1; i < fills.length; i++) {
+    if (compareFillsByTime(fills[i - 1], fills[i]) > 0) return false;
+  }
+  return true;
+}

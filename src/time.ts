@@ -1,0 +1,89 @@
+/**
+ * Time as the files print it: ISO 8601 UTC with milliseconds (`2025-01-01T00:13:20.875Z`).
+ *
+ * @module
+ */
+
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?)?(Z|\+00:00)?$/;
+
+const DAY_MS = 86_400_000;
+
+/** Milliseconds since the epoch as `2025-01-01T00:13:20.875Z`. */
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Reads a UTC time: `2025-01-01T00:13:20.875Z` (what futures-ledger writes), the Python tool's
+ * `2025-01-01 00:13:20.875000`, a date alone (`2025-01-01`, midnight UTC), or epoch milliseconds.
+ * Every time is UTC. Returns `undefined` for anything else, including impossible dates and
+ * fractions finer than a millisecond.
+ */
+export function parseTime(text: string): number | undefined {
+  if (text.length === 24) {
+    const ms = parseCanonical(text);
+    if (ms !== undefined) return ms;
+  }
+  if (/^\d{1,15}$/.test(text)) return Number(text);
+  const m = DATE_TIME.exec(text);
+  if (m === null) return undefined;
+  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = ""] = m;
+  if (frac.length > 3 && !/^0+$/.test(frac.slice(3))) return undefined;
+  return utc(+y, +mo, +d, +h, +mi, +s, +frac.slice(0, 3).padEnd(3, "0"));
+}
+
+/** A calendar date `YYYY-MM-DD` as midnight UTC in ms; `undefined` when not a real date. */
+export function parseDate(text: string): number | undefined {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseTime(text) : undefined;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ` without a regular expression (the fills file's hot path). */
+function parseCanonical(t: string): number | undefined {
+  if (
+    t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 84 ||
+    t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58 || t.charCodeAt(19) !== 46 ||
+    t.charCodeAt(23) !== 90
+  ) return undefined;
+  const n = (at: number, width: number) => {
+    let v = 0;
+    for (let i = at; i < at + width; i++) {
+      const d = t.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return NaN;
+      v = v * 10 + d;
+    }
+    return v;
+  };
+  return utc(n(0, 4), n(5, 2), n(8, 2), n(11, 2), n(14, 2), n(17, 2), n(20, 3));
+}
+
+/** Epoch ms of a UTC civil time, or `undefined` if any part is out of range (Feb 30, 24:00). */
+function utc(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+): number | undefined {
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && h < 24 && mi < 60 && s < 60 && ms >= 0)) return undefined;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const monthDays = mo === 2
+    ? (leap ? 29 : 28)
+    : mo === 4 || mo === 6 || mo === 9 || mo === 11
+    ? 30
+    : 31;
+  if (d > monthDays) return undefined;
+  return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + s) * 1000 + ms;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
