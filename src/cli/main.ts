@@ -55,7 +55,7 @@ function report(error: unknown, command: Command | undefined): number {
     return 2;
   }
   if (error instanceof DataFileError) {
-    console.error(`futures-ledger: ${error.message}; the file was left unchanged`);
+    console.error(`futures-ledger: ${error.message} (nothing was written)`);
     return 1;
   }
   if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {

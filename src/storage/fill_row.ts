@@ -87,11 +87,11 @@ function defaultMarginAsset(symbol: string, market: Market): string {
 export function parseFillRow(fields: readonly string[], columns: ColumnIndex): Fill {
   const at = (index: number) => (index === -1 ? "" : fields[index] ?? "");
   const market = oneOf(at(columns.market) || "usdm", MARKET_VALUES, "market");
-  const symbol = intern(at(columns.symbol));
-  if (!SYMBOL.test(symbol)) throw new FillRowError("symbol", describe(symbol));
   const timeText = at(columns.time);
   const time = parseTime(timeText);
   if (time === undefined) throw new FillRowError("time", describe(timeText));
+  const symbol = intern(at(columns.symbol));
+  if (!SYMBOL.test(symbol)) throw new FillRowError("symbol", describe(symbol));
   const orderId = at(columns.orderId);
   if (orderId !== "") digits(orderId, "orderId");
   const marginAsset = at(columns.marginAsset) || defaultMarginAsset(symbol, market);

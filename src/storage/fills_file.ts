@@ -68,7 +68,9 @@ export async function readFillsFile(path: string): Promise<FillsFile> {
     });
   } catch (error) {
     if (error instanceof CsvSyntaxError) throw new DataFileError(path, error.line, error.message);
-    if (error instanceof TypeError && /decode|utf-?8/i.test(error.message)) {
+    if (
+      error instanceof TypeError && /encoded data is not valid|decode|utf-?8/i.test(error.message)
+    ) {
       throw new DataFileError(path, 0, "is not UTF-8 text");
     }
     throw error;

@@ -1,0 +1,127 @@
+/**
+ * `futures_fills.csv`: columns by name, exact text, and errors that say where.
+ */
+import assert from "node:assert/strict";
+import { DataFileError, readFillsFile, writeFillsFile } from "../src/storage/fills_file.ts";
+import { FILL_COLUMNS } from "../src/storage/fill_row.ts";
+import { f } from "./support/fills.ts";
+
+async function withFile(text: string, check: (path: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/futures_fills.csv`;
+    await Deno.writeTextFile(path, text);
+    await check(path);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const HEADER = "time,symbol,side,qty,price,commission,commissionAsset,realizedPnl,positionSide,id";
+
+Deno.test("fills file", async (t) => {
+  await t.step(
+    "writes the original columns first and Binance's decimal text unchanged",
+    async () => {
+      await withFile("", async (path) => {
+        await writeFillsFile(path, [
+          f(2, "SELL", "0.010", "47263.40", {
+            commission: "0.18905360",
+            realizedPnl: "27.38400000",
+            quoteQty: "472.63",
+            time: Date.UTC(2025, 0, 1, 0, 13, 20, 875),
+          }),
+        ]);
+        const lines = (await Deno.readTextFile(path)).split("\n");
+        assert.equal(lines[0], FILL_COLUMNS.join(","));
+        assert.ok(lines[0].startsWith(HEADER + ","));
+        assert.equal(
+          lines[1],
+          "2025-01-01T00:13:20.875Z,BTCUSDT,SELL,0.010,47263.40,0.18905360,USDT,27.38400000,BOTH,2," +
+            "1002,false,472.63,USDT,usdm,,",
+        );
+      });
+    },
+  );
+
+  await t.step("reads columns by name, in any order, with extra ones", async () => {
+    const text =
+      "note,id,positionSide,realizedPnl,commissionAsset,commission,price,qty,side,symbol,time\n" +
+      "hello,7,LONG,0,BNB,0.00001,0.0099139,1000,BUY,1000PEPEUSDT,2025-01-01T00:00:00.000Z\n";
+    await withFile(text, async (path) => {
+      const { fills, unknownColumns } = await readFillsFile(path);
+      assert.deepEqual(unknownColumns, ["note"]);
+      assert.equal(fills.length, 1);
+      const [fill] = fills;
+      assert.equal(fill.price, "0.0099139");
+      assert.equal(fill.marginAsset, "USDT"); // not in the file: told from the symbol
+      assert.equal(fill.market, "usdm");
+      assert.equal(fill.positionSide, "LONG");
+    });
+  });
+
+  await t.step(
+    "reads the Python tool's file (its time format, floats, capitalised booleans)",
+    async () => {
+      const text = "symbol,id,orderId,side,price,qty,realizedPnl,marginAsset,quoteQty,commission," +
+        "commissionAsset,time,positionSide,buyer,maker\n" +
+        "BTCUSDT,4575108247,261942655610,SELL,47263.4,0.01,27.384,USDT,472.63,1e-05,USDT," +
+        "2024-02-10 01:53:59.409000,LONG,False,False\n";
+      await withFile(text, async (path) => {
+        const [fill] = (await readFillsFile(path)).fills;
+        assert.equal(fill.time, Date.UTC(2024, 1, 10, 1, 53, 59, 409));
+        assert.equal(fill.commission, "0.00001");
+        assert.equal(fill.maker, false);
+      });
+    },
+  );
+
+  await t.step("a malformed row is an error naming the file, line and field", async () => {
+    const cases: [string, number, RegExp][] = [
+      ["BTCUSDT,BUY,1,100,0,USDT,0,BOTH,1\n", 2, /time/],
+      ["2025-01-01T00:00:00.000Z,BTCUSDT,BUY,abc,100,0,USDT,0,BOTH,1\n", 2, /"qty".*"abc"/],
+      [
+        "2025-01-01T00:00:00.000Z,BTCUSDT,BUY,1,100,0,USDT,0,BOTH,1\n" +
+        "2025-01-01T00:00:00.000Z,BTCUSDT,BUY,-1,100,0,USDT,0,BOTH,2\n",
+        3,
+        /"qty".*greater than zero/,
+      ],
+      ["2025-01-01T00:00:00.000Z,BTCUSDT,HOLD,1,100,0,USDT,0,BOTH,1\n", 2, /"side".*BUY or SELL/],
+      ["2025-02-30T00:00:00.000Z,BTCUSDT,BUY,1,100,0,USDT,0,BOTH,1\n", 2, /"time"/],
+      ["2025-01-01T00:00:00.000Z,BTCUSDT,BUY,1,100,0,USDT,0,BOTH,1.5\n", 2, /"id".*whole number/],
+      ["2025-01-01T00:00:00.000Z,BTCUSDT,BUY,1,100,0,USDT,0,BOTH\n", 2, /"id".*empty/],
+      ['2025-01-01T00:00:00.000Z,BTCUSDT,BUY,"1,100,0,USDT,0,BOTH,1\n', 2, /never closed/],
+    ];
+    for (const [row, line, problem] of cases) {
+      await withFile(HEADER + "\n" + row, async (path) => {
+        await assert.rejects(readFillsFile(path), (e: unknown) => {
+          assert.ok(e instanceof DataFileError, String(e));
+          assert.equal(e.line, line, e.message);
+          assert.match(e.message, new RegExp(`^${path}:${line}: `));
+          assert.match(e.message, problem);
+          return true;
+        });
+      });
+    }
+  });
+
+  await t.step(
+    "a file without the needed columns, an empty file, or non-UTF-8 bytes is refused",
+    async () => {
+      await withFile("time,symbol\n", async (path) => {
+        await assert.rejects(readFillsFile(path), /:1: .*side, qty, price/);
+      });
+      await withFile("", async (path) => {
+        await assert.rejects(readFillsFile(path), /is empty/);
+      });
+      await withFile("", async (path) => {
+        await Deno.writeFile(path, new Uint8Array([0x74, 0xff, 0xfe, 0x0a]));
+        await assert.rejects(readFillsFile(path), /is not UTF-8/);
+      });
+    },
+  );
+
+  await t.step("a missing file is NotFound, for the caller to explain", async () => {
+    await assert.rejects(readFillsFile("/nonexistent/futures_fills.csv"), Deno.errors.NotFound);
+  });
+});
