@@ -3,21 +3,10 @@
  */
 import assert from "node:assert/strict";
 import { writeFillsFile } from "../src/storage/fills_file.ts";
+import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
-
-/** Runs `futures-ledger ...args` in `cwd`; returns exit code and output. */
-export async function cli(cwd: string, ...args: string[]) {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", MAIN, ...args],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code, stdout: decode(stdout), stderr: decode(stderr) };
-}
+const cli = (cwd: string, ...args: string[]) => runCli({ cwd }, ...args);
 
 Deno.test("positions command", async (t) => {
   const dir = await Deno.makeTempDir();
