@@ -1,0 +1,133 @@
+/**
+ * The fake exchange's contracts: listed symbols with realistic tick and step sizes, and symbols
+ * delisted since (which keep their trade history but vanish from `exchangeInfo`, as on Binance).
+ *
+ * @module
+ */
+
+import type { Market } from "../../src/fill.ts";
+import { Prng } from "./prng.ts";
+
+/** One contract, listed or delisted. */
+export interface SymbolSpec {
+  /** Position in the catalog; stable for a seed. */
+  readonly index: number;
+  /** `BTCUSDT`, `1000PEPEUSDT`, `BTCUSD_PERP`. */
+  readonly symbol: string;
+  /** `BTCUSDT`, or `BTCUSD` for COIN-M. */
+  readonly pair: string;
+  /** Base asset (`BTC`, `1000PEPE`). */
+  readonly baseAsset: string;
+  /** Quote asset (`USDT`, `USD`). */
+  readonly quoteAsset: string;
+  /** Margin asset: the quote stablecoin (USD-M) or the base coin (COIN-M). */
+  readonly marginAsset: string;
+  /** `usdm` or `coinm`. */
+  readonly market: Market;
+  /** Decimals of the tick size (price precision). */
+  readonly priceDecimals: number;
+  /** Decimals of the step size (quantity precision). */
+  readonly qtyDecimals: number;
+  /** Typical price, a float used only to shape the price path. */
+  readonly basePrice: number;
+  /** COIN-M: USD value of one contract; USD-M: 1. */
+  readonly contractSize: number;
+  /** Typical order size in steps. */
+  readonly lotSteps: number;
+  /** Listing time, ms. */
+  readonly onboardDate: number;
+  /** Delisting time, ms; `undefined` while listed. */
+  readonly delistTime: number | undefined;
+}
+
+/** Real-looking contracts, first in every catalog: [base, price, price decimals, qty decimals]. */
+const KNOWN_USDM: readonly [string, number, number, number][] = [
+  ["BTC", 64250, 1, 3],
+  ["ETH", 3120, 2, 3],
+  ["1000PEPE", 0.0099139, 7, 0],
+  ["BNB", 585, 2, 2],
+  ["SOL", 148, 2, 0],
+  ["XRP", 0.5821, 4, 1],
+  ["DOGE", 0.12418, 5, 0],
+];
+
+const KNOWN_COINM: readonly [string, number, number, number][] = [
+  ["BTC", 64250, 1, 0],
+  ["ETH", 3120, 2, 0],
+  ["BNB", 585, 3, 0],
+  ["SOL", 148, 3, 0],
+  ["XRP", 0.5821, 4, 0],
+];
+
+const DAY_MS = 86_400_000;
+
+/** Options that shape a catalog. */
+export interface CatalogOptions {
+  /** Seed of the whole account. */
+  readonly seed: number;
+  /** `usdm` or `coinm`. */
+  readonly market: Market;
+  /** Number of listed symbols. */
+  readonly listed: number;
+  /** Start of the traded history, ms. */
+  readonly start: number;
+  /** End of the traded history, ms. */
+  readonly end: number;
+}
+
+/** Builds the listed symbols followed by the delisted ones (about one for every ten listed). */
+export function buildCatalog(options: CatalogOptions): SymbolSpec[] {
+  const { market, start, end } = options;
+  const rng = new Prng(options.seed, 101);
+  const known = market === "usdm" ? KNOWN_USDM : KNOWN_COINM;
+  const listed = Math.max(options.listed, known.length);
+  const delisted = Math.max(2, Math.round(listed / 10));
+  const used = new Set(known.map(([base]) => base));
+  const specs: SymbolSpec[] = [];
+  for (let i = 0; i < listed + delisted; i++) {
+    let base: string;
+    let price: number;
+    if (i < known.length) {
+      [base, price] = known[i];
+    } else {
+      do {
+        base = Array.from({ length: rng.int(3, 5) }, () => String.fromCharCode(rng.int(65, 90)))
+          .join("");
+      } while (used.has(base));
+      used.add(base);
+      price = 10 ** (rng.next() * 6 - 3);
+    }
+    const priceDecimals = i < known.length ? known[i][2] : decimalsFor(price * 2e-5);
+    const contractSize = market === "coinm" ? (base === "BTC" ? 100 : 10) : 1;
+    const qtyDecimals = i < known.length
+      ? known[i][3]
+      : market === "coinm"
+      ? 0
+      : Math.max(0, decimalsFor(2 / price));
+    const stepValue = market === "coinm" ? contractSize : price * 10 ** -qtyDecimals;
+    const isDelisted = i >= listed;
+    const span = end - start;
+    specs.push({
+      index: i,
+      symbol: market === "usdm" ? `${base}USDT` : `${base}USD_PERP`,
+      pair: market === "usdm" ? `${base}USDT` : `${base}USD`,
+      baseAsset: base,
+      quoteAsset: market === "usdm" ? "USDT" : "USD",
+      marginAsset: market === "usdm" ? "USDT" : base,
+      market,
+      priceDecimals,
+      qtyDecimals,
+      basePrice: price,
+      contractSize,
+      lotSteps: Math.max(1, Math.round(rng.int(200, 5000) / stepValue)),
+      onboardDate: start - rng.int(30, 900) * DAY_MS,
+      delistTime: isDelisted ? Math.round(start + span * (0.3 + 0.6 * rng.next())) : undefined,
+    });
+  }
+  return specs;
+}
+
+/** Decimals needed so that one unit of the last place is at most `unit` (0 to 8). */
+function decimalsFor(unit: number): number {
+  return Math.min(8, Math.max(0, Math.ceil(-Math.log10(unit))));
+}

@@ -1,0 +1,231 @@
+/**
+ * The ground truth: the round-trip positions as the simulated trader knows them, kept
+ * independently of the ledger (`src/ledger`) but by the same documented rules, so a test can
+ * compare the two byte for byte.
+ *
+ * Rules (see `src/ledger/position_builder.ts` and `book.ts`): a position runs from flat back to
+ * flat; a one-way fill that crosses zero is split — the closing part gets all its realized P&L
+ * and `commission × closeQty / qty` (half-even, 12 places), the opening part the rest, and it
+ * counts in both positions; VWAPs are `Σ(qty·price)/Σqty` (COIN-M: `Σqty/Σ(qty/price)`, each
+ * term to 30 places), divided half-even to 12 places; decimals are normalized.
+ *
+ * @module
+ */
+
+import { Decimal } from "../../src/decimal.ts";
+import type { Market, PositionSide, Side } from "../../src/fill.ts";
+import type { Direction, Position } from "../../src/position.ts";
+import { units } from "./rows.ts";
+
+/** What the truth needs from one fill. */
+export interface TruthFill {
+  /** Trade id. */
+  readonly id: string;
+  /** Execution time, ms. */
+  readonly time: number;
+  /** BUY or SELL. */
+  readonly side: Side;
+  /** Quantity in steps (integer). */
+  readonly steps: number;
+  /** Quantity as a decimal. */
+  readonly qty: Decimal;
+  /** Price as a decimal. */
+  readonly price: Decimal;
+  /** Price in ticks (integer). */
+  readonly priceTicks: number;
+  /** Binance's realized P&L of the fill. */
+  readonly realizedPnl: Decimal;
+  /** Commission paid (negative: rebate). */
+  readonly commission: Decimal;
+  /** Asset of the commission. */
+  readonly commissionAsset: string;
+}
+
+/** Identity and units of one book. */
+export interface TruthBookKey {
+  /** `usdm` or `coinm`. */
+  readonly market: Market;
+  /** Contract symbol. */
+  readonly symbol: string;
+  /** BOTH, LONG or SHORT. */
+  readonly positionSide: PositionSide;
+  /** Margin asset. */
+  readonly marginAsset: string;
+  /** Decimals of a quantity step. */
+  readonly qtyDecimals: number;
+  /** Decimals of a price tick. */
+  readonly priceDecimals: number;
+}
+
+interface Round {
+  readonly direction: Direction;
+  readonly openTime: number;
+  readonly openTradeId: string;
+  held: number;
+  maxHeld: number;
+  entrySteps: number;
+  exitSteps: number;
+  entryLinear: bigint;
+  exitLinear: bigint;
+  entryInverse: Decimal;
+  exitInverse: Decimal;
+  pnl: Decimal;
+  fee: Decimal;
+  other: Map<string, Decimal>;
+  fills: number;
+}
+
+/** One book's positions, fed fill by fill in trade-id order. */
+export class TruthBook {
+  readonly #key: TruthBookKey;
+  readonly #closed: Position[] = [];
+  #round: Round | undefined;
+  #signed = 0; // one-way: long > 0; hedge: ≥ 0
+
+  /** An empty book. */
+  constructor(key: TruthBookKey) {
+    this.#key = key;
+  }
+
+  /** Signed open quantity in steps (one-way: long positive; hedge: never negative). */
+  get signedSteps(): number {
+    return this.#signed;
+  }
+
+  /** Applies one fill. */
+  apply(f: TruthFill): void {
+    const hedge = this.#key.positionSide !== "BOTH";
+    const up = this.#key.positionSide === "SHORT" ? f.side === "SELL" : f.side === "BUY";
+    const delta = up ? f.steps : -f.steps;
+    if (this.#round === undefined) {
+      const direction: Direction = hedge
+        ? this.#key.positionSide as Direction
+        : delta > 0
+        ? "LONG"
+        : "SHORT";
+      this.#round = this.#start(direction, f);
+    }
+    const round = this.#round;
+    if (this.#signed === 0 || (this.#signed > 0) === (delta > 0)) {
+      this.#open(round, f.steps, f);
+      this.#charge(round, f.realizedPnl, f.commission, f.commissionAsset);
+      this.#signed += delta;
+      return;
+    }
+    const closable = Math.abs(this.#signed);
+    if (f.steps <= closable) {
+      this.#reduce(round, f.steps, f);
+      this.#charge(round, f.realizedPnl, f.commission, f.commissionAsset);
+      this.#signed += delta;
+      if (this.#signed === 0) this.#finish(f);
+      return;
+    }
+    if (hedge) throw new RangeError(`${this.#key.symbol}: a hedge book cannot flip`);
+    const closingFee = f.commission.times(units(closable, this.#key.qtyDecimals))
+      .div(f.qty, 12);
+    this.#reduce(round, closable, f);
+    this.#charge(round, f.realizedPnl, closingFee, f.commissionAsset);
+    this.#finish(f);
+    this.#signed += delta;
+    const next = this.#start(this.#signed > 0 ? "LONG" : "SHORT", f);
+    this.#round = next;
+    this.#open(next, f.steps - closable, f);
+    this.#charge(next, Decimal.ZERO, f.commission.minus(closingFee), f.commissionAsset);
+  }
+
+  /** Closed positions, then the open one (if any). */
+  positions(): Position[] {
+    return this.#round === undefined
+      ? [...this.#closed]
+      : [...this.#closed, this.#build(this.#round, undefined)];
+  }
+
+  #start(direction: Direction, f: TruthFill): Round {
+    return {
+      direction,
+      openTime: f.time,
+      openTradeId: f.id,
+      held: 0,
+      maxHeld: 0,
+      entrySteps: 0,
+      exitSteps: 0,
+      entryLinear: 0n,
+      exitLinear: 0n,
+      entryInverse: Decimal.ZERO,
+      exitInverse: Decimal.ZERO,
+      pnl: Decimal.ZERO,
+      fee: Decimal.ZERO,
+      other: new Map(),
+      fills: 0,
+    };
+  }
+
+  #open(round: Round, steps: number, f: TruthFill): void {
+    round.entrySteps += steps;
+    if (this.#key.market === "coinm") {
+      round.entryInverse = round.entryInverse.plus(this.#inverse(steps, f));
+    } else round.entryLinear += BigInt(steps) * BigInt(f.priceTicks);
+    round.held += steps;
+    if (round.held > round.maxHeld) round.maxHeld = round.held;
+  }
+
+  #reduce(round: Round, steps: number, f: TruthFill): void {
+    round.exitSteps += steps;
+    if (this.#key.market === "coinm") {
+      round.exitInverse = round.exitInverse.plus(this.#inverse(steps, f));
+    } else round.exitLinear += BigInt(steps) * BigInt(f.priceTicks);
+    round.held -= steps;
+  }
+
+  #inverse(steps: number, f: TruthFill): Decimal {
+    return units(steps, this.#key.qtyDecimals).div(f.price, 30);
+  }
+
+  #charge(round: Round, pnl: Decimal, fee: Decimal, asset: string): void {
+    round.fills++;
+    round.pnl = round.pnl.plus(pnl);
+    if (asset === this.#key.marginAsset) round.fee = round.fee.plus(fee);
+    else round.other.set(asset, (round.other.get(asset) ?? Decimal.ZERO).plus(fee));
+  }
+
+  #finish(closing: TruthFill): void {
+    this.#closed.push(this.#build(this.#round!, closing));
+    this.#round = undefined;
+  }
+
+  #build(r: Round, closing: TruthFill | undefined): Position {
+    const { qtyDecimals: qd, priceDecimals: pd } = this.#key;
+    const vwap = (steps: number, linear: bigint, inverse: Decimal): Decimal | undefined => {
+      if (steps === 0) return undefined;
+      const qty = units(steps, qd);
+      return this.#key.market === "coinm"
+        ? qty.div(inverse, 12)
+        : new Decimal(linear, qd + pd).div(qty, 12);
+    };
+    const other = [...r.other.keys()].sort().map((a) => [a, r.other.get(a)!.normalize()] as const);
+    return {
+      status: closing === undefined ? "OPEN" : "CLOSED",
+      market: this.#key.market,
+      symbol: this.#key.symbol,
+      positionSide: this.#key.positionSide,
+      direction: r.direction,
+      openTime: r.openTime,
+      closeTime: closing?.time,
+      entryQty: units(r.entrySteps, qd).normalize(),
+      entryVwap: vwap(r.entrySteps, r.entryLinear, r.entryInverse),
+      exitQty: units(r.exitSteps, qd).normalize(),
+      exitVwap: vwap(r.exitSteps, r.exitLinear, r.exitInverse),
+      openQty: units(r.held, qd).normalize(),
+      maxQty: units(r.maxHeld, qd).normalize(),
+      priorQty: Decimal.ZERO,
+      realizedPnl: r.pnl.normalize(),
+      commission: r.fee.normalize(),
+      otherCommission: new Map(other),
+      marginAsset: this.#key.marginAsset,
+      fills: r.fills,
+      openTradeId: r.openTradeId,
+      closeTradeId: closing?.id ?? "",
+      note: "",
+    };
+  }
+}
