@@ -1,0 +1,301 @@
+/**
+ * The HTTP layer under {@linkcode BinanceClient}: signs, paces, sends, classifies and retries.
+ *
+ * Rules relied on (https://developers.binance.com/docs/derivatives/usds-margined-futures/general-info):
+ * - Timing security: a signed request is accepted when `timestamp < serverTime + 1000` and
+ *   `serverTime − timestamp ≤ recvWindow`. So `timestamp` comes from the server clock (offset
+ *   measured with `/time`), and every attempt is signed afresh, never re-sent as it was. On -1021
+ *   the offset is measured again and the request re-sent once.
+ * - HTTP return codes: 4XX is the sender's fault (not retried, except 408 and 429); 5XX is
+ *   Binance's (retried); 429 = over the limit, back off; 418 = IP banned "for continuing to send
+ *   requests after receiving 429", so it stops everything at once.
+ * - `Retry-After` comes with 429 and 418 ("the number of seconds required to wait, in the case of
+ *   a 429, to prevent a ban, or, in the case of a 418, until the ban is over",
+ *   https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits); futures servers
+ *   do not promise it, so it is honoured when present.
+ * Retries use exponential backoff with full jitter: a uniform delay in [0, min(cap, base × 2^n)]
+ * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/).
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import pRetry, { AbortError } from "p-retry";
+import type { Endpoint } from "./endpoints.ts";
+import {
+  apiErrorFrom,
+  banEnd,
+  BinanceApiError,
+  BinanceBanError,
+  BinanceConfigError,
+  BinanceError,
+  BinanceNetworkError,
+  BinanceResponseError,
+  BinanceTimeoutError,
+  retryAfterMs,
+} from "./errors.ts";
+import { WeightGovernor } from "./governor.ts";
+import { parseJsonLossless } from "./lossless_json.ts";
+import type { Signer } from "./sign.ts";
+
+const logger = getLogger(["futures-ledger", "binance"]);
+
+/** Query parameters of a request; `undefined` values are left out. */
+export type Params = Readonly<Record<string, string | number | undefined>>;
+
+/** One HTTP exchange with Binance, as reported to `onRequest` (no secrets in it). */
+export interface RequestEvent {
+  /** The endpoint's path, e.g. `/fapi/v1/userTrades`. */
+  readonly path: string;
+  /** The caller's parameters (never `timestamp`, `recvWindow` or `signature`). */
+  readonly params: Readonly<Record<string, string>>;
+  /** 1 for the first try, 2 for the first retry, … */
+  readonly attempt: number;
+  /** The HTTP status; `undefined` when no response came (network error, timeout). */
+  readonly status: number | undefined;
+  /** The endpoint's request weight. */
+  readonly weight: number;
+  /** `X-MBX-USED-WEIGHT-1M` of the response: the IP's weight used this minute. */
+  readonly usedWeight: number | undefined;
+  /** From sending to the end of the body, in milliseconds. */
+  readonly durationMs: number;
+}
+
+/** Everything the transport needs; {@linkcode BinanceClient} fills in the defaults. */
+export interface TransportOptions {
+  readonly baseUrl: string;
+  readonly apiKey: string | undefined;
+  readonly signer: Signer | undefined;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  readonly recvWindow: number;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  readonly weightLimit: number | undefined;
+  readonly weightBudgetRatio: number | undefined;
+  /** The market's `/time` endpoint, for the clock offset. */
+  readonly timeEndpoint: Endpoint;
+  readonly onRequest: ((event: RequestEvent) => void) | undefined;
+  /** The local clock, epoch milliseconds. */
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Uniform in [0, 1), for jitter. */
+  readonly random: () => number;
+}
+
+interface Sent {
+  readonly body: unknown;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+/** Sends requests to Binance with signing, pacing, retries and typed errors. */
+export class Transport {
+  /** Paces requests by weight; exposes the last used weight. */
+  readonly governor: WeightGovernor;
+  readonly #o: TransportOptions;
+  #offsetMs: number | undefined;
+  #ban: { error: BinanceBanError; refuseUntil: number } | undefined;
+
+  constructor(options: TransportOptions) {
+    this.#o = options;
+    this.governor = new WeightGovernor(
+      { now: () => this.#serverNow(), sleep: options.sleep },
+      options.weightLimit,
+      options.weightBudgetRatio,
+    );
+  }
+
+  /** Sends `GET endpoint?params` (signed if the endpoint is) with retries; resolves to the body. */
+  request(endpoint: Endpoint, params: Params = {}): Promise<unknown> {
+    return this.#retrying(endpoint, async (attempt) => {
+      if (endpoint.signed && this.#offsetMs === undefined) await this.#measureClock(attempt);
+      try {
+        return (await this.#send(endpoint, params, attempt)).body;
+      } catch (error) {
+        if (!(endpoint.signed && error instanceof BinanceApiError && error.code === -1021)) {
+          throw error;
+        }
+        logger.warn("{path}: timestamp outside recvWindow (-1021); resyncing the clock", {
+          path: endpoint.path,
+        });
+        await this.#measureClock(attempt);
+        return (await this.#send(endpoint, params, attempt)).body;
+      }
+    });
+  }
+
+  /** Measures the offset between the local and Binance's clock; resolves to Binance's time. */
+  syncClock(): Promise<number> {
+    return this.#retrying(this.#o.timeEndpoint, (attempt) => this.#measureClock(attempt));
+  }
+
+  async #retrying<T>(endpoint: Endpoint, run: (attempt: number) => Promise<T>): Promise<T> {
+    try {
+      return await pRetry(async (attempt) => {
+        try {
+          return await run(attempt);
+        } catch (error) {
+          if (error instanceof BinanceError && error.retryable) throw error;
+          throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+        }
+      }, {
+        retries: this.#o.maxRetries,
+        minTimeout: 0, // The delay is ours (full jitter, Retry-After), slept in onFailedAttempt.
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+          if (retriesLeft === 0) return;
+          const delayMs = this.#retryDelay(error, attemptNumber);
+          logger.warn("{path} failed, retrying in {delayMs} ms: {reason}", {
+            path: endpoint.path,
+            delayMs,
+            reason: error.message,
+          });
+          await this.#o.sleep(delayMs);
+        },
+      });
+    } catch (error) {
+      if (error instanceof BinanceError && error.retryable) {
+        error.message += ` (gave up after ${this.#o.maxRetries + 1} attempts)`;
+      }
+      throw error;
+    }
+  }
+
+  #retryDelay(error: Error, attemptNumber: number): number {
+    if (error instanceof BinanceApiError && error.retryAfterMs !== undefined) {
+      return error.retryAfterMs;
+    }
+    const cap = Math.min(
+      this.#o.retryMaxDelayMs,
+      this.#o.retryBaseDelayMs * 2 ** (attemptNumber - 1),
+    );
+    return Math.round(this.#o.random() * cap);
+  }
+
+  async #measureClock(attempt: number): Promise<number> {
+    const { body, startedAt, endedAt } = await this.#send(this.#o.timeEndpoint, {}, attempt);
+    const serverTime = (body as { serverTime?: unknown } | null)?.serverTime;
+    if (typeof serverTime !== "number") {
+      throw new BinanceResponseError(
+        `GET ${this.#o.timeEndpoint.path}: no serverTime in the reply`,
+      );
+    }
+    this.#offsetMs = serverTime - (startedAt + endedAt) / 2;
+    logger.debug("server clock offset {offsetMs} ms", { offsetMs: Math.round(this.#offsetMs) });
+    return serverTime;
+  }
+
+  #serverNow(): number {
+    return this.#o.now() + (this.#offsetMs ?? 0);
+  }
+
+  async #send(endpoint: Endpoint, params: Params, attempt: number): Promise<Sent> {
+    const label = `GET ${endpoint.path}`;
+    if (this.#ban !== undefined && this.#o.now() < this.#ban.refuseUntil) {
+      throw new BinanceBanError(this.#ban.error.until);
+    }
+    const { apiKey, signer } = this.#o;
+    if (endpoint.signed && (apiKey === undefined || signer === undefined)) {
+      throw new BinanceConfigError(
+        `${label} needs BINANCE_API_KEY and BINANCE_SECRET_KEY (or BINANCE_PRIVATE_KEY_FILE)`,
+      );
+    }
+    const window = await this.governor.acquire(endpoint.weight);
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) {
+      if (value !== undefined) query.set(name, String(value));
+    }
+    const shown = Object.fromEntries(query);
+    let search = query.toString();
+    if (endpoint.signed && signer !== undefined) {
+      query.set("recvWindow", String(this.#o.recvWindow));
+      query.set("timestamp", String(Math.round(this.#serverNow())));
+      search = query.toString();
+      search += `&signature=${await signer.sign(search)}`;
+    }
+    const headers = new Headers(apiKey === undefined ? {} : { "X-MBX-APIKEY": apiKey });
+    const url = `${this.#o.baseUrl}${endpoint.path}${search === "" ? "" : "?"}${search}`;
+    const startedAt = this.#o.now();
+    const report = (status: number | undefined, usedWeight: number | undefined) => {
+      const event: RequestEvent = {
+        path: endpoint.path,
+        params: shown,
+        attempt,
+        status,
+        weight: endpoint.weight,
+        usedWeight,
+        durationMs: this.#o.now() - startedAt,
+      };
+      logger.debug(
+        "GET {path} {params} → {status} in {durationMs} ms, used weight {usedWeight}",
+        { ...event },
+      );
+      this.#o.onRequest?.(event);
+    };
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, { headers, signal: AbortSignal.timeout(this.#o.timeoutMs) });
+      text = await response.text();
+    } catch (error) {
+      report(undefined, undefined);
+      throw this.#connectionError(label, error);
+    }
+    const usedWeight = parseUsedWeight(response.headers);
+    this.governor.observe(usedWeight, window);
+    report(response.status, usedWeight);
+    if (response.ok) return { body: parseBody(label, text), startedAt, endedAt: this.#o.now() };
+    throw this.#statusError(label, response, text);
+  }
+
+  #statusError(label: string, response: Response, text: string): BinanceError {
+    const now = this.#o.now();
+    const retryAfter = retryAfterMs(response.headers, now);
+    if (response.status === 418) {
+      const error = new BinanceBanError(banEnd(text, retryAfter, now));
+      // With no end given, refuse for the shortest ban (2 minutes) rather than probe it.
+      this.#ban = { error, refuseUntil: error.until?.getTime() ?? now + 120_000 };
+      return error;
+    }
+    if (response.status === 429) {
+      this.governor.pauseUntil(
+        retryAfter === undefined ? this.governor.nextWindowStart() : this.#serverNow() + retryAfter,
+      );
+    }
+    return apiErrorFrom(label, response.status, this.#redact(text), retryAfter);
+  }
+
+  #connectionError(label: string, error: unknown): BinanceError {
+    if (error instanceof DOMException && error.name === "TimeoutError") {
+      return new BinanceTimeoutError(`${label}: no response within ${this.#o.timeoutMs} ms`);
+    }
+    // Deno's fetch errors quote the full URL, signature included: keep only the reason.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return new BinanceNetworkError(`${label}: network error: ${this.#redact(reason)}`);
+  }
+
+  /** Removes URLs, signatures and the API key from text that goes into an error. */
+  #redact(text: string): string {
+    let clean = text
+      .replace(/https?:\/\/[^\s)"']+/gi, "<url>")
+      .replace(/signature=[^&\s)"']*/gi, "signature=<redacted>");
+    const { apiKey } = this.#o;
+    if (apiKey !== undefined && apiKey !== "") clean = clean.replaceAll(apiKey, "<api-key>");
+    return clean;
+  }
+}
+
+function parseUsedWeight(headers: Headers): number | undefined {
+  const value = headers.get("x-mbx-used-weight-1m");
+  return value !== null && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
+}
+
+function parseBody(label: string, text: string): unknown {
+  try {
+    return parseJsonLossless(text);
+  } catch {
+    const start = text.replace(/\s+/g, " ").trim().slice(0, 120);
+    throw new BinanceResponseError(`${label}: the reply is not JSON: ${JSON.stringify(start)}`);
+  }
+}
