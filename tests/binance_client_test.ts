@@ -4,6 +4,7 @@ import { BinanceClient, type BinanceClientOptions } from "../src/binance/client.
 import {
   BinanceApiError,
   BinanceBanError,
+  BinanceConfigError,
   type BinanceError,
   BinanceNetworkError,
 } from "../src/binance/errors.ts";
@@ -351,6 +352,30 @@ Deno.test("Binance client: errors retrying cannot fix", async (t) => {
         await assert.rejects(binanceClient.userTrades(query), RangeError, JSON.stringify(query));
       }
       assert.deepEqual(binance.seen, []);
+    },
+  );
+  await t.step(
+    "without credentials, signed endpoints name what to set; public ones work",
+    async () => {
+      const time = fakeTime();
+      await using binance = stub(time, () => json({ rateLimits: [], symbols: [] }));
+      const anonymous = await client(binance.baseUrl, time, {
+        apiKey: undefined,
+        signer: undefined,
+      });
+      await assert.rejects(
+        anonymous.income({}),
+        (e) =>
+          e instanceof BinanceConfigError &&
+          /BINANCE_API_KEY and BINANCE_SECRET_KEY/.test(e.message),
+      );
+      assert.deepEqual(binance.seen, []);
+      await anonymous.exchangeInfo();
+      assert.equal(binance.calls("/fapi/v1/exchangeInfo")[0].apiKey, null);
+      assert.throws(
+        () => new BinanceClient({ market: "usdm", baseUrl: "ftp://example.com" }),
+        RangeError,
+      );
     },
   );
 });

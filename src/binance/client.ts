@@ -36,7 +36,12 @@ import type { Signer } from "./sign.ts";
 import { fillFromTrade, TradeRowError } from "./trade_row.ts";
 import { type Params, type RequestEvent, Transport } from "./transport.ts";
 
-/** Live hosts (https://developers.binance.com/docs/derivatives/…/general-info). */
+export type { RequestEvent } from "./transport.ts";
+
+/**
+ * Live hosts (https://developers.binance.com/docs/derivatives/usds-margined-futures/general-info,
+ * https://developers.binance.com/docs/derivatives/coin-margined-futures/general-info).
+ */
 export const BASE_URLS: Readonly<Record<Market, string>> = {
   usdm: "https://fapi.binance.com",
   coinm: "https://dapi.binance.com",
@@ -130,7 +135,9 @@ export class BinanceClient {
     this.market = options.market;
     this.#limitConfigured = options.weightLimit !== undefined;
     const baseUrl = (options.baseUrl ?? BASE_URLS[options.market]).replace(/\/+$/, "");
-    if (!URL.canParse(baseUrl)) throw new RangeError(`base URL "${baseUrl}" is not a URL`);
+    if (!/^https?:$/.test(URL.parse(baseUrl)?.protocol ?? "")) {
+      throw new RangeError(`base URL "${baseUrl}" is not an http(s) URL`);
+    }
     this.#transport = new Transport({
       baseUrl,
       apiKey: options.apiKey,

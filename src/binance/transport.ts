@@ -108,6 +108,14 @@ export class Transport {
 
   /** Sends `GET endpoint?params` (signed if the endpoint is) with retries; resolves to the body. */
   request(endpoint: Endpoint, params: Params = {}): Promise<unknown> {
+    if (endpoint.signed && (this.#o.apiKey === undefined || this.#o.signer === undefined)) {
+      return Promise.reject(
+        new BinanceConfigError(
+          `GET ${endpoint.path} needs BINANCE_API_KEY and BINANCE_SECRET_KEY ` +
+            "(or BINANCE_PRIVATE_KEY_FILE)",
+        ),
+      );
+    }
     return this.#retrying(endpoint, async (attempt) => {
       if (endpoint.signed && this.#offsetMs === undefined) await this.#measureClock(attempt);
       try {
@@ -195,11 +203,6 @@ export class Transport {
       throw new BinanceBanError(this.#ban.error.until);
     }
     const { apiKey, signer } = this.#o;
-    if (endpoint.signed && (apiKey === undefined || signer === undefined)) {
-      throw new BinanceConfigError(
-        `${label} needs BINANCE_API_KEY and BINANCE_SECRET_KEY (or BINANCE_PRIVATE_KEY_FILE)`,
-      );
-    }
     const window = await this.governor.acquire(endpoint.weight);
     const query = new URLSearchParams();
     for (const [name, value] of Object.entries(params)) {
