@@ -193,20 +193,7 @@ export class BinanceClient {
    */
   async userTrades(query: UserTradesQuery): Promise<Fill[]> {
     const { symbol, pair, fromId, startTime, endTime, limit = 1000 } = query;
-    const problem = (symbol === undefined) === (pair === undefined)
-      ? "give exactly one of symbol and pair"
-      : pair !== undefined && this.market !== "coinm"
-      ? "pair exists only on COIN-M"
-      : fromId !== undefined && !/^\d+$/.test(fromId)
-      ? `fromId "${fromId}" is not a trade id`
-      : fromId !== undefined && (startTime !== undefined || endTime !== undefined || pair)
-      ? "fromId goes with neither startTime/endTime nor pair"
-      : (startTime === undefined) !== (endTime === undefined)
-      ? "give both startTime and endTime, or neither (Binance returns [] for startTime alone)"
-      : startTime !== undefined && endTime !== undefined &&
-          !(endTime >= startTime && endTime - startTime <= MAX_TRADES_WINDOW_MS)
-      ? `the window ${startTime}..${endTime} is not within 7 days`
-      : undefined;
+    const problem = userTradesProblem(query, this.market);
     if (problem !== undefined) throw new RangeError(`userTrades: ${problem}`);
     checkTimes("userTrades", startTime, endTime);
     const endpoint = userTradesEndpoint(this.market, pair !== undefined);
@@ -281,6 +268,27 @@ export class BinanceClient {
   async #list(endpoint: Endpoint, params: Params): Promise<readonly unknown[]> {
     return rowsOf(label(endpoint), await this.#transport.request(endpoint, params));
   }
+}
+
+/** Why Binance would refuse `query`, or answer it with a silent `[]`; `undefined` when fine. */
+function userTradesProblem(query: UserTradesQuery, market: Market): string | undefined {
+  const { symbol, pair, fromId, startTime, endTime } = query;
+  const timed = startTime !== undefined || endTime !== undefined;
+  if ((symbol === undefined) === (pair === undefined)) return "give exactly one of symbol and pair";
+  if (pair !== undefined && market !== "coinm") return "pair exists only on COIN-M";
+  if (fromId !== undefined && !/^\d+$/.test(fromId)) return `fromId "${fromId}" is not a trade id`;
+  if (fromId !== undefined && (timed || pair !== undefined)) {
+    return "fromId goes with neither startTime/endTime nor pair";
+  }
+  if (startTime === undefined || endTime === undefined) {
+    return timed
+      ? "give both startTime and endTime, or neither ([] for startTime alone)"
+      : undefined;
+  }
+  if (endTime - startTime > MAX_TRADES_WINDOW_MS) {
+    return `the window ${startTime}..${endTime} is longer than 7 days`;
+  }
+  return undefined;
 }
 
 function label(endpoint: Endpoint): string {
