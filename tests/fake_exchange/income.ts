@@ -54,7 +54,7 @@ export function tradeIncomeRows(
   return out;
 }
 
-/** A deposit of margin at the start of every 30 days of `[start, end]`. */
+/** A deposit of margin every 30 days of `[start, end]` (USD-M: and BNB for fees at the start). */
 export function transferRows(
   seed: number,
   market: Market,
@@ -77,6 +77,9 @@ export function transferRows(
       tranId: String(tranId),
       tradeId: "",
     });
+  }
+  if (market === "usdm") {
+    rows.push({ ...rows[0], income: "5.00000000", asset: "BNB", tranId: String(tranId + 1) });
   }
   return rows;
 }

@@ -1,0 +1,26 @@
+/**
+ * The fake Binance Futures exchange: a deterministic account generator with its ground truth,
+ * and an HTTP server that enforces Binance's rules for it.
+ *
+ * @example
+ * ```ts
+ * await using ex = await startFakeExchange({ seed: 7, symbols: 5, fills: 2000, weightLimit: 100 });
+ * const res = await fetch(`${ex.url}/fapi/v1/time`);
+ * ```
+ *
+ * @module
+ */
+
+export {
+  type AccountOptions,
+  generateAccount,
+  GeneratedAccount,
+  monthsBefore,
+  type OpenPosition,
+  type ResolvedAccountOptions,
+} from "./account.ts";
+export type { SymbolSpec } from "./catalog.ts";
+export type { FakeExchange, FakeExchangeOptions, LogEntry, Totals } from "./exchange_types.ts";
+export type { FaultKind } from "./faults.ts";
+export { incomeJson, type IncomeRow, tradeJson, type TradeRow } from "./rows.ts";
+export { startFakeExchange } from "./server.ts";
