@@ -203,18 +203,16 @@ export class GeneratedAccount {
    * @throws {RangeError} when `atTime` is not after the last fill of the chosen symbols.
    */
   addTrades(count: number, atTime: number = Date.now()): TradeRow[] {
-    const live = this.traded.filter((s) => s.delistTime === undefined);
+    const live = this.traded.map((s) => this.#traders.get(s.symbol)!)
+      .filter((t) => t.spec.delistTime === undefined && t.lastTime < atTime);
+    if (live.length === 0) throw new RangeError(`addTrades: ${atTime} is not after the last fill`);
+    const shares = allocate(count, live.length, this.#rng);
     const added: TradeRow[] = [];
-    let left = count;
-    while (left > 0) {
-      const trader = this.#traders.get(this.#rng.pick(live).symbol)!;
-      const from = Math.max(trader.lastTime + 1, atTime - 3_600_000);
-      if (from > atTime) throw new RangeError(`addTrades: ${atTime} is before the last fill`);
+    live.forEach((trader, i) => {
       const before = trader.rows.length;
-      trader.run(Math.min(left, this.#rng.int(1, 20)), from, atTime, false);
+      trader.run(shares[i], Math.max(trader.lastTime + 1, atTime - 3_600_000), atTime, false);
       added.push(...trader.rows.slice(before));
-      left = count - added.length;
-    }
+    });
     this.#endTime = Math.max(this.#endTime, atTime);
     for (const trader of this.#traders.values()) trader.fundUntil(this.#endTime);
     this.#trades = undefined;

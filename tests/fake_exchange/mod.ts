@@ -24,3 +24,4 @@ export type { FakeExchange, FakeExchangeOptions, LogEntry, Totals } from "./exch
 export type { FaultKind } from "./faults.ts";
 export { incomeJson, type IncomeRow, tradeJson, type TradeRow } from "./rows.ts";
 export { startFakeExchange } from "./server.ts";
+export { signedGet, signQuery } from "./signer.ts";

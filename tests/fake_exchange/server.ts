@@ -29,7 +29,7 @@ const INTERNAL = new BinanceError(
 );
 
 /** Starts a fake exchange on 127.0.0.1 (port 0 by default: any free port). */
-export async function startFakeExchange(options: FakeExchangeOptions = {}): Promise<FakeExchange> {
+export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<FakeExchange> {
   const account = options.account ?? new GeneratedAccount(options);
   const other: Market = account.market === "usdm" ? "coinm" : "usdm";
   const empty = new GeneratedAccount({
@@ -141,7 +141,7 @@ export async function startFakeExchange(options: FakeExchangeOptions = {}): Prom
     for (const wake of pending) wake();
     await server.shutdown();
   };
-  return {
+  return Promise.resolve({
     url: `http://127.0.0.1:${server.addr.port}`,
     apiKey,
     secret,
@@ -156,7 +156,7 @@ export async function startFakeExchange(options: FakeExchangeOptions = {}): Prom
     },
     close,
     [Symbol.asyncDispose]: close,
-  };
+  });
 }
 
 /**
