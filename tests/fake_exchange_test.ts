@@ -10,7 +10,7 @@ import { positionsCsv } from "../src/storage/positions_file.ts";
 import {
   type AccountOptions,
   generateAccount,
-  GeneratedAccount,
+  type GeneratedAccount,
   monthsBefore,
   tradeJson,
 } from "./fake_exchange/mod.ts";
