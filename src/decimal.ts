@@ -19,6 +19,27 @@ function pow10(n: number): bigint {
   return n < POW10.length ? POW10[n] : 10n ** BigInt(n);
 }
 
+/** 10^0 … 10^15 as floats: all exact. */
+const POW10_NUMBER: number[] = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+const MAX = Number.MAX_SAFE_INTEGER;
+const MAX_BIG = BigInt(MAX);
+
+/** Whether a float holds an integer exactly: |x| ≤ 2^53 − 1 (and not NaN). */
+function safe(x: number): boolean {
+  return x <= MAX && x >= -MAX;
+}
+
+/** A mantissa as a BigInt. */
+function big(m: number | bigint): bigint {
+  return typeof m === "bigint" ? m : BigInt(m);
+}
+
+/** A decimal from a BigInt mantissa, kept as a float when it fits exactly. */
+function fromBig(m: bigint, s: number): Decimal {
+  return m <= MAX_BIG && m >= -MAX_BIG ? new Decimal(Number(m), s) : new Decimal(m, s);
+}
+
 const SYNTAX = /^([+-]?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d{1,4}))?$/;
 
 /** Thrown by {@linkcode Decimal.parse} for text that is not a plain decimal number. */
@@ -32,18 +53,26 @@ export class DecimalSyntaxError extends Error {
   }
 }
 
-/** An exact decimal number: `m × 10^-s`, with `s ≥ 0`. Immutable. */
+/**
+ * An exact decimal number: `m × 10^-s`, with `s ≥ 0`. Immutable.
+ *
+ * The mantissa is a float while it is a safe integer (|m| < 2^53, exact and fast) and a BigInt
+ * beyond; every operation checks and moves to BigInt rather than round.
+ */
 export class Decimal {
-  /** The mantissa. */
-  readonly m: bigint;
+  /** The mantissa: a safe integer as a number, or any integer as a BigInt. */
+  readonly m: number | bigint;
   /** The scale: the number of digits after the decimal point. */
   readonly s: number;
 
   /** Zero, with scale 0. */
-  static readonly ZERO: Decimal = new Decimal(0n, 0);
+  static readonly ZERO: Decimal = new Decimal(0, 0);
 
-  /** Builds `m × 10^-s`. Prefer {@linkcode Decimal.parse} for text. */
-  constructor(m: bigint, s: number) {
+  /**
+   * Builds `m × 10^-s`. A number `m` must be a safe integer. Prefer {@linkcode Decimal.parse}
+   * for text.
+   */
+  constructor(m: number | bigint, s: number) {
     this.m = m;
     this.s = s;
   }
@@ -55,10 +84,10 @@ export class Decimal {
    * @throws {DecimalSyntaxError} for anything else (empty text, spaces, `NaN`, `.5`, `1,5`).
    */
   static parse(text: string): Decimal {
-    // Fast path, no regular expression: plain notation with at most 15 digits, which a float
-    // holds exactly.
+    // Fast path, no regular expression and no BigInt: plain notation with at most 15 digits.
     const length = text.length;
-    let i = length > 0 && (text.charCodeAt(0) === 45 || text.charCodeAt(0) === 43) ? 1 : 0;
+    const first = text.charCodeAt(0);
+    let i = first === 45 || first === 43 ? 1 : 0;
     let m = 0;
     let digits = 0;
     let point = -1;
@@ -72,8 +101,7 @@ export class Decimal {
       } else break;
     }
     if (i === length && digits > 0 && digits <= 15 && point !== length - 1) {
-      const mantissa = BigInt(text.charCodeAt(0) === 45 ? -m : m);
-      return new Decimal(mantissa, point < 0 ? 0 : length - point - 1);
+      return new Decimal(first === 45 ? -m : m, point < 0 ? 0 : length - point - 1);
     }
     return Decimal.#parseGeneral(text);
   }
@@ -88,28 +116,28 @@ export class Decimal {
       m *= pow10(-s);
       s = 0;
     }
-    return new Decimal(sign === "-" ? -m : m, s);
+    return fromBig(sign === "-" ? -m : m, s);
   }
 
   /** `this + other`, exact. */
   plus(other: Decimal): Decimal {
-    const d = this.s - other.s;
-    if (d === 0) return new Decimal(this.m + other.m, this.s);
-    if (d < 0) return new Decimal(this.m * pow10(-d) + other.m, other.s);
-    return new Decimal(this.m + other.m * pow10(d), this.s);
+    return add(this, other.m, other.s, false);
   }
 
   /** `this − other`, exact. */
   minus(other: Decimal): Decimal {
-    const d = this.s - other.s;
-    if (d === 0) return new Decimal(this.m - other.m, this.s);
-    if (d < 0) return new Decimal(this.m * pow10(-d) - other.m, other.s);
-    return new Decimal(this.m - other.m * pow10(d), this.s);
+    return add(this, other.m, other.s, true);
   }
 
   /** `this × other`, exact. */
   times(other: Decimal): Decimal {
-    return new Decimal(this.m * other.m, this.s + other.s);
+    const a = this.m;
+    const b = other.m;
+    if (typeof a === "number" && typeof b === "number") {
+      const r = a * b;
+      if (safe(r)) return new Decimal(r, this.s + other.s);
+    }
+    return fromBig(big(a) * big(b), this.s + other.s);
   }
 
   /**
@@ -119,32 +147,41 @@ export class Decimal {
    * @throws {RangeError} when `divisor` is zero.
    */
   div(divisor: Decimal, places = 12): Decimal {
-    if (divisor.m === 0n) throw new RangeError("division by zero");
+    if (divisor.isZero()) throw new RangeError("division by zero");
     // this/divisor = (m1·10^s2) / (m2·10^s1); scaled by 10^places.
-    let n = this.m * pow10(divisor.s + places);
-    let d = divisor.m * pow10(this.s);
+    let n = big(this.m) * pow10(divisor.s + places);
+    let d = big(divisor.m) * pow10(this.s);
     if (d < 0n) {
       n = -n;
       d = -d;
     }
-    return new Decimal(roundHalfEven(n, d), places).normalize();
+    return fromBig(roundHalfEven(n, d), places).normalize();
   }
 
   /** This value rounded half-even to `places` decimals (only ever reduces the scale). */
   round(places: number): Decimal {
     if (this.s <= places) return this;
-    return new Decimal(roundHalfEven(this.m, pow10(this.s - places)), places);
+    return fromBig(roundHalfEven(big(this.m), pow10(this.s - places)), places);
   }
 
   /** The same value with trailing fractional zeros removed (`"1.2300"` → `"1.23"`). */
   normalize(): Decimal {
-    let { m, s } = this;
-    if (m === 0n) return s === 0 ? this : Decimal.ZERO;
+    if (this.isZero()) return this.s === 0 ? this : Decimal.ZERO;
+    let s = this.s;
+    if (typeof this.m === "number") {
+      let m = this.m;
+      while (s > 0 && m % 10 === 0) {
+        m /= 10;
+        s--;
+      }
+      return s === this.s ? this : new Decimal(m, s);
+    }
+    let m = this.m;
     while (s > 0 && m % 10n === 0n) {
       m /= 10n;
       s--;
     }
-    return s === this.s ? this : new Decimal(m, s);
+    return s === this.s ? this : fromBig(m, s);
   }
 
   /** `-this`. */
@@ -154,23 +191,23 @@ export class Decimal {
 
   /** `|this|`. */
   abs(): Decimal {
-    return this.m < 0n ? this.neg() : this;
+    return this.m < 0 ? this.neg() : this;
   }
 
   /** -1, 0 or 1. */
   sign(): -1 | 0 | 1 {
-    return this.m < 0n ? -1 : this.m > 0n ? 1 : 0;
+    return this.m < 0 ? -1 : this.m > 0 ? 1 : 0;
   }
 
   /** Whether this is exactly zero (whatever the scale). */
   isZero(): boolean {
-    return this.m === 0n;
+    return !(this.m < 0 || this.m > 0);
   }
 
   /** -1, 0 or 1 as `this` is less than, equal to or greater than `other`. */
   cmp(other: Decimal): -1 | 0 | 1 {
-    const diff = this.minus(other).m;
-    return diff < 0n ? -1 : diff > 0n ? 1 : 0;
+    if (this.s === other.s) return this.m < other.m ? -1 : this.m > other.m ? 1 : 0;
+    return this.minus(other).sign();
   }
 
   /** Whether both denote the same number (`1.50` equals `1.5`). */
@@ -185,7 +222,7 @@ export class Decimal {
 
   /** Plain notation, never an exponent, with exactly `s` decimals (`"0.04400000"`, `"-5"`). */
   toString(): string {
-    const negative = this.m < 0n;
+    const negative = this.m < 0;
     let digits = (negative ? -this.m : this.m).toString();
     if (this.s > 0) {
       if (digits.length <= this.s) digits = "0".repeat(this.s - digits.length + 1) + digits;
@@ -194,6 +231,32 @@ export class Decimal {
     }
     return negative ? "-" + digits : digits;
   }
+}
+
+/** `x ± (m × 10^-s)`: floats while every step stays exact, BigInt otherwise. */
+function add(x: Decimal, m: number | bigint, s: number, subtract: boolean): Decimal {
+  const a = x.m;
+  if (typeof a === "number" && typeof m === "number") {
+    const b = subtract ? -m : m;
+    const d = x.s - s;
+    if (d === 0) {
+      const r = a + b;
+      if (safe(r)) return new Decimal(r, s);
+    } else if (d < 0 && d > -16) {
+      const scaled = a * POW10_NUMBER[-d];
+      const r = scaled + b;
+      if (safe(scaled) && safe(r)) return new Decimal(r, s);
+    } else if (d > 0 && d < 16) {
+      const scaled = b * POW10_NUMBER[d];
+      const r = a + scaled;
+      if (safe(scaled) && safe(r)) return new Decimal(r, x.s);
+    }
+  }
+  const b = subtract ? -big(m) : big(m);
+  const d = x.s - s;
+  if (d === 0) return fromBig(big(a) + b, s);
+  if (d < 0) return fromBig(big(a) * pow10(-d) + b, s);
+  return fromBig(big(a) + b * pow10(d), x.s);
 }
 
 /** `n / d` (d > 0) rounded to the nearest integer, ties to even. */
@@ -207,16 +270,19 @@ function roundHalfEven(n: bigint, d: bigint): bigint {
   return r < 0n ? q - 1n : q + 1n;
 }
 
-/** Whether `text` is a decimal in plain notation (`-12.340`, `7`): no sign `+`, no exponent. */
-export function isPlainDecimal(text: string): boolean {
-  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+/**
+ * Whether `text` (or its range `[start, end)`) is a decimal in plain notation (`-12.340`, `7`):
+ * no sign `+`, no exponent.
+ */
+export function isPlainDecimal(text: string, start = 0, end: number = text.length): boolean {
+  let i = start < end && text.charCodeAt(start) === 45 ? start + 1 : start;
   let digits = 0;
   let point = -1;
-  for (; i < text.length; i++) {
+  for (; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) digits++;
     else if (c === 46 && point < 0 && digits > 0) point = i;
     else return false;
   }
-  return digits > 0 && point !== text.length - 1;
+  return digits > 0 && point !== end - 1;
 }

@@ -17,19 +17,17 @@ export type Side = "BUY" | "SELL";
 export type PositionSide = "BOTH" | "LONG" | "SHORT";
 
 /**
- * One fill. Decimal fields hold the exact text Binance sent (`"0.04400000"` stays so), in plain
- * notation; the ledger parses them into `Decimal`s when it needs the numbers. Text keeps a fill
- * small (a million of them must fit in memory) and makes writing it back exact.
+ * What the ledger needs of a fill. Decimal fields hold the exact text Binance sent
+ * (`"0.04400000"` stays so), in plain notation; the ledger parses them when it needs the numbers.
+ * Text keeps a fill small (a million of them must fit in memory) and writing it back exact.
  */
-export interface Fill {
+export interface LedgerFill {
   /** `usdm` (`/fapi`) or `coinm` (`/dapi`). */
   readonly market: Market;
   /** Contract symbol, e.g. `BTCUSDT` or `BTCUSD_PERP`. */
   readonly symbol: string;
   /** Trade id as decimal digits; unique only within `(market, symbol)`; may exceed 2^53. */
   readonly id: string;
-  /** Order id as decimal digits (empty when unknown). */
-  readonly orderId: string;
   /** Execution time, milliseconds since the Unix epoch (UTC). */
   readonly time: number;
   /** BUY or SELL. */
@@ -48,6 +46,12 @@ export interface Fill {
   readonly realizedPnl: string;
   /** The asset P&L and margin are in (`USDT` for BTCUSDT, `BTC` for BTCUSD_PERP). */
   readonly marginAsset: string;
+}
+
+/** One fill, everything the fills file keeps: the ledger's fields and the rest of the row. */
+export interface Fill extends LedgerFill {
+  /** Order id as decimal digits (empty when unknown). */
+  readonly orderId: string;
   /** Whether the fill was on the maker side; `undefined` when unknown. */
   readonly maker: boolean | undefined;
   /** USD-M: `qty × price` as Binance reports it; empty when not reported. */
@@ -73,7 +77,7 @@ export function fillKey(fill: Pick<Fill, "market" | "symbol" | "id">): string {
 }
 
 /** File order: time, then market, symbol and trade id, so the same fills always print alike. */
-export function compareFillsByTime(a: Fill, b: Fill): number {
+export function compareFillsByTime(a: LedgerFill, b: LedgerFill): number {
   return a.time - b.time ||
     compareText(a.market, b.market) ||
     compareText(a.symbol, b.symbol) ||

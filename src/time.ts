@@ -21,10 +21,19 @@ export function formatTime(ms: number): string {
  * fractions finer than a millisecond.
  */
 export function parseTime(text: string): number | undefined {
-  if (text.length === 24) {
-    const ms = parseCanonical(text);
+  return parseTimeAt(text, 0, text.length);
+}
+
+/** {@linkcode parseTime} of the range `text[start, end)`, without copying it in the usual case. */
+export function parseTimeAt(text: string, start: number, end: number): number | undefined {
+  if (end - start === 24) {
+    const ms = parseCanonical(text, start);
     if (ms !== undefined) return ms;
   }
+  return parseGeneral(text.slice(start, end));
+}
+
+function parseGeneral(text: string): number | undefined {
   if (/^\d{1,15}$/.test(text)) return Number(text);
   const m = DATE_TIME.exec(text);
   if (m === null) return undefined;
@@ -38,16 +47,16 @@ export function parseDate(text: string): number | undefined {
   return /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseTime(text) : undefined;
 }
 
-/** `YYYY-MM-DDTHH:MM:SS.sssZ` without a regular expression (the fills file's hot path). */
-function parseCanonical(t: string): number | undefined {
+/** `YYYY-MM-DDTHH:MM:SS.sssZ` at `o`, without a regular expression (the fills file's hot path). */
+function parseCanonical(t: string, o: number): number | undefined {
   if (
-    t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 84 ||
-    t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58 || t.charCodeAt(19) !== 46 ||
-    t.charCodeAt(23) !== 90
+    t.charCodeAt(o + 4) !== 45 || t.charCodeAt(o + 7) !== 45 || t.charCodeAt(o + 10) !== 84 ||
+    t.charCodeAt(o + 13) !== 58 || t.charCodeAt(o + 16) !== 58 || t.charCodeAt(o + 19) !== 46 ||
+    t.charCodeAt(o + 23) !== 90
   ) return undefined;
   const n = (at: number, width: number) => {
     let v = 0;
-    for (let i = at; i < at + width; i++) {
+    for (let i = o + at; i < o + at + width; i++) {
       const d = t.charCodeAt(i) - 48;
       if (d < 0 || d > 9) return NaN;
       v = v * 10 + d;

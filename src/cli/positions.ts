@@ -5,7 +5,7 @@
  */
 
 import { aggregatePositions } from "../ledger/aggregate.ts";
-import { readFillsFile } from "../storage/fills_file.ts";
+import { readLedgerFills } from "../storage/fills_file.ts";
 import { writePositionsFile } from "../storage/positions_file.ts";
 import { type Command, parseOptions } from "./command.ts";
 
@@ -54,7 +54,7 @@ export const positionsCommand: Command = {
     }
     const fillsPath = (values.fills as string | undefined) ?? "futures_fills.csv";
     const outPath = (values.out as string | undefined) ?? "futures_positions.csv";
-    const { fills, unknownColumns } = await readFillsFile(fillsPath);
+    const { fills, unknownColumns } = await readLedgerFills(fillsPath);
     if (unknownColumns.length > 0) {
       console.error(`note: ${fillsPath}: ignoring unknown columns ${unknownColumns.join(", ")}`);
     }

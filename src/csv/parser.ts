@@ -24,6 +24,13 @@ export class CsvSyntaxError extends Error {
 /** Receives each record's fields and the 1-based line it starts on. */
 export type RecordHandler = (fields: string[], line: number) => void;
 
+/**
+ * Receives a record without quotes as the range `text[start, end)` of its line (no line break),
+ * before it is split; returns `true` if it handled the record, `false` to have it split and given
+ * to the {@linkcode RecordHandler} instead. Lets a reader skip creating one string per field.
+ */
+export type LineHandler = (text: string, start: number, end: number, line: number) => boolean;
+
 interface Parsed {
   fields: string[];
   next: number;
@@ -33,13 +40,15 @@ interface Parsed {
 /** Push text in (any chunking), get records out through the handler; call `end()` last. */
 export class CsvParser {
   readonly #onRecord: RecordHandler;
+  readonly #onLine: LineHandler | undefined;
   #buffer = "";
   #line = 1;
   #started = false;
 
-  /** A parser that hands each record to `onRecord`. */
-  constructor(onRecord: RecordHandler) {
+  /** A parser that hands each record to `onLine` (if given and it accepts it) or `onRecord`. */
+  constructor(onRecord: RecordHandler, onLine?: LineHandler) {
     this.#onRecord = onRecord;
+    this.#onLine = onLine;
   }
 
   /** Parses as many complete records of `text` (appended to what came before) as possible. */
@@ -67,9 +76,10 @@ export class CsvParser {
       const end = newline === -1 ? buf.length : newline;
       if (quote !== -1 && quote < pos) quote = buf.indexOf('"', pos);
       if (quote === -1 || quote > end) {
-        let text = buf.slice(pos, end);
-        if (text.endsWith("\r")) text = text.slice(0, -1);
-        if (text !== "") this.#onRecord(text.split(","), this.#line);
+        const stop = end > pos && buf.charCodeAt(end - 1) === 13 ? end - 1 : end;
+        if (stop > pos && !this.#onLine?.(buf, pos, stop, this.#line)) {
+          this.#onRecord(buf.slice(pos, stop).split(","), this.#line);
+        }
         this.#line++;
         pos = end + 1;
         continue;
@@ -150,8 +160,12 @@ function countLineBreaks(text: string): number {
  *
  * @throws {CsvSyntaxError} for malformed CSV; `TypeError` for bytes that are not UTF-8.
  */
-export async function parseCsvFile(path: string, onRecord: RecordHandler): Promise<void> {
-  const parser = new CsvParser(onRecord);
+export async function parseCsvFile(
+  path: string,
+  onRecord: RecordHandler,
+  onLine?: LineHandler,
+): Promise<void> {
+  const parser = new CsvParser(onRecord, onLine);
   using file = await Deno.open(path, { read: true });
   const decoder = new TextDecoder("utf-8", { fatal: true });
   const chunk = new Uint8Array(1 << 20);

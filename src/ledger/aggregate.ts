@@ -4,36 +4,40 @@
  * @module
  */
 
-import { compareIds, compareText, type Fill, type PositionSide } from "../fill.ts";
+import { compareIds, compareText, type LedgerFill, type PositionSide } from "../fill.ts";
 import type { Position } from "../position.ts";
-import { replayBook } from "./book.ts";
+import { BookReplay } from "./book.ts";
 
 /**
  * Rebuilds every position from fills given in any order.
  *
  * Fills are grouped by `(market, symbol)` — trade ids are unique only there — and taken in
  * trade-id order; a fill whose id was already seen in its group is ignored (the first one
- * counts). Each `(market, symbol, positionSide)` is then a book replayed by `replayBook`. The
- * result is sorted by open time, then symbol (then market, book and opening trade id, so equal
- * inputs always give equal outputs).
+ * counts). Each `(market, symbol, positionSide)` is a book replayed by {@linkcode BookReplay}.
+ * The result is sorted by open time, then symbol (then market, book and opening trade id, so
+ * equal inputs always give equal outputs).
+ *
+ * Input already in trade-id order per symbol (as the fills file is) is streamed in its own order,
+ * which keeps memory access sequential; anything else is sorted first.
  *
  * @throws {RangeError} for a fill whose quantity is not positive.
  */
-export function aggregatePositions(fills: Iterable<Fill>): Position[] {
-  const positions: Position[] = [];
-  for (const group of groupBySymbol(fills).values()) {
-    const books = new Map<PositionSide, Fill[]>();
-    for (const fill of uniqueInIdOrder(group)) {
-      let book = books.get(fill.positionSide);
-      if (book === undefined) books.set(fill.positionSide, book = []);
-      book.push(fill);
-    }
-    for (const [positionSide, book] of books) {
-      const { market, symbol } = book[0];
-      positions.push(...replayBook({ market, symbol, positionSide }, book));
+export function aggregatePositions(fills: Iterable<LedgerFill>): Position[] {
+  let ordered = Array.isArray(fills) ? fills as LedgerFill[] : [...fills];
+  if (!inIdOrder(ordered)) ordered = sortedUnique(ordered);
+
+  const books = new BookIndex();
+  for (const fill of ordered) books.get(fill).observe(fill);
+  const again = books.all().filter((b) => b.inference.needsSecondPass);
+  if (again.length > 0) {
+    const wanted = new Set(again);
+    for (const fill of ordered) {
+      const book = books.get(fill);
+      if (wanted.has(book)) book.reobserve(fill);
     }
   }
-  return positions.sort(comparePositions);
+  for (const fill of ordered) books.get(fill).apply(fill);
+  return books.all().flatMap((b) => b.finish()).sort(comparePositions);
 }
 
 /** Output order of positions. */
@@ -45,24 +49,49 @@ export function comparePositions(a: Position, b: Position): number {
     compareIds(a.openTradeId, b.openTradeId);
 }
 
-function groupBySymbol(fills: Iterable<Fill>): Map<string, Fill[]> {
-  const groups = new Map<string, Fill[]>();
-  for (const fill of fills) {
-    const key = fill.market + "|" + fill.symbol;
-    let group = groups.get(key);
-    if (group === undefined) groups.set(key, group = []);
-    group.push(fill);
+/** The books, found by market, symbol and position side. */
+class BookIndex {
+  readonly #bySymbol = new Map<string, Map<PositionSide, BookReplay>>();
+  readonly #all: BookReplay[] = [];
+
+  get(fill: LedgerFill): BookReplay {
+    const key = fill.market === "usdm" ? fill.symbol : fill.market + "|" + fill.symbol;
+    let sides = this.#bySymbol.get(key);
+    if (sides === undefined) this.#bySymbol.set(key, sides = new Map());
+    let book = sides.get(fill.positionSide);
+    if (book === undefined) {
+      const { market, symbol, positionSide } = fill;
+      sides.set(positionSide, book = new BookReplay({ market, symbol, positionSide }));
+      this.#all.push(book);
+    }
+    return book;
   }
-  return groups;
+
+  all(): BookReplay[] {
+    return this.#all;
+  }
 }
 
-/** The group's fills in trade-id order, first occurrence of each id only. */
-function uniqueInIdOrder(group: Fill[]): Fill[] {
-  let sorted = true;
-  for (let i = 1; i < group.length && sorted; i++) {
-    sorted = compareIds(group[i - 1].id, group[i].id) < 0;
+/** Whether each `(market, symbol)`'s fills appear in strictly increasing trade-id order. */
+function inIdOrder(fills: readonly LedgerFill[]): boolean {
+  const last = new Map<string, string>();
+  for (const fill of fills) {
+    const key = fill.market === "usdm" ? fill.symbol : fill.market + "|" + fill.symbol;
+    const previous = last.get(key);
+    if (previous !== undefined && compareIds(previous, fill.id) >= 0) return false;
+    last.set(key, fill.id);
   }
-  if (sorted) return group;
-  const ordered = [...group].sort((a, b) => compareIds(a.id, b.id)); // stable: first one first
-  return ordered.filter((fill, i) => i === 0 || ordered[i - 1].id !== fill.id);
+  return true;
+}
+
+/** Sorted by market, symbol and trade id, keeping the first fill of each id. */
+function sortedUnique(fills: readonly LedgerFill[]): LedgerFill[] {
+  const sorted = [...fills].sort((a, b) =>
+    compareText(a.market, b.market) || compareText(a.symbol, b.symbol) || compareIds(a.id, b.id)
+  ); // stable: of equal ids, the first in the input stays first
+  return sorted.filter((fill, i) => {
+    const previous = sorted[i - 1];
+    return i === 0 || previous.id !== fill.id || previous.symbol !== fill.symbol ||
+      previous.market !== fill.market;
+  });
 }

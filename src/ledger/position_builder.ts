@@ -5,7 +5,8 @@
  */
 
 import { Decimal } from "../decimal.ts";
-import type { Fill, Market, PositionSide } from "../fill.ts";
+import { DecimalSum } from "./decimal_sum.ts";
+import type { LedgerFill, Market, PositionSide } from "../fill.ts";
 import type { Direction, Position } from "../position.ts";
 
 /** Decimal places of a division's result (VWAPs, split commissions): half-even. */
@@ -35,12 +36,12 @@ export class PositionBuilder {
   readonly #inverse: boolean;
   #qty: Decimal;
   #maxQty: Decimal;
-  #entryQty = Decimal.ZERO;
-  #entryNotional = Decimal.ZERO;
-  #exitQty = Decimal.ZERO;
-  #exitNotional = Decimal.ZERO;
-  #realizedPnl = Decimal.ZERO;
-  #commission = Decimal.ZERO;
+  readonly #entryQty = new DecimalSum();
+  readonly #entryNotional = new DecimalSum();
+  readonly #exitQty = new DecimalSum();
+  readonly #exitNotional = new DecimalSum();
+  readonly #realizedPnl = new DecimalSum();
+  readonly #commission = new DecimalSum();
   #otherCommission = new Map<string, Decimal>();
   #fills = 0;
 
@@ -48,7 +49,7 @@ export class PositionBuilder {
    * Starts a position at `first` (its first fill). `priorQty` > 0 means it was already held
    * before the data began (a PARTIAL position).
    */
-  constructor(book: BookKey, direction: Direction, first: Fill, priorQty: Decimal) {
+  constructor(book: BookKey, direction: Direction, first: LedgerFill, priorQty: Decimal) {
     this.#book = book;
     this.#direction = direction;
     this.#marginAsset = first.marginAsset;
@@ -72,25 +73,25 @@ export class PositionBuilder {
 
   /** Adds `qty` at `price` to the position. */
   open(qty: Decimal, price: Decimal): void {
-    this.#entryQty = this.#entryQty.plus(qty);
-    this.#entryNotional = this.#entryNotional.plus(this.#notional(qty, price));
+    this.#entryQty.add(qty);
+    this.#entryNotional.add(this.#notional(qty, price));
     this.#qty = this.#qty.plus(qty);
     if (this.#qty.cmp(this.#maxQty) > 0) this.#maxQty = this.#qty;
   }
 
   /** Closes `qty` (at most the open quantity) at `price`. */
   reduce(qty: Decimal, price: Decimal): void {
-    this.#exitQty = this.#exitQty.plus(qty);
-    this.#exitNotional = this.#exitNotional.plus(this.#notional(qty, price));
+    this.#exitQty.add(qty);
+    this.#exitNotional.add(this.#notional(qty, price));
     this.#qty = this.#qty.minus(qty);
   }
 
   /** Books a fill (or a flip fill's share of it): one more fill, its P&L and commission. */
   charge(realizedPnl: Decimal, commission: Decimal, commissionAsset: string): void {
     this.#fills++;
-    this.#realizedPnl = this.#realizedPnl.plus(realizedPnl);
+    this.#realizedPnl.add(realizedPnl);
     if (commissionAsset === this.#marginAsset) {
-      this.#commission = this.#commission.plus(commission);
+      this.#commission.add(commission);
     } else {
       const before = this.#otherCommission.get(commissionAsset) ?? Decimal.ZERO;
       this.#otherCommission.set(commissionAsset, before.plus(commission));
@@ -98,8 +99,8 @@ export class PositionBuilder {
   }
 
   /** The finished position; `closing` is the fill that brought it to zero, if any. */
-  build(closing: Fill | undefined): Position {
-    const partial = this.#priorQty.m > 0n;
+  build(closing: LedgerFill | undefined): Position {
+    const partial = this.#priorQty.sign() > 0;
     return {
       status: partial ? "PARTIAL" : closing === undefined ? "OPEN" : "CLOSED",
       market: this.#book.market,
@@ -108,15 +109,15 @@ export class PositionBuilder {
       direction: this.#direction,
       openTime: this.#openTime,
       closeTime: closing?.time,
-      entryQty: this.#entryQty.normalize(),
-      entryVwap: this.#vwap(this.#entryQty, this.#entryNotional),
-      exitQty: this.#exitQty.normalize(),
-      exitVwap: this.#vwap(this.#exitQty, this.#exitNotional),
+      entryQty: this.#entryQty.value.normalize(),
+      entryVwap: this.#vwap(this.#entryQty.value, this.#entryNotional.value),
+      exitQty: this.#exitQty.value.normalize(),
+      exitVwap: this.#vwap(this.#exitQty.value, this.#exitNotional.value),
       openQty: this.#qty.normalize(),
       maxQty: this.#maxQty.normalize(),
-      priorQty: this.#priorQty,
-      realizedPnl: this.#realizedPnl.normalize(),
-      commission: this.#commission.normalize(),
+      priorQty: this.#priorQty.normalize(),
+      realizedPnl: this.#realizedPnl.value.normalize(),
+      commission: this.#commission.value.normalize(),
       otherCommission: new Map(
         [...this.#otherCommission].sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([asset, amount]) => [asset, amount.normalize()]),
@@ -137,7 +138,7 @@ export class PositionBuilder {
   }
 
   #vwap(qty: Decimal, notional: Decimal): Decimal | undefined {
-    if (qty.m === 0n) return undefined;
+    if (qty.isZero()) return undefined;
     return this.#inverse ? qty.div(notional, DIVISION_PLACES) : notional.div(qty, DIVISION_PLACES);
   }
 }

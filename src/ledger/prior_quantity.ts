@@ -21,58 +21,88 @@
  * A reducing fill at exactly break-even realizes zero P&L and so is no evidence in one-way mode;
  * such a history is read as opening a position, the one case where the data cannot tell.
  *
+ * Both are fed one fill at a time, so the ledger can stream fills in file order.
+ *
  * @module
  */
 
 import { Decimal } from "../decimal.ts";
+import { DecimalSum } from "./decimal_sum.ts";
 
-/** The inputs the inference needs from each fill of one book, in trade-id order. */
-export interface BookStep {
-  /** Signed quantity: positive opens in the book's direction (one-way: BUY positive). */
-  readonly delta: Decimal;
-  /** Whether Binance reported non-zero realized P&L for the fill. */
-  readonly realizes: boolean;
+/** Infers a book's prior quantity from its signed fill quantities, fed in trade-id order. */
+export interface PriorInference {
+  /** First pass: one fill's signed quantity and whether it realized P&L. */
+  observe(delta: Decimal, realizes: boolean): void;
+  /** Whether a second pass of {@linkcode PriorInference.reobserve} is needed. */
+  readonly needsSecondPass: boolean;
+  /** Second pass, only when needed: the same signed quantities again. */
+  reobserve(delta: Decimal): void;
+  /** The prior quantity (signed for one-way), or `undefined` if no single one fits. */
+  result(): Decimal | undefined;
 }
 
 /** Hedge book: the smallest prior quantity that keeps the book from going below zero. */
-export function inferHedgePriorQty(steps: readonly BookStep[]): Decimal {
-  let p = Decimal.ZERO;
-  let min = Decimal.ZERO;
-  for (const { delta } of steps) {
-    p = p.plus(delta);
-    if (p.m < 0n && p.cmp(min) < 0) min = p;
+export class HedgePriorInference implements PriorInference {
+  readonly #p = new DecimalSum();
+  #min = Decimal.ZERO;
+  /** Never: one pass suffices. */
+  readonly needsSecondPass = false;
+
+  /** Tracks the lowest running sum. */
+  observe(delta: Decimal): void {
+    this.#p.add(delta);
+    if (this.#p.sign() < 0 && this.#p.value.cmp(this.#min) < 0) this.#min = this.#p.value;
   }
-  return min.neg().normalize();
+
+  /** Not used. */
+  reobserve(): void {}
+
+  /** `max(0, −min Pₖ)`. */
+  result(): Decimal {
+    return this.#min.neg().normalize();
+  }
 }
 
-/**
- * One-way book: the signed prior quantity (long positive) as described in the module doc;
- * `undefined` when no single prior quantity explains the fills.
- */
-export function inferOneWayPriorQty(steps: readonly BookStep[]): Decimal | undefined {
-  // X must satisfy lower < X < upper (either bound may be absent).
-  let lower: Decimal | undefined;
-  let upper: Decimal | undefined;
-  let p = Decimal.ZERO;
-  for (const { delta, realizes } of steps) {
-    if (realizes) {
-      const bound = p.neg();
-      if (delta.m < 0n) {
-        if (lower === undefined || bound.cmp(lower) > 0) lower = bound;
-      } else if (upper === undefined || bound.cmp(upper) < 0) upper = bound;
-    }
-    p = p.plus(delta);
-  }
-  const within = (x: Decimal) =>
-    (lower === undefined || x.cmp(lower) > 0) && (upper === undefined || x.cmp(upper) < 0);
-  if (within(Decimal.ZERO)) return Decimal.ZERO;
+/** One-way book: see the module doc. */
+export class OneWayPriorInference implements PriorInference {
+  readonly #p = new DecimalSum();
+  readonly #q = new DecimalSum(); // the second pass's running sum
+  #lower: Decimal | undefined; // X > lower
+  #upper: Decimal | undefined; // X < upper
+  #best: Decimal | undefined;
 
-  let best: Decimal | undefined;
-  p = Decimal.ZERO;
-  for (const { delta } of steps) {
-    p = p.plus(delta);
-    const x = p.neg();
-    if (within(x) && (best === undefined || x.abs().cmp(best.abs()) < 0)) best = x;
+  /** Narrows the bounds on X with each fill that realized P&L. */
+  observe(delta: Decimal, realizes: boolean): void {
+    if (realizes) {
+      const bound = this.#p.value.neg();
+      if (delta.sign() < 0) {
+        if (this.#lower === undefined || bound.cmp(this.#lower) > 0) this.#lower = bound;
+      } else if (this.#upper === undefined || bound.cmp(this.#upper) < 0) this.#upper = bound;
+    }
+    this.#p.add(delta);
   }
-  return best?.normalize();
+
+  /** Whether X = 0 is ruled out, so the flat points must be searched. */
+  get needsSecondPass(): boolean {
+    return !this.#within(Decimal.ZERO);
+  }
+
+  /** Considers each flat point `X = −Pₖ` within the bounds, keeping the smallest. */
+  reobserve(delta: Decimal): void {
+    this.#q.add(delta);
+    const x = this.#q.value.neg();
+    if (this.#within(x) && (this.#best === undefined || x.abs().cmp(this.#best.abs()) < 0)) {
+      this.#best = x;
+    }
+  }
+
+  /** X, or `undefined` when none fits. */
+  result(): Decimal | undefined {
+    return this.needsSecondPass ? this.#best?.normalize() : Decimal.ZERO;
+  }
+
+  #within(x: Decimal): boolean {
+    return (this.#lower === undefined || x.cmp(this.#lower) > 0) &&
+      (this.#upper === undefined || x.cmp(this.#upper) < 0);
+  }
 }

@@ -1,12 +1,23 @@
 /**
  * The columns of `futures_fills.csv` and the conversion of one row to and from a {@linkcode Fill}.
  *
+ * Rows are read through a {@linkcode RowView}: every field is checked in place and only the
+ * fields a fill keeps are copied out.
+ *
  * @module
  */
 
+import type { RowView } from "../csv/row_view.ts";
 import { Decimal, isPlainDecimal } from "../decimal.ts";
-import { type Fill, inferMarginAsset, type Market, type PositionSide, type Side } from "../fill.ts";
-import { formatTime, parseTime } from "../time.ts";
+import {
+  type Fill,
+  inferMarginAsset,
+  type LedgerFill,
+  type Market,
+  type PositionSide,
+  type Side,
+} from "../fill.ts";
+import { formatTime, parseTimeAt } from "../time.ts";
 
 /** Column order of `futures_fills.csv`: the original pipeline's columns first. */
 export const FILL_COLUMNS = [
@@ -43,7 +54,7 @@ export class FillRowError extends Error {
   }
 }
 
-/** Where each column sits in a file's rows, found from its header. */
+/** Where each column sits in a file's rows (-1 when absent), found from its header. */
 export type ColumnIndex = Readonly<Record<(typeof FILL_COLUMNS)[number], number>>;
 
 /**
@@ -57,10 +68,6 @@ export function indexColumns(header: readonly string[]): ColumnIndex {
   }
   return Object.fromEntries(FILL_COLUMNS.map((c) => [c, header.indexOf(c)])) as ColumnIndex;
 }
-
-const DIGITS = /^(0|[1-9]\d*)$/;
-const SYMBOL = /^[A-Z0-9_]{1,40}$/;
-const ASSET = /^[A-Z0-9]{1,20}$/;
 
 /** One shared copy per distinct text: a million rows of `BTCUSDT` cost one string. */
 const interned = new Map<string, string>();
@@ -80,48 +87,60 @@ function defaultMarginAsset(symbol: string, market: Market): string {
 }
 
 /**
- * Reads one row.
+ * Reads one row: every field is checked; the result keeps all of them, or with `ledgerOnly` just
+ * the ledger's (a smaller object, for rebuilding positions from a million fills).
  *
  * @throws {FillRowError} naming the first field that is missing or malformed.
  */
-export function parseFillRow(fields: readonly string[], columns: ColumnIndex): Fill {
-  const at = (index: number) => (index === -1 ? "" : fields[index] ?? "");
-  const market = oneOf(at(columns.market) || "usdm", MARKET_VALUES, "market");
-  const timeText = at(columns.time);
-  const time = parseTime(timeText);
-  if (time === undefined) throw new FillRowError("time", describe(timeText));
-  const symbol = intern(at(columns.symbol));
+export function parseFillRow(row: RowView, columns: ColumnIndex): Fill;
+export function parseFillRow(row: RowView, columns: ColumnIndex, ledgerOnly: true): LedgerFill;
+export function parseFillRow(row: RowView, columns: ColumnIndex, ledgerOnly = false): LedgerFill {
+  const c = columns;
+  const time = parseTimeAt(row.text(c.time), row.start(c.time), row.end(c.time));
+  if (time === undefined) throw new FillRowError("time", describe(row.field(c.time)));
+  const market = row.is(c.market, "coinm") ? "coinm" : oneOf(row, c.market, MARKETS, "market");
+  const symbol = intern(row.field(c.symbol));
   if (!SYMBOL.test(symbol)) throw new FillRowError("symbol", describe(symbol));
-  const orderId = at(columns.orderId);
-  if (orderId !== "") digits(orderId, "orderId");
-  const marginAsset = at(columns.marginAsset) || defaultMarginAsset(symbol, market);
+  const side = oneOf(row, c.side, SIDES, "side");
+  const qty = intern(decimal(row, c.qty, "qty", true)); // sizes repeat: share them
+  const price = decimal(row, c.price, "price", true);
+  const commission = decimal(row, c.commission, "commission");
+  const commissionAsset = asset(row, c.commissionAsset, "commissionAsset");
+  const pnlText = decimal(row, c.realizedPnl, "realizedPnl");
+  const realizedPnl = /[1-9]/.test(pnlText) ? pnlText : intern(pnlText); // opening fills: zero
+  const positionSide = oneOf(row, c.positionSide, POSITION_SIDES, "positionSide");
+  const id = digits(row, c.id, "id");
+  const orderId = row.end(c.orderId) > row.start(c.orderId)
+    ? digits(row, c.orderId, "orderId")
+    : "";
+  const maker = bool(row, c.maker);
+  const quoteQty = decimal(row, c.quoteQty, "quoteQty", false, true);
+  const marginAsset = row.end(c.marginAsset) > row.start(c.marginAsset)
+    ? asset(row, c.marginAsset, "marginAsset")
+    : defaultMarginAsset(symbol, market);
   if (marginAsset === "") {
     throw new FillRowError("marginAsset", `empty, and cannot be told from symbol ${symbol}`);
   }
-  return {
+  const pair = row.end(c.pair) > row.start(c.pair) ? intern(row.field(c.pair)) : "";
+  const baseQty = decimal(row, c.baseQty, "baseQty", false, true);
+  const ledger = {
     market,
     symbol,
-    id: digits(at(columns.id), "id"),
-    orderId,
+    id,
     time,
-    side: oneOf(at(columns.side), SIDE_VALUES, "side"),
-    positionSide: oneOf(at(columns.positionSide), POSITION_SIDE_VALUES, "positionSide"),
-    qty: positive(at(columns.qty), "qty"),
-    price: positive(at(columns.price), "price"),
-    commission: decimal(at(columns.commission), "commission"),
-    commissionAsset: intern(asset(at(columns.commissionAsset), "commissionAsset")),
-    realizedPnl: decimal(at(columns.realizedPnl), "realizedPnl"),
-    marginAsset: intern(asset(marginAsset, "marginAsset")),
-    maker: bool(at(columns.maker), "maker"),
-    quoteQty: optionalDecimal(at(columns.quoteQty), "quoteQty"),
-    baseQty: optionalDecimal(at(columns.baseQty), "baseQty"),
-    pair: intern(at(columns.pair)),
+    side,
+    positionSide,
+    qty,
+    price,
+    commission,
+    commissionAsset,
+    realizedPnl,
+    marginAsset,
   };
+  if (ledgerOnly) return ledger;
+  const fill: Fill = { ...ledger, orderId, maker, quoteQty, baseQty, pair };
+  return fill;
 }
-
-const MARKET_VALUES: readonly Market[] = ["usdm", "coinm"];
-const SIDE_VALUES: readonly Side[] = ["BUY", "SELL"];
-const POSITION_SIDE_VALUES: readonly PositionSide[] = ["BOTH", "LONG", "SHORT"];
 
 /** One fill as row fields, in {@linkcode FILL_COLUMNS} order; decimals as Binance sent them. */
 export function formatFillRow(fill: Fill): string[] {
@@ -146,55 +165,79 @@ export function formatFillRow(fill: Fill): string[] {
   ];
 }
 
+const SYMBOL = /^[A-Z0-9_]{1,40}$/;
+const ASSET = /^[A-Z0-9]{1,20}$/;
+const MARKETS: readonly Market[] = ["usdm", "coinm", "" as Market];
+const SIDES: readonly Side[] = ["BUY", "SELL"];
+const POSITION_SIDES: readonly PositionSide[] = ["BOTH", "LONG", "SHORT"];
+
 function describe(text: string): string {
   return text === "" ? "empty" : `not valid: ${JSON.stringify(text.slice(0, 40))}`;
 }
 
-function oneOf<T extends string>(text: string, allowed: readonly T[], field: string): T {
-  for (const value of allowed) if (value === text) return value;
-  throw new FillRowError(field, `${describe(text)} (expected ${allowed.join(" or ")})`);
+/** One of `allowed` (an empty market means `usdm`), compared in place. */
+function oneOf<T extends string>(row: RowView, i: number, allowed: readonly T[], name: string): T {
+  for (const value of allowed) {
+    if (row.is(i, value)) return (value === "" ? "usdm" : value) as T;
+  }
+  const expected = allowed.filter((v) => v !== "").join(" or ");
+  throw new FillRowError(name, `${describe(row.field(i))} (expected ${expected})`);
 }
 
-function digits(text: string, field: string): string {
-  if (DIGITS.test(text)) return text;
-  throw new FillRowError(field, `${describe(text)} (expected a whole number)`);
+function digits(row: RowView, i: number, name: string): string {
+  const text = row.text(i);
+  const start = row.start(i);
+  const end = row.end(i);
+  let ok = end > start && (end - start === 1 || text.charCodeAt(start) !== 48);
+  for (let k = start; ok && k < end; k++) {
+    const ch = text.charCodeAt(k);
+    ok = ch >= 48 && ch <= 57;
+  }
+  if (ok) return text.slice(start, end);
+  throw new FillRowError(name, `${describe(row.field(i))} (expected a whole number)`);
 }
 
 /** The decimal as plain-notation text (exponent notation, e.g. `1e-05`, is rewritten). */
-function decimal(text: string, field: string): string {
-  if (isPlainDecimal(text)) return text;
-  try {
-    return Decimal.parse(text).toString();
-  } catch {
-    throw new FillRowError(field, `${describe(text)} (expected a decimal number)`);
+function decimal(
+  row: RowView,
+  i: number,
+  name: string,
+  positive = false,
+  optional = false,
+): string {
+  const text = row.text(i);
+  const start = row.start(i);
+  const end = row.end(i);
+  if (optional && end === start) return "";
+  let value: string | undefined;
+  if (isPlainDecimal(text, start, end)) value = text.slice(start, end);
+  else {
+    try {
+      value = Decimal.parse(text.slice(start, end)).toString();
+    } catch {
+      throw new FillRowError(name, `${describe(row.field(i))} (expected a decimal number)`);
+    }
   }
-}
-
-function positive(text: string, field: string): string {
-  const value = decimal(text, field);
-  if (value.charCodeAt(0) !== 45 && /[1-9]/.test(value)) return value;
-  throw new FillRowError(field, `${describe(text)} (must be greater than zero)`);
-}
-
-function optionalDecimal(text: string, field: string): string {
-  return text === "" ? "" : decimal(text, field);
-}
-
-function asset(text: string, field: string): string {
-  if (ASSET.test(text)) return text;
-  throw new FillRowError(field, describe(text));
-}
-
-function bool(text: string, field: string): boolean | undefined {
-  switch (text) {
-    case "":
-      return undefined;
-    case "true":
-    case "True":
-      return true;
-    case "false":
-    case "False":
-      return false;
+  if (positive && (value.charCodeAt(0) === 45 || !/[1-9]/.test(value))) {
+    throw new FillRowError(name, `${describe(value)} (must be greater than zero)`);
   }
-  throw new FillRowError(field, `${describe(text)} (expected true or false)`);
+  return value;
+}
+
+/** Recently seen assets, compared in place before anything is copied. */
+const recentAssets: string[] = [];
+function asset(row: RowView, i: number, name: string): string {
+  for (const known of recentAssets) if (row.is(i, known)) return known;
+  const text = row.field(i);
+  if (!ASSET.test(text)) throw new FillRowError(name, describe(text));
+  const shared = intern(text);
+  if (recentAssets.length < 8) recentAssets.push(shared);
+  return shared;
+}
+
+function bool(row: RowView, i: number): boolean | undefined {
+  if (row.is(i, "true") || row.is(i, "True")) return true;
+  if (row.is(i, "false") || row.is(i, "False")) return false;
+  if (row.end(i) === row.start(i)) return undefined;
+  throw new FillRowError("maker", `${describe(row.field(i))} (expected true or false)`);
 }

@@ -1,0 +1,63 @@
+/**
+ * A mutable exact running total, for the ledger's hot loop.
+ *
+ * Adding into a {@linkcode DecimalSum} allocates nothing while the total stays a safe integer
+ * mantissa, where `Decimal.plus` would allocate a new value per fill; over a million fills that
+ * garbage cost more than the arithmetic (`BENCHMARKS.md`, "Ledger").
+ *
+ * @module
+ */
+
+import { Decimal } from "../decimal.ts";
+
+const POW10: number[] = Array.from({ length: 16 }, (_, i) => 10 ** i);
+const MAX = Number.MAX_SAFE_INTEGER;
+
+/** An exact sum that grows in place. */
+export class DecimalSum {
+  #m = 0; // float mantissa while exact…
+  #s = 0;
+  #big: Decimal | undefined; // …or the total as a Decimal once it is not.
+
+  /** Adds `value` (exactly). */
+  add(value: Decimal): void {
+    const m = value.m;
+    if (this.#big === undefined && typeof m === "number") {
+      const d = this.#s - value.s;
+      if (d === 0) {
+        const r = this.#m + m;
+        if (r <= MAX && r >= -MAX) {
+          this.#m = r;
+          return;
+        }
+      } else if (d > 0 && d < 16) {
+        const scaled = m * POW10[d];
+        const r = this.#m + scaled;
+        if (scaled <= MAX && scaled >= -MAX && r <= MAX && r >= -MAX) {
+          this.#m = r;
+          return;
+        }
+      } else if (d < 0 && d > -16) {
+        const scaled = this.#m * POW10[-d];
+        const r = scaled + m;
+        if (scaled <= MAX && scaled >= -MAX && r <= MAX && r >= -MAX) {
+          this.#m = r;
+          this.#s = value.s;
+          return;
+        }
+      }
+    }
+    this.#big = this.value.plus(value);
+  }
+
+  /** The total so far. */
+  get value(): Decimal {
+    return this.#big ?? new Decimal(this.#m, this.#s);
+  }
+
+  /** -1, 0 or 1: the sign of the total. */
+  sign(): -1 | 0 | 1 {
+    if (this.#big !== undefined) return this.#big.sign();
+    return this.#m < 0 ? -1 : this.#m > 0 ? 1 : 0;
+  }
+}
