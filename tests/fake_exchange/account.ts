@@ -8,6 +8,7 @@
 import type { Market } from "../../src/fill.ts";
 import type { Position } from "../../src/position.ts";
 import { positionsCsv } from "../../src/storage/positions_file.ts";
+import { allocate } from "./allocate.ts";
 import { buildCatalog, type SymbolSpec } from "./catalog.ts";
 import { compareIncome, firstAtOrAfter, tradeIncomeRows, transferRows } from "./income.ts";
 import { Prng } from "./prng.ts";
@@ -273,30 +274,6 @@ export class GeneratedAccount {
       trader.fundUntil(end);
     });
   }
-}
-
-/** Splits `fills` over `n` symbols: one above 5,000 when the total allows, the rest skewed. */
-function allocate(fills: number, n: number, rng: Prng): number[] {
-  if (n === 0) return [];
-  const counts = new Array<number>(n).fill(0);
-  let rest = fills;
-  if (fills >= 5_001 + 4 * (n - 1)) {
-    counts[0] = Math.max(5_001, Math.round(fills * 0.3));
-    rest -= counts[0];
-  }
-  const weights = counts.map((
-    _,
-    i,
-  ) => (i === 0 && counts[0] > 0 ? 0 : (0.3 + rng.next()) / (i + 1) ** 0.7));
-  const total = weights.reduce((a, b) => a + b, 0);
-  let given = 0;
-  weights.forEach((w, i) => {
-    const c = Math.floor((rest * w) / total);
-    counts[i] += c;
-    given += c;
-  });
-  counts[counts[0] > 0 && n > 1 ? 1 : 0] += rest - given;
-  return counts;
 }
 
 /** Generates an account (pure: no server). */

@@ -12,7 +12,8 @@ import type { PositionSide, Side } from "../../src/fill.ts";
 import type { SymbolSpec } from "./catalog.ts";
 import { EntryBook } from "./entry_book.ts";
 import { fundingRows } from "./funding.ts";
-import { minuteOpenTicks, tradeTicks } from "./price_path.ts";
+import { type FeeKind, feeOf } from "./fees.ts";
+import { tradeTicks } from "./price_path.ts";
 import { Prng } from "./prng.ts";
 import { fixed, type IncomeRow, type TradeRow, units } from "./rows.ts";
 import { TruthBook } from "./truth.ts";
@@ -42,13 +43,6 @@ export interface Book {
   /** The trader's round trips. */
   readonly truth: TruthBook;
 }
-
-const RATE = {
-  usdm: { maker: new Decimal(2, 4), taker: new Decimal(5, 4) },
-  coinm: { maker: new Decimal(1, 4), taker: new Decimal(5, 4) },
-};
-const REBATE = new Decimal(-5, 5);
-const BNB_DISCOUNT = new Decimal(9, 1);
 
 /** Generates one symbol's fills, in trade-id order, continuing where it left off. */
 export class SymbolTrader {
@@ -204,7 +198,7 @@ export class SymbolTrader {
     time: number,
     orderId: string,
     maker: boolean,
-    feeKind: "zero" | "rebate" | "normal",
+    feeKind: FeeKind,
   ): void {
     const spec = this.spec;
     const price = units(ticks, spec.priceDecimals);
@@ -222,58 +216,61 @@ export class SymbolTrader {
     } else book.entry.open(steps, price);
 
     const coinm = spec.market === "coinm";
-    const rate = feeKind === "zero"
-      ? Decimal.ZERO
-      : feeKind === "rebate"
-      ? REBATE
-      : RATE[spec.market][maker ? "maker" : "taker"];
     const size = new Decimal(spec.contractSize, 0);
     const notional = coinm ? qty.times(size) : qty.times(price);
     const [bnbFrom, bnbTo] = this.#setup.bnbWindow;
-    const inBnb = !coinm && this.#setup.bnb !== undefined && feeKind === "normal" &&
-      time >= bnbFrom && time < bnbTo;
-    let commission: Decimal;
-    if (coinm) commission = notional.times(rate).div(price, 8);
-    else if (inBnb) {
-      const bnb = this.#setup.bnb!;
-      const close = units(minuteOpenTicks(bnb, Math.floor(time / 60_000) + 1), bnb.priceDecimals);
-      commission = notional.times(rate).times(BNB_DISCOUNT).div(close, 8);
-    } else commission = notional.times(rate).round(8);
-    const commissionAsset = inBnb ? "BNB" : spec.marginAsset;
-    const id = String(this.#nextTradeId);
-    const common = {
-      side,
-      price: price.toString(),
-      qty: qty.toString(),
-      realizedPnl: realizes ? fixed(pnl, 8) : "0",
-      marginAsset: spec.marginAsset,
-    };
-    const tail = {
-      commission: fixed(commission, 8),
-      commissionAsset,
+    const bnb = time >= bnbFrom && time < bnbTo ? this.#setup.bnb : undefined;
+    const { amount: commission, asset: commissionAsset } = feeOf(
+      spec,
+      notional,
+      price,
       time,
-      positionSide: book.side,
-      buyer: side === "BUY",
       maker,
-    };
+      feeKind,
+      bnb,
+    );
+    const id = String(this.#nextTradeId);
+    const realizedPnl = realizes ? fixed(pnl, 8) : "0";
+    const fee = fixed(commission, 8);
+    const buyer = side === "BUY";
+    const positionSide = book.side;
+    const { symbol, marginAsset } = spec;
     this.rows.push(
       coinm
         ? {
-          symbol: spec.symbol,
+          symbol,
           id,
           orderId,
           pair: spec.pair,
-          ...common,
+          side,
+          price: price.toString(),
+          qty: qty.toString(),
+          realizedPnl,
+          marginAsset,
           baseQty: fixed(notional.div(price, 8), 8),
-          ...tail,
+          commission: fee,
+          commissionAsset,
+          time,
+          positionSide,
+          buyer,
+          maker,
         }
         : {
-          symbol: spec.symbol,
+          symbol,
           id,
           orderId,
-          ...common,
+          side,
+          price: price.toString(),
+          qty: qty.toString(),
+          realizedPnl,
+          marginAsset,
           quoteQty: notional.normalize().toString(),
-          ...tail,
+          commission: fee,
+          commissionAsset,
+          time,
+          positionSide,
+          buyer,
+          maker,
         },
     );
     book.truth.apply({
