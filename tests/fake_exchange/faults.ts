@@ -8,7 +8,7 @@
 
 import { Prng } from "./prng.ts";
 
-/** A kind of injected failure. */
+/** A kind of injected failure (`skew`: -1021 on a SIGNED endpoint; others pass through). */
 export type FaultKind = "5xx" | "429" | "reset" | "slow" | "truncated" | "skew";
 
 /** Kinds drawn at random by the fault rate (`slow` only when queued: it stalls for seconds). */

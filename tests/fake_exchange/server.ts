@@ -95,7 +95,7 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
       if (fault === "429") {
         throw new RateLimitError(429, "Too many requests; please retry later.", 1);
       }
-      if (fault === "skew") {
+      if (fault === "skew" && endpoint.signed) {
         throw new BinanceError(
           400,
           -1021,
