@@ -38,6 +38,15 @@ How fills become positions:
     12 decimals; everything else is exact.
 `;
 
+/** Reads the fills and rebuilds the positions; the fills are garbage once this returns. */
+async function rebuild(fillsPath: string) {
+  const { fills, unknownColumns } = await readLedgerFills(fillsPath);
+  if (unknownColumns.length > 0) {
+    console.error(`note: ${fillsPath}: ignoring unknown columns ${unknownColumns.join(", ")}`);
+  }
+  return { count: fills.length, positions: aggregatePositions(fills) };
+}
+
 /** The `positions` command. */
 export const positionsCommand: Command = {
   name: "positions",
@@ -54,15 +63,11 @@ export const positionsCommand: Command = {
     }
     const fillsPath = (values.fills as string | undefined) ?? "futures_fills.csv";
     const outPath = (values.out as string | undefined) ?? "futures_positions.csv";
-    const { fills, unknownColumns } = await readLedgerFills(fillsPath);
-    if (unknownColumns.length > 0) {
-      console.error(`note: ${fillsPath}: ignoring unknown columns ${unknownColumns.join(", ")}`);
-    }
-    const positions = aggregatePositions(fills);
+    const { count: fills, positions } = await rebuild(fillsPath);
     await writePositionsFile(outPath, positions);
     const count = (status: string) => positions.filter((p) => p.status === status).length;
     console.log(
-      `${fills.length} fills → ${positions.length} positions (${count("OPEN")} open, ` +
+      `${fills} fills → ${positions.length} positions (${count("OPEN")} open, ` +
         `${count("CLOSED")} closed, ${count("PARTIAL")} partial) written to ${outPath}`,
     );
     return 0;

@@ -69,6 +69,14 @@ export function indexColumns(header: readonly string[]): ColumnIndex {
   return Object.fromEntries(FILL_COLUMNS.map((c) => [c, header.indexOf(c)])) as ColumnIndex;
 }
 
+let lastSymbol = "";
+let lastZero = "0";
+
+/** `last` if field `i` is that very text (compared in place), else `undefined`. */
+function sameAsLast(row: RowView, i: number, last: string): string | undefined {
+  return last !== "" && row.is(i, last) ? last : undefined;
+}
+
 /** One shared copy per distinct text: a million rows of `BTCUSDT` cost one string. */
 const interned = new Map<string, string>();
 function intern(text: string): string {
@@ -99,15 +107,17 @@ export function parseFillRow(row: RowView, columns: ColumnIndex, ledgerOnly = fa
   const time = parseTimeAt(row.text(c.time), row.start(c.time), row.end(c.time));
   if (time === undefined) throw new FillRowError("time", describe(row.field(c.time)));
   const market = row.is(c.market, "coinm") ? "coinm" : oneOf(row, c.market, MARKETS, "market");
-  const symbol = intern(row.field(c.symbol));
+  const symbol = sameAsLast(row, c.symbol, lastSymbol) ?? intern(row.field(c.symbol));
   if (!SYMBOL.test(symbol)) throw new FillRowError("symbol", describe(symbol));
+  lastSymbol = symbol; // fills of one order come together: often the same symbol again
   const side = oneOf(row, c.side, SIDES, "side");
-  const qty = intern(decimal(row, c.qty, "qty", true)); // sizes repeat: share them
+  const qty = decimal(row, c.qty, "qty", true);
   const price = decimal(row, c.price, "price", true);
   const commission = decimal(row, c.commission, "commission");
   const commissionAsset = asset(row, c.commissionAsset, "commissionAsset");
-  const pnlText = decimal(row, c.realizedPnl, "realizedPnl");
-  const realizedPnl = /[1-9]/.test(pnlText) ? pnlText : intern(pnlText); // opening fills: zero
+  const realizedPnl = sameAsLast(row, c.realizedPnl, lastZero) ??
+    decimal(row, c.realizedPnl, "realizedPnl");
+  if (!/[1-9]/.test(realizedPnl)) lastZero = realizedPnl; // opening fills: share their zero
   const positionSide = oneOf(row, c.positionSide, POSITION_SIDES, "positionSide");
   const id = digits(row, c.id, "id");
   const orderId = row.end(c.orderId) > row.start(c.orderId)
@@ -193,7 +203,7 @@ function digits(row: RowView, i: number, name: string): string {
     const ch = text.charCodeAt(k);
     ok = ch >= 48 && ch <= 57;
   }
-  if (ok) return text.slice(start, end);
+  if (ok) return row.field(i);
   throw new FillRowError(name, `${describe(row.field(i))} (expected a whole number)`);
 }
 
@@ -210,10 +220,10 @@ function decimal(
   const end = row.end(i);
   if (optional && end === start) return "";
   let value: string | undefined;
-  if (isPlainDecimal(text, start, end)) value = text.slice(start, end);
+  if (isPlainDecimal(text, start, end)) value = row.field(i);
   else {
     try {
-      value = Decimal.parse(text.slice(start, end)).toString();
+      value = Decimal.parse(row.field(i)).toString();
     } catch {
       throw new FillRowError(name, `${describe(row.field(i))} (expected a decimal number)`);
     }

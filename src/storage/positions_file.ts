@@ -70,13 +70,18 @@ export function formatPositionRow(p: Position): string[] {
 
 /** The positions file's whole text. */
 export function positionsCsv(positions: readonly Position[]): string {
-  return csvLine(POSITION_COLUMNS) + positions.map((p) => csvLine(formatPositionRow(p))).join("");
+  return [...positionsLines(positions)].join("");
 }
 
-/** Replaces the positions file atomically. */
+/** Replaces the positions file atomically, streaming its lines. */
 export async function writePositionsFile(
   path: string,
   positions: readonly Position[],
 ): Promise<void> {
-  await writeFileAtomic(path, positionsCsv(positions));
+  await writeFileAtomic(path, positionsLines(positions));
+}
+
+function* positionsLines(positions: readonly Position[]): Generator<string> {
+  yield csvLine(POSITION_COLUMNS);
+  for (const position of positions) yield csvLine(formatPositionRow(position));
 }

@@ -1,0 +1,23 @@
+/**
+ * `deno task bench [section…]`: runs the benchmarks and writes their figures to BENCHMARKS.md.
+ * Sections: `ledger` (issue 2). Needs GNU time at /usr/bin/time (Debian package `time`).
+ *
+ * @module
+ */
+
+import { benchLedger } from "./bench/ledger.ts";
+
+const SECTIONS: Record<string, (dir: string) => Promise<void>> = { ledger: benchLedger };
+
+const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(SECTIONS);
+const unknown = wanted.filter((name) => !(name in SECTIONS));
+if (unknown.length > 0) {
+  console.error(
+    `unknown section ${unknown.join(", ")}; sections: ${Object.keys(SECTIONS).join(", ")}`,
+  );
+  Deno.exit(2);
+}
+const dir = new URL("../bench-output", import.meta.url).pathname;
+await Deno.mkdir(dir, { recursive: true });
+for (const name of wanted) await SECTIONS[name](dir);
+console.log("results written to BENCHMARKS.md");
