@@ -5,10 +5,13 @@
  */
 
 import { csvLine } from "../csv/format.ts";
-import type { Decimal } from "../decimal.ts";
-import type { Position } from "../position.ts";
-import { formatTime } from "../time.ts";
+import { CsvSyntaxError, parseCsvFile } from "../csv/parser.ts";
+import { Decimal, DecimalSyntaxError } from "../decimal.ts";
+import type { Market, PositionSide } from "../fill.ts";
+import type { Direction, Position, PositionStatus } from "../position.ts";
+import { formatTime, parseTime } from "../time.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
+import { DataFileError } from "./fills_file.ts";
 
 /** Column order of `futures_positions.csv`: the original pipeline's columns first. */
 export const POSITION_COLUMNS = [
@@ -84,4 +87,183 @@ export async function writePositionsFile(
 function* positionsLines(positions: readonly Position[]): Generator<string> {
   yield csvLine(POSITION_COLUMNS);
   for (const position of positions) yield csvLine(formatPositionRow(position));
+}
+
+/** Columns a positions file may have besides {@linkcode POSITION_COLUMNS} (added later). */
+export const OPTIONAL_POSITION_COLUMNS = ["funding", "net_pnl"] as const;
+
+/** A position as read back from the positions file, with the columns later versions add. */
+export interface PositionRecord extends Position {
+  /** `net_pnl_after_fees`: realizedPnl − commission. */
+  readonly netPnlAfterFees: Decimal;
+  /** `funding`: funding attributed to the position; `undefined` when the file has no such value. */
+  readonly funding: Decimal | undefined;
+  /** `net_pnl`: realizedPnl − commission + funding; `undefined` when the file has no such value. */
+  readonly netPnl: Decimal | undefined;
+}
+
+/** What a positions file holds. */
+export interface PositionsFile {
+  /** The positions, in file order. */
+  readonly positions: PositionRecord[];
+  /** The optional columns the header has. */
+  readonly optionalColumns: (typeof OPTIONAL_POSITION_COLUMNS)[number][];
+  /** Columns futures-ledger does not know (ignored). */
+  readonly unknownColumns: string[];
+}
+
+/**
+ * Reads every row of a positions file. Columns are found by name from the header; all of
+ * {@linkcode POSITION_COLUMNS} are required, {@linkcode OPTIONAL_POSITION_COLUMNS} may be missing
+ * or empty, other columns are ignored.
+ *
+ * @throws {Deno.errors.NotFound} when there is no such file.
+ * @throws {DataFileError} for malformed CSV, a missing column, a malformed row (naming its line
+ *   and field) or a file with no header; nothing is skipped silently.
+ */
+export async function readPositionsFile(path: string): Promise<PositionsFile> {
+  const positions: PositionRecord[] = [];
+  let index: Map<string, number> | undefined;
+  try {
+    await parseCsvFile(path, (fields, line) => {
+      if (index === undefined) {
+        index = new Map(fields.map((name, i) => [name, i]));
+        const missing = POSITION_COLUMNS.filter((c) => !index!.has(c));
+        if (missing.length > 0) {
+          throw new DataFileError(path, line, `the header has no column ${missing.join(", ")}`);
+        }
+      } else {
+        positions.push(parsePositionRow(new RowReader(path, line, fields, index)));
+      }
+    });
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new DataFileError(path, error.line, error.message);
+    if (
+      error instanceof TypeError && /encoded data is not valid|decode|utf-?8/i.test(error.message)
+    ) {
+      throw new DataFileError(path, 0, "is not UTF-8 text");
+    }
+    throw error;
+  }
+  if (index === undefined) throw new DataFileError(path, 0, "is empty (expected a header row)");
+  const known = new Set<string>([...POSITION_COLUMNS, ...OPTIONAL_POSITION_COLUMNS]);
+  return {
+    positions,
+    optionalColumns: OPTIONAL_POSITION_COLUMNS.filter((c) => index!.has(c)),
+    unknownColumns: [...index.keys()].filter((c) => !known.has(c)),
+  };
+}
+
+const SYMBOL = /^[A-Z0-9_]{1,40}$/;
+const ASSET = /^[A-Z0-9]{1,20}$/;
+const DIGITS = /^(0|[1-9]\d*)$/;
+
+function parsePositionRow(row: RowReader): PositionRecord {
+  const status = row.oneOf("status", ["OPEN", "CLOSED", "PARTIAL"] as PositionStatus[]);
+  const closeText = row.text("close_time");
+  const closeTime = closeText === "" ? undefined : row.time("close_time");
+  if (status === "OPEN" && closeTime !== undefined) {
+    row.fail("close_time", "set on an OPEN position");
+  }
+  if (status === "CLOSED" && closeTime === undefined) {
+    row.fail("close_time", "empty on a CLOSED position");
+  }
+  const otherCommission = new Map<string, Decimal>();
+  for (const part of row.text("commission_other").split(";")) {
+    if (part.trim() === "") continue;
+    const [amount, asset, extra] = part.trim().split(" ");
+    if (extra !== undefined || asset === undefined || !ASSET.test(asset)) {
+      row.fail(
+        "commission_other",
+        `not valid: ${JSON.stringify(part.trim())} (expected "AMOUNT ASSET")`,
+      );
+    }
+    otherCommission.set(asset, parseDecimal(row, "commission_other", amount));
+  }
+  return {
+    status,
+    symbol: row.match("symbol", SYMBOL),
+    direction: row.oneOf("direction", ["LONG", "SHORT"] as Direction[]),
+    openTime: row.time("open_time"),
+    closeTime,
+    entryQty: row.decimal("entry_qty"),
+    entryVwap: row.optionalDecimal("entry_vwap"),
+    realizedPnl: row.decimal("realizedPnl"),
+    commission: row.decimal("commission"),
+    netPnlAfterFees: row.decimal("net_pnl_after_fees"),
+    fills: Number(row.match("fills", DIGITS)),
+    exitQty: row.decimal("exit_qty"),
+    exitVwap: row.optionalDecimal("exit_vwap"),
+    maxQty: row.decimal("max_qty"),
+    positionSide: row.oneOf("position_side", ["BOTH", "LONG", "SHORT"] as PositionSide[]),
+    openTradeId: row.match("open_trade_id", DIGITS),
+    closeTradeId: row.text("close_trade_id") === "" ? "" : row.match("close_trade_id", DIGITS),
+    openQty: row.decimal("open_qty"),
+    priorQty: row.decimal("prior_qty"),
+    market: row.oneOf("market", ["usdm", "coinm"] as Market[]),
+    marginAsset: row.match("margin_asset", ASSET),
+    otherCommission,
+    note: row.text("note"),
+    funding: row.optionalDecimal("funding"),
+    netPnl: row.optionalDecimal("net_pnl"),
+  };
+}
+
+function parseDecimal(row: RowReader, field: string, text: string): Decimal {
+  try {
+    return Decimal.parse(text);
+  } catch (error) {
+    if (error instanceof DecimalSyntaxError) {
+      row.fail(field, `${describe(text)} (expected a decimal number)`);
+    }
+    throw error;
+  }
+}
+
+function describe(text: string): string {
+  return text === "" ? "empty" : `not valid: ${JSON.stringify(text.slice(0, 40))}`;
+}
+
+/** One row's fields by column name; every failure names the file, line and field. */
+class RowReader {
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    readonly fields: readonly string[],
+    readonly index: ReadonlyMap<string, number>,
+  ) {}
+
+  fail(field: string, problem: string): never {
+    throw new DataFileError(this.path, this.line, `field "${field}": ${problem}`);
+  }
+
+  text(field: string): string {
+    const at = this.index.get(field);
+    return at === undefined ? "" : this.fields[at] ?? "";
+  }
+
+  match(field: string, pattern: RegExp): string {
+    const text = this.text(field);
+    return pattern.test(text) ? text : this.fail(field, describe(text));
+  }
+
+  oneOf<T extends string>(field: string, allowed: readonly T[]): T {
+    const text = this.text(field);
+    const found = allowed.find((value) => value === text);
+    return found ?? this.fail(field, `${describe(text)} (expected ${allowed.join(" or ")})`);
+  }
+
+  time(field: string): number {
+    const text = this.text(field);
+    return parseTime(text) ?? this.fail(field, `${describe(text)} (expected a UTC time)`);
+  }
+
+  decimal(field: string): Decimal {
+    return parseDecimal(this, field, this.text(field));
+  }
+
+  optionalDecimal(field: string): Decimal | undefined {
+    const text = this.text(field);
+    return text === "" ? undefined : parseDecimal(this, field, text);
+  }
 }
