@@ -8,11 +8,12 @@ import denoJson from "../../deno.json" with { type: "json" };
 import { DataFileError } from "../storage/fills_file.ts";
 import { type Command, UsageError } from "./command.ts";
 import { positionsCommand } from "./positions.ts";
+import { reportCommand } from "./report.ts";
 
 /** The version printed by `--version`, from `deno.json`. */
 export const VERSION: string = denoJson.version;
 
-const COMMANDS: readonly Command[] = [positionsCommand];
+const COMMANDS: readonly Command[] = [positionsCommand, reportCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

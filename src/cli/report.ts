@@ -1,0 +1,110 @@
+/**
+ * `futures-ledger report`: one self-contained HTML page from the positions file, offline.
+ *
+ * @module
+ */
+
+import type { Decimal } from "../decimal.ts";
+import { readFundingTotals } from "../report/income.ts";
+import { renderReport } from "../report/html.ts";
+import { isRoundTrip, roundTripStats } from "../report/stats.ts";
+import { feesAndFunding } from "../report/totals.ts";
+import { writeFileAtomic } from "../storage/atomic_write.ts";
+import { readPositionsFile } from "../storage/positions_file.ts";
+import { type Command, parseOptions } from "./command.ts";
+
+const DEFAULT_INCOME = "futures_income.csv";
+
+const HELP = `Usage: futures-ledger report [--positions FILE] [--income FILE] [--out FILE]
+
+Writes one HTML page with an equity curve and drawdown, P&L by symbol, long vs short, win
+rate, profit factor, average and largest win and loss, fees and funding, and the open
+positions. The page is self-contained: it opens offline and loads nothing from the network.
+
+Options:
+  --positions FILE  positions to read (default: futures_positions.csv)
+  --income FILE     income file for funding totals (default: futures_income.csv, if present)
+  --out FILE        page to write (default: report.html), replaced atomically
+  -h, --help        show this help
+
+What the figures mean:
+  - Amounts are grouped by margin asset (USDT, USDC, BTC...) and never added across assets.
+  - A round trip is a closed position (CLOSED, or PARTIAL with a close time). Net P&L is the
+    net_pnl column when the file has it (after fees and funding), else net_pnl_after_fees.
+  - The equity curve adds round trips' net P&L by close time, from 0; drawdown is the fall
+    from the highest equity so far.
+  - Win rate = round trips with net P&L > 0 / all round trips; profit factor = gross profit /
+    gross loss. Divisions are rounded half-even (percentages to 2 decimals, the profit factor
+    to 4, averages to 8); everything else is exact.
+  - Fees are summed over all positions, open ones too, per asset (BNB fees on their own row).
+    Funding comes from the income file's FUNDING_FEE rows, else the positions file's funding
+    column, else it shows as "not synced".
+  - Times are UTC.
+`;
+
+/** The `report` command. */
+export const reportCommand: Command = {
+  name: "report",
+  summary: "write report.html: equity curve, statistics, fees, open positions (offline)",
+  help: HELP,
+  async run(args) {
+    const { values } = parseOptions(args, {
+      positions: { type: "string" },
+      income: { type: "string" },
+      out: { type: "string" },
+    });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const positionsPath = (values.positions as string | undefined) ?? "futures_positions.csv";
+    const incomePath = values.income as string | undefined;
+    const outPath = (values.out as string | undefined) ?? "report.html";
+
+    const file = await readPositionsFile(positionsPath);
+    if (file.unknownColumns.length > 0) {
+      console.error(
+        `note: ${positionsPath}: ignoring unknown columns ${file.unknownColumns.join(", ")}`,
+      );
+    }
+    const incomeFunding = await readIncome(incomePath);
+    const stats = roundTripStats(file.positions);
+    const open = file.positions.filter((p) => !isRoundTrip(p));
+    await writeFileAtomic(
+      outPath,
+      renderReport({
+        generatedAt: Date.now(),
+        positionsPath,
+        positionCount: file.positions.length,
+        netColumn: file.optionalColumns.includes("net_pnl") ? "net_pnl" : "net_pnl_after_fees",
+        stats,
+        fees: feesAndFunding(file.positions, {
+          incomeFunding,
+          hasFundingColumn: file.optionalColumns.includes("funding"),
+        }),
+        open,
+      }),
+    );
+    const trips = file.positions.length - open.length;
+    console.log(
+      `${file.positions.length} positions (${trips} round trips, ${open.length} open) → ` +
+        `report written to ${outPath}`,
+    );
+    return 0;
+  },
+};
+
+/** Funding totals from `path`, or from the default income file when it exists. */
+async function readIncome(
+  path: string | undefined,
+): Promise<{ path: string; totals: Map<string, Decimal> } | undefined> {
+  try {
+    return {
+      path: path ?? DEFAULT_INCOME,
+      totals: await readFundingTotals(path ?? DEFAULT_INCOME),
+    };
+  } catch (error) {
+    if (path === undefined && error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}

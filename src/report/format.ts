@@ -1,0 +1,52 @@
+/**
+ * Text for the report page: HTML escaping and exact decimals printed for people.
+ *
+ * @module
+ */
+
+import type { Decimal } from "../decimal.ts";
+
+const ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/** `text` safe inside HTML text and inside quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}
+
+/**
+ * An exact amount with thousands separators and no trailing zeros (`-12,345.6789`); with
+ * `places`, rounded half-even to and padded to exactly that many decimals (`60.00`).
+ */
+export function formatDecimal(value: Decimal, places?: number): string {
+  let text = places === undefined ? value.normalize().toString() : value.round(places).toString();
+  if (places !== undefined && places > 0) {
+    const [, frac = ""] = text.split(".");
+    text = (frac === "" ? text + "." : text) + "0".repeat(places - frac.length);
+  }
+  const negative = text.startsWith("-");
+  const [int, frac] = (negative ? text.slice(1) : text).split(".");
+  const grouped = int.replace(/\B(?=(\d{3})+$)/g, ",");
+  return (negative ? "-" : "") + grouped + (frac === undefined ? "" : "." + frac);
+}
+
+/** A time as `2025-01-01 00:00:02` (UTC, to the second). */
+export function formatUtc(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+}
+
+/**
+ * JSON for a `<script type="application/json">` block: `<`, `>` and `&` escaped as `\u003c`…,
+ * so no string in it can end the element.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
