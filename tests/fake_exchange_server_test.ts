@@ -143,9 +143,9 @@ Deno.test("userTrades", async (t) => {
   });
 
   await t.step(
-    "fromId pages ascend by id, serve exactly Binance's fields, and stop at 6 months",
+    "fromId pages ascend by id, serve exactly Binance's fields, and stop at 3 months",
     async () => {
-      const oldest = monthsBefore(ex.now(), 6);
+      const oldest = monthsBefore(ex.now(), 3);
       assert.ok(btc[0].time < oldest, "the account has older trades");
       const retained = btc.filter((r) => r.time >= oldest);
       const seen: string[] = [];
@@ -230,5 +230,11 @@ Deno.test("income", async (t) => {
 
   await t.step("limit above 1000 gets -1130", async () => {
     assert.equal(((await json(await income("limit=1001"))) as { code: number }).code, -1130);
+  });
+
+  await t.step("page is refused since Binance dropped it (2026-10-16): page by time", async () => {
+    const response = await income("page=2");
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as { code: number }).code, -1106);
   });
 });

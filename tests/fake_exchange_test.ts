@@ -86,8 +86,8 @@ Deno.test("generateAccount", async (t) => {
     const rows = account.trades;
     const bySymbol = Map.groupBy(rows, (r) => r.symbol);
     assert.ok([...bySymbol.values()].some((g) => g.length > 5_000), "a symbol with > 5,000 fills");
-    const oldest = monthsBefore(END, 6);
-    assert.ok(rows.some((r) => r.time < oldest), "fills older than the 6-month retention");
+    const oldest = monthsBefore(END, 3);
+    assert.ok(rows.some((r) => r.time < oldest), "fills older than the 3-month retention");
     const delistedTraded = account.delisted.filter((s) => bySymbol.has(s.symbol));
     assert.ok(delistedTraded.length > 0, "some traded symbols were delisted since");
     assert.ok(rows.some((r) => r.commissionAsset === "BNB"), "some fees paid in BNB");

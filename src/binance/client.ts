@@ -99,13 +99,15 @@ export interface UserTradesQuery {
   readonly limit?: number;
 }
 
-/** `income` query; times inclusive, integer ms. */
+/**
+ * `income` query; times inclusive, integer ms. No `page`: Binance stopped accepting it on
+ * 2026-10-16 (https://github.com/sieblyio/binance/releases/tag/v3.6.8); page by time.
+ */
 export interface IncomeQuery {
   readonly symbol?: string;
   readonly incomeType?: string;
   readonly startTime?: number;
   readonly endTime?: number;
-  readonly page?: number;
   /** Rows per page, ≤ 1000. Default 1000. */
   readonly limit?: number;
 }
@@ -219,7 +221,7 @@ export class BinanceClient {
 
   /** One page of income history (times inclusive), oldest first. */
   async income(query: IncomeQuery): Promise<IncomeRow[]> {
-    const { symbol, incomeType, startTime, endTime, page, limit = 1000 } = query;
+    const { symbol, incomeType, startTime, endTime, limit = 1000 } = query;
     checkTimes("income", startTime, endTime);
     const endpoint = incomeEndpoint(this.market);
     const rows = await this.#list(endpoint, {
@@ -227,7 +229,6 @@ export class BinanceClient {
       incomeType,
       startTime,
       endTime,
-      page: page === undefined ? undefined : whole("income page", page, 1),
       limit: whole("income limit", limit, 1, 1000),
     });
     return rows.map((row) => incomeRow(label(endpoint), row));

@@ -25,7 +25,11 @@ export interface FakeExchangeOptions extends AccountOptions {
   readonly port?: number;
   /** The server clock, ms (default `Date.now`). */
   readonly clock?: () => number;
-  /** Months of `userTrades` served (default 6). */
+  /**
+   * Months of `userTrades` served (default 3: Binance's change log of 2026-08-26 cut the note from
+   * 6 to 3 months "reflecting current backend behavior", USD-M and COIN-M alike,
+   * https://developers.binance.com/en/docs/products/derivatives-trading-options/change-log).
+   */
   readonly tradeRetentionMonths?: number;
   /** Delay of a `slow` fault, ms (default 10,000). */
   readonly slowMs?: number;

@@ -3,7 +3,9 @@
  *
  * Rules (https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Get-Income-History,
  * https://developers.binance.com/docs/derivatives/coin-margined-futures/account/rest-api/Get-Income-History):
- * - weight 30 (USD-M), 20 (COIN-M); `limit` default 100, max 1000; `page` 1-based;
+ * - weight 30 (USD-M), 20 (COIN-M); `limit` default 100, max 1000; `page` is refused (-1106):
+ *   Binance stopped accepting it on 2026-10-16, paging is by time only
+ *   (https://github.com/sieblyio/binance/releases/tag/v3.6.8, the endpoint page no longer lists it);
  * - `startTime`/`endTime` inclusive; neither sent: the last 7 days;
  * - USD-M keeps only the last 3 months; COIN-M: `endTime − startTime` at most 1 year;
  * - `tranId` is unique only within an income type; `tradeId` on COMMISSION and REALIZED_PNL.
@@ -74,8 +76,9 @@ function incomeHandler(ctx: EndpointContext): string {
   if (incomeType !== undefined && !INCOME_TYPES.has(incomeType)) throw invalidValue("incomeType");
   const limit = p.int("limit") ?? 100;
   if (limit < 1 || limit > 1000) throw invalidValue("limit");
-  const page = p.int("page") ?? 1;
-  if (page < 1) throw invalidValue("page");
+  if (p.text("page") !== undefined) {
+    throw new BinanceError(400, -1106, "Parameter 'page' sent when not required.");
+  }
   const startTime = p.long("startTime");
   const endTime = p.long("endTime");
   if (startTime !== undefined && endTime !== undefined && startTime > endTime) {
@@ -90,14 +93,12 @@ function incomeHandler(ctx: EndpointContext): string {
   const to = both ? now : endTime ?? now;
   const rows = rowsSince(account, oldest);
   const matching: IncomeRow[] = [];
-  const skip = (page - 1) * limit;
-  let seen = 0;
   for (let i = firstAtOrAfter(rows, from); i < rows.length && matching.length < limit; i++) {
     const r = rows[i];
     if (r.time > to) break;
     if (symbol !== undefined && r.symbol !== symbol) continue;
     if (incomeType !== undefined && r.incomeType !== incomeType) continue;
-    if (seen++ >= skip) matching.push(r);
+    matching.push(r);
   }
   return jsonArray(matching.map((r) => incomeJson(r, market)));
 }

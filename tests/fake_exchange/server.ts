@@ -50,7 +50,7 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
   const faults = new FaultPlan(options.faults ?? 0, account.options.seed);
   const clock = options.clock ?? Date.now;
   const slowMs = options.slowMs ?? 10_000;
-  const retention = options.tradeRetentionMonths ?? 6;
+  const retention = options.tradeRetentionMonths ?? 3;
   let skew = 0;
   const now = () => clock() + skew;
   const log: LogEntry[] = [];

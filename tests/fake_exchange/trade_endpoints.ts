@@ -7,7 +7,8 @@
  * - weight 5 (USD-M); COIN-M 20 with `symbol`, 40 with `pair`;
  * - `symbol` mandatory (COIN-M: `symbol` or `pair`); `limit` default 500 (COIN-M 50), max 1000;
  * - no times: the last 7 days; `startTime`–`endTime` at most 7 days; `fromId` not with times
- *   (COIN-M: nor with `pair`); only the past 6 months are served (`tradeRetentionMonths`).
+ *   (COIN-M: nor with `pair`); only the past 3 months are served (`tradeRetentionMonths`; the
+ *   docs said 6 until the change log of 2026-08-26).
  *
  * Where reports differ from the docs, real servers are modelled: a window longer than 7 days,
  * or one that lies wholly beyond retention, answers `[]` silently (ccxt #16986, #21103), not an
