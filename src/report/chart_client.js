@@ -64,7 +64,13 @@
         width: bars.clientWidth,
         height: many ? 300 : 240,
         legend: { show: false },
-        scales: { x: { time: false, range: [-0.5, names.length - 0.5] } },
+        scales: {
+          x: { time: false, range: [-0.5, names.length - 0.5] },
+          // Bars start at zero: the y range always includes it.
+          y: {
+            range: { min: { pad: 0.1, soft: 0, mode: 1 }, max: { pad: 0.1, soft: 0, mode: 1 } },
+          },
+        },
         series: [
           {},
           {
