@@ -191,21 +191,28 @@ Deno.test("Binance client: requests", async (t) => {
     assert.deepEqual(time.slept, []);
   });
 
-  await t.step("a -1021 that survives the resync stops with the clock's fix", async () => {
-    const time = fakeTime();
-    await using binance = stub(time, (s) => {
-      if (s.path === TRADES) return json(error(-1021, "Timestamp outside of the recvWindow."), 400);
-    });
-    await assert.rejects(
-      (await client(binance.baseUrl, time)).userTrades({ symbol: "BTCUSDT" }),
-      (e) => {
-        assert.ok(e instanceof BinanceApiError && e.code === -1021 && !e.retryable);
-        assert.match(e.message, /clock.*NTP/);
-        return true;
-      },
-    );
-    assert.equal(binance.calls(TRADES).length, 2);
-  });
+  await t.step(
+    "a -1021 that survives the resync is retried with backoff, then stops with the clock's fix",
+    async () => {
+      const time = fakeTime();
+      await using binance = stub(time, (s) => {
+        if (s.path === TRADES) {
+          return json(error(-1021, "Timestamp outside of the recvWindow."), 400);
+        }
+      });
+      await assert.rejects(
+        (await client(binance.baseUrl, time, { maxRetries: 2 })).userTrades({ symbol: "BTCUSDT" }),
+        (e) => {
+          assert.ok(e instanceof BinanceApiError && e.code === -1021);
+          assert.match(e.message, /clock.*NTP.*gave up after 3 attempts/);
+          return true;
+        },
+      );
+      // Each of the 3 attempts: send, resync, send again.
+      assert.equal(binance.calls(TRADES).length, 6);
+      assert.equal(time.slept.length, 2);
+    },
+  );
 
   await t.step("retries 5xx and 429, waiting as long as Retry-After says", async () => {
     const time = fakeTime();

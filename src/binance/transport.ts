@@ -5,7 +5,9 @@
  * - Timing security: a signed request is accepted when `timestamp < serverTime + 1000` and
  *   `serverTime − timestamp ≤ recvWindow`. So `timestamp` comes from the server clock (offset
  *   measured with `/time`), and every attempt is signed afresh, never re-sent as it was. On -1021
- *   the offset is measured again and the request re-sent once.
+ *   the offset is measured again and the request re-sent at once; a -1021 that survives that is
+ *   retried with backoff like a 5xx (a clock stepping, a busy server), so only a clock that stays
+ *   off fails, with the NTP hint, once the retries run out.
  * - HTTP return codes: 4XX is the sender's fault (not retried, except 408 and 429); 5XX is
  *   Binance's (retried); 429 = over the limit, back off; 418 = IP banned "for continuing to send
  *   requests after receiving 429", so it stops everything at once.
@@ -128,7 +130,12 @@ export class Transport {
           path: endpoint.path,
         });
         await this.#measureClock(attempt);
-        return (await this.#send(endpoint, params, attempt)).body;
+        try {
+          return (await this.#send(endpoint, params, attempt)).body;
+        } catch (again) {
+          if (!(again instanceof BinanceApiError && again.code === -1021)) throw again;
+          throw new BinanceApiError(again, again.message, true);
+        }
       }
     });
   }

@@ -5,15 +5,21 @@
  */
 
 import denoJson from "../../deno.json" with { type: "json" };
+import { BinanceError } from "../binance/errors.ts";
+import { SignerError } from "../binance/sign.ts";
+import { ConfigError } from "../config.ts";
 import { DataFileError } from "../storage/fills_file.ts";
+import { LockedError } from "../storage/lock.ts";
+import { SyncError } from "../sync.ts";
 import { type Command, UsageError } from "./command.ts";
 import { positionsCommand } from "./positions.ts";
 import { reportCommand } from "./report.ts";
+import { syncCommand } from "./sync.ts";
 
 /** The version printed by `--version`, from `deno.json`. */
 export const VERSION: string = denoJson.version;
 
-const COMMANDS: readonly Command[] = [positionsCommand, reportCommand];
+const COMMANDS: readonly Command[] = [syncCommand, positionsCommand, reportCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -29,7 +35,10 @@ Options: -h, --help   this help;   -V, --version   print the version
 `;
 }
 
-/** Runs the command line `args`; resolves to the exit code (0 ok, 1 failed, 2 bad usage). */
+/**
+ * Runs the command line `args`; resolves to the exit code: 0 ok, 1 failed, 2 bad usage or
+ * settings, 3 another run holds the directory.
+ */
 export async function main(args: string[]): Promise<number> {
   const [name, ...rest] = args;
   if (name === undefined || name === "-h" || name === "--help" || name === "help") {
@@ -55,11 +64,33 @@ function report(error: unknown, command: Command | undefined): number {
     console.error(`futures-ledger: ${error.message} (see "${hint}")`);
     return 2;
   }
+  if (error instanceof ConfigError || error instanceof SignerError) {
+    console.error(`futures-ledger: ${error.message}`);
+    return 2;
+  }
+  if (error instanceof LockedError) {
+    console.error(`futures-ledger: ${error.message}`);
+    return 3;
+  }
   if (error instanceof DataFileError) {
     console.error(`futures-ledger: ${error.message} (nothing was written)`);
     return 1;
   }
-  if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
+  if (error instanceof SyncError) {
+    console.error(
+      `futures-ledger: sync failed at ${error.message}\nThe fills fetched before the failure ` +
+        "are saved; run sync again to continue.",
+    );
+    return 1;
+  }
+  if (error instanceof BinanceError) {
+    console.error(`futures-ledger: ${error.message}\nNothing was written.`);
+    return 1;
+  }
+  if (
+    error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied ||
+    error instanceof Deno.errors.NotCapable
+  ) {
     console.error(`futures-ledger: ${error.message}`);
     return 1;
   }

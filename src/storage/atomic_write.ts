@@ -57,3 +57,21 @@ async function syncDirectory(dir: string): Promise<void> {
   using handle = await Deno.open(dir, { read: true });
   await handle.sync();
 }
+
+const TEMPORARY = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes temporary files that {@linkcode writeFileAtomic} left in `dir` when a run was killed
+ * mid-write. Call it only while holding the directory's lock, so no live write is touched.
+ * Returns the names removed.
+ */
+export async function removeStaleTemporaryFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && TEMPORARY.test(entry.name)) {
+      await Deno.remove(join(dir, entry.name));
+      removed.push(entry.name);
+    }
+  }
+  return removed;
+}

@@ -198,12 +198,13 @@ export class GeneratedAccount {
   }
 
   /**
-   * Adds about `count` fills on listed traded symbols during the hour before `atTime` (default
-   * now), after each symbol's last fill; returns them. The truth follows.
+   * Adds about `count` fills on listed traded symbols during the `spanMs` (default an hour) before
+   * `atTime` (default now), after each symbol's last fill; returns them. The truth follows.
+   * `spanMs = 0` puts them all in the millisecond `atTime`, as one big order's fills can be.
    *
    * @throws {RangeError} when `atTime` is not after the last fill of the chosen symbols.
    */
-  addTrades(count: number, atTime: number = Date.now()): TradeRow[] {
+  addTrades(count: number, atTime: number = Date.now(), spanMs = 3_600_000): TradeRow[] {
     const live = this.traded.map((s) => this.#traders.get(s.symbol)!)
       .filter((t) => t.spec.delistTime === undefined && t.lastTime < atTime);
     if (live.length === 0) throw new RangeError(`addTrades: ${atTime} is not after the last fill`);
@@ -211,7 +212,7 @@ export class GeneratedAccount {
     const added: TradeRow[] = [];
     live.forEach((trader, i) => {
       const before = trader.rows.length;
-      trader.run(shares[i], Math.max(trader.lastTime + 1, atTime - 3_600_000), atTime, false);
+      trader.run(shares[i], Math.max(trader.lastTime + 1, atTime - spanMs), atTime, false);
       added.push(...trader.rows.slice(before));
     });
     this.#endTime = Math.max(this.#endTime, atTime);

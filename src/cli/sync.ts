@@ -1,0 +1,168 @@
+/**
+ * `futures-ledger sync`: brings the CSV files up to date from Binance.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import { BASE_URLS, BinanceClient, TESTNET_BASE_URLS } from "../binance/client.ts";
+import { hmacSigner, readPrivateKeySigner, type Signer } from "../binance/sign.ts";
+import { ConfigError, loadSettings, type Settings } from "../config.ts";
+import type { Market } from "../fill.ts";
+import { setUpLogging } from "../log.ts";
+import { acquireLock } from "../storage/lock.ts";
+import { FILES, runSync } from "../sync.ts";
+import { parseDate } from "../time.ts";
+import { type Command, parseOptions, UsageError } from "./command.ts";
+import { Progress } from "./progress.ts";
+import { summaryTable } from "./summary.ts";
+
+const log = getLogger(["futures-ledger", "sync"]);
+
+const HELP = `Usage: futures-ledger sync [YYYY-MM-DD] [options]
+
+Fetches new fills and income from Binance Futures and updates, in the output directory:
+  ${FILES.fills}      every fill, once (by market, symbol and trade id)
+  ${FILES.income}     the income history (fees, realized P&L, funding, transfers)
+  ${FILES.positions}  positions rebuilt from all fills (see "positions --help")
+  ${FILES.state}              where each symbol's sync left off
+
+Options:
+  --from YYYY-MM-DD   re-fetch every symbol's fills from this date (UTC) instead of from
+                      where the last sync ended; the positional date is the same
+  --symbols A,B       query only these symbols (e.g. BTCUSDT,ETHUSDT)
+  --full              query every symbol already in the fills file, even without a sign
+                      of new activity (see "When to use --full" in the README)
+  --out DIR           directory of the files (default: the working directory; created)
+  --market M          usdm (USDⓈ-M, /fapi; default) or coinm (COIN-M, /dapi)
+  --testnet           use Binance's futures testnet
+  --base-url URL      another host, e.g. a proxy (overrides BINANCE_BASE_URL)
+  -h, --help          show this help
+
+Settings (flags > environment > .env in the working directory or beside the binary):
+  BINANCE_API_KEY            API key (read-only is enough)
+  BINANCE_SECRET_KEY         its secret (HMAC keys), or:
+  BINANCE_PRIVATE_KEY_FILE   a PEM private key file (Ed25519 or RSA keys)
+  BINANCE_BASE_URL           another host
+  REQUEST_TIMEOUT            seconds per request (default 10)
+  MAX_RETRIES                retries of a failed request (default 5)
+  LOG_LEVEL                  DEBUG, INFO (default), WARNING or ERROR
+
+Binance serves only the last 3 months of fills and income; older dates are clamped (with a
+warning). Exit codes: 0 done, 1 failed (what was fetched is saved), 2 bad usage or settings,
+3 another sync is running in the same directory.`;
+
+/** The `sync` command. */
+export const syncCommand: Command = {
+  name: "sync",
+  summary: "fetch new fills and income from Binance, update the CSV files",
+  help: HELP,
+  async run(args) {
+    const { values, positionals } = parseOptions(args, {
+      from: { type: "string" },
+      symbols: { type: "string" },
+      full: { type: "boolean" },
+      out: { type: "string" },
+      market: { type: "string" },
+      testnet: { type: "boolean" },
+      "base-url": { type: "string" },
+    }, true);
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const options = checkOptions(values, positionals);
+    const settings = await loadSettings();
+    const progress = new Progress(Deno.stderr.isTerminal());
+    setUpLogging(settings.logLevel, progress.write);
+    const client = new BinanceClient({
+      market: options.market,
+      apiKey: settings.apiKey,
+      signer: await signerFrom(settings),
+      baseUrl: options.baseUrl ??
+        (options.testnet ? TESTNET_BASE_URLS : undefined)?.[options.market] ??
+        settings.baseUrl ?? BASE_URLS[options.market],
+      timeoutMs: settings.requestTimeoutMs,
+      maxRetries: settings.maxRetries,
+      onRequest: progress.onRequest,
+    });
+
+    await Deno.mkdir(options.dir, { recursive: true });
+    using _lock = await acquireLock(options.dir);
+    log.info("syncing {market} into {dir}", { market: options.market, dir: options.dir });
+    try {
+      const result = await runSync(options, client, progress.onSync);
+      progress.finish();
+      const fills = [...result.added.values()].reduce((a, b) => a + b, 0);
+      console.log(summaryTable(result.positions, result.added, options.market));
+      console.log(
+        `${fills} new fills, ${result.incomeAdded} new income records; ` +
+          `${result.positions.length} positions written to ${options.dir}`,
+      );
+      return 0;
+    } finally {
+      progress.finish();
+    }
+  },
+};
+
+interface CheckedOptions {
+  dir: string;
+  market: Market;
+  from: number | undefined;
+  symbols: string[] | undefined;
+  full: boolean;
+  testnet: boolean;
+  baseUrl: string | undefined;
+}
+
+function checkOptions(
+  values: Record<string, string | boolean | undefined>,
+  positionals: string[],
+): CheckedOptions {
+  if (positionals.length > 1 || (positionals.length === 1 && values.from !== undefined)) {
+    throw new UsageError(`unexpected argument "${positionals.at(-1)}"`);
+  }
+  const fromText = (values.from as string | undefined) ?? positionals[0];
+  const from = fromText === undefined ? undefined : parseDate(fromText);
+  if (fromText !== undefined && from === undefined) {
+    throw new UsageError(`"${fromText}" is not a date (expected YYYY-MM-DD, e.g. 2025-01-31)`);
+  }
+  const market = (values.market as string | undefined) ?? "usdm";
+  if (market !== "usdm" && market !== "coinm") {
+    throw new UsageError(`--market ${market}: expected usdm or coinm`);
+  }
+  const symbols = (values.symbols as string | undefined)?.split(",").map((s) =>
+    s.trim().toUpperCase()
+  )
+    .filter((s) => s !== "");
+  if (
+    symbols !== undefined && (symbols.length === 0 || symbols.some((s) => !/^[A-Z0-9_]+$/.test(s)))
+  ) {
+    throw new UsageError(`--symbols ${values.symbols}: expected symbols like BTCUSDT,ETHUSDT`);
+  }
+  return {
+    dir: (values.out as string | undefined) ?? ".",
+    market,
+    from,
+    symbols,
+    full: values.full === true,
+    testnet: values.testnet === true,
+    baseUrl: values["base-url"] as string | undefined,
+  };
+}
+
+async function signerFrom(settings: Settings): Promise<Signer> {
+  if (settings.apiKey === undefined) {
+    throw new ConfigError(
+      'BINANCE_API_KEY is not set: put it in .env or the environment (see the README, "API key")',
+    );
+  }
+  if (settings.secretKey !== undefined) return await hmacSigner(settings.secretKey);
+  if (settings.privateKeyFile !== undefined) {
+    return await readPrivateKeySigner(settings.privateKeyFile);
+  }
+  throw new ConfigError(
+    "BINANCE_SECRET_KEY (or BINANCE_PRIVATE_KEY_FILE) is not set: put it in .env or the environment",
+  );
+}

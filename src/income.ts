@@ -1,0 +1,43 @@
+/**
+ * An income record: one money movement of a futures account (fee, realized P&L, funding,
+ * transfer...), as Binance's income history reports it.
+ *
+ * @module
+ */
+
+import type { Market } from "./fill.ts";
+
+/** One income history row. Amounts keep Binance's decimal text; ids are digit strings. */
+export interface IncomeRecord {
+  /** `usdm` or `coinm`. */
+  readonly market: Market;
+  /** Milliseconds since the epoch (UTC). */
+  readonly time: number;
+  /** The contract, or empty for account-wide movements (transfers). */
+  readonly symbol: string;
+  /** COMMISSION, REALIZED_PNL, FUNDING_FEE, TRANSFER, ... (Binance's names and spelling). */
+  readonly incomeType: string;
+  /** Signed amount: positive in, negative out. */
+  readonly income: string;
+  /** The asset of `income`. */
+  readonly asset: string;
+  /** Binance's free-text note. */
+  readonly info: string;
+  /** Transaction id: unique only within one `incomeType`; may exceed 2^53. */
+  readonly tranId: string;
+  /** The fill's trade id for COMMISSION and REALIZED_PNL rows; empty otherwise. */
+  readonly tradeId: string;
+}
+
+/** The key that identifies an income record: `tranId` is unique only within its type. */
+export function incomeKey(record: Pick<IncomeRecord, "market" | "incomeType" | "tranId">): string {
+  return `${record.market}|${record.incomeType}|${record.tranId}`;
+}
+
+/** File order: time, then market, type and transaction id. */
+export function compareIncome(a: IncomeRecord, b: IncomeRecord): number {
+  return a.time - b.time ||
+    (a.market < b.market ? -1 : a.market > b.market ? 1 : 0) ||
+    (a.incomeType < b.incomeType ? -1 : a.incomeType > b.incomeType ? 1 : 0) ||
+    a.tranId.length - b.tranId.length || (a.tranId < b.tranId ? -1 : a.tranId > b.tranId ? 1 : 0);
+}

@@ -1,0 +1,138 @@
+/**
+ * `state.json`: where each sync left off, for people and tools to read, and a cross-check.
+ *
+ * The fills and income files are the source of truth: every watermark here can be derived from
+ * them ({@linkcode deriveState}), and this file is written only after them. A missing, unreadable
+ * or inconsistent state file is therefore never fatal: the sync rebuilds it and says so.
+ *
+ * Schema (version 1):
+ * ```json
+ * { "version": 1,
+ *   "markets": { "usdm": { "income_time_ms": 1767225600000,
+ *     "symbols": { "BTCUSDT": { "last_trade_id": "4575108247", "last_trade_time_ms": 1707530039409 } },
+ *     "positions_checked": { "ETHUSDT|BOTH": "-1.5" } } } }
+ * ```
+ * `positions_checked` is the one thing not derived from the files: Binance's open positions at
+ * the last sync, so a position the fills cannot explain (opened before the served history) is
+ * queried once, not at every sync.
+ *
+ * @module
+ */
+
+import { compareIds, type LedgerFill, type Market, MARKETS } from "../fill.ts";
+import type { IncomeRecord } from "../income.ts";
+import { writeFileAtomic } from "./atomic_write.ts";
+
+/** Where one symbol's fills end. */
+export interface SymbolWatermark {
+  /** Highest trade id synced (digits). */
+  readonly last_trade_id: string;
+  /** Time of that trade, ms. */
+  readonly last_trade_time_ms: number;
+}
+
+/** One market's watermarks. */
+export interface MarketState {
+  /** Per symbol. */
+  readonly symbols: Readonly<Record<string, SymbolWatermark>>;
+  /** Time of the newest income record synced, ms; `null` before the first. */
+  readonly income_time_ms: number | null;
+  /** Binance's open positions when last checked: `SYMBOL|positionSide` → signed amount. */
+  readonly positions_checked?: Readonly<Record<string, string>>;
+}
+
+/** The whole state file. */
+export interface SyncState {
+  /** Schema version: 1. */
+  readonly version: 1;
+  /** Per market. */
+  readonly markets: Readonly<Partial<Record<Market, MarketState>>>;
+}
+
+/** The state implied by the files: the last fill of each symbol, the last income record. */
+export function deriveState(
+  fills: Iterable<LedgerFill>,
+  income: Iterable<IncomeRecord>,
+): SyncState {
+  const symbols: Record<string, Record<string, SymbolWatermark>> = {};
+  const incomeTime: Record<string, number> = {};
+  for (const fill of fills) {
+    const bySymbol = symbols[fill.market] ??= {};
+    const previous = bySymbol[fill.symbol];
+    if (previous === undefined || compareIds(previous.last_trade_id, fill.id) < 0) {
+      bySymbol[fill.symbol] = { last_trade_id: fill.id, last_trade_time_ms: fill.time };
+    }
+  }
+  for (const record of income) {
+    incomeTime[record.market] = Math.max(incomeTime[record.market] ?? 0, record.time);
+  }
+  const markets: Partial<Record<Market, MarketState>> = {};
+  for (const market of MARKETS) {
+    if (symbols[market] === undefined && incomeTime[market] === undefined) continue;
+    const sorted = Object.entries(symbols[market] ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+    markets[market] = {
+      symbols: Object.fromEntries(sorted),
+      income_time_ms: incomeTime[market] ?? null,
+    };
+  }
+  return { version: 1, markets };
+}
+
+/**
+ * Reads the state file: the state, or a sentence saying why it cannot be used (missing,
+ * not JSON, another schema). Never throws for a bad file: the caller rebuilds and warns.
+ */
+export async function readStateFile(path: string): Promise<SyncState | string> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return `${path} does not exist`;
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return `${path} is not valid JSON`;
+  }
+  const state = value as SyncState;
+  if (typeof state !== "object" || state === null || state.version !== 1) {
+    return `${path} is not a version 1 state file`;
+  }
+  if (typeof state.markets !== "object" || state.markets === null) {
+    return `${path} has no "markets"`;
+  }
+  return state;
+}
+
+/**
+ * Ways the saved state disagrees with the files' own: a symbol the state says was synced further
+ * than the fills file holds (fills removed or restored from an older copy?), or one it lists
+ * that the file lacks. Being behind is normal after an interrupted run and not reported.
+ */
+export function stateDiscrepancies(saved: SyncState, derived: SyncState): string[] {
+  const problems: string[] = [];
+  for (const market of MARKETS) {
+    const savedSymbols = saved.markets[market]?.symbols ?? {};
+    const fileSymbols = derived.markets[market]?.symbols ?? {};
+    for (const [symbol, mark] of Object.entries(savedSymbols)) {
+      const file = fileSymbols[symbol];
+      if (typeof mark?.last_trade_id !== "string") continue;
+      if (file === undefined) {
+        problems.push(`${market} ${symbol}: in state.json but has no fills in the fills file`);
+      } else if (compareIds(mark.last_trade_id, file.last_trade_id) > 0) {
+        problems.push(
+          `${market} ${symbol}: state.json says trade ${mark.last_trade_id} was synced, the fills ` +
+            `file ends at ${file.last_trade_id}`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/** Writes the state file atomically (pretty-printed, stable key order). */
+export async function writeStateFile(path: string, state: SyncState): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(state, null, 2) + "\n");
+}

@@ -1,0 +1,241 @@
+/**
+ * The sync: brings the fills, income and positions files up to date from Binance, incrementally
+ * and crash-safely. It wires the client (HTTP), the storage (files) and the ledger (pure).
+ *
+ * Crash safety rests on one order of writes: the fills file first, then the income file, then
+ * `state.json`, then the positions file, each replaced atomically. Watermarks are derived from
+ * the files themselves, so a run killed at any moment is completed by the next one, with the
+ * same result as an uninterrupted run. If a symbol fails, the fills fetched so far are saved but
+ * the income file is not: the next run sees the same income and rediscovers the same symbols.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import { join } from "node:path";
+import type { PositionRiskRow } from "./binance/rows.ts";
+import type { Fill, Market } from "./fill.ts";
+import { aggregatePositions } from "./ledger/aggregate.ts";
+import type { Position } from "./position.ts";
+import { removeStaleTemporaryFiles } from "./storage/atomic_write.ts";
+import { readFillsFile, writeFillsFile } from "./storage/fills_file.ts";
+import { readIncomeFile, writeIncomeFile } from "./storage/income_file.ts";
+import { writePositionsFile } from "./storage/positions_file.ts";
+import {
+  deriveState,
+  readStateFile,
+  stateDiscrepancies,
+  type SyncState,
+  writeStateFile,
+} from "./storage/state_file.ts";
+import { planSymbols, type SymbolPlan } from "./sync/discovery.ts";
+import { fetchFillsAfter, fetchFillsFrom, type TradesSource } from "./sync/fetch_fills.ts";
+import { fetchIncome, type IncomeSource } from "./sync/fetch_income.ts";
+import { mergeFills, mergeIncome } from "./sync/merge.ts";
+import { exchangePositions, ledgerPositions } from "./sync/positions_map.ts";
+
+const log = getLogger(["futures-ledger", "sync"]);
+
+/**
+ * How far back Binance serves fills and income: 3 months (userTrades since the change log of
+ * 2026-08-26; USD-M income always), taken as 92 days so no served day is skipped.
+ */
+export const HORIZON_MS = 92 * 86_400_000;
+/** A new symbol's walk starts this long before its first income record (funding is 8-hourly). */
+const EVIDENCE_MARGIN_MS = 86_400_000;
+
+/** The file names a sync reads and writes in its directory. */
+export const FILES = {
+  fills: "futures_fills.csv",
+  income: "futures_income.csv",
+  positions: "futures_positions.csv",
+  state: "state.json",
+} as const;
+
+/** What to sync. */
+export interface SyncOptions {
+  /** The directory holding the files (it must exist). */
+  readonly dir: string;
+  /** `usdm` or `coinm`. */
+  readonly market: Market;
+  /** `--from`: walk every symbol's fills from this time (ms) rather than from its watermark. */
+  readonly from?: number;
+  /** `--symbols`: query exactly these. */
+  readonly symbols?: readonly string[];
+  /** `--full`: re-check every known symbol from its watermark. */
+  readonly full?: boolean;
+}
+
+/** What the sync needs of the Binance client. */
+export interface SyncClient extends TradesSource, IncomeSource {
+  /** The exchange's clock, ms. */
+  serverTime(): Promise<number>;
+  /** Open positions. */
+  positionRisk(): Promise<PositionRiskRow[]>;
+}
+
+/** Progress, for a live line or log lines. */
+export type SyncEvent =
+  | { readonly kind: "plan"; readonly symbols: readonly SymbolPlan[] }
+  | { readonly kind: "page"; readonly symbol: string; readonly fills: number }
+  | { readonly kind: "symbol"; readonly index: number; readonly symbol: string };
+
+/** What a sync did. */
+export interface SyncResult {
+  /** The symbols queried and why. */
+  readonly plan: readonly SymbolPlan[];
+  /** Fills added, by symbol. */
+  readonly added: ReadonlyMap<string, number>;
+  /** Income records added. */
+  readonly incomeAdded: number;
+  /** Every position, rebuilt from the whole fills file. */
+  readonly positions: readonly Position[];
+}
+
+/** A sync that failed part-way; what was fetched before the failure is saved. */
+export class SyncError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = "SyncError";
+  }
+}
+
+/** Runs one sync of `options.market` into `options.dir`. Hold the directory's lock first. */
+export async function runSync(
+  options: SyncOptions,
+  client: SyncClient,
+  onEvent: (event: SyncEvent) => void = () => {},
+): Promise<SyncResult> {
+  const { dir, market } = options;
+  const path = (name: keyof typeof FILES) => join(dir, FILES[name]);
+  for (const name of await removeStaleTemporaryFiles(dir)) {
+    log.info("removed {name}, left by an interrupted run", { name });
+  }
+  const existing = await readOrEmpty(() => readFillsFile(path("fills")));
+  const oldIncome = await readOrEmpty(() => readIncomeFile(path("income")));
+  for (const column of existing?.unknownColumns ?? []) {
+    log.warn("{file}: column {column} is not kept when the file is rewritten", {
+      file: path("fills"),
+      column,
+    });
+  }
+  const fills = existing?.fills ?? [];
+  const income = oldIncome ?? [];
+  const saved = await checkState(path("state"), deriveState(fills, income), fills.length > 0);
+
+  const now = await client.serverTime();
+  const horizon = now - HORIZON_MS;
+  if (options.from !== undefined && options.from < horizon) {
+    log.warn(
+      "Binance serves only the last 3 months of fills and income: nothing before {date} can be fetched",
+      { date: new Date(horizon).toISOString().slice(0, 10) },
+    );
+  }
+  const marks = deriveState(fills, income).markets[market];
+  const incomeFrom = Math.max(horizon, options.from ?? marks?.income_time_ms ?? horizon);
+  const fetchedIncome = (await fetchIncome(client, incomeFrom, now)).map((row) => ({
+    market,
+    ...row,
+  }));
+  const { records: allIncome, added: newIncome } = mergeIncome(income, fetchedIncome);
+
+  const before = aggregatePositions(fills);
+  const onExchange = exchangePositions(await client.positionRisk());
+  const checked = saved?.markets[market]?.positions_checked ?? {};
+  const plan = planSymbols({
+    known: new Set(Object.keys(marks?.symbols ?? {})),
+    income: newIncome,
+    exchangePositions: onExchange,
+    ledgerPositions: ledgerPositions(before, market),
+    checkedPositions: new Map(Object.entries(checked)),
+    full: options.full === true || options.from !== undefined,
+    only: options.symbols,
+  });
+  onEvent({ kind: "plan", symbols: plan });
+  for (const { symbol, reason } of plan) log.debug("{symbol}: {reason}", { symbol, reason });
+
+  const fetched: Fill[] = [];
+  let failure: unknown;
+  for (const [index, item] of plan.entries()) {
+    onEvent({ kind: "symbol", index, symbol: item.symbol });
+    const onPage = (n: number) => onEvent({ kind: "page", symbol: item.symbol, fills: n });
+    const last = marks?.symbols[item.symbol]?.last_trade_id;
+    try {
+      if (options.from === undefined && last !== undefined) {
+        fetched.push(...await fetchFillsAfter(client, item.symbol, last, onPage));
+      } else {
+        const evidence = (item.firstEvidence ?? -Infinity) - EVIDENCE_MARGIN_MS;
+        const start = Math.max(horizon, options.from ?? evidence);
+        fetched.push(...await fetchFillsFrom(client, item.symbol, start, now, onPage));
+      }
+    } catch (error) {
+      failure = new SyncError(`${item.symbol}: ${errorText(error)}`, { cause: error });
+      break;
+    }
+  }
+
+  const merged = mergeFills(fills, fetched);
+  if (merged.added.length > 0 || existing === undefined) {
+    await writeFillsFile(path("fills"), merged.fills);
+  }
+  if (failure === undefined && (newIncome.length > 0 || oldIncome === undefined)) {
+    await writeIncomeFile(path("income"), allIncome);
+  }
+  const state = deriveState(merged.fills, failure === undefined ? allIncome : income);
+  const positionsChecked = failure === undefined ? Object.fromEntries(onExchange) : checked;
+  await writeStateFile(path("state"), withCheckedPositions(state, market, positionsChecked));
+  const positions = merged.added.length > 0 ? aggregatePositions(merged.fills) : before;
+  await writePositionsFile(path("positions"), positions);
+  if (failure !== undefined) throw failure;
+
+  const added = new Map<string, number>();
+  for (const fill of merged.added) added.set(fill.symbol, (added.get(fill.symbol) ?? 0) + 1);
+  return { plan, added, incomeAdded: newIncome.length, positions };
+}
+
+/** Reads a file, or `undefined` if it does not exist yet. */
+async function readOrEmpty<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Reads state.json; warns when it is missing, unreadable or disagrees with the files, and then
+ * returns `undefined` (it is rebuilt from the files).
+ */
+async function checkState(
+  path: string,
+  derived: SyncState,
+  hasFills: boolean,
+): Promise<SyncState | undefined> {
+  const saved = await readStateFile(path);
+  if (typeof saved === "string") {
+    if (hasFills) log.warn("{problem}: rebuilding it from the fills file", { problem: saved });
+    return undefined;
+  }
+  for (const problem of stateDiscrepancies(saved, derived)) {
+    log.warn("{problem}; the fills file is the source of truth, syncing from it", { problem });
+  }
+  return saved;
+}
+
+/** `state` with `market`'s checked positions set. */
+function withCheckedPositions(
+  state: SyncState,
+  market: Market,
+  positions: Readonly<Record<string, string>>,
+): SyncState {
+  const current = state.markets[market] ?? { symbols: {}, income_time_ms: null };
+  return {
+    ...state,
+    markets: { ...state.markets, [market]: { ...current, positions_checked: positions } },
+  };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
