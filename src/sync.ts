@@ -133,10 +133,15 @@ export async function runSync(
   }
   const marks = deriveState(fills, income).markets[market];
   const incomeFrom = Math.max(horizon, options.from ?? marks?.income_time_ms ?? horizon);
-  const fetchedIncome = (await fetchIncome(client, incomeFrom, now)).map((row) => ({
-    market,
-    ...row,
-  }));
+  const { rows: incomeRows, gaps } = await fetchIncome(client, incomeFrom, now);
+  for (const gap of gaps) {
+    log.warn(
+      "income history: {gap}; Binance returns only the first 1000, so {file} lacks the rest " +
+        "(the fills file is complete)",
+      { gap, file: FILES.income },
+    );
+  }
+  const fetchedIncome = incomeRows.map((row) => ({ market, ...row }));
   const { records: allIncome, added: newIncome } = mergeIncome(income, fetchedIncome);
 
   const before = aggregatePositions(fills);

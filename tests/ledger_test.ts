@@ -263,6 +263,38 @@ Deno.test("history that starts mid-position is PARTIAL, never an invented trade"
     );
   });
 
+  await t.step("one-way: fills without P&L are evidence too (they open, not close)", () => {
+    // BUY 10 (pnl) needs X < 0; BUY 3 (pnl) needs X − 7 < 0 → X < −7. Flat points −Pₖ: −10
+    // (after fill 1), −9 (after fill 2), −7, −10. By P&L alone −9 is the smallest fit, but it
+    // makes SELL 1 (no P&L) close a long: X ≤ −10 (SELL 1) and X ≤ −9 (SELL 2) rule it out.
+    // So X = −10: a PARTIAL short of 10 closed by fill 1, then a short of 3 opened and closed.
+    const positions = aggregatePositions([
+      f(1, "BUY", "10", "100", { realizedPnl: "5" }),
+      f(2, "SELL", "1", "101"),
+      f(3, "SELL", "2", "102"),
+      f(4, "BUY", "3", "99", { realizedPnl: "7" }),
+    ]);
+    const columns = ["status", "direction", "entry_qty", "exit_qty", "prior_qty", "fills"];
+    assert.deepEqual(pick(positions, columns), [
+      {
+        status: "PARTIAL",
+        direction: "SHORT",
+        entry_qty: "0",
+        exit_qty: "10",
+        prior_qty: "10",
+        fills: "1",
+      },
+      {
+        status: "CLOSED",
+        direction: "SHORT",
+        entry_qty: "3",
+        exit_qty: "3",
+        prior_qty: "0",
+        fills: "3",
+      },
+    ]);
+  });
+
   await t.step(
     "one-way data that contradicts itself: each unexplained close is its own PARTIAL",
     () => {

@@ -12,14 +12,14 @@
  * - **Hedge books** (LONG / SHORT, quantities counted positive in the book's direction) can never
  *   go below zero: `X = max(0, −min Pₖ)`.
  * - **One-way books** (BOTH, long positive) can change sign, so the evidence is Binance's
- *   `realizedPnl`, which is non-zero only on fills that close quantity: a SELL with P&L needs a
- *   long before it (`X + Pₖ₋₁ > 0`), a BUY with P&L a short (`X + Pₖ₋₁ < 0`). If `X = 0` meets
- *   every bound, nothing was held. Otherwise `X` is the value of smallest magnitude within the
- *   bounds at which the position is exactly flat after some fill (`X = −Pₖ`): the fewest unseen
- *   trades. If no such value exists (the data contradicts itself, e.g. gaps), `undefined`.
- *
- * A reducing fill at exactly break-even realizes zero P&L and so is no evidence in one-way mode;
- * such a history is read as opening a position, the one case where the data cannot tell.
+ *   `realizedPnl`, which is non-zero only on fills that close quantity. Hard evidence: a SELL
+ *   with P&L needs a long before it (`X + Pₖ₋₁ > 0`), a BUY with P&L a short (`X + Pₖ₋₁ < 0`).
+ *   Soft evidence: a fill without P&L opened rather than closed (SELL: `X + Pₖ₋₁ ≤ 0`; BUY:
+ *   `X + Pₖ₋₁ ≥ 0`), unless it closed at exactly break-even. The answer is, in this order: 0 if it
+ *   meets all evidence; else the value of smallest magnitude at which the position is exactly
+ *   flat after some fill (`X = −Pₖ`, the fewest unseen trades) meeting all evidence; else the
+ *   same with the hard evidence only (break-even closes); else `undefined` (the data contradicts
+ *   itself, e.g. gaps).
  *
  * Both are fed one fill at a time, so the ledger can stream fills in file order.
  *
@@ -63,46 +63,78 @@ export class HedgePriorInference implements PriorInference {
   }
 }
 
+/** Bounds on X: `X > lower`, `X < upper` (hard); `X ≥ atLeast`, `X ≤ atMost` (soft). */
+interface Bounds {
+  lower: Decimal | undefined;
+  upper: Decimal | undefined;
+  atLeast: Decimal | undefined;
+  atMost: Decimal | undefined;
+}
+
 /** One-way book: see the module doc. */
 export class OneWayPriorInference implements PriorInference {
   readonly #p = new DecimalSum();
   readonly #q = new DecimalSum(); // the second pass's running sum
-  #lower: Decimal | undefined; // X > lower
-  #upper: Decimal | undefined; // X < upper
-  #best: Decimal | undefined;
+  readonly #b: Bounds = {
+    lower: undefined,
+    upper: undefined,
+    atLeast: undefined,
+    atMost: undefined,
+  };
+  #best: Decimal | undefined; // meeting all evidence
+  #bestHard: Decimal | undefined; // meeting the hard evidence
 
-  /** Narrows the bounds on X with each fill that realized P&L. */
+  /** Narrows the bounds on X with each fill's evidence. */
   observe(delta: Decimal, realizes: boolean): void {
-    if (realizes) {
-      const bound = this.#p.value.neg();
-      if (delta.sign() < 0) {
-        if (this.#lower === undefined || bound.cmp(this.#lower) > 0) this.#lower = bound;
-      } else if (this.#upper === undefined || bound.cmp(this.#upper) < 0) this.#upper = bound;
-    }
+    const b = this.#b;
+    const bound = this.#p.value.neg(); // X compared with −Pₖ₋₁
+    if (delta.sign() < 0) {
+      if (realizes) b.lower = max(b.lower, bound);
+      else b.atMost = min(b.atMost, bound);
+    } else if (realizes) b.upper = min(b.upper, bound);
+    else b.atLeast = max(b.atLeast, bound);
     this.#p.add(delta);
   }
 
-  /** Whether X = 0 is ruled out, so the flat points must be searched. */
+  /** Whether X = 0 misses some evidence, so the flat points must be searched. */
   get needsSecondPass(): boolean {
-    return !this.#within(Decimal.ZERO);
+    return !this.#meets(Decimal.ZERO, true);
   }
 
-  /** Considers each flat point `X = −Pₖ` within the bounds, keeping the smallest. */
+  /** Considers each flat point `X = −Pₖ`, keeping the smallest that meets the evidence. */
   reobserve(delta: Decimal): void {
     this.#q.add(delta);
     const x = this.#q.value.neg();
-    if (this.#within(x) && (this.#best === undefined || x.abs().cmp(this.#best.abs()) < 0)) {
-      this.#best = x;
-    }
+    if (!this.#meets(x, false)) return;
+    if (smaller(x, this.#bestHard)) this.#bestHard = x;
+    if (this.#meets(x, true) && smaller(x, this.#best)) this.#best = x;
   }
 
   /** X, or `undefined` when none fits. */
   result(): Decimal | undefined {
-    return this.needsSecondPass ? this.#best?.normalize() : Decimal.ZERO;
+    if (!this.needsSecondPass) return Decimal.ZERO;
+    if (this.#best !== undefined) return this.#best.normalize();
+    if (this.#meets(Decimal.ZERO, false)) return Decimal.ZERO;
+    return this.#bestHard?.normalize();
   }
 
-  #within(x: Decimal): boolean {
-    return (this.#lower === undefined || x.cmp(this.#lower) > 0) &&
-      (this.#upper === undefined || x.cmp(this.#upper) < 0);
+  #meets(x: Decimal, soft: boolean): boolean {
+    const { lower, upper, atLeast, atMost } = this.#b;
+    return (lower === undefined || x.cmp(lower) > 0) && (upper === undefined || x.cmp(upper) < 0) &&
+      (!soft ||
+        ((atLeast === undefined || x.cmp(atLeast) >= 0) &&
+          (atMost === undefined || x.cmp(atMost) <= 0)));
   }
+}
+
+function max(a: Decimal | undefined, b: Decimal): Decimal {
+  return a === undefined || b.cmp(a) > 0 ? b : a;
+}
+
+function min(a: Decimal | undefined, b: Decimal): Decimal {
+  return a === undefined || b.cmp(a) < 0 ? b : a;
+}
+
+function smaller(x: Decimal, than: Decimal | undefined): boolean {
+  return than === undefined || x.abs().cmp(than.abs()) < 0;
 }

@@ -4,7 +4,10 @@
  * Binance stopped accepting `page` on futures income on 2026-10-16
  * (https://github.com/sieblyio/binance/releases/tag/v3.6.8), so each next page starts at the time
  * of the previous page's last record (times are inclusive), and records seen twice at that edge
- * are dropped by `(incomeType, tranId)`.
+ * are dropped by `(incomeType, tranId)`. A millisecond that holds a full page by itself (one big
+ * order's fills each leave a COMMISSION record) is fetched type by type, then symbol by symbol;
+ * what Binance still cannot return (over 1000 records of one type and symbol in one millisecond)
+ * is reported as a gap, never skipped silently. Fills do not have this limit (`fromId`).
  * https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Get-Income-History
  *
  * @module
@@ -23,15 +26,41 @@ const PAGE = 1000;
 /** COIN-M refuses income windows over a year; USD-M keeps only three months anyway. */
 const MAX_WINDOW_MS = 360 * 86_400_000;
 
-/** Thrown when one millisecond holds more records than a page, which time paging cannot pass. */
-export class IncomePagingError extends Error {
-  constructor(time: number) {
-    super(
-      `more than ${PAGE} income records at ${new Date(time).toISOString()}: ` +
-        "Binance's income history cannot be paged past them",
-    );
-    this.name = "IncomePagingError";
-  }
+/**
+ * Binance's income types (https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Get-Income-History),
+ * used to split a millisecond that holds a full page.
+ */
+const INCOME_TYPES = [
+  "TRANSFER",
+  "WELCOME_BONUS",
+  "REALIZED_PNL",
+  "FUNDING_FEE",
+  "COMMISSION",
+  "INSURANCE_CLEAR",
+  "REFERRAL_KICKBACK",
+  "COMMISSION_REBATE",
+  "API_REBATE",
+  "CONTEST_REWARD",
+  "CROSS_COLLATERAL_TRANSFER",
+  "OPTIONS_PREMIUM_FEE",
+  "OPTIONS_SETTLE_PROFIT",
+  "INTERNAL_TRANSFER",
+  "AUTO_EXCHANGE",
+  "DELIVERED_SETTELMENT",
+  "COIN_SWAP_DEPOSIT",
+  "COIN_SWAP_WITHDRAW",
+  "POSITION_LIMIT_INCREASE_FEE",
+  "STRATEGY_UMFUTURES_TRANSFER",
+  "FEE_RETURN",
+  "BFUSD_REWARD",
+];
+
+/** The income records fetched, and what Binance could not return. */
+export interface IncomeFetch {
+  /** Every record fetched, oldest first, each once. */
+  readonly rows: IncomeRow[];
+  /** Descriptions of records Binance cannot page to (see the module doc). */
+  readonly gaps: string[];
 }
 
 /** Every income record with `startTime ≤ time ≤ endTime`, oldest first, each once. */
@@ -40,13 +69,11 @@ export async function fetchIncome(
   startTime: number,
   endTime: number,
   onPage?: (records: number) => void,
-): Promise<IncomeRow[]> {
+): Promise<IncomeFetch> {
   const rows: IncomeRow[] = [];
+  const gaps: string[] = [];
   const seen = new Set<string>();
-  let start = startTime;
-  while (start <= endTime) {
-    const end = Math.min(start + MAX_WINDOW_MS, endTime);
-    const page = await source.income({ startTime: start, endTime: end, limit: PAGE });
+  const keep = (page: readonly IncomeRow[]) => {
     onPage?.(page.length);
     for (const row of page) {
       const key = `${row.incomeType}|${row.tranId}`;
@@ -55,13 +82,48 @@ export async function fetchIncome(
         rows.push(row);
       }
     }
+  };
+  let start = startTime;
+  while (start <= endTime) {
+    const end = Math.min(start + MAX_WINDOW_MS, endTime);
+    const page = await source.income({ startTime: start, endTime: end, limit: PAGE });
+    keep(page);
     if (page.length < PAGE) {
       start = end + 1;
       continue;
     }
     const last = page[page.length - 1].time;
-    if (last === start) throw new IncomePagingError(last);
-    start = last;
+    if (last > start) {
+      start = last;
+      continue;
+    }
+    await fetchMillisecond(source, last, keep, gaps);
+    start = last + 1;
   }
-  return rows;
+  rows.sort((a, b) => a.time - b.time);
+  return { rows, gaps };
+}
+
+/** All records of millisecond `time`, type by type, then symbol by symbol. */
+async function fetchMillisecond(
+  source: IncomeSource,
+  time: number,
+  keep: (page: readonly IncomeRow[]) => void,
+  gaps: string[],
+): Promise<void> {
+  const at = { startTime: time, endTime: time, limit: PAGE };
+  for (const incomeType of INCOME_TYPES) {
+    const page = await source.income({ ...at, incomeType });
+    keep(page);
+    if (page.length < PAGE) continue;
+    for (const symbol of new Set(page.map((r) => r.symbol).filter((s) => s !== ""))) {
+      const bySymbol = await source.income({ ...at, incomeType, symbol });
+      keep(bySymbol);
+      if (bySymbol.length === PAGE) {
+        gaps.push(
+          `more than ${PAGE} ${incomeType} records of ${symbol} at ${new Date(time).toISOString()}`,
+        );
+      }
+    }
+  }
 }
