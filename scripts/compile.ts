@@ -1,0 +1,178 @@
+/**
+ * Builds the standalone `futures-ledger` executables with `deno compile`, with the permissions
+ * the tool needs baked in (a compiled binary never prompts and cannot be given more at run time).
+ *
+ * ```sh
+ * deno task compile                   # all five targets into dist/
+ * deno task compile --target host     # only this machine's target
+ * deno task compile --target aarch64-apple-darwin --out-dir build
+ * ```
+ *
+ * Each file is named `futures-ledger-<target>` (`.exe` on Windows), so all five can sit side by
+ * side in one release. `deno compile` downloads its runtime (`denort`) for each target unless the
+ * environment variable `DENORT_BIN` names one; that runtime is one platform's, so with
+ * `DENORT_BIN` set only one target is built per run.
+ *
+ * @module
+ */
+
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import denoJson from "../deno.json" with { type: "json" };
+import { BASE_URLS, TESTNET_BASE_URLS } from "../src/binance/client.ts";
+import { VARIABLES } from "../src/config.ts";
+
+/** Every platform a release ships, as `deno compile --target` names it. */
+export const TARGETS = [
+  "x86_64-unknown-linux-gnu",
+  "aarch64-unknown-linux-gnu",
+  "x86_64-apple-darwin",
+  "aarch64-apple-darwin",
+  "x86_64-pc-windows-msvc",
+] as const;
+
+/** One of {@linkcode TARGETS}. */
+export type Target = (typeof TARGETS)[number];
+
+/** The hosts the executable may connect to: Binance's futures hosts, live and testnet. */
+export const BINANCE_HOSTS: readonly string[] = [
+  ...new Set(
+    [...Object.values(BASE_URLS), ...Object.values(TESTNET_BASE_URLS)].map((url) =>
+      new URL(url).host
+    ),
+  ),
+];
+
+/**
+ * The permissions baked into the executable, for network access to `hosts` (the demo passes
+ * 127.0.0.1 to run the real CLI with the same permissions against the fake exchange).
+ */
+export function permissionFlags(hosts: readonly string[] = BINANCE_HOSTS): string[] {
+  return [
+    // Only Binance: `--base-url` and BINANCE_BASE_URL can still pick among these hosts, but a
+    // proxy or any other host is refused ("Requires net access"); use `deno run` for those.
+    `--allow-net=${hosts.join(",")}`,
+    // Only the settings it reads (src/config.ts); Deno.execPath() and isTerminal() need nothing.
+    `--allow-env=${VARIABLES.join(",")}`,
+    // Files: anywhere. A compiled binary resolves relative permission paths against the working
+    // directory when it starts, so `--allow-read=.` would refuse what the tool legitimately
+    // touches elsewhere: `sync --out DIR`, `report --positions/--income/--out FILE`,
+    // `positions --fills/--out FILE`, BINANCE_PRIVATE_KEY_FILE, and the `.env` beside the binary
+    // (read when cron or Task Scheduler starts it in another directory). It opens only paths the
+    // user named and the default files of the working directory.
+    "--allow-read",
+    "--allow-write",
+    // A permission the binary lacks fails at once: cron and Task Scheduler cannot answer a prompt.
+    "--no-prompt",
+  ];
+}
+
+/** The target of the machine running this script, if a release ships it. */
+export function hostTarget(): Target | undefined {
+  return TARGETS.find((target) => target === Deno.build.target);
+}
+
+/** Where `target`'s executable is written in `outDir`. */
+export function binaryPath(target: Target, outDir = "dist"): string {
+  return join(outDir, `futures-ledger-${target}${target.includes("windows") ? ".exe" : ""}`);
+}
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
+
+/** The `deno compile` arguments that build `target` into `output`. */
+export function compileArgs(target: Target, output: string): string[] {
+  return [
+    "compile",
+    "--target",
+    target,
+    "--output",
+    output,
+    // Ship exactly the locked dependencies, and only those main.ts reaches (not fast-check).
+    // uPlot is reached through a text import, so it is embedded too.
+    "--frozen-lockfile",
+    "--exclude-unused-npm",
+    // No --env-file: that would bake the builder's secrets into the binary; `.env` is read at
+    // run time instead (working directory, then beside the binary).
+    ...permissionFlags(),
+    MAIN,
+  ];
+}
+
+const HELP = `Usage: deno task compile [--target TARGET|host|all] [--out-dir DIR]
+
+Builds futures-ledger ${denoJson.version} with deno compile, one executable per target, named
+futures-ledger-<target> (.exe on Windows).
+
+  --target T    "all" (default), "host" (this machine's) or one of
+                ${TARGETS.join("\n                ")}
+  --out-dir DIR where to write them (default: dist)
+  -h, --help    this help
+
+deno compile downloads its runtime (denort) for each target, or uses the one DENORT_BIN names;
+with DENORT_BIN set, build one target (the one that runtime is for).`;
+
+function selectTargets(name: string): readonly Target[] | string {
+  if (name === "all") return TARGETS;
+  if (name === "host") {
+    const host = hostTarget();
+    return host === undefined ? `this machine (${Deno.build.target}) is not a release target` : [
+      host,
+    ];
+  }
+  const target = TARGETS.find((t) => t === name);
+  return target === undefined ? `unknown target "${name}"` : [target];
+}
+
+async function main(args: string[]): Promise<number> {
+  let values: { target?: string; "out-dir"?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        target: { type: "string" },
+        "out-dir": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`compile: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const targets = selectTargets(values.target ?? "all");
+  if (typeof targets === "string") {
+    console.error(`compile: ${targets}\n\n${HELP}`);
+    return 2;
+  }
+  const denort = Deno.env.get("DENORT_BIN");
+  if (denort !== undefined && targets.length > 1) {
+    console.error(
+      `compile: DENORT_BIN=${denort} is one platform's runtime; deno compile would put it in ` +
+        "every target. Pass --target (host, or the target it is for), or unset DENORT_BIN.",
+    );
+    return 2;
+  }
+  for (const target of targets) {
+    const output = resolve(binaryPath(target, values["out-dir"]));
+    console.log(`compile: futures-ledger ${denoJson.version} for ${target} → ${output}`);
+    const child = new Deno.Command("deno", {
+      args: compileArgs(target, output),
+      cwd: ROOT,
+      stdin: "null",
+    }).spawn();
+    const { code } = await child.status;
+    if (code !== 0) {
+      console.error(`compile: deno compile failed for ${target} (exit code ${code})`);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

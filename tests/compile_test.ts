@@ -1,0 +1,182 @@
+/**
+ * The standalone executables. The compile task and the release workflow must build the same five
+ * targets. Building one needs deno compile's runtime, `denort`, which deno downloads and this
+ * machine cannot: when `DENORT_BIN` names one, the host's binary is built with `deno task compile`
+ * and run, with the permissions baked into it; otherwise that test is skipped, saying why.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
+import denoJson from "../deno.json" with { type: "json" };
+import { csvLine } from "../src/csv/format.ts";
+import { FILL_COLUMNS, formatFillRow } from "../src/storage/fill_row.ts";
+import { binaryPath, hostTarget, TARGETS } from "../scripts/compile.ts";
+import { f } from "./support/fills.ts";
+import { tempDir } from "./support/sync.ts";
+
+const ROOT = new URL("..", import.meta.url);
+const WORKFLOW = new URL(".github/workflows/release.yml", ROOT);
+
+/** What issue 6 asks for: Linux x64 and arm64, macOS x64 and arm64, Windows x64. */
+const FIVE = [
+  "aarch64-apple-darwin",
+  "aarch64-unknown-linux-gnu",
+  "x86_64-apple-darwin",
+  "x86_64-pc-windows-msvc",
+  "x86_64-unknown-linux-gnu",
+];
+
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** The targets listed under `matrix: target:` in the workflow text. */
+function matrixTargets(workflow: string): string[] {
+  const block = /\n(\s+)target:\n((?:\1\s+- .*\n)+)/.exec(
+    workflow.slice(workflow.indexOf("matrix:")),
+  );
+  assert.ok(block, "the workflow has a matrix of targets");
+  return block[2].trim().split("\n").map((line) => line.replace(/^\s*-\s*/, "").trim());
+}
+
+Deno.test("the compile task and the release workflow build the same five targets", async (t) => {
+  await t.step("scripts/compile.ts lists the five", () => {
+    assert.deepEqual([...TARGETS].sort(), FIVE);
+  });
+
+  await t.step("deno compile accepts every one of them", async () => {
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["compile", "--target", "no-such-target", "main.ts"],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.notEqual(code, 0);
+    const known = /possible values: (.*)/.exec(decode(stderr))?.[1].split(/,\s*/) ?? [];
+    for (const target of TARGETS) assert.ok(known.includes(target), `${target} in ${known}`);
+  });
+
+  await t.step("each target's file has its own name, .exe on Windows only", () => {
+    const names = TARGETS.map((target) => binaryPath(target));
+    assert.equal(new Set(names).size, TARGETS.length);
+    assert.deepEqual(names.filter((name) => name.endsWith(".exe")), [
+      binaryPath("x86_64-pc-windows-msvc"),
+    ]);
+  });
+
+  const workflow = await Deno.readTextFile(WORKFLOW);
+  await t.step("release.yml builds the five, each with deno task compile", () => {
+    assert.deepEqual(matrixTargets(workflow).sort(), FIVE);
+    assert.match(workflow, /run: deno task compile --target \$\{\{ matrix\.target \}\}/);
+  });
+
+  await t.step("release.yml runs the tests first and attaches SHA-256 checksums", () => {
+    assert.match(workflow, /build:\n\s+needs: test\n/);
+    assert.match(workflow, /run: deno task test\n/);
+    assert.match(workflow, /sha256sum futures-ledger-\* > SHA256SUMS\.txt/);
+    assert.match(workflow, /gh release upload .* dist\/futures-ledger-\* dist\/SHA256SUMS\.txt/);
+  });
+});
+
+const DENORT_BIN = Deno.env.get("DENORT_BIN");
+if (DENORT_BIN === undefined) {
+  console.log(
+    "compile_test: skipping the host binary: DENORT_BIN is not set, and deno compile would " +
+      "download its runtime (denort), which needs the internet. Set DENORT_BIN to a denort " +
+      "binary of this platform to run it (the release workflow does).",
+  );
+}
+
+/** Runs the binary with exactly `env` as its environment. */
+async function runBinary(
+  binary: string,
+  cwd: string,
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { code, stdout, stderr } = await new Deno.Command(binary, {
+    args,
+    cwd,
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code, stdout: decode(stdout), stderr: decode(stderr) };
+}
+
+Deno.test({
+  name: "the host's binary runs with only the permissions baked into it",
+  ignore: DENORT_BIN === undefined,
+  async fn(t) {
+    const host = hostTarget();
+    assert.ok(host, `${Deno.build.target} is not a release target`);
+    await using tmp = await tempDir();
+    const binary = binaryPath(host, join(tmp.path, "bin"));
+    const work = join(tmp.path, "work");
+    await Deno.mkdir(work);
+
+    await t.step("deno task compile --target host builds it", async () => {
+      const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+        args: ["task", "compile", "--target", "host", "--out-dir", dirname(binary)],
+        cwd: ROOT,
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      assert.equal(code, 0, decode(stderr));
+      assert.ok((await Deno.stat(binary)).isFile);
+    });
+
+    await t.step("--version prints deno.json's version", async () => {
+      const { code, stdout } = await runBinary(binary, work, {}, "--version");
+      assert.equal(code, 0);
+      assert.equal(stdout, `futures-ledger ${denoJson.version}\n`);
+    });
+
+    await t.step("sync --help prints the options of sync", async () => {
+      const { code, stdout } = await runBinary(binary, work, {}, "sync", "--help");
+      assert.equal(code, 0);
+      assert.match(stdout, /^Usage: futures-ledger sync/);
+      assert.match(stdout, /--out DIR/);
+    });
+
+    await t.step("started in another directory, it reads the .env beside it", async () => {
+      const envFile = join(dirname(binary), ".env");
+      await Deno.writeTextFile(envFile, "LOG_LEVEL=LOUD\n");
+      const { code, stderr } = await runBinary(binary, work, {}, "sync");
+      await Deno.remove(envFile);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, /LOG_LEVEL=LOUD is not valid/);
+    });
+
+    await t.step("it may connect to Binance's hosts only", async () => {
+      const { code, stderr } = await runBinary(binary, work, {
+        BINANCE_API_KEY: "demo-key",
+        BINANCE_SECRET_KEY: "demo-secret",
+        BINANCE_BASE_URL: "http://127.0.0.1:8080",
+        MAX_RETRIES: "0",
+      }, "sync");
+      assert.equal(code, 1, stderr);
+      assert.match(stderr, /Requires net access to "127\.0\.0\.1:8080"/);
+    });
+
+    await t.step(
+      "offline, it rebuilds positions and writes a report with uPlot inside",
+      async () => {
+        const fills = [f(1, "BUY", "1", "100"), f(2, "SELL", "1", "110", { realizedPnl: "10" })];
+        await Deno.writeTextFile(
+          join(work, "futures_fills.csv"),
+          csvLine(FILL_COLUMNS) + fills.map((fill) => csvLine(formatFillRow(fill))).join(""),
+        );
+        const positions = await runBinary(binary, work, {}, "positions");
+        assert.equal(positions.code, 0, positions.stderr);
+        const report = await runBinary(binary, work, {}, "report");
+        assert.equal(report.code, 0, report.stderr);
+        const html = await Deno.readTextFile(join(work, "report.html"));
+        assert.ok(html.includes(uplotJs.slice(0, 300)), "the page inlines uPlot");
+      },
+    );
+  },
+});
