@@ -47,13 +47,13 @@ Deno.test("the compile task and the release workflow build the same five targets
 
   await t.step("deno compile accepts every one of them", async () => {
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["compile", "--target", "no-such-target", "main.ts"],
+      args: ["compile", "--target", "nowhere", "main.ts"],
       cwd: ROOT,
       stdout: "null",
       stderr: "piped",
     }).output();
     assert.notEqual(code, 0);
-    const known = /possible values: (.*)/.exec(decode(stderr))?.[1].split(/,\s*/) ?? [];
+    const known: string[] = decode(stderr).match(/\b(?:x86_64|aarch64)-[\w-]+/g) ?? [];
     for (const target of TARGETS) assert.ok(known.includes(target), `${target} in ${known}`);
   });
 
