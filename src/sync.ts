@@ -14,7 +14,9 @@
 import { getLogger } from "@logtape/logtape";
 import { join } from "node:path";
 import type { PositionRiskRow } from "./binance/rows.ts";
-import type { Fill, Market } from "./fill.ts";
+import { Decimal } from "./decimal.ts";
+import { type Fill, type Market, MARKETS } from "./fill.ts";
+import type { PositionSnapshot } from "./ledger/anchor.ts";
 import { aggregatePositions } from "./ledger/aggregate.ts";
 import type { Position } from "./position.ts";
 import { removeStaleTemporaryFiles } from "./storage/atomic_write.ts";
@@ -24,6 +26,7 @@ import { writePositionsFile } from "./storage/positions_file.ts";
 import {
   deriveState,
   readStateFile,
+  snapshotsOf,
   stateDiscrepancies,
   type SyncState,
   writeStateFile,
@@ -43,6 +46,12 @@ const log = getLogger(["futures-ledger", "sync"]);
 export const HORIZON_MS = 92 * 86_400_000;
 /** A new symbol's walk starts this long before its first income record (funding is 8-hourly). */
 const EVIDENCE_MARGIN_MS = 86_400_000;
+/**
+ * Income records can become visible after later ones (funding is settled in a batch, minutes
+ * after its timestamp), so each sync reads the income history again from this long before the
+ * newest record it has, and keeps each record once.
+ */
+const INCOME_OVERLAP_MS = 6 * 3_600_000;
 
 /** The file names a sync reads and writes in its directory. */
 export const FILES = {
@@ -70,6 +79,8 @@ export interface SyncOptions {
 export interface SyncClient extends TradesSource, IncomeSource {
   /** The exchange's clock, ms. */
   serverTime(): Promise<number>;
+  /** Symbols and rate limits (the client adopts the request-weight limit it states). */
+  exchangeInfo(): Promise<unknown>;
   /** Open positions. */
   positionRisk(): Promise<PositionRiskRow[]>;
 }
@@ -123,6 +134,7 @@ export async function runSync(
   const income = oldIncome ?? [];
   const saved = await checkState(path("state"), deriveState(fills, income), fills.length > 0);
 
+  await client.exchangeInfo(); // first: the weight limit to pace every other request by
   const now = await client.serverTime();
   const horizon = now - HORIZON_MS;
   if (options.from !== undefined && options.from < horizon) {
@@ -132,7 +144,12 @@ export async function runSync(
     );
   }
   const marks = deriveState(fills, income).markets[market];
-  const incomeFrom = Math.max(horizon, options.from ?? marks?.income_time_ms ?? horizon);
+  const watermark = marks?.income_time_ms;
+  const incomeFrom = Math.max(
+    horizon,
+    options.from ??
+      (watermark === null || watermark === undefined ? horizon : watermark - INCOME_OVERLAP_MS),
+  );
   const { rows: incomeRows, gaps } = await fetchIncome(client, incomeFrom, now);
   for (const gap of gaps) {
     log.warn(
@@ -144,7 +161,8 @@ export async function runSync(
   const fetchedIncome = incomeRows.map((row) => ({ market, ...row }));
   const { records: allIncome, added: newIncome } = mergeIncome(income, fetchedIncome);
 
-  const before = aggregatePositions(fills);
+  const savedSnapshots = saved === undefined ? [] : snapshotsOf(saved);
+  const before = aggregatePositions(fills, savedSnapshots);
   const onExchange = exchangePositions(await client.positionRisk());
   const checked = saved?.markets[market]?.positions_checked ?? {};
   const plan = planSymbols({
@@ -186,10 +204,23 @@ export async function runSync(
   if (failure === undefined && (newIncome.length > 0 || oldIncome === undefined)) {
     await writeIncomeFile(path("income"), allIncome);
   }
+  // Binance's positions anchor the ledger only if every fill up to then is in the file.
+  const snapshot: PositionSnapshot = {
+    market,
+    time: now,
+    amounts: new Map([...onExchange].map(([key, amount]) => [key, Decimal.parse(amount)])),
+  };
+  const snapshots = failure === undefined
+    ? [snapshot, ...savedSnapshots.filter((s) => s.market !== market)]
+    : savedSnapshots;
   const state = deriveState(merged.fills, failure === undefined ? allIncome : income);
-  const positionsChecked = failure === undefined ? Object.fromEntries(onExchange) : checked;
-  await writeStateFile(path("state"), withCheckedPositions(state, market, positionsChecked));
-  const positions = merged.added.length > 0 ? aggregatePositions(merged.fills) : before;
+  await writeStateFile(
+    path("state"),
+    failure === undefined
+      ? withCheckedPositions(state, market, Object.fromEntries(onExchange), now)
+      : withSavedChecks(state, saved),
+  );
+  const positions = aggregatePositions(merged.fills, snapshots);
   await writePositionsFile(path("positions"), positions);
   if (failure !== undefined) throw failure;
 
@@ -228,17 +259,27 @@ async function checkState(
   return saved;
 }
 
-/** `state` with `market`'s checked positions set. */
+/** `state` with `market`'s checked positions set, as of `time`. */
 function withCheckedPositions(
   state: SyncState,
   market: Market,
   positions: Readonly<Record<string, string>>,
+  time: number,
 ): SyncState {
   const current = state.markets[market] ?? { symbols: {}, income_time_ms: null };
-  return {
-    ...state,
-    markets: { ...state.markets, [market]: { ...current, positions_checked: positions } },
-  };
+  const checked = { ...current, positions_checked: positions, positions_checked_ms: time };
+  return { ...state, markets: { ...state.markets, [market]: checked } };
+}
+
+/** `state` with the checked positions `saved` had (a failed sync checked nothing new). */
+function withSavedChecks(state: SyncState, saved: SyncState | undefined): SyncState {
+  let result = state;
+  for (const market of MARKETS) {
+    const old = saved?.markets[market];
+    if (old?.positions_checked === undefined || old.positions_checked_ms === undefined) continue;
+    result = withCheckedPositions(result, market, old.positions_checked, old.positions_checked_ms);
+  }
+  return result;
 }
 
 function errorText(error: unknown): string {

@@ -264,6 +264,33 @@ Deno.test("Binance client: requests", async (t) => {
 });
 
 Deno.test("Binance client: errors retrying cannot fix", async (t) => {
+  const forbidden = await Deno.permissions.query({ name: "net", host: "example.invalid" });
+  await t.step({
+    name: "a host the permissions forbid (the compiled binary's --allow-net) fails at once",
+    ignore: forbidden.state === "granted",
+    fn: async () => {
+      const time = fakeTime();
+      const started = Date.now();
+      await assert.rejects(
+        (await client("http://example.invalid", time)).serverTime(),
+        (e) => {
+          assert.ok(e instanceof BinanceConfigError, String(e));
+          assert.match(
+            e.message,
+            /may not connect to example\.invalid.*only Binance's futures hosts/,
+          );
+          return true;
+        },
+      );
+      assert.deepEqual(time.slept, []);
+      assert.ok(Date.now() - started < 2000);
+    },
+  });
+  if (forbidden.state === "granted") {
+    console.log(
+      "skipped the forbidden-host step: this run may connect anywhere (use deno task test)",
+    );
+  }
   await t.step("418: stops at once, reports the ban's end, sends nothing more", async () => {
     const time = fakeTime();
     await using binance = stub(time, (s) => {

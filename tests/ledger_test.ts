@@ -2,6 +2,7 @@
  * The ledger's rules, one hand-worked case each. Expected numbers are worked out in comments.
  */
 import assert from "node:assert/strict";
+import { Decimal } from "../src/decimal.ts";
 import type { Position } from "../src/position.ts";
 import { aggregatePositions } from "../src/ledger/aggregate.ts";
 import { formatPositionRow, POSITION_COLUMNS } from "../src/storage/positions_file.ts";
@@ -319,6 +320,62 @@ Deno.test("history that starts mid-position is PARTIAL, never an invented trade"
     ]);
     assert.deepEqual(positions.map((p) => p.status), ["CLOSED", "CLOSED"]);
   });
+});
+
+Deno.test("Binance's current positions anchor what was held before the data", async (t) => {
+  const snapshot = (time: number, amounts: [string, string][]) => [{
+    market: "usdm" as const,
+    time,
+    amounts: new Map(amounts.map(([k, v]) => [k, Decimal.parse(v)])),
+  }];
+  const after = Date.UTC(2025, 0, 2); // later than every fill below
+
+  await t.step("hedge: a LONG book still open at 5 held 7 before its first fill", () => {
+    // Fills: SELL 1, BUY 2, SELL 3: net −2. Inference alone says 2 (the least that never goes
+    // below zero); Binance says 5 is held now, so 5 − (−2) = 7 was held before.
+    const long = { positionSide: "LONG" as const };
+    const fills = [
+      f(1, "SELL", "1", "100", { ...long, realizedPnl: "3" }),
+      f(2, "BUY", "2", "90", long),
+      f(3, "SELL", "3", "95", { ...long, realizedPnl: "11" }),
+    ];
+    assert.deepEqual(pick(aggregatePositions(fills), ["prior_qty", "open_qty"]), [
+      { prior_qty: "2", open_qty: "0" },
+    ]);
+    const anchored = aggregatePositions(fills, snapshot(after, [["BTCUSDT|LONG", "5"]]));
+    assert.deepEqual(pick(anchored, ["status", "prior_qty", "open_qty", "close_time"]), [
+      { status: "PARTIAL", prior_qty: "7", open_qty: "5", close_time: "" },
+    ]);
+  });
+
+  await t.step("one-way: a book flat now held exactly minus what its fills did", () => {
+    // BUY 10, SELL 1, SELL 2, BUY 3: net +10; flat now → −10 (a short of 10) before the data.
+    const fills = [
+      f(1, "BUY", "10", "100", { realizedPnl: "5" }),
+      f(2, "SELL", "1", "101"),
+      f(3, "SELL", "2", "102"),
+      f(4, "BUY", "3", "99", { realizedPnl: "7" }),
+    ];
+    const anchored = aggregatePositions(fills, snapshot(after, []));
+    assert.deepEqual(pick(anchored, ["status", "direction", "prior_qty", "exit_qty"]), [
+      { status: "PARTIAL", direction: "SHORT", prior_qty: "10", exit_qty: "10" },
+      { status: "CLOSED", direction: "SHORT", prior_qty: "0", exit_qty: "3" },
+    ]);
+  });
+
+  await t.step(
+    "an anchor older than a fill of the book, or against the evidence, is not used",
+    () => {
+      const fills = [f(1, "BUY", "1", "100"), f(2, "SELL", "1", "101", { realizedPnl: "1" })];
+      const plain = aggregatePositions(fills);
+      const before = Date.UTC(2025, 0, 1); // earlier than the fills
+      assert.deepEqual(aggregatePositions(fills, snapshot(before, [["BTCUSDT|BOTH", "3"]])), plain);
+      // Short 3 now means a short of 3 before (the fills net 0), but fill 2 realized P&L on a
+      // SELL, which needs a long before it (−3 + 1 < 0): the anchor contradicts the fills.
+      const short = snapshot(after, [["BTCUSDT|BOTH", "-3"]]);
+      assert.deepEqual(aggregatePositions(fills, short), plain);
+    },
+  );
 });
 
 Deno.test("input order and duplicates do not matter", async (t) => {

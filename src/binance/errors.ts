@@ -83,8 +83,9 @@ export class BinanceTimeoutError extends BinanceError {
 
 /** A successful response whose body is not what Binance documents. */
 export class BinanceResponseError extends BinanceError {
-  constructor(message: string) {
-    super(message, false);
+  /** `retryable`: the reply was cut or garbled on the way, rather than shaped unexpectedly. */
+  constructor(message: string, retryable = false) {
+    super(message, retryable);
     this.name = "BinanceResponseError";
   }
 }

@@ -276,6 +276,14 @@ export class Transport {
   }
 
   #connectionError(label: string, error: unknown): BinanceError {
+    if (error instanceof Deno.errors.NotCapable) {
+      // The compiled binary may reach only Binance's hosts: no retry can change that.
+      return new BinanceConfigError(
+        `${label}: this program may not connect to ${new URL(this.#o.baseUrl).host}; the ` +
+          "futures-ledger binary reaches only Binance's futures hosts (run it with deno to " +
+          "use another host)",
+      );
+    }
     if (error instanceof DOMException && error.name === "TimeoutError") {
       return new BinanceTimeoutError(`${label}: no response within ${this.#o.timeoutMs} ms`);
     }
@@ -305,7 +313,11 @@ function parseBody(label: string, text: string): unknown {
   try {
     return parseJsonLossless(text);
   } catch {
+    // Cut or garbled on the way (a dropped connection, a proxy): retrying a GET is safe.
     const start = text.replace(/\s+/g, " ").trim().slice(0, 120);
-    throw new BinanceResponseError(`${label}: the reply is not JSON: ${JSON.stringify(start)}`);
+    throw new BinanceResponseError(
+      `${label}: the reply is not JSON: ${JSON.stringify(start)}`,
+      true,
+    );
   }
 }

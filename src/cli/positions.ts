@@ -4,9 +4,11 @@
  * @module
  */
 
+import { dirname, join } from "node:path";
 import { aggregatePositions } from "../ledger/aggregate.ts";
 import { readLedgerFills } from "../storage/fills_file.ts";
 import { writePositionsFile } from "../storage/positions_file.ts";
+import { readStateFile, snapshotsOf } from "../storage/state_file.ts";
 import { type Command, parseOptions } from "./command.ts";
 
 const HELP = `Usage: futures-ledger positions [--fills FILE] [--out FILE]
@@ -31,7 +33,9 @@ How fills become positions:
   - A book whose data begins mid-position (Binance serves only 6 months of fills) starts
     with a PARTIAL position: the smallest quantity consistent with the later fills is
     assumed held before the data (hedge: the book never goes below zero; one-way: every
-    fill with realized P&L closes something). Its prior_qty and note say so.
+    fill with realized P&L closes something). Its prior_qty and note say so. If the
+    state.json that sync writes is beside the fills file, Binance's positions at the last
+    sync make that quantity exact instead.
   - entry_vwap / exit_vwap = sum(qty x price) / sum(qty) over opening / closing fills;
     commission sums fees in the margin asset, others go to commission_other;
     net_pnl_after_fees = realizedPnl - commission. Divisions are rounded half-even to
@@ -44,7 +48,9 @@ async function rebuild(fillsPath: string) {
   if (unknownColumns.length > 0) {
     console.error(`note: ${fillsPath}: ignoring unknown columns ${unknownColumns.join(", ")}`);
   }
-  return { count: fills.length, positions: aggregatePositions(fills) };
+  const state = await readStateFile(join(dirname(fillsPath), "state.json"));
+  const snapshots = typeof state === "string" ? [] : snapshotsOf(state);
+  return { count: fills.length, positions: aggregatePositions(fills, snapshots) };
 }
 
 /** The `positions` command. */

@@ -6,6 +6,7 @@
 
 import { compareIds, compareText, type LedgerFill, type PositionSide } from "../fill.ts";
 import type { Position } from "../position.ts";
+import { anchorOf, type PositionSnapshot } from "./anchor.ts";
 import { BookReplay } from "./book.ts";
 
 /**
@@ -20,15 +21,21 @@ import { BookReplay } from "./book.ts";
  * Input already in trade-id order per symbol (as the fills file is) is streamed in its own order,
  * which keeps memory access sequential; anything else is sorted first.
  *
+ * `snapshots` (Binance's open positions at a moment, per market) anchor each book of their
+ * market: what a book held before its first fill is then known rather than inferred.
+ *
  * @throws {RangeError} for a fill whose quantity is not positive.
  */
-export function aggregatePositions(fills: Iterable<LedgerFill>): Position[] {
+export function aggregatePositions(
+  fills: Iterable<LedgerFill>,
+  snapshots: readonly PositionSnapshot[] = [],
+): Position[] {
   let ordered = Array.isArray(fills) ? fills as LedgerFill[] : [...fills];
   if (!inIdOrder(ordered)) ordered = sortedUnique(ordered);
 
-  const books = new BookIndex();
+  const books = new BookIndex(snapshots);
   for (const fill of ordered) books.get(fill).observe(fill);
-  const again = books.all().filter((b) => b.inference.needsSecondPass);
+  const again = books.all().filter((b) => b.needsSecondPass);
   if (again.length > 0) {
     const wanted = new Set(again);
     for (const fill of ordered) {
@@ -53,6 +60,11 @@ export function comparePositions(a: Position, b: Position): number {
 class BookIndex {
   readonly #bySymbol = new Map<string, Map<PositionSide, BookReplay>>();
   readonly #all: BookReplay[] = [];
+  readonly #snapshots: readonly PositionSnapshot[];
+
+  constructor(snapshots: readonly PositionSnapshot[]) {
+    this.#snapshots = snapshots;
+  }
 
   get(fill: LedgerFill): BookReplay {
     const key = fill.market === "usdm" ? fill.symbol : fill.market + "|" + fill.symbol;
@@ -61,7 +73,8 @@ class BookIndex {
     let book = sides.get(fill.positionSide);
     if (book === undefined) {
       const { market, symbol, positionSide } = fill;
-      sides.set(positionSide, book = new BookReplay({ market, symbol, positionSide }));
+      const anchor = anchorOf(this.#snapshots, market, symbol, positionSide);
+      sides.set(positionSide, book = new BookReplay({ market, symbol, positionSide }, anchor));
       this.#all.push(book);
     }
     return book;

@@ -7,6 +7,7 @@
 
 import { Decimal } from "../decimal.ts";
 import type { LedgerFill } from "../fill.ts";
+import type { BookAnchor } from "./anchor.ts";
 import type { Direction, Position } from "../position.ts";
 import { type BookKey, DIVISION_PLACES, PositionBuilder } from "./position_builder.ts";
 import {
@@ -27,6 +28,9 @@ import {
  * - One-way: a fill that crosses zero is a flip, split into a closing part (all of its realized
  *   P&L, commission pro rata) and an opening part (the rest of the commission); it counts in both.
  * - A book whose data starts mid-position gets a PARTIAL first position; see `prior_quantity.ts`.
+ *   With an anchor — what Binance says the book holds, at a time no fill of the book is after —
+ *   the quantity held before the data is exact: the anchor minus what the fills did (used when
+ *   it meets the hard evidence; otherwise the inference decides).
  */
 export class BookReplay {
   readonly #book: BookKey;
@@ -34,24 +38,33 @@ export class BookReplay {
   /** The prior-quantity inference of this book. */
   readonly inference: PriorInference;
   readonly #positions: Position[] = [];
-  #prior: Decimal | undefined | null = null; // null until the first apply
+  readonly #anchor: BookAnchor | undefined;
+  #lastTime = -Infinity;
+  #prior: Decimal | undefined | null = null; // null until decided
   #current: PositionBuilder | undefined;
 
-  /** A book with no fills yet. */
-  constructor(book: BookKey) {
+  /** A book with no fills yet, and what Binance says it holds, if known. */
+  constructor(book: BookKey, anchor?: BookAnchor) {
     this.#book = book;
     this.#hedge = book.positionSide !== "BOTH";
     this.inference = this.#hedge ? new HedgePriorInference() : new OneWayPriorInference();
+    this.#anchor = anchor;
   }
 
   /** Phase 1. @throws {RangeError} for a fill whose quantity is not positive. */
   observe(fill: LedgerFill): void {
     this.inference.observe(this.#delta(fill), isNonZero(fill.realizedPnl));
+    if (fill.time > this.#lastTime) this.#lastTime = fill.time;
+  }
+
+  /** After phase 1: whether phase 2 is needed (no usable anchor, and the inference asks). */
+  get needsSecondPass(): boolean {
+    return this.#anchored() === undefined && this.inference.needsSecondPass;
   }
 
   /** Phase 2, only if `inference.needsSecondPass`. */
   reobserve(fill: LedgerFill): void {
-    this.inference.reobserve(this.#delta(fill));
+    this.inference.reobserve(this.#delta(fill), isNonZero(fill.realizedPnl));
   }
 
   /** Phase 3: books the fill into the current position, opening or closing positions. */
@@ -61,7 +74,7 @@ export class BookReplay {
     if (current === undefined) {
       let held = Decimal.ZERO;
       if (this.#prior === null) {
-        this.#prior = this.inference.result();
+        this.#prior = this.#anchored() ?? this.inference.result();
         held = this.#prior ?? Decimal.ZERO;
       }
       // Without a consistent prior quantity (one-way data with gaps), a fill that realizes P&L
@@ -111,6 +124,16 @@ export class BookReplay {
     if (this.#current !== undefined) this.#positions.push(this.#current.build(undefined));
     this.#current = undefined;
     return this.#positions;
+  }
+
+  /** The quantity held before the data according to the anchor, if it is usable and fits. */
+  #anchored(): Decimal | undefined {
+    const anchor = this.#anchor;
+    if (anchor === undefined || this.#lastTime > anchor.time) return undefined;
+    // positionRisk signs a short negative; a SHORT hedge book counts it positive.
+    const now = this.#book.positionSide === "SHORT" ? anchor.amount.neg() : anchor.amount;
+    const held = now.minus(this.inference.total());
+    return this.inference.fits(held) ? held.normalize() : undefined;
   }
 
   /** Signed quantity: one-way BUY +, SELL −; hedge + opens (BUY on LONG, SELL on SHORT). */

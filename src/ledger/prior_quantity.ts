@@ -15,11 +15,13 @@
  *   `realizedPnl`, which is non-zero only on fills that close quantity. Hard evidence: a SELL
  *   with P&L needs a long before it (`X + Pₖ₋₁ > 0`), a BUY with P&L a short (`X + Pₖ₋₁ < 0`).
  *   Soft evidence: a fill without P&L opened rather than closed (SELL: `X + Pₖ₋₁ ≤ 0`; BUY:
- *   `X + Pₖ₋₁ ≥ 0`), unless it closed at exactly break-even. The answer is, in this order: 0 if it
- *   meets all evidence; else the value of smallest magnitude at which the position is exactly
- *   flat after some fill (`X = −Pₖ`, the fewest unseen trades) meeting all evidence; else the
- *   same with the hard evidence only (break-even closes); else `undefined` (the data contradicts
- *   itself, e.g. gaps).
+ *   `X + Pₖ₋₁ ≥ 0`), unless it closed at exactly break-even. If `X = 0` meets all evidence,
+ *   nothing was held. Otherwise the candidates are 0 and the values at which the position is
+ *   exactly flat after some fill (`X = −Pₖ`); of those meeting the hard evidence, the answer
+ *   breaks the fewest soft constraints (a wrong `X` shifts every later position, so it breaks
+ *   many; break-even closes break a few), then has the smallest magnitude (the fewest unseen
+ *   trades). If no candidate meets the hard evidence (the data contradicts itself, e.g. gaps),
+ *   `undefined`.
  *
  * Both are fed one fill at a time, so the ledger can stream fills in file order.
  *
@@ -33,10 +35,14 @@ import { DecimalSum } from "./decimal_sum.ts";
 export interface PriorInference {
   /** First pass: one fill's signed quantity and whether it realized P&L. */
   observe(delta: Decimal, realizes: boolean): void;
+  /** After the first pass: the sum of all signed quantities (what the fills did to the book). */
+  total(): Decimal;
+  /** After the first pass: whether `x` held before the data meets the hard evidence. */
+  fits(x: Decimal): boolean;
   /** Whether a second pass of {@linkcode PriorInference.reobserve} is needed. */
   readonly needsSecondPass: boolean;
-  /** Second pass, only when needed: the same signed quantities again. */
-  reobserve(delta: Decimal): void;
+  /** Second pass, only when needed: the same fills again. */
+  reobserve(delta: Decimal, realizes: boolean): void;
   /** The prior quantity (signed for one-way), or `undefined` if no single one fits. */
   result(): Decimal | undefined;
 }
@@ -57,6 +63,16 @@ export class HedgePriorInference implements PriorInference {
   /** Not used. */
   reobserve(): void {}
 
+  /** Σ of the signed quantities. */
+  total(): Decimal {
+    return this.#p.value;
+  }
+
+  /** Whether `x` keeps the book from going below zero. */
+  fits(x: Decimal): boolean {
+    return x.cmp(this.result()) >= 0;
+  }
+
   /** `max(0, −min Pₖ)`. */
   result(): Decimal {
     return this.#min.neg().normalize();
@@ -74,15 +90,17 @@ interface Bounds {
 /** One-way book: see the module doc. */
 export class OneWayPriorInference implements PriorInference {
   readonly #p = new DecimalSum();
-  readonly #q = new DecimalSum(); // the second pass's running sum
   readonly #b: Bounds = {
     lower: undefined,
     upper: undefined,
     atLeast: undefined,
     atMost: undefined,
   };
-  #best: Decimal | undefined; // meeting all evidence
-  #bestHard: Decimal | undefined; // meeting the hard evidence
+  // Second pass only (books that start mid-position): every soft bound, and every flat point.
+  readonly #q = new DecimalSum();
+  readonly #atLeast: Decimal[] = [];
+  readonly #atMost: Decimal[] = [];
+  readonly #flat: Decimal[] = [];
 
   /** Narrows the bounds on X with each fill's evidence. */
   observe(delta: Decimal, realizes: boolean): void {
@@ -96,34 +114,56 @@ export class OneWayPriorInference implements PriorInference {
     this.#p.add(delta);
   }
 
-  /** Whether X = 0 misses some evidence, so the flat points must be searched. */
+  /** Σ of the signed quantities. */
+  total(): Decimal {
+    return this.#p.value;
+  }
+
+  /** Whether `x` meets the hard evidence. */
+  fits(x: Decimal): boolean {
+    return this.#hard(x);
+  }
+
+  /** Whether X = 0 misses some evidence, so the candidates must be weighed. */
   get needsSecondPass(): boolean {
-    return !this.#meets(Decimal.ZERO, true);
+    const { atLeast, atMost } = this.#b;
+    return !this.#hard(Decimal.ZERO) ||
+      (atLeast !== undefined && atLeast.sign() > 0) || (atMost !== undefined && atMost.sign() < 0);
   }
 
-  /** Considers each flat point `X = −Pₖ`, keeping the smallest that meets the evidence. */
-  reobserve(delta: Decimal): void {
+  /** Records each fill's soft bound and flat point. */
+  reobserve(delta: Decimal, realizes: boolean): void {
+    const bound = this.#q.value.neg();
+    if (!realizes) (delta.sign() < 0 ? this.#atMost : this.#atLeast).push(bound);
     this.#q.add(delta);
-    const x = this.#q.value.neg();
-    if (!this.#meets(x, false)) return;
-    if (smaller(x, this.#bestHard)) this.#bestHard = x;
-    if (this.#meets(x, true) && smaller(x, this.#best)) this.#best = x;
+    const flat = this.#q.value.neg();
+    if (this.#hard(flat)) this.#flat.push(flat);
   }
 
-  /** X, or `undefined` when none fits. */
+  /** X, or `undefined` when no candidate meets the hard evidence. */
   result(): Decimal | undefined {
     if (!this.needsSecondPass) return Decimal.ZERO;
-    if (this.#best !== undefined) return this.#best.normalize();
-    if (this.#meets(Decimal.ZERO, false)) return Decimal.ZERO;
-    return this.#bestHard?.normalize();
+    const atLeast = [...this.#atLeast].sort((a, b) => a.cmp(b));
+    const atMost = [...this.#atMost].sort((a, b) => a.cmp(b));
+    // Soft constraints X breaks: atMost bounds below X, atLeast bounds above X.
+    const broken = (x: Decimal) =>
+      countBelow(atMost, x) + (atLeast.length - countAtOrBelow(atLeast, x));
+    let best: Decimal | undefined;
+    let bestBroken = Infinity;
+    const candidates = this.#hard(Decimal.ZERO) ? [Decimal.ZERO, ...this.#flat] : this.#flat;
+    for (const x of candidates) {
+      const n = broken(x);
+      if (n < bestBroken || (n === bestBroken && x.abs().cmp(best!.abs()) < 0)) {
+        best = x;
+        bestBroken = n;
+      }
+    }
+    return best?.normalize();
   }
 
-  #meets(x: Decimal, soft: boolean): boolean {
-    const { lower, upper, atLeast, atMost } = this.#b;
-    return (lower === undefined || x.cmp(lower) > 0) && (upper === undefined || x.cmp(upper) < 0) &&
-      (!soft ||
-        ((atLeast === undefined || x.cmp(atLeast) >= 0) &&
-          (atMost === undefined || x.cmp(atMost) <= 0)));
+  #hard(x: Decimal): boolean {
+    const { lower, upper } = this.#b;
+    return (lower === undefined || x.cmp(lower) > 0) && (upper === undefined || x.cmp(upper) < 0);
   }
 }
 
@@ -135,6 +175,26 @@ function min(a: Decimal | undefined, b: Decimal): Decimal {
   return a === undefined || b.cmp(a) < 0 ? b : a;
 }
 
-function smaller(x: Decimal, than: Decimal | undefined): boolean {
-  return than === undefined || x.abs().cmp(than.abs()) < 0;
+/** How many of the sorted `values` are < `x`. */
+function countBelow(values: readonly Decimal[], x: Decimal): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid].cmp(x) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How many of the sorted `values` are ≤ `x`. */
+function countAtOrBelow(values: readonly Decimal[], x: Decimal): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid].cmp(x) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -10,16 +10,19 @@
  * { "version": 1,
  *   "markets": { "usdm": { "income_time_ms": 1767225600000,
  *     "symbols": { "BTCUSDT": { "last_trade_id": "4575108247", "last_trade_time_ms": 1707530039409 } },
- *     "positions_checked": { "ETHUSDT|BOTH": "-1.5" } } } }
+ *     "positions_checked": { "ETHUSDT|BOTH": "-1.5" }, "positions_checked_ms": 1767225600000 } } }
  * ```
- * `positions_checked` is the one thing not derived from the files: Binance's open positions at
- * the last sync, so a position the fills cannot explain (opened before the served history) is
- * queried once, not at every sync.
+ * `positions_checked` (with its time) is the one thing not derived from the files: Binance's open
+ * positions at the last sync. It anchors the ledger (what a book held before its first fill in
+ * the served history is then exact) and lets a difference the fills cannot explain be queried
+ * once, not at every sync.
  *
  * @module
  */
 
+import { Decimal } from "../decimal.ts";
 import { compareIds, type LedgerFill, type Market, MARKETS } from "../fill.ts";
+import type { PositionSnapshot } from "../ledger/anchor.ts";
 import type { IncomeRecord } from "../income.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 
@@ -39,6 +42,8 @@ export interface MarketState {
   readonly income_time_ms: number | null;
   /** Binance's open positions when last checked: `SYMBOL|positionSide` → signed amount. */
   readonly positions_checked?: Readonly<Record<string, string>>;
+  /** When they were checked (Binance's clock), ms. */
+  readonly positions_checked_ms?: number;
 }
 
 /** The whole state file. */
@@ -130,6 +135,23 @@ export function stateDiscrepancies(saved: SyncState, derived: SyncState): string
     }
   }
   return problems;
+}
+
+/** The position snapshots a state records (those with a time), for anchoring the ledger. */
+export function snapshotsOf(state: SyncState): PositionSnapshot[] {
+  const snapshots: PositionSnapshot[] = [];
+  for (const market of MARKETS) {
+    const { positions_checked: positions, positions_checked_ms: time } = state.markets[market] ??
+      {};
+    if (positions === undefined || typeof time !== "number") continue;
+    try {
+      const amounts = new Map(Object.entries(positions).map(([k, v]) => [k, Decimal.parse(v)]));
+      snapshots.push({ market, time, amounts });
+    } catch {
+      continue; // a hand-edited, unreadable snapshot is no anchor
+    }
+  }
+  return snapshots;
 }
 
 /** Writes the state file atomically (pretty-printed, stable key order). */

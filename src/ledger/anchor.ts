@@ -1,0 +1,44 @@
+/**
+ * Anchors: what Binance said each book held at one moment (`positionRisk`). With one, the ledger
+ * knows exactly what a book held before its first fill in the data — the anchor minus what the
+ * fills did — instead of inferring it (see `prior_quantity.ts`).
+ *
+ * @module
+ */
+
+import { Decimal } from "../decimal.ts";
+import type { Market, PositionSide } from "../fill.ts";
+
+/** What one book held at `time`. */
+export interface BookAnchor {
+  /** Signed as `positionRisk` signs it: a short is negative. */
+  readonly amount: Decimal;
+  /** When it was read, ms. Fills of the book after it make it unusable for that book. */
+  readonly time: number;
+}
+
+/**
+ * Binance's open positions of one market at one moment: `SYMBOL|positionSide` → signed amount;
+ * a book of the market that is absent was flat.
+ */
+export interface PositionSnapshot {
+  /** The market it covers. */
+  readonly market: Market;
+  /** When it was read, ms. */
+  readonly time: number;
+  /** Non-zero positions. */
+  readonly amounts: ReadonlyMap<string, Decimal>;
+}
+
+/** The anchor of one book from the snapshots, if one covers its market. */
+export function anchorOf(
+  snapshots: readonly PositionSnapshot[],
+  market: Market,
+  symbol: string,
+  positionSide: PositionSide,
+): BookAnchor | undefined {
+  const snapshot = snapshots.find((s) => s.market === market);
+  if (snapshot === undefined) return undefined;
+  const amount = snapshot.amounts.get(`${symbol}|${positionSide}`) ?? Decimal.ZERO;
+  return { amount, time: snapshot.time };
+}
