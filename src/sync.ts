@@ -49,9 +49,10 @@ const EVIDENCE_MARGIN_MS = 86_400_000;
 /**
  * Income records can become visible after later ones (funding is settled in a batch, minutes
  * after its timestamp), so each sync reads the income history again from this long before the
- * newest record it has, and keeps each record once.
+ * newest record it has (an hour: funding settles within minutes; more would cost an extra page
+ * on busy accounts), and keeps each record once.
  */
-const INCOME_OVERLAP_MS = 6 * 3_600_000;
+const INCOME_OVERLAP_MS = 3_600_000;
 
 /** The file names a sync reads and writes in its directory. */
 export const FILES = {
