@@ -1,13 +1,18 @@
 /**
  * `deno task bench [section…]`: runs the benchmarks and writes their figures to BENCHMARKS.md.
- * Sections: `ledger` (issue 2). Needs GNU time at /usr/bin/time (Debian package `time`).
+ * Sections: `ledger` (issue 2), `sync` (issue 4; several minutes: it runs under Binance's real
+ * weight limit). Needs GNU time at /usr/bin/time (Debian package `time`).
  *
  * @module
  */
 
 import { benchLedger } from "./bench/ledger.ts";
+import { benchSync } from "./bench/sync.ts";
 
-const SECTIONS: Record<string, (dir: string) => Promise<void>> = { ledger: benchLedger };
+const SECTIONS: Record<string, (dir: string) => Promise<void>> = {
+  ledger: benchLedger,
+  sync: benchSync,
+};
 
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(SECTIONS);
 const unknown = wanted.filter((name) => !(name in SECTIONS));

@@ -3,31 +3,16 @@
  * next run, with exactly the files an uninterrupted run writes; two syncs at once never mix.
  */
 import assert from "node:assert/strict";
+import { cliCommand } from "./support/cli.ts";
 import { copy } from "./support/copy.ts";
 import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { exchangeEnv, snapshot, syncWith, tempDir } from "./support/sync.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const RUNS = 20;
 
 /** Starts `sync` in `dir` without waiting for it. */
 function spawnSync(env: Record<string, string>, dir: string): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net=127.0.0.1",
-      MAIN,
-      "sync",
-    ],
-    cwd: dir,
-    env: { PATH: Deno.env.get("PATH") ?? "", ...env },
-    clearEnv: true,
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  return cliCommand({ cwd: dir, env, output: "null" }, "sync").spawn();
 }
 
 /** Resolves once a temporary file of an atomic write shows up in `dir` (or the child ends). */

@@ -25,11 +25,16 @@ export interface CliOptions {
 }
 
 /**
- * Runs `deno run main.ts ...args` with the permissions the `deno task` entries grant
- * (network only to 127.0.0.1, where the fake exchange listens).
+ * The command `deno run main.ts ...args` with the permissions the `deno task` entries grant
+ * (network only to 127.0.0.1, where the fake exchange listens), in `options.cwd`, with only
+ * `options.env` (plus PATH and HOME) in its environment; output piped unless told otherwise.
  */
-export async function runCli(options: CliOptions, ...args: string[]): Promise<CliResult> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+export function cliCommand(
+  options: CliOptions & { readonly output?: "piped" | "null" },
+  ...args: string[]
+): Deno.Command {
+  const output = options.output ?? "piped";
+  return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--allow-read",
@@ -42,9 +47,14 @@ export async function runCli(options: CliOptions, ...args: string[]): Promise<Cl
     cwd: options.cwd,
     env: { PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "", ...options.env },
     clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+    stdout: output,
+    stderr: output,
+  });
+}
+
+/** Runs {@linkcode cliCommand} to the end. */
+export async function runCli(options: CliOptions, ...args: string[]): Promise<CliResult> {
+  const { code, stdout, stderr } = await cliCommand(options, ...args).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code, stdout: decode(stdout), stderr: decode(stderr) };
 }
