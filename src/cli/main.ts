@@ -87,11 +87,10 @@ function report(error: unknown, command: Command | undefined): number {
     console.error(`futures-ledger: ${error.message}\nNothing was written.`);
     return 1;
   }
-  if (
-    error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied ||
-    error instanceof Deno.errors.NotCapable
-  ) {
-    console.error(`futures-ledger: ${error.message}`);
+  if (Object.values(Deno.errors).some((kind) => error instanceof kind)) {
+    // A file or permission problem (not found, permission denied, not a directory, disk full):
+    // its message names the path; a stack trace would only hide it.
+    console.error(`futures-ledger: ${(error as Error).message}`);
     return 1;
   }
   console.error(`futures-ledger: ${error instanceof Error ? error.stack : String(error)}`);
