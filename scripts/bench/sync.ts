@@ -53,7 +53,8 @@ export async function benchSync(dir: string): Promise<void> {
   const row = (name: string, r: Run) =>
     `| ${name} | ${r.requests} | ${r.weight} | ${r.seconds.toFixed(1)} s | ${r.rejected} |`;
   const endpoints = [...first.byEndpoint].sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([e, v]) => `${e} ${v.requests} requests, ${v.weight} weight`).join("; ");
+    .map(([e, v]) => `${e} ${v.requests} request${v.requests === 1 ? "" : "s"}, ${v.weight} weight`)
+    .join("; ");
   const ratio = first.weight / minimum.weight;
   const over = (first.seconds / bound.seconds - 1) * 100;
   const boundaries = `${bound.minutes} minute boundar${bound.minutes === 1 ? "y" : "ies"}`;
