@@ -52,6 +52,23 @@ export interface Position {
   readonly commission: Decimal;
   /** Commissions charged in other assets (e.g. BNB), by asset. */
   readonly otherCommission: ReadonlyMap<string, Decimal>;
+  /**
+   * `otherCommission` converted into the margin asset, each fill's fee at its own price (see
+   * `src/ledger/fee_prices.ts`); zero when every fee was in the margin asset; `undefined` when a
+   * fee has no price (the sum would be wrong, so there is none: `note` says which).
+   */
+  readonly commissionConverted: Decimal | undefined;
+  /**
+   * Funding attached to the position (received positive, paid negative; see
+   * `src/ledger/funding.ts`); `undefined` when the ledger was given no income history of its market.
+   */
+  readonly funding: Decimal | undefined;
+  /**
+   * `realizedPnl − commission − commissionConverted + funding`, in the margin asset; `undefined`
+   * when a part is unknown: a fee without a price, no income history, or funding from before the
+   * income history begins (`note` says which).
+   */
+  readonly netPnl: Decimal | undefined;
   /** The asset P&L is in (`USDT`, `BTC`, ...). */
   readonly marginAsset: string;
   /** Number of fills in the position (a flip fill counts in both positions). */
@@ -60,6 +77,6 @@ export interface Position {
   readonly openTradeId: string;
   /** Trade id of the closing fill; empty while open. */
   readonly closeTradeId: string;
-  /** Why a position is PARTIAL, or empty. */
+  /** Why a position is PARTIAL, and why `commissionConverted` or `netPnl` is empty; or empty. */
   readonly note: string;
 }

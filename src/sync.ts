@@ -2,8 +2,9 @@
  * The sync: brings the fills, income and positions files up to date from Binance, incrementally
  * and crash-safely. It wires the client (HTTP), the storage (files) and the ledger (pure).
  *
- * Crash safety rests on one order of writes: the fills file first, then the income file, then
- * `state.json`, then the positions file, each replaced atomically. Watermarks are derived from
+ * Crash safety rests on one order of writes: the fills file first, then the income file, then the
+ * fee price cache, then `state.json`, then the derived files (fee conversions, positions), each
+ * replaced atomically. Watermarks are derived from
  * the files themselves, so a run killed at any moment is completed by the next one, with the
  * same result as an uninterrupted run. If a symbol fails, the fills fetched so far are saved but
  * the income file is not: the next run sees the same income and rediscovers the same symbols.
@@ -15,27 +16,24 @@ import { getLogger } from "@logtape/logtape";
 import { join } from "node:path";
 import type { PositionRiskRow } from "./binance/rows.ts";
 import { Decimal } from "./decimal.ts";
-import { type Fill, type Market, MARKETS } from "./fill.ts";
+import type { Fill, Market } from "./fill.ts";
 import type { PositionSnapshot } from "./ledger/anchor.ts";
-import { aggregatePositions } from "./ledger/aggregate.ts";
-import type { Position } from "./position.ts";
+import { aggregatePositions, type Ledger } from "./ledger/aggregate.ts";
 import { removeStaleTemporaryFiles } from "./storage/atomic_write.ts";
+import { FILES } from "./storage/file_names.ts";
 import { readFillsFile, writeFillsFile } from "./storage/fills_file.ts";
 import { readIncomeFile, writeIncomeFile } from "./storage/income_file.ts";
-import { writePositionsFile } from "./storage/positions_file.ts";
-import {
-  deriveState,
-  readStateFile,
-  snapshotsOf,
-  stateDiscrepancies,
-  type SyncState,
-  writeStateFile,
-} from "./storage/state_file.ts";
+import { deriveState, snapshotsOf, writeStateFile } from "./storage/state_file.ts";
 import { planSymbols, type SymbolPlan } from "./sync/discovery.ts";
+import type { KlinesSource } from "./sync/fee_prices.ts";
 import { fetchFillsAfter, fetchFillsFrom, type TradesSource } from "./sync/fetch_fills.ts";
 import { fetchIncome, type IncomeSource } from "./sync/fetch_income.ts";
 import { mergeFills, mergeIncome } from "./sync/merge.ts";
+import { updatePriceCache, writeDerivedFiles } from "./sync/outputs.ts";
 import { exchangePositions, ledgerPositions } from "./sync/positions_map.ts";
+import { checkState, withCheckedPositions, withSavedChecks } from "./sync/state.ts";
+
+export { FILES } from "./storage/file_names.ts";
 
 const log = getLogger(["futures-ledger", "sync"]);
 
@@ -54,14 +52,6 @@ const EVIDENCE_MARGIN_MS = 86_400_000;
  */
 const INCOME_OVERLAP_MS = 3_600_000;
 
-/** The file names a sync reads and writes in its directory. */
-export const FILES = {
-  fills: "futures_fills.csv",
-  income: "futures_income.csv",
-  positions: "futures_positions.csv",
-  state: "state.json",
-} as const;
-
 /** What to sync. */
 export interface SyncOptions {
   /** The directory holding the files (it must exist). */
@@ -77,7 +67,7 @@ export interface SyncOptions {
 }
 
 /** What the sync needs of the Binance client. */
-export interface SyncClient extends TradesSource, IncomeSource {
+export interface SyncClient extends TradesSource, IncomeSource, KlinesSource {
   /** The exchange's clock, ms. */
   serverTime(): Promise<number>;
   /** Symbols and rate limits (the client adopts the request-weight limit it states). */
@@ -100,8 +90,8 @@ export interface SyncResult {
   readonly added: ReadonlyMap<string, number>;
   /** Income records added. */
   readonly incomeAdded: number;
-  /** Every position, rebuilt from the whole fills file. */
-  readonly positions: readonly Position[];
+  /** The ledger rebuilt from the whole fills and income files: positions and funding. */
+  readonly ledger: Ledger;
 }
 
 /** A sync that failed part-way; what was fetched before the failure is saved. */
@@ -214,20 +204,24 @@ export async function runSync(
   const snapshots = failure === undefined
     ? [snapshot, ...savedSnapshots.filter((s) => s.market !== market)]
     : savedSnapshots;
-  const state = deriveState(merged.fills, failure === undefined ? allIncome : income);
+  const savedIncome = failure === undefined ? allIncome : income;
+  const prices = await updatePriceCache(dir, client, merged.fills, market);
+  const state = deriveState(merged.fills, savedIncome);
   await writeStateFile(
     path("state"),
     failure === undefined
       ? withCheckedPositions(state, market, Object.fromEntries(onExchange), now)
       : withSavedChecks(state, saved),
   );
-  const positions = aggregatePositions(merged.fills, snapshots);
-  await writePositionsFile(path("positions"), positions);
+  const ledger = await writeDerivedFiles(dir, merged.fills, savedIncome, snapshots, prices.entries);
   if (failure !== undefined) throw failure;
+  if (prices.failure !== undefined) {
+    throw new SyncError(`fee prices: ${errorText(prices.failure)}`, { cause: prices.failure });
+  }
 
   const added = new Map<string, number>();
   for (const fill of merged.added) added.set(fill.symbol, (added.get(fill.symbol) ?? 0) + 1);
-  return { plan, added, incomeAdded: newIncome.length, positions };
+  return { plan, added, incomeAdded: newIncome.length, ledger };
 }
 
 /** Reads a file, or `undefined` if it does not exist yet. */
@@ -238,49 +232,6 @@ async function readOrEmpty<T>(read: () => Promise<T>): Promise<T | undefined> {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
-}
-
-/**
- * Reads state.json; warns when it is missing, unreadable or disagrees with the files, and then
- * returns `undefined` (it is rebuilt from the files).
- */
-async function checkState(
-  path: string,
-  derived: SyncState,
-  hasFills: boolean,
-): Promise<SyncState | undefined> {
-  const saved = await readStateFile(path);
-  if (typeof saved === "string") {
-    if (hasFills) log.warn("{problem}: rebuilding it from the fills file", { problem: saved });
-    return undefined;
-  }
-  for (const problem of stateDiscrepancies(saved, derived)) {
-    log.warn("{problem}; the fills file is the source of truth, syncing from it", { problem });
-  }
-  return saved;
-}
-
-/** `state` with `market`'s checked positions set, as of `time`. */
-function withCheckedPositions(
-  state: SyncState,
-  market: Market,
-  positions: Readonly<Record<string, string>>,
-  time: number,
-): SyncState {
-  const current = state.markets[market] ?? { symbols: {}, income_time_ms: null };
-  const checked = { ...current, positions_checked: positions, positions_checked_ms: time };
-  return { ...state, markets: { ...state.markets, [market]: checked } };
-}
-
-/** `state` with the checked positions `saved` had (a failed sync checked nothing new). */
-function withSavedChecks(state: SyncState, saved: SyncState | undefined): SyncState {
-  let result = state;
-  for (const market of MARKETS) {
-    const old = saved?.markets[market];
-    if (old?.positions_checked === undefined || old.positions_checked_ms === undefined) continue;
-    result = withCheckedPositions(result, market, old.positions_checked, old.positions_checked_ms);
-  }
-  return result;
 }
 
 function errorText(error: unknown): string {

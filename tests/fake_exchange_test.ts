@@ -5,8 +5,11 @@
 
 import assert from "node:assert/strict";
 import { fillFromTrade } from "../src/binance/trade_row.ts";
-import { aggregatePositions } from "../src/ledger/aggregate.ts";
+import { buildLedger } from "../src/ledger/aggregate.ts";
+import { minuteOf, PriceTable } from "../src/ledger/fee_prices.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
+import { minuteOpenTicks } from "./fake_exchange/price_path.ts";
+import { units } from "./fake_exchange/rows.ts";
 import {
   type AccountOptions,
   generateAccount,
@@ -17,10 +20,23 @@ import {
 
 const END = Date.UTC(2026, 5, 1, 12, 0, 0);
 
+/** The ledger of the account's fills, income and BNBUSDT minute opens (what a sync gathers). */
+function ledgerOf(account: GeneratedAccount) {
+  const prices = new PriceTable();
+  const bnb = account.spec("BNBUSDT");
+  for (const r of account.trades) {
+    if (r.commissionAsset !== "BNB" || bnb === undefined) continue;
+    const minute = minuteOf(r.time);
+    prices.set("BNBUSDT", minute, units(minuteOpenTicks(bnb, minute / 60_000), bnb.priceDecimals));
+  }
+  return buildLedger(account.trades.map((r) => fillFromTrade(r, account.market)), {
+    income: account.incomeRows().map((r) => ({ market: account.market, ...r })),
+    prices,
+  });
+}
+
 function ledgerCsv(account: GeneratedAccount): string {
-  return positionsCsv(
-    aggregatePositions(account.trades.map((r) => fillFromTrade(r, account.market))),
-  );
+  return positionsCsv(ledgerOf(account).positions);
 }
 
 /** The first differing line of two CSV texts, to make a failure readable. */

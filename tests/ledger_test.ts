@@ -5,14 +5,14 @@ import assert from "node:assert/strict";
 import { Decimal } from "../src/decimal.ts";
 import type { Position } from "../src/position.ts";
 import { aggregatePositions } from "../src/ledger/aggregate.ts";
-import { formatPositionRow, POSITION_COLUMNS } from "../src/storage/positions_file.ts";
+import { formatPositionRow, WRITTEN_POSITION_COLUMNS } from "../src/storage/positions_file.ts";
 import { f } from "./support/fills.ts";
 
 /** Positions as plain records of their CSV columns: what a user sees. */
 function rows(positions: Position[]): Record<string, string>[] {
   return positions.map((p) => {
     const cells = formatPositionRow(p);
-    return Object.fromEntries(POSITION_COLUMNS.map((c, i) => [c, cells[i]]));
+    return Object.fromEntries(WRITTEN_POSITION_COLUMNS.map((c, i) => [c, cells[i]]));
   });
 }
 

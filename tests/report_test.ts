@@ -221,7 +221,7 @@ Deno.test("report", async (t) => {
       await Deno.writeTextFile(`${dir}/round.csv`, ledgerCsv);
       const file = await readPositionsFile(`${dir}/round.csv`);
       assert.equal(positionsCsv(file.positions), ledgerCsv);
-      assert.deepEqual(file.optionalColumns, []);
+      assert.deepEqual(file.optionalColumns, ["commission_converted", "funding", "net_pnl"]);
       assert.equal(file.positions[2].otherCommission.get("BNB")?.toString(), "0.0002");
       assert.equal(file.positions.length, positions.length);
       await Deno.remove(`${dir}/round.csv`);

@@ -5,11 +5,16 @@
  */
 
 import { dirname, join } from "node:path";
-import { aggregatePositions } from "../ledger/aggregate.ts";
+import type { IncomeRecord } from "../income.ts";
+import { buildLedger } from "../ledger/aggregate.ts";
+import { FILES } from "../storage/file_names.ts";
 import { readLedgerFills } from "../storage/fills_file.ts";
+import { readIncomeFile } from "../storage/income_file.ts";
 import { writePositionsFile } from "../storage/positions_file.ts";
 import { readStateFile, snapshotsOf } from "../storage/state_file.ts";
+import { readPriceTable } from "../sync/outputs.ts";
 import { type Command, parseOptions } from "./command.ts";
+import { unattachedLines } from "./funding_report.ts";
 
 const HELP = `Usage: futures-ledger positions [--fills FILE] [--out FILE]
 
@@ -36,21 +41,46 @@ How fills become positions:
     fill with realized P&L closes something). Its prior_qty and note say so. If the
     state.json that sync writes is beside the fills file, Binance's positions at the last
     sync make that quantity exact instead.
-  - entry_vwap / exit_vwap = sum(qty x price) / sum(qty) over opening / closing fills;
+  - entry_vwap / exit_vwap = sum(qty x price) / sum(qty) over opening / closing fills
+    (COIN-M: sum(qty) / sum(qty / price), the contract-weighted harmonic mean);
     commission sums fees in the margin asset, others go to commission_other;
     net_pnl_after_fees = realizedPnl - commission. Divisions are rounded half-even to
     12 decimals; everything else is exact.
+  - commission_converted: commission_other in the margin asset, each fee times the open
+    of its minute's 1-minute kline (e.g. BNBUSDT), from the price cache that sync keeps in
+    ${FILES.prices} beside the fills file; empty when a price is missing.
+  - funding: the FUNDING_FEE records of ${FILES.income} (beside the fills file) attached
+    to the position open at their time; hedge LONG and SHORT both open share a record by
+    notional at entry price. Records no position takes are reported as unattached.
+    Without the income file, funding is empty.
+  - net_pnl = realizedPnl - commission - commission_converted + funding, in the margin
+    asset; empty when a part is unknown (the note says why).
 `;
 
-/** Reads the fills and rebuilds the positions; the fills are garbage once this returns. */
+/**
+ * Reads the fills (and what sync keeps beside them: state, income, price cache) and rebuilds
+ * the positions; the fills are garbage once this returns.
+ */
 async function rebuild(fillsPath: string) {
+  const dir = dirname(fillsPath);
   const { fills, unknownColumns } = await readLedgerFills(fillsPath);
   if (unknownColumns.length > 0) {
     console.error(`note: ${fillsPath}: ignoring unknown columns ${unknownColumns.join(", ")}`);
   }
-  const state = await readStateFile(join(dirname(fillsPath), "state.json"));
+  const state = await readStateFile(join(dir, FILES.state));
   const snapshots = typeof state === "string" ? [] : snapshotsOf(state);
-  return { count: fills.length, positions: aggregatePositions(fills, snapshots) };
+  const income = await readIncome(join(dir, FILES.income));
+  const ledger = buildLedger(fills, { snapshots, income, prices: await readPriceTable(dir) });
+  return { count: fills.length, income: income !== undefined, ledger };
+}
+
+async function readIncome(path: string): Promise<IncomeRecord[] | undefined> {
+  try {
+    return await readIncomeFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
 }
 
 /** The `positions` command. */
@@ -69,13 +99,18 @@ export const positionsCommand: Command = {
     }
     const fillsPath = (values.fills as string | undefined) ?? "futures_fills.csv";
     const outPath = (values.out as string | undefined) ?? "futures_positions.csv";
-    const { count: fills, positions } = await rebuild(fillsPath);
+    const { count: fills, income, ledger } = await rebuild(fillsPath);
+    const { positions } = ledger;
     await writePositionsFile(outPath, positions);
     const count = (status: string) => positions.filter((p) => p.status === status).length;
     console.log(
       `${fills} fills → ${positions.length} positions (${count("OPEN")} open, ` +
         `${count("CLOSED")} closed, ${count("PARTIAL")} partial) written to ${outPath}`,
     );
+    if (!income) {
+      console.log(`no ${FILES.income} beside the fills file: funding and net_pnl left empty`);
+    }
+    for (const line of unattachedLines(ledger.unattachedFunding)) console.log(line);
     return 0;
   },
 };

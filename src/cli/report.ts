@@ -30,7 +30,9 @@ Options:
 What the figures mean:
   - Amounts are grouped by margin asset (USDT, USDC, BTC...) and never added across assets.
   - A round trip is a closed position (CLOSED, or PARTIAL with a close time). Net P&L is the
-    net_pnl column when the file has it (after fees and funding), else net_pnl_after_fees.
+    net_pnl column when the file has values in it (after fees and funding), else
+    net_pnl_after_fees; a round trip whose net_pnl is empty is counted with its
+    net_pnl_after_fees, and the command says how many there are.
   - The equity curve adds round trips' net P&L by close time, from 0; drawdown is the fall
     from the highest equity so far.
   - Win rate = round trips with net P&L > 0 / all round trips; profit factor = gross profit /
@@ -68,6 +70,15 @@ export const reportCommand: Command = {
       );
     }
     const incomeFunding = await readIncome(incomePath);
+    const hasNet = file.positions.some((p) => p.netPnl !== undefined);
+    const withoutNet = file.positions.filter((p) => isRoundTrip(p) && p.netPnl === undefined);
+    if (hasNet && withoutNet.length > 0) {
+      console.error(
+        `note: ${withoutNet.length} round trip${withoutNet.length === 1 ? " has" : "s have"} ` +
+          "an empty net_pnl (a fee without a price, or funding before the income history; see " +
+          "its note): net_pnl_after_fees is used for them",
+      );
+    }
     const stats = roundTripStats(file.positions);
     const open = file.positions.filter((p) => !isRoundTrip(p));
     await writeFileAtomic(
@@ -76,11 +87,11 @@ export const reportCommand: Command = {
         generatedAt: Date.now(),
         positionsPath,
         positionCount: file.positions.length,
-        netColumn: file.optionalColumns.includes("net_pnl") ? "net_pnl" : "net_pnl_after_fees",
+        netColumn: hasNet ? "net_pnl" : "net_pnl_after_fees",
         stats,
         fees: feesAndFunding(file.positions, {
           incomeFunding,
-          hasFundingColumn: file.optionalColumns.includes("funding"),
+          hasFundingColumn: file.positions.some((p) => p.funding !== undefined),
         }),
         open,
       }),

@@ -94,10 +94,10 @@ export const syncCommand: Command = {
       const result = await runSync(options, client, progress.onSync);
       progress.finish();
       const fills = [...result.added.values()].reduce((a, b) => a + b, 0);
-      console.log(summaryTable(result.positions, result.added, options.market));
+      console.log(summaryTable(result.ledger.positions, result.added, options.market));
       console.log(
         `${fills} new fills, ${result.incomeAdded} new income records; ` +
-          `${result.positions.length} positions written to ${options.dir}`,
+          `${result.ledger.positions.length} positions written to ${options.dir}`,
       );
       return 0;
     } finally {

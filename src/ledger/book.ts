@@ -9,7 +9,12 @@ import { Decimal } from "../decimal.ts";
 import type { LedgerFill } from "../fill.ts";
 import type { BookAnchor } from "./anchor.ts";
 import type { Direction, Position } from "../position.ts";
-import { type BookKey, DIVISION_PLACES, PositionBuilder } from "./position_builder.ts";
+import {
+  type BookKey,
+  DIVISION_PLACES,
+  type LedgerContext,
+  PositionBuilder,
+} from "./position_builder.ts";
 import {
   HedgePriorInference,
   OneWayPriorInference,
@@ -19,8 +24,9 @@ import {
 /**
  * One book's replay, fed its fills in trade-id order in three phases: {@linkcode observe} every
  * fill (prior-quantity inference), {@linkcode reobserve} every fill again if
- * `inference.needsSecondPass`, then {@linkcode apply} every fill; {@linkcode finish} returns the
- * positions. Phases take fills one at a time so the ledger can interleave books in file order.
+ * `inference.needsSecondPass`, then {@linkcode apply} every fill, asking between fills for the
+ * {@linkcode openPosition} when funding is due; {@linkcode finish} returns the positions. Phases
+ * take fills one at a time so the ledger can interleave books in file order.
  *
  * Rules:
  * - An opening fill adds to the position; a reducing one closes part of it; a position is closed
@@ -39,13 +45,16 @@ export class BookReplay {
   readonly inference: PriorInference;
   readonly #positions: Position[] = [];
   readonly #anchor: BookAnchor | undefined;
+  readonly #context: LedgerContext;
+  #first: LedgerFill | undefined;
   #lastTime = -Infinity;
   #prior: Decimal | undefined | null = null; // null until decided
   #current: PositionBuilder | undefined;
 
   /** A book with no fills yet, and what Binance says it holds, if known. */
-  constructor(book: BookKey, anchor?: BookAnchor) {
+  constructor(book: BookKey, context: LedgerContext, anchor?: BookAnchor) {
     this.#book = book;
+    this.#context = context;
     this.#hedge = book.positionSide !== "BOTH";
     this.inference = this.#hedge ? new HedgePriorInference() : new OneWayPriorInference();
     this.#anchor = anchor;
@@ -55,6 +64,7 @@ export class BookReplay {
   observe(fill: LedgerFill): void {
     this.inference.observe(this.#delta(fill), isNonZero(fill.realizedPnl));
     if (fill.time > this.#lastTime) this.#lastTime = fill.time;
+    this.#first ??= fill;
   }
 
   /** After phase 1: whether phase 2 is needed (no usable anchor, and the inference asks). */
@@ -67,22 +77,25 @@ export class BookReplay {
     this.inference.reobserve(this.#delta(fill), isNonZero(fill.realizedPnl));
   }
 
+  /**
+   * Phase 3, between fills: the position open now, if any — also a PARTIAL one before its first
+   * fill, which was held before the data.
+   */
+  openPosition(): PositionBuilder | undefined {
+    if (this.#current === undefined && this.#prior === null) {
+      const first = this.#first!;
+      const delta = this.#delta(first);
+      const held = this.#held(first, delta);
+      if (!held.isZero()) this.#begin(first, held, delta);
+    }
+    const current = this.#current;
+    return current !== undefined && current.qty.sign() > 0 ? current : undefined;
+  }
+
   /** Phase 3: books the fill into the current position, opening or closing positions. */
   apply(fill: LedgerFill): void {
     const delta = this.#delta(fill);
-    let current = this.#current;
-    if (current === undefined) {
-      let held = Decimal.ZERO;
-      if (this.#prior === null) {
-        this.#prior = this.#anchored() ?? this.inference.result();
-        held = this.#prior ?? Decimal.ZERO;
-      }
-      // Without a consistent prior quantity (one-way data with gaps), a fill that realizes P&L
-      // on a flat book closes something unseen: assume exactly its own quantity.
-      if (this.#prior === undefined && isNonZero(fill.realizedPnl)) held = delta.neg();
-      const direction = this.#directionOf(held.isZero() ? delta : held);
-      current = this.#current = new PositionBuilder(this.#book, direction, fill, held.abs());
-    }
+    const current = this.#current ?? this.#begin(fill, this.#held(fill, delta), delta);
 
     const qty = delta.abs();
     const price = Decimal.parse(fill.price);
@@ -91,13 +104,13 @@ export class BookReplay {
     const up = delta.sign() > 0;
     if (this.#hedge || current.direction === "LONG" ? up : !up) {
       current.open(qty, price);
-      current.charge(pnl, fee, fill.commissionAsset);
+      current.charge(pnl, fee, fill.commissionAsset, fill.time);
       return;
     }
     const closable = current.qty;
     if (qty.cmp(closable) <= 0) {
       current.reduce(qty, price);
-      current.charge(pnl, fee, fill.commissionAsset);
+      current.charge(pnl, fee, fill.commissionAsset, fill.time);
       if (current.qty.isZero()) {
         this.#positions.push(current.build(fill));
         this.#current = undefined;
@@ -107,16 +120,45 @@ export class BookReplay {
     // A flip (one-way only: a hedge book never goes below zero after prior inference).
     const closingFee = fee.times(closable).div(qty, DIVISION_PLACES);
     current.reduce(closable, price);
-    current.charge(pnl, closingFee, fill.commissionAsset);
+    current.charge(pnl, closingFee, fill.commissionAsset, fill.time);
     this.#positions.push(current.build(fill));
-    current = this.#current = new PositionBuilder(
+    const next = this.#current = new PositionBuilder(
       this.#book,
       this.#directionOf(delta),
       fill,
       Decimal.ZERO,
+      this.#context,
     );
-    current.open(qty.minus(closable), price);
-    current.charge(Decimal.ZERO, fee.minus(closingFee), fill.commissionAsset);
+    next.open(qty.minus(closable), price);
+    next.charge(Decimal.ZERO, fee.minus(closingFee), fill.commissionAsset, fill.time);
+  }
+
+  /**
+   * What the book held before `fill` when no position is current: the prior quantity before the
+   * book's first fill (decided then), else zero — except that without a consistent prior quantity
+   * (one-way data with gaps) a fill that realizes P&L on a flat book closes something unseen,
+   * assumed to be exactly its own quantity.
+   */
+  #held(fill: LedgerFill, delta: Decimal): Decimal {
+    let held = Decimal.ZERO;
+    if (this.#prior === null) {
+      this.#prior = this.#anchored() ?? this.inference.result();
+      held = this.#prior ?? Decimal.ZERO;
+    }
+    if (this.#prior === undefined && isNonZero(fill.realizedPnl)) held = delta.neg();
+    return held;
+  }
+
+  /** Starts the current position at `fill`, with `held` (signed) already in it. */
+  #begin(fill: LedgerFill, held: Decimal, delta: Decimal): PositionBuilder {
+    const direction = this.#directionOf(held.isZero() ? delta : held);
+    return this.#current = new PositionBuilder(
+      this.#book,
+      direction,
+      fill,
+      held.abs(),
+      this.#context,
+    );
   }
 
   /** The book's positions, the last one still open if it is. */

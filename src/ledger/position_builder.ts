@@ -6,8 +6,11 @@
 
 import { Decimal } from "../decimal.ts";
 import { DecimalSum } from "./decimal_sum.ts";
+import type { FeePrices } from "./fee_prices.ts";
+import type { FundingClaim } from "./funding.ts";
 import type { LedgerFill, Market, PositionSide } from "../fill.ts";
 import type { Direction, Position } from "../position.ts";
+import { formatTime } from "../time.ts";
 
 /** Decimal places of a division's result (VWAPs, split commissions): half-even. */
 export const DIVISION_PLACES = 12;
@@ -23,6 +26,17 @@ export interface BookKey {
   readonly symbol: string;
   /** BOTH, LONG or SHORT. */
   readonly positionSide: PositionSide;
+}
+
+/** What the ledger knows besides fills, shared by every position. */
+export interface LedgerContext {
+  /** Prices that convert fees in other assets; `undefined`: none known. */
+  readonly prices: FeePrices | undefined;
+  /**
+   * Per market, the time of the first record of the income history given to the ledger (funding
+   * before it is unknown); `undefined` when no income history was given at all.
+   */
+  readonly incomeFrom: ReadonlyMap<Market, number> | undefined;
 }
 
 /** Mutable totals of a position being rebuilt; {@linkcode PositionBuilder.build} freezes them. */
@@ -43,14 +57,26 @@ export class PositionBuilder {
   readonly #realizedPnl = new DecimalSum();
   readonly #commission = new DecimalSum();
   #otherCommission = new Map<string, Decimal>();
+  readonly #converted = new DecimalSum();
+  /** Fees in other assets without a price, by asset. */
+  #unpriced: Map<string, number> | undefined;
+  readonly #funding = new DecimalSum();
+  readonly #context: LedgerContext;
   #fills = 0;
 
   /**
    * Starts a position at `first` (its first fill). `priorQty` > 0 means it was already held
    * before the data began (a PARTIAL position).
    */
-  constructor(book: BookKey, direction: Direction, first: LedgerFill, priorQty: Decimal) {
+  constructor(
+    book: BookKey,
+    direction: Direction,
+    first: LedgerFill,
+    priorQty: Decimal,
+    context: LedgerContext,
+  ) {
     this.#book = book;
+    this.#context = context;
     this.#direction = direction;
     this.#marginAsset = first.marginAsset;
     this.#openTime = first.time;
@@ -86,21 +112,84 @@ export class PositionBuilder {
     this.#qty = this.#qty.minus(qty);
   }
 
-  /** Books a fill (or a flip fill's share of it): one more fill, its P&L and commission. */
-  charge(realizedPnl: Decimal, commission: Decimal, commissionAsset: string): void {
+  /** The asset P&L is in. */
+  get marginAsset(): string {
+    return this.#marginAsset;
+  }
+
+  /** The trade id of the position's first fill (in the data). */
+  get openTradeId(): string {
+    return this.#openTradeId;
+  }
+
+  /** What the position offers a funding split now (see `funding.ts`). */
+  get claim(): FundingClaim {
+    return {
+      qty: this.#qty,
+      entryQty: this.#entryQty.value,
+      entryNotional: this.#entryNotional.value,
+    };
+  }
+
+  /**
+   * Books a fill (or a flip fill's share of it) at `time`: one more fill, its P&L and commission.
+   * A commission in another asset is also converted at its price, if known (`fee_prices.ts`).
+   */
+  charge(realizedPnl: Decimal, commission: Decimal, commissionAsset: string, time: number): void {
     this.#fills++;
     this.#realizedPnl.add(realizedPnl);
     if (commissionAsset === this.#marginAsset) {
       this.#commission.add(commission);
-    } else {
-      const before = this.#otherCommission.get(commissionAsset) ?? Decimal.ZERO;
-      this.#otherCommission.set(commissionAsset, before.plus(commission));
+      return;
     }
+    const before = this.#otherCommission.get(commissionAsset) ?? Decimal.ZERO;
+    this.#otherCommission.set(commissionAsset, before.plus(commission));
+    if (commission.isZero()) return;
+    const price = this.#context.prices?.priceOf(commissionAsset, this.#marginAsset, time);
+    if (price !== undefined) {
+      this.#converted.add(commission.times(price));
+    } else {
+      this.#unpriced ??= new Map();
+      this.#unpriced.set(commissionAsset, (this.#unpriced.get(commissionAsset) ?? 0) + 1);
+    }
+  }
+
+  /** Attaches a funding amount (received positive, paid negative). */
+  fund(amount: Decimal): void {
+    this.#funding.add(amount);
   }
 
   /** The finished position; `closing` is the fill that brought it to zero, if any. */
   build(closing: LedgerFill | undefined): Position {
     const partial = this.#priorQty.sign() > 0;
+    const notes: string[] = [];
+    if (partial) {
+      notes.push(
+        `opened before the first fill in the data; ${this.#priorQty} inferred as held then`,
+      );
+    }
+    const realizedPnl = this.#realizedPnl.value.normalize();
+    const commission = this.#commission.value.normalize();
+    let converted: Decimal | undefined = this.#converted.value.normalize();
+    if (this.#unpriced !== undefined) {
+      converted = undefined;
+      const missing = [...this.#unpriced].sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([asset, n]) => `${n} ${asset} fee${n === 1 ? "" : "s"}`).join(", ");
+      notes.push(
+        `no price in ${this.#marginAsset} for ${missing}: commission_converted and net_pnl left empty`,
+      );
+    }
+    const from = this.#context.incomeFrom?.get(this.#book.market);
+    const funding = from === undefined ? undefined : this.#funding.value.normalize();
+    const fundingKnown = from !== undefined && this.#openTime >= from;
+    if (from !== undefined && !fundingKnown) {
+      notes.push(
+        `funding before ${formatTime(from)} is not in the income history: net_pnl left empty`,
+      );
+    }
+    const netPnl = converted === undefined || funding === undefined || !fundingKnown
+      ? undefined
+      : realizedPnl.minus(commission).minus(converted).plus(funding).normalize();
     return {
       status: partial ? "PARTIAL" : closing === undefined ? "OPEN" : "CLOSED",
       market: this.#book.market,
@@ -116,19 +205,20 @@ export class PositionBuilder {
       openQty: this.#qty.normalize(),
       maxQty: this.#maxQty.normalize(),
       priorQty: this.#priorQty.normalize(),
-      realizedPnl: this.#realizedPnl.value.normalize(),
-      commission: this.#commission.value.normalize(),
+      realizedPnl,
+      commission,
       otherCommission: new Map(
         [...this.#otherCommission].sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([asset, amount]) => [asset, amount.normalize()]),
       ),
+      commissionConverted: converted,
+      funding,
+      netPnl,
       marginAsset: this.#marginAsset,
       fills: this.#fills,
       openTradeId: this.#openTradeId,
       closeTradeId: closing?.id ?? "",
-      note: partial
-        ? `opened before the first fill in the data; ${this.#priorQty} inferred as held then`
-        : "",
+      note: notes.join("; "),
     };
   }
 

@@ -13,7 +13,10 @@ import { formatTime, parseTime } from "../time.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 import { DataFileError } from "./fills_file.ts";
 
-/** Column order of `futures_positions.csv`: the original pipeline's columns first. */
+/**
+ * The columns every positions file has, in order: the original pipeline's first. A file written
+ * now continues with {@linkcode OPTIONAL_POSITION_COLUMNS}.
+ */
 export const POSITION_COLUMNS = [
   "status",
   "symbol",
@@ -42,7 +45,7 @@ export const POSITION_COLUMNS = [
 
 const text = (value: Decimal | undefined) => value?.toString() ?? "";
 
-/** One position as row fields, in {@linkcode POSITION_COLUMNS} order. */
+/** One position as row fields, in {@linkcode WRITTEN_POSITION_COLUMNS} order. */
 export function formatPositionRow(p: Position): string[] {
   return [
     p.status,
@@ -68,6 +71,9 @@ export function formatPositionRow(p: Position): string[] {
     p.marginAsset,
     [...p.otherCommission].map(([asset, amount]) => `${amount} ${asset}`).join("; "),
     p.note,
+    text(p.commissionConverted),
+    text(p.funding),
+    text(p.netPnl),
   ];
 }
 
@@ -85,21 +91,27 @@ export async function writePositionsFile(
 }
 
 function* positionsLines(positions: readonly Position[]): Generator<string> {
-  yield csvLine(POSITION_COLUMNS);
+  yield csvLine(WRITTEN_POSITION_COLUMNS);
   for (const position of positions) yield csvLine(formatPositionRow(position));
 }
 
-/** Columns a positions file may have besides {@linkcode POSITION_COLUMNS} (added later). */
-export const OPTIONAL_POSITION_COLUMNS = ["funding", "net_pnl"] as const;
+/**
+ * Columns added later (older files lack them; an empty value means unknown, see `Position`):
+ * `commission_converted` (commission_other in the margin asset), `funding`, and `net_pnl`
+ * (realizedPnl − commission − commission_converted + funding).
+ */
+export const OPTIONAL_POSITION_COLUMNS = ["commission_converted", "funding", "net_pnl"] as const;
 
-/** A position as read back from the positions file, with the columns later versions add. */
+/** The header of a positions file written now. */
+export const WRITTEN_POSITION_COLUMNS: readonly string[] = [
+  ...POSITION_COLUMNS,
+  ...OPTIONAL_POSITION_COLUMNS,
+];
+
+/** A position as read back from the positions file; a missing later column reads as empty. */
 export interface PositionRecord extends Position {
   /** `net_pnl_after_fees`: realizedPnl − commission. */
   readonly netPnlAfterFees: Decimal;
-  /** `funding`: funding attributed to the position; `undefined` when the file has no such value. */
-  readonly funding: Decimal | undefined;
-  /** `net_pnl`: realizedPnl − commission + funding; `undefined` when the file has no such value. */
-  readonly netPnl: Decimal | undefined;
 }
 
 /** What a positions file holds. */
@@ -204,6 +216,7 @@ function parsePositionRow(row: RowReader): PositionRecord {
     marginAsset: row.match("margin_asset", ASSET),
     otherCommission,
     note: row.text("note"),
+    commissionConverted: row.optionalDecimal("commission_converted"),
     funding: row.optionalDecimal("funding"),
     netPnl: row.optionalDecimal("net_pnl"),
   };

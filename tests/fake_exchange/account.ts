@@ -181,8 +181,10 @@ export class GeneratedAccount {
 
   /** The ground truth: every position, in the ledger's output order. */
   truth(): Position[] {
+    let incomeFrom: number | undefined;
+    for (const row of this.incomeRows()) incomeFrom = Math.min(incomeFrom ?? row.time, row.time);
     const positions = [...this.#traders.values()].flatMap((t) =>
-      t.books.flatMap((b) => b.truth.positions())
+      t.books.flatMap((b) => b.truth.positions(incomeFrom))
     );
     return positions.sort((a, b) =>
       a.openTime - b.openTime || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0) ||

@@ -12,6 +12,7 @@ import { minuteOpenTicks } from "./price_path.ts";
 import { hash01 } from "./prng.ts";
 import { fixed, type IncomeRow, units } from "./rows.ts";
 import type { Book } from "./trader.ts";
+import { type FundingStake, splitFundingAmong } from "./truth.ts";
 
 /** Interval between fundings, ms. */
 export const FUNDING_MS = 8 * 3_600_000;
@@ -19,7 +20,10 @@ export const FUNDING_MS = 8 * 3_600_000;
 /** Base of funding `tranId`s: above 2^53, as on Binance. */
 const FUNDING_TRAN_BASE = 4480321991774044580n;
 
-/** Funding rows for every funding time in `(from, to]`, for the books' current positions. */
+/**
+ * Funding rows for every funding time in `(from, to]`, for the books' current positions; the
+ * truth takes each row, split among the open books by the documented rule.
+ */
 export function fundingRows(
   spec: SymbolSpec,
   books: readonly Book[],
@@ -31,6 +35,9 @@ export function fundingRows(
     const slot = f / FUNDING_MS;
     const rate = new Decimal(Math.round((hash01(spec.index, slot, 3) - 0.3) * 40_000), 8);
     const mark = units(minuteOpenTicks(spec, f / 60_000), spec.priceDecimals);
+    const stakes = books.map((b) => b.truth.stake).filter((s): s is FundingStake =>
+      s !== undefined
+    );
     books.forEach((book, i) => {
       const held = book.truth.signedSteps;
       if (held === 0 || rate.isZero()) return;
@@ -40,10 +47,12 @@ export function fundingRows(
         ? qty.times(new Decimal(spec.contractSize, 0)).times(rate).div(mark, 8)
         : qty.times(mark).times(rate).round(8);
       if (paid.isZero()) return;
+      const income = long ? paid.neg() : paid;
+      splitFundingAmong(stakes, income);
       rows.push({
         symbol: spec.symbol,
         incomeType: "FUNDING_FEE",
-        income: fixed(long ? paid.neg() : paid, 8),
+        income: fixed(income, 8),
         asset: spec.marginAsset,
         info: "FUNDING_FEE",
         time: f,

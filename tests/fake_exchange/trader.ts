@@ -13,7 +13,7 @@ import type { SymbolSpec } from "./catalog.ts";
 import { EntryBook } from "./entry_book.ts";
 import { fundingRows } from "./funding.ts";
 import { type FeeKind, feeOf } from "./fees.ts";
-import { tradeTicks } from "./price_path.ts";
+import { minuteOpenTicks, tradeTicks } from "./price_path.ts";
 import { Prng } from "./prng.ts";
 import { fixed, type IncomeRow, type TradeRow, units } from "./rows.ts";
 import { TruthBook } from "./truth.ts";
@@ -72,6 +72,12 @@ export class SymbolTrader {
     this.#nextOrderId = this.#rng.int(8_000_000_000, 260_000_000_000);
     const { qtyDecimals, priceDecimals, contractSize, market, symbol, marginAsset } = setup.spec;
     const sides: PositionSide[] = setup.hedge ? ["LONG", "SHORT"] : ["BOTH"];
+    const bnb = setup.bnb;
+    // What the sync finds in the kline cache: the open of BNBUSDT's minute (fee_prices.ts).
+    const feePrice = (asset: string, time: number) =>
+      bnb === undefined || asset !== bnb.baseAsset
+        ? undefined
+        : units(minuteOpenTicks(bnb, Math.floor(time / 60_000)), bnb.priceDecimals);
     this.books = sides.map((side) => ({
       side,
       entry: new EntryBook(qtyDecimals, market === "coinm", contractSize),
@@ -82,6 +88,7 @@ export class SymbolTrader {
         marginAsset,
         qtyDecimals,
         priceDecimals,
+        feePrice,
       }),
     }));
   }

@@ -7,7 +7,11 @@
  * flat; a one-way fill that crosses zero is split — the closing part gets all its realized P&L
  * and `commission × closeQty / qty` (half-even, 12 places), the opening part the rest, and it
  * counts in both positions; VWAPs are `Σ(qty·price)/Σqty` (COIN-M: `Σqty/Σ(qty/price)`, each
- * term to 30 places), divided half-even to 12 places; decimals are normalized.
+ * term to 30 places), divided half-even to 12 places; decimals are normalized. A fee in another
+ * asset converts at the open of its minute's kline (`src/ledger/fee_prices.ts`); funding goes to
+ * the positions open at its time, split between hedge sides by notional at entry price
+ * (`src/ledger/funding.ts`, re-implemented here in {@linkcode splitFundingAmong}); `net_pnl` is
+ * left empty for a position opened before the first income record.
  *
  * @module
  */
@@ -15,6 +19,7 @@
 import { Decimal } from "../../src/decimal.ts";
 import type { Market, PositionSide, Side } from "../../src/fill.ts";
 import type { Direction, Position } from "../../src/position.ts";
+import { formatTime } from "../../src/time.ts";
 import { units } from "./rows.ts";
 
 /** What the truth needs from one fill. */
@@ -55,6 +60,8 @@ export interface TruthBookKey {
   readonly qtyDecimals: number;
   /** Decimals of a price tick. */
   readonly priceDecimals: number;
+  /** The price of a fee asset in the margin asset at a time, when one is served. */
+  readonly feePrice: (asset: string, time: number) => Decimal | undefined;
 }
 
 interface Round {
@@ -72,13 +79,54 @@ interface Round {
   pnl: Decimal;
   fee: Decimal;
   other: Map<string, Decimal>;
+  converted: Decimal;
+  unpriced: Map<string, number>;
+  funding: Decimal;
   fills: number;
+  closing: TruthFill | undefined;
+}
+
+/** An open round's stake in a funding record (quantities in steps). */
+export interface FundingStake {
+  /** Open quantity, in steps. */
+  readonly held: number;
+  /** Quantity opened so far, in steps. */
+  readonly entrySteps: number;
+  /** Σ qty·price (COIN-M: Σ qty/price to 30 places) of the opening fills so far. */
+  readonly entryNotional: Decimal;
+  /** Adds a part of a funding record to the round. */
+  readonly fund: (amount: Decimal) => void;
+}
+
+/**
+ * Splits a funding `amount` among the open rounds of one symbol (book order): by `held × entry
+ * price` (COIN-M: `held / entry price`), i.e. `heldᵢ × Nᵢ × Π_{j≠i} entryStepsⱼ`; every part but
+ * the last rounded half-even to 12 places, the last the remainder.
+ */
+export function splitFundingAmong(stakes: readonly FundingStake[], amount: Decimal): void {
+  if (stakes.length === 1) {
+    stakes[0].fund(amount);
+    return;
+  }
+  const weights = stakes.map((s, i) =>
+    stakes.reduce(
+      (w, other, j) => (j === i ? w : w.times(new Decimal(other.entrySteps, 0))),
+      new Decimal(s.held, 0).times(s.entryNotional),
+    )
+  );
+  const total = weights.reduce((a, b) => a.plus(b));
+  let rest = amount;
+  stakes.forEach((s, i) => {
+    const part = i === stakes.length - 1 ? rest : amount.times(weights[i]).div(total, 12);
+    rest = rest.minus(part);
+    s.fund(part);
+  });
 }
 
 /** One book's positions, fed fill by fill in trade-id order. */
 export class TruthBook {
   readonly #key: TruthBookKey;
-  readonly #closed: Position[] = [];
+  readonly #closed: Round[] = [];
   #round: Round | undefined;
   #signed = 0; // one-way: long > 0; hedge: ≥ 0
 
@@ -108,14 +156,14 @@ export class TruthBook {
     const round = this.#round;
     if (this.#signed === 0 || (this.#signed > 0) === (delta > 0)) {
       this.#open(round, f.steps, f);
-      this.#charge(round, f.realizedPnl, f.commission, f.commissionAsset);
+      this.#charge(round, f.realizedPnl, f.commission, f.commissionAsset, f.time);
       this.#signed += delta;
       return;
     }
     const closable = Math.abs(this.#signed);
     if (f.steps <= closable) {
       this.#reduce(round, f.steps, f);
-      this.#charge(round, f.realizedPnl, f.commission, f.commissionAsset);
+      this.#charge(round, f.realizedPnl, f.commission, f.commissionAsset, f.time);
       this.#signed += delta;
       if (this.#signed === 0) this.#finish(f);
       return;
@@ -124,20 +172,36 @@ export class TruthBook {
     const closingFee = f.commission.times(units(closable, this.#key.qtyDecimals))
       .div(f.qty, 12);
     this.#reduce(round, closable, f);
-    this.#charge(round, f.realizedPnl, closingFee, f.commissionAsset);
+    this.#charge(round, f.realizedPnl, closingFee, f.commissionAsset, f.time);
     this.#finish(f);
     this.#signed += delta;
     const next = this.#start(this.#signed > 0 ? "LONG" : "SHORT", f);
     this.#round = next;
     this.#open(next, f.steps - closable, f);
-    this.#charge(next, Decimal.ZERO, f.commission.minus(closingFee), f.commissionAsset);
+    this.#charge(next, Decimal.ZERO, f.commission.minus(closingFee), f.commissionAsset, f.time);
   }
 
-  /** Closed positions, then the open one (if any). */
-  positions(): Position[] {
-    return this.#round === undefined
-      ? [...this.#closed]
-      : [...this.#closed, this.#build(this.#round, undefined)];
+  /** The open round's stake in a funding split, or `undefined` when flat. */
+  get stake(): FundingStake | undefined {
+    const r = this.#round;
+    if (r === undefined || r.held === 0) return undefined;
+    return {
+      held: r.held,
+      entrySteps: r.entrySteps,
+      entryNotional: this.#key.market === "coinm"
+        ? r.entryInverse
+        : new Decimal(r.entryLinear, this.#key.qtyDecimals + this.#key.priceDecimals),
+      fund: (amount) => (r.funding = r.funding.plus(amount)),
+    };
+  }
+
+  /**
+   * Closed positions, then the open one (if any); `incomeFrom` is the time of the first income
+   * record (funding unknown without one).
+   */
+  positions(incomeFrom: number | undefined): Position[] {
+    const all = this.#round === undefined ? this.#closed : [...this.#closed, this.#round];
+    return all.map((round) => this.#build(round, incomeFrom));
   }
 
   #start(direction: Direction, f: TruthFill): Round {
@@ -156,7 +220,11 @@ export class TruthBook {
       pnl: Decimal.ZERO,
       fee: Decimal.ZERO,
       other: new Map(),
+      converted: Decimal.ZERO,
+      unpriced: new Map(),
+      funding: Decimal.ZERO,
       fills: 0,
+      closing: undefined,
     };
   }
 
@@ -181,19 +249,27 @@ export class TruthBook {
     return units(steps, this.#key.qtyDecimals).div(f.price, 30);
   }
 
-  #charge(round: Round, pnl: Decimal, fee: Decimal, asset: string): void {
+  #charge(round: Round, pnl: Decimal, fee: Decimal, asset: string, time: number): void {
     round.fills++;
     round.pnl = round.pnl.plus(pnl);
-    if (asset === this.#key.marginAsset) round.fee = round.fee.plus(fee);
-    else round.other.set(asset, (round.other.get(asset) ?? Decimal.ZERO).plus(fee));
+    if (asset === this.#key.marginAsset) {
+      round.fee = round.fee.plus(fee);
+      return;
+    }
+    round.other.set(asset, (round.other.get(asset) ?? Decimal.ZERO).plus(fee));
+    if (fee.isZero()) return;
+    const price = this.#key.feePrice(asset, time);
+    if (price === undefined) round.unpriced.set(asset, (round.unpriced.get(asset) ?? 0) + 1);
+    else round.converted = round.converted.plus(fee.times(price));
   }
 
   #finish(closing: TruthFill): void {
-    this.#closed.push(this.#build(this.#round!, closing));
+    this.#closed.push({ ...this.#round!, closing });
     this.#round = undefined;
   }
 
-  #build(r: Round, closing: TruthFill | undefined): Position {
+  #build(r: Round, incomeFrom: number | undefined): Position {
+    const closing = r.closing;
     const { qtyDecimals: qd, priceDecimals: pd } = this.#key;
     const vwap = (steps: number, linear: bigint, inverse: Decimal): Decimal | undefined => {
       if (steps === 0) return undefined;
@@ -203,6 +279,28 @@ export class TruthBook {
         : new Decimal(linear, qd + pd).div(qty, 12);
     };
     const other = [...r.other.keys()].sort().map((a) => [a, r.other.get(a)!.normalize()] as const);
+    const notes: string[] = [];
+    let converted: Decimal | undefined = r.converted.normalize();
+    if (r.unpriced.size > 0) {
+      converted = undefined;
+      const missing = [...r.unpriced.keys()].sort().map((a) => {
+        const n = r.unpriced.get(a)!;
+        return `${n} ${a} fee${n === 1 ? "" : "s"}`;
+      });
+      notes.push(
+        `no price in ${this.#key.marginAsset} for ${missing.join(", ")}: ` +
+          "commission_converted and net_pnl left empty",
+      );
+    }
+    const funding = incomeFrom === undefined ? undefined : r.funding.normalize();
+    if (incomeFrom !== undefined && r.openTime < incomeFrom) {
+      notes.push(
+        `funding before ${formatTime(incomeFrom)} is not in the income history: net_pnl left empty`,
+      );
+    }
+    const net = converted === undefined || funding === undefined || notes.length > 0
+      ? undefined
+      : r.pnl.minus(r.fee).minus(converted).plus(funding).normalize();
     return {
       status: closing === undefined ? "OPEN" : "CLOSED",
       market: this.#key.market,
@@ -221,11 +319,14 @@ export class TruthBook {
       realizedPnl: r.pnl.normalize(),
       commission: r.fee.normalize(),
       otherCommission: new Map(other),
+      commissionConverted: converted,
+      funding,
+      netPnl: net,
       marginAsset: this.#key.marginAsset,
       fills: r.fills,
       openTradeId: r.openTradeId,
       closeTradeId: closing?.id ?? "",
-      note: "",
+      note: notes.join("; "),
     };
   }
 }

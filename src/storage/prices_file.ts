@@ -1,0 +1,83 @@
+/**
+ * `futures_fee_prices.csv`: the price cache of fee conversion — the open of each 1-minute kline
+ * fetched (`src/ledger/fee_prices.ts`), one row per symbol and minute, so each minute is fetched
+ * from Binance once. An empty `open` records that Binance has no kline for that minute (or no
+ * such symbol), so it is not asked again. Deleting the file only makes the next sync fetch the
+ * prices again; klines of past minutes never change.
+ *
+ * Columns: `symbol,minute,open` (`minute`: the kline's open time, UTC).
+ *
+ * @module
+ */
+
+import { csvLine } from "../csv/format.ts";
+import { CsvSyntaxError, parseCsvFile } from "../csv/parser.ts";
+import { Decimal, isPlainDecimal } from "../decimal.ts";
+import { formatTime, parseTime } from "../time.ts";
+import { writeFileAtomic } from "./atomic_write.ts";
+import { DataFileError } from "./fills_file.ts";
+
+/** Column order of `futures_fee_prices.csv`. */
+export const PRICE_COLUMNS = ["symbol", "minute", "open"] as const;
+
+/** One cached minute. */
+export interface PriceEntry {
+  /** Kline symbol, e.g. `BNBUSDT`. */
+  readonly symbol: string;
+  /** Open time of the minute, ms. */
+  readonly minute: number;
+  /** The kline's open; `undefined` when Binance has none for this minute. */
+  readonly open: Decimal | undefined;
+}
+
+/** The key of a cached minute. */
+export function priceKey(symbol: string, minute: number): string {
+  return `${symbol}|${minute}`;
+}
+
+/**
+ * Reads the price cache.
+ *
+ * @throws {Deno.errors.NotFound} when there is no such file.
+ * @throws {DataFileError} naming the file, line and field of anything malformed.
+ */
+export async function readPricesFile(path: string): Promise<PriceEntry[]> {
+  const entries: PriceEntry[] = [];
+  let index: number[] | undefined;
+  try {
+    await parseCsvFile(path, (fields, line) => {
+      if (index === undefined) {
+        index = PRICE_COLUMNS.map((c) => fields.indexOf(c));
+        const missing = PRICE_COLUMNS.filter((_, i) => index![i] === -1);
+        if (missing.length > 0) {
+          throw new DataFileError(path, line, `the header has no column ${missing.join(", ")}`);
+        }
+        return;
+      }
+      const [symbol, minuteText, open] = index.map((i) => fields[i] ?? "");
+      const bad = (field: string, text: string) =>
+        new DataFileError(path, line, `field "${field}": not valid: ${JSON.stringify(text)}`);
+      const minute = parseTime(minuteText);
+      if (!/^[A-Z0-9_]{1,40}$/.test(symbol)) throw bad("symbol", symbol);
+      if (minute === undefined || minute % 60_000 !== 0) throw bad("minute", minuteText);
+      if (open !== "" && !isPlainDecimal(open)) throw bad("open", open);
+      entries.push({ symbol, minute, open: open === "" ? undefined : Decimal.parse(open) });
+    });
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new DataFileError(path, error.line, error.message);
+    throw error;
+  }
+  if (index === undefined) throw new DataFileError(path, 0, "is empty (expected a header row)");
+  return entries;
+}
+
+/** Replaces the price cache atomically, sorted by symbol and minute. */
+export async function writePricesFile(path: string, entries: readonly PriceEntry[]): Promise<void> {
+  const sorted = [...entries].sort((a, b) =>
+    (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0) || a.minute - b.minute
+  );
+  await writeFileAtomic(path, [
+    csvLine(PRICE_COLUMNS),
+    ...sorted.map((e) => csvLine([e.symbol, formatTime(e.minute), e.open?.toString() ?? ""])),
+  ]);
+}
