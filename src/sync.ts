@@ -31,6 +31,12 @@ import { fetchIncome, type IncomeSource } from "./sync/fetch_income.ts";
 import { mergeFills, mergeIncome } from "./sync/merge.ts";
 import { updatePriceCache, writeDerivedFiles } from "./sync/outputs.ts";
 import { exchangePositions, ledgerPositions } from "./sync/positions_map.ts";
+import {
+  checkIncome,
+  checkPositions,
+  type IncomeCheck,
+  type PositionCheck,
+} from "./sync/reconcile.ts";
 import { checkState, withCheckedPositions, withSavedChecks } from "./sync/state.ts";
 
 export { FILES } from "./storage/file_names.ts";
@@ -92,6 +98,10 @@ export interface SyncResult {
   readonly incomeAdded: number;
   /** The ledger rebuilt from the whole fills and income files: positions and funding. */
   readonly ledger: Ledger;
+  /** The ledger's open positions of the market against Binance's. */
+  readonly positionCheck: PositionCheck;
+  /** The ledger's totals against the income history's; `undefined` without income records. */
+  readonly incomeCheck: IncomeCheck | undefined;
 }
 
 /** A sync that failed part-way; what was fetched before the failure is saved. */
@@ -221,7 +231,14 @@ export async function runSync(
 
   const added = new Map<string, number>();
   for (const fill of merged.added) added.set(fill.symbol, (added.get(fill.symbol) ?? 0) + 1);
-  return { plan, added, incomeAdded: newIncome.length, ledger };
+  return {
+    plan,
+    added,
+    incomeAdded: newIncome.length,
+    ledger,
+    positionCheck: checkPositions(ledger, onExchange, market),
+    incomeCheck: checkIncome(merged.fills, allIncome, ledger, market, now),
+  };
 }
 
 /** Reads a file, or `undefined` if it does not exist yet. */

@@ -1,6 +1,6 @@
 /**
  * The table printed at the end of a sync: per symbol, new fills, the open position, and the
- * realized P&L, commission and net over all of the symbol's fills in the file.
+ * realized P&L, commission, funding and net P&L over all of the symbol's positions.
  *
  * @module
  */
@@ -9,13 +9,43 @@ import { Decimal } from "../decimal.ts";
 import type { Market } from "../fill.ts";
 import type { Position } from "../position.ts";
 
-interface Row {
+interface Totals {
+  pnl: Decimal;
+  commission: Decimal;
+  /** `undefined` once a position's funding is unknown. */
+  funding: Decimal | undefined;
+  /** `undefined` once a position's net P&L is unknown. */
+  net: Decimal | undefined;
+}
+
+interface Row extends Totals {
   symbol: string;
   newFills: number;
   open: string[];
-  pnl: Decimal;
-  commission: Decimal;
   asset: string;
+}
+
+const ZERO: Totals = {
+  pnl: Decimal.ZERO,
+  commission: Decimal.ZERO,
+  funding: Decimal.ZERO,
+  net: Decimal.ZERO,
+};
+
+/** `t` plus one position's figures. */
+function plus(t: Totals, p: Position): Totals {
+  return {
+    pnl: t.pnl.plus(p.realizedPnl),
+    commission: t.commission.plus(p.commission).plus(p.commissionConverted ?? Decimal.ZERO),
+    funding: p.funding === undefined ? undefined : t.funding?.plus(p.funding),
+    net: p.netPnl === undefined ? undefined : t.net?.plus(p.netPnl),
+  };
+}
+
+/** Text cells of totals. */
+function cells(t: Totals, asset: string): string[] {
+  const amount = (d: Decimal | undefined) => (d === undefined ? "?" : `${d.normalize()} ${asset}`);
+  return [amount(t.pnl), amount(t.commission), amount(t.funding), amount(t.net)];
 }
 
 /**
@@ -28,60 +58,39 @@ export function summaryTable(
   market: Market,
 ): string {
   const rows = new Map<string, Row>();
-  const totals = new Map<string, { pnl: Decimal; commission: Decimal }>();
+  const totals = new Map<string, Totals>();
   for (const p of positions) {
     if (p.market !== market) continue;
-    let row = rows.get(p.symbol);
-    if (row === undefined) {
-      row = {
-        symbol: p.symbol,
-        newFills: added.get(p.symbol) ?? 0,
-        open: [],
-        pnl: Decimal.ZERO,
-        commission: Decimal.ZERO,
-        asset: p.marginAsset,
-      };
-      rows.set(p.symbol, row);
-    }
-    row.pnl = row.pnl.plus(p.realizedPnl);
-    row.commission = row.commission.plus(p.commission);
+    const row = rows.get(p.symbol) ?? {
+      symbol: p.symbol,
+      newFills: added.get(p.symbol) ?? 0,
+      open: [],
+      asset: p.marginAsset,
+      ...ZERO,
+    };
+    rows.set(p.symbol, { ...row, ...plus(row, p) });
     if (p.closeTime === undefined && !p.openQty.isZero()) {
       row.open.push(`${p.direction} ${p.openQty}`);
     }
-    const total = totals.get(p.marginAsset) ?? { pnl: Decimal.ZERO, commission: Decimal.ZERO };
-    totals.set(p.marginAsset, {
-      pnl: total.pnl.plus(p.realizedPnl),
-      commission: total.commission.plus(p.commission),
-    });
+    totals.set(p.marginAsset, plus(totals.get(p.marginAsset) ?? ZERO, p));
   }
   const shown = [...rows.values()].filter((r) => r.newFills > 0 || r.open.length > 0)
     .sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
-  const table: string[][] = [["symbol", "new fills", "open", "realized P&L", "commission", "net"]];
+  const table: string[][] = [
+    ["symbol", "new fills", "open", "realized P&L", "commission", "funding", "net P&L"],
+  ];
   for (const r of shown) {
-    table.push([
-      r.symbol,
-      String(r.newFills),
-      r.open.join(", ") || "-",
-      `${r.pnl.normalize()} ${r.asset}`,
-      `${r.commission.normalize()} ${r.asset}`,
-      `${r.pnl.minus(r.commission).normalize()} ${r.asset}`,
-    ]);
+    table.push([r.symbol, String(r.newFills), r.open.join(", ") || "-", ...cells(r, r.asset)]);
   }
   for (const [asset, t] of totals) {
     const fills = shown.filter((r) => r.asset === asset).reduce((n, r) => n + r.newFills, 0);
-    table.push([
-      `all ${asset} symbols`,
-      String(fills),
-      "",
-      `${t.pnl.normalize()} ${asset}`,
-      `${t.commission.normalize()} ${asset}`,
-      `${t.pnl.minus(t.commission).normalize()} ${asset}`,
-    ]);
+    table.push([`all ${asset} symbols`, String(fills), "", ...cells(t, asset)]);
   }
   const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
   const line = (r: string[]) =>
     r.map((cell, c) => (c === 0 || c === 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
       .join("  ").trimEnd();
   return [line(table[0]), ...table.slice(1).map(line)].join("\n") +
-    "\n(P&L and commission: all fills in the file, commission in the margin asset only)";
+    "\n(all positions in the file; commission includes fees in other assets converted to the " +
+    "margin asset; ? where a fee has no price or funding is unknown: see the positions' notes)";
 }

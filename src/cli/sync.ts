@@ -15,7 +15,9 @@ import { FILES, runSync } from "../sync.ts";
 import { parseDate } from "../time.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
 import { Progress } from "./progress.ts";
+import { incomeCheckLines, positionCheckLines } from "./reconcile_report.ts";
 import { summaryTable } from "./summary.ts";
+import { unattachedLines } from "./funding_report.ts";
 
 const log = getLogger(["futures-ledger", "sync"]);
 
@@ -95,6 +97,15 @@ export const syncCommand: Command = {
       progress.finish();
       const fills = [...result.added.values()].reduce((a, b) => a + b, 0);
       console.log(summaryTable(result.ledger.positions, result.added, options.market));
+      const check = result.incomeCheck;
+      const unattached = result.ledger.unattachedFunding.filter((r) => r.market === options.market);
+      for (
+        const line of [
+          ...(check === undefined ? [] : incomeCheckLines(check)),
+          ...unattachedLines(unattached),
+          ...positionCheckLines(result.positionCheck),
+        ]
+      ) console.log(line);
       console.log(
         `${fills} new fills, ${result.incomeAdded} new income records; ` +
           `${result.ledger.positions.length} positions written to ${options.dir}`,

@@ -1,0 +1,140 @@
+/**
+ * Reconciliation with Binance after each sync: positions against `positionRisk`, and the
+ * ledger's totals against the income history's. The real CLI against the fake exchange, and
+ * the comparison itself on a hand-made ledger.
+ */
+import assert from "node:assert/strict";
+import { parse } from "csv-parse/sync";
+import { Decimal } from "../src/decimal.ts";
+import type { IncomeRecord } from "../src/income.ts";
+import { buildLedger } from "../src/ledger/aggregate.ts";
+import { checkIncome, checkPositions } from "../src/sync/reconcile.ts";
+import { positionCheckLines } from "../src/cli/reconcile_report.ts";
+import { startFakeExchange } from "./fake_exchange/mod.ts";
+import { f } from "./support/fills.ts";
+import { syncWith, tempDir } from "./support/sync.ts";
+
+/** Σ of a CSV column, per value of another. */
+function sumBy(
+  csv: string,
+  column: string,
+  by: string,
+  where = (_: Record<string, string>) => true,
+) {
+  const sums = new Map<string, Decimal>();
+  for (const row of parse(csv, { columns: true }) as Record<string, string>[]) {
+    if (!where(row)) continue;
+    sums.set(row[by], (sums.get(row[by]) ?? Decimal.ZERO).plus(Decimal.parse(row[column] || "0")));
+  }
+  return new Map([...sums].map(([k, v]) => [k, v.normalize().toString()]));
+}
+
+Deno.test("a complete account reconciles silently", async () => {
+  // Two months of history, all within what Binance serves; hedge and one-way symbols, funding
+  // and BNB fees.
+  await using exchange = await startFakeExchange({
+    seed: 23,
+    symbols: 6,
+    fills: 5000,
+    months: 2,
+    hedge: "mixed",
+  });
+  await using dir = await tempDir();
+  const { code, stdout, stderr } = await syncWith(exchange, dir.path);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^Ledger against the income history/m);
+  assert.match(stdout, /^USDT .* ok$/m);
+  assert.doesNotMatch(stdout, /DIFFERS|differ from the ledger|PARTIAL|found no open position/);
+
+  const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+  const income = await Deno.readTextFile(`${dir.path}/futures_income.csv`);
+  const isFunding = (r: Record<string, string>) => r.incomeType === "FUNDING_FEE";
+  assert.deepEqual(
+    sumBy(positions, "funding", "margin_asset"),
+    sumBy(income, "income", "asset", isFunding),
+    "Σ position funding = Σ FUNDING_FEE income (nothing unattached)",
+  );
+  const conversions = parse(
+    await Deno.readTextFile(`${dir.path}/futures_fee_conversions.csv`),
+    { columns: true },
+  ) as Record<string, string>[];
+  assert.ok(conversions.length > 0 && conversions.every((c) => c.price !== ""), "BNB fees priced");
+});
+
+Deno.test("an account older than Binance's 3 months is flagged, with what helps", async () => {
+  // Twelve months of trading; Binance serves the last 3: some positions began before that.
+  await using exchange = await startFakeExchange({ seed: 29, symbols: 6, fills: 8000, months: 12 });
+  await using dir = await tempDir();
+  const { code, stdout, stderr } = await syncWith(exchange, dir.path);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /positions? began before the first fill in the file \(status PARTIAL/);
+  assert.match(stdout, /"sync --from" an earlier date cannot fetch older ones/);
+  assert.match(stdout, /Trade History > Export/);
+});
+
+Deno.test("checkPositions: each book whose quantity differs, with what to do", () => {
+  // The ledger holds BTCUSDT long 1; Binance long 1.5, and short 2 ETHUSDT the ledger lacks.
+  const ledger = buildLedger([f(1, "BUY", "1", "100")]);
+  const check = checkPositions(
+    ledger,
+    new Map([["BTCUSDT|BOTH", "1.5"], ["ETHUSDT|BOTH", "-2"]]),
+    "usdm",
+  );
+  assert.deepEqual(check.mismatches, [
+    { symbol: "BTCUSDT", positionSide: "BOTH", exchange: "1.5", ledger: "1" },
+    { symbol: "ETHUSDT", positionSide: "BOTH", exchange: "-2", ledger: "0" },
+  ]);
+  const lines = positionCheckLines(check);
+  assert.equal(lines[1], "  BTCUSDT BOTH: Binance 1.5, ledger 1");
+  assert.match(lines.at(-1)!, /^What to do: run "sync --full" once/);
+  assert.deepEqual(
+    positionCheckLines(checkPositions(ledger, new Map([["BTCUSDT|BOTH", "1"]]), "usdm")),
+    [],
+  );
+});
+
+Deno.test("checkIncome: fills, funding and income totals side by side, per asset", () => {
+  // Fills: realized 10 USDT, fees 0.04 USDT and 0.0001 BNB. Income: the same, but the BNB fee
+  // record is missing (a fill the income history has and the fills file lacks would show alike).
+  const record = (incomeType: string, income: string, asset: string, second: number) =>
+    ({
+      market: "usdm",
+      time: Date.UTC(2025, 0, 1) + second * 1000,
+      symbol: "BTCUSDT",
+      incomeType,
+      income,
+      asset,
+      info: "",
+      tranId: String(second),
+      tradeId: "",
+    }) satisfies IncomeRecord;
+  const fills = [
+    f(1, "BUY", "1", "100", { commission: "0.0001", commissionAsset: "BNB" }),
+    f(3, "SELL", "1", "110", { commission: "0.04", realizedPnl: "10" }),
+  ];
+  const income = [
+    record("COMMISSION", "-0.04", "USDT", 3),
+    record("REALIZED_PNL", "10", "USDT", 3),
+    record("FUNDING_FEE", "-0.5", "USDT", 2),
+    record("TRANSFER", "5", "BNB", 0),
+  ];
+  const ledger = buildLedger(fills, { income });
+  const check = checkIncome(fills, income, ledger, "usdm", Date.UTC(2025, 0, 2))!;
+  const text = check.assets.map((a) =>
+    [
+      a.asset,
+      a.fillsPnl,
+      a.incomePnl,
+      a.fillsCommission,
+      a.incomeCommission,
+      a.ledgerFunding,
+      a.incomeFunding,
+      a.agrees,
+    ]
+      .join(" ")
+  );
+  assert.deepEqual(text, [
+    "BNB 0 0 0.0001 0 0 0 false",
+    "USDT 10 10 0.04 0.04 -0.5 -0.5 true",
+  ]);
+});
