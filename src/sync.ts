@@ -16,7 +16,7 @@ import { getLogger } from "@logtape/logtape";
 import { join } from "node:path";
 import type { PositionRiskRow } from "./binance/rows.ts";
 import { Decimal } from "./decimal.ts";
-import type { Fill, Market } from "./fill.ts";
+import type { Market } from "./fill.ts";
 import type { PositionSnapshot } from "./ledger/anchor.ts";
 import { aggregatePositions, type Ledger } from "./ledger/aggregate.ts";
 import { removeStaleTemporaryFiles } from "./storage/atomic_write.ts";
@@ -26,7 +26,8 @@ import { readIncomeFile, writeIncomeFile } from "./storage/income_file.ts";
 import { deriveState, snapshotsOf, writeStateFile } from "./storage/state_file.ts";
 import { planSymbols, type SymbolPlan } from "./sync/discovery.ts";
 import type { KlinesSource } from "./sync/fee_prices.ts";
-import { fetchFillsAfter, fetchFillsFrom, type TradesSource } from "./sync/fetch_fills.ts";
+import type { TradesSource } from "./sync/fetch_fills.ts";
+import { fetchPlan } from "./sync/fetch_plan.ts";
 import { fetchIncome, type IncomeSource } from "./sync/fetch_income.ts";
 import { mergeFills, mergeIncome } from "./sync/merge.ts";
 import { updatePriceCache, writeDerivedFiles } from "./sync/outputs.ts";
@@ -48,8 +49,6 @@ const log = getLogger(["futures-ledger", "sync"]);
  * 2026-08-26; USD-M income always), taken as 92 days so no served day is skipped.
  */
 export const HORIZON_MS = 92 * 86_400_000;
-/** A new symbol's walk starts this long before its first income record (funding is 8-hourly). */
-const EVIDENCE_MARGIN_MS = 86_400_000;
 /**
  * Income records can become visible after later ones (funding is settled in a batch, minutes
  * after its timestamp), so each sync reads the income history again from this long before the
@@ -178,25 +177,19 @@ export async function runSync(
   onEvent({ kind: "plan", symbols: plan });
   for (const { symbol, reason } of plan) log.debug("{symbol}: {reason}", { symbol, reason });
 
-  const fetched: Fill[] = [];
-  let failure: unknown;
-  for (const [index, item] of plan.entries()) {
-    onEvent({ kind: "symbol", index, symbol: item.symbol });
-    const onPage = (n: number) => onEvent({ kind: "page", symbol: item.symbol, fills: n });
-    const last = marks?.symbols[item.symbol]?.last_trade_id;
-    try {
-      if (options.from === undefined && last !== undefined) {
-        fetched.push(...await fetchFillsAfter(client, item.symbol, last, onPage));
-      } else {
-        const evidence = (item.firstEvidence ?? -Infinity) - EVIDENCE_MARGIN_MS;
-        const start = Math.max(horizon, options.from ?? evidence);
-        fetched.push(...await fetchFillsFrom(client, item.symbol, start, now, onPage));
-      }
-    } catch (error) {
-      failure = new SyncError(`${item.symbol}: ${errorText(error)}`, { cause: error });
-      break;
-    }
-  }
+  const { fills: fetched, failure: failed } = await fetchPlan(client, plan, {
+    market,
+    from: options.from,
+    watermarks: marks?.symbols ?? {},
+    horizon,
+    now,
+  }, {
+    symbol: (index, symbol) => onEvent({ kind: "symbol", index, symbol }),
+    page: (symbol, fills) => onEvent({ kind: "page", symbol, fills }),
+  });
+  const failure = failed === undefined
+    ? undefined
+    : new SyncError(`${failed.symbol}: ${errorText(failed.error)}`, { cause: failed.error });
 
   const merged = mergeFills(fills, fetched);
   if (merged.added.length > 0 || existing === undefined) {

@@ -82,7 +82,7 @@ export function summaryTable(
   for (const r of shown) {
     table.push([r.symbol, String(r.newFills), r.open.join(", ") || "-", ...cells(r, r.asset)]);
   }
-  for (const [asset, t] of totals) {
+  for (const [asset, t] of [...totals].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const fills = shown.filter((r) => r.asset === asset).reduce((n, r) => n + r.newFills, 0);
     table.push([`all ${asset} symbols`, String(fills), "", ...cells(t, asset)]);
   }

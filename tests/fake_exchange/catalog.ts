@@ -1,6 +1,9 @@
 /**
  * The fake exchange's contracts: listed symbols with realistic tick and step sizes, and symbols
  * delisted since (which keep their trade history but vanish from `exchangeInfo`, as on Binance).
+ * COIN-M's first delisted contract is a BTCUSD quarterly delivered mid-history: the same pair as
+ * BTCUSD_PERP, no funding. The trader closes it by trade before delivery, so the history has no
+ * DELIVERED_SETTELMENT income (a position held into delivery is not modelled).
  *
  * @module
  */
@@ -16,6 +19,8 @@ export interface SymbolSpec {
   readonly symbol: string;
   /** `BTCUSDT`, or `BTCUSD` for COIN-M. */
   readonly pair: string;
+  /** `PERPETUAL`, or `CURRENT_QUARTER` for a quarterly (delivered at its `delistTime`). */
+  readonly contractType: "PERPETUAL" | "CURRENT_QUARTER";
   /** Base asset (`BTC`, `1000PEPE`). */
   readonly baseAsset: string;
   /** Quote asset (`USDT`, `USD`). */
@@ -87,8 +92,11 @@ export function buildCatalog(options: CatalogOptions): SymbolSpec[] {
   for (let i = 0; i < listed + delisted; i++) {
     let base: string;
     let price: number;
+    const quarterly = market === "coinm" && i === listed;
     if (i < known.length) {
       [base, price] = known[i];
+    } else if (quarterly) {
+      [base, price] = [known[0][0], known[0][1]];
     } else {
       do {
         base = Array.from({ length: rng.int(3, 5) }, () => String.fromCharCode(rng.int(65, 90)))
@@ -97,20 +105,31 @@ export function buildCatalog(options: CatalogOptions): SymbolSpec[] {
       used.add(base);
       price = 10 ** (rng.next() * 6 - 3);
     }
-    const priceDecimals = i < known.length ? known[i][2] : decimalsFor(price * 2e-5);
+    const like = quarterly ? known[0] : known[i];
+    const priceDecimals = like !== undefined ? like[2] : decimalsFor(price * 2e-5);
     const contractSize = market === "coinm" ? (base === "BTC" ? 100 : 10) : 1;
-    const qtyDecimals = i < known.length
-      ? known[i][3]
+    const qtyDecimals = like !== undefined
+      ? like[3]
       : market === "coinm"
       ? 0
       : Math.max(0, decimalsFor(2 / price));
     const stepValue = market === "coinm" ? contractSize : price * 10 ** -qtyDecimals;
     const isDelisted = i >= listed;
     const span = end - start;
+    // Drawn in this order (lot, listing, delisting) so a seed keeps giving the same catalog.
+    const lotSteps = Math.max(1, Math.round(rng.int(200, 5000) / stepValue));
+    const onboardDate = start - rng.int(30, 900) * DAY_MS;
+    let delistTime = isDelisted ? Math.round(start + span * (0.3 + 0.6 * rng.next())) : undefined;
+    if (quarterly) delistTime = deliveryBefore(start + span * 0.6);
     specs.push({
       index: i,
-      symbol: market === "usdm" ? `${base}USDT` : `${base}USD_PERP`,
+      symbol: market === "usdm"
+        ? `${base}USDT`
+        : quarterly
+        ? `${base}USD_${yymmdd(delistTime!)}`
+        : `${base}USD_PERP`,
       pair: market === "usdm" ? `${base}USDT` : `${base}USD`,
+      contractType: quarterly ? "CURRENT_QUARTER" : "PERPETUAL",
       baseAsset: base,
       quoteAsset: market === "usdm" ? "USDT" : "USD",
       marginAsset: market === "usdm" ? "USDT" : base,
@@ -119,12 +138,24 @@ export function buildCatalog(options: CatalogOptions): SymbolSpec[] {
       qtyDecimals,
       basePrice: price,
       contractSize,
-      lotSteps: Math.max(1, Math.round(rng.int(200, 5000) / stepValue)),
-      onboardDate: start - rng.int(30, 900) * DAY_MS,
-      delistTime: isDelisted ? Math.round(start + span * (0.3 + 0.6 * rng.next())) : undefined,
+      lotSteps,
+      onboardDate,
+      delistTime,
     });
   }
   return specs;
+}
+
+/** Delivery time of a quarterly: 08:00 UTC of the last Friday at or before `time`. */
+function deliveryBefore(time: number): number {
+  const day = new Date(Math.floor(time / DAY_MS) * DAY_MS);
+  day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 2) % 7)); // back to a Friday
+  return day.getTime() + 8 * 3_600_000;
+}
+
+/** `260327` for 27 March 2026. */
+function yymmdd(time: number): string {
+  return new Date(time).toISOString().slice(2, 10).replaceAll("-", "");
 }
 
 /** Decimals needed so that one unit of the last place is at most `unit` (0 to 8). */

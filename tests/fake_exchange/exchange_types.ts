@@ -11,6 +11,8 @@ import type { FaultKind } from "./faults.ts";
 export interface FakeExchangeOptions extends AccountOptions {
   /** A prebuilt account (its market is served; the other market is empty). */
   readonly account?: GeneratedAccount;
+  /** An account of the other market, served beside `account` (default: an empty one). */
+  readonly otherAccount?: GeneratedAccount;
   /** API key (default: random hex). */
   readonly apiKey?: string;
   /** HMAC secret (default: random hex). */

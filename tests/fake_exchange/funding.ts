@@ -31,6 +31,7 @@ export function fundingRows(
   to: number,
 ): IncomeRow[] {
   const rows: IncomeRow[] = [];
+  if (spec.contractType !== "PERPETUAL") return rows; // quarterlies pay no funding
   for (let f = Math.floor(from / FUNDING_MS) * FUNDING_MS + FUNDING_MS; f <= to; f += FUNDING_MS) {
     const slot = f / FUNDING_MS;
     const rate = new Decimal(Math.round((hash01(spec.index, slot, 3) - 0.3) * 40_000), 8);

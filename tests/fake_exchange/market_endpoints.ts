@@ -89,8 +89,8 @@ function symbolInfo(s: SymbolSpec): Record<string, unknown> {
   return {
     symbol: s.symbol,
     pair: s.pair,
-    contractType: "PERPETUAL",
-    deliveryDate: 4133404800000,
+    contractType: s.contractType,
+    deliveryDate: s.delistTime ?? 4133404800000,
     onboardDate: s.onboardDate,
     ...(coinm
       ? { contractStatus: "TRADING", contractSize: s.contractSize }

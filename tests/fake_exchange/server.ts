@@ -32,12 +32,13 @@ const INTERNAL = new BinanceError(
 export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<FakeExchange> {
   const account = options.account ?? new GeneratedAccount(options);
   const other: Market = account.market === "usdm" ? "coinm" : "usdm";
-  const empty = new GeneratedAccount({
+  const empty = options.otherAccount ?? new GeneratedAccount({
     ...account.options,
     market: other,
     fills: 0,
     symbols: 0,
   });
+  if (empty.market !== other) throw new RangeError(`otherAccount must be a ${other} account`);
   const accounts: Record<Market, GeneratedAccount> = {
     [account.market]: account,
     [other]: empty,

@@ -37,7 +37,14 @@ export function syncWith(
 export async function snapshot(dir: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (
-    const name of ["futures_fills.csv", "futures_income.csv", "futures_positions.csv", "state.json"]
+    const name of [
+      "futures_fills.csv",
+      "futures_income.csv",
+      "futures_positions.csv",
+      "state.json",
+      "futures_fee_prices.csv",
+      "futures_fee_conversions.csv",
+    ]
   ) {
     try {
       files[name] = await Deno.readTextFile(`${dir}/${name}`);

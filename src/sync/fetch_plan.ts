@@ -1,0 +1,92 @@
+/**
+ * Fetching the fills of every planned symbol: after its watermark by `fromId`, or from a date in
+ * time windows — on COIN-M by pair where that is no dearer (`fetch_pair.ts`).
+ *
+ * @module
+ */
+
+import type { Fill, Market } from "../fill.ts";
+import type { SymbolWatermark } from "../storage/state_file.ts";
+import type { SymbolPlan } from "./discovery.ts";
+import { fetchFillsAfter, fetchFillsFrom, type TradesSource } from "./fetch_fills.ts";
+import { fetchPairFrom, pairOf, pairWalks } from "./fetch_pair.ts";
+
+/** A new symbol's walk starts this long before its first income record (funding is 8-hourly). */
+const EVIDENCE_MARGIN_MS = 86_400_000;
+
+/** Where and how far to fetch. */
+export interface FetchScope {
+  /** `usdm` or `coinm`. */
+  readonly market: Market;
+  /** `--from`, ms. */
+  readonly from: number | undefined;
+  /** Each known symbol's watermark. */
+  readonly watermarks: Readonly<Record<string, SymbolWatermark>>;
+  /** The oldest time Binance serves, ms. */
+  readonly horizon: number;
+  /** The exchange's time now, ms. */
+  readonly now: number;
+}
+
+/** Progress of one symbol (or pair): it starts, then each page. */
+export interface FetchProgress {
+  /** A symbol (or pair) starts. */
+  symbol(index: number, symbol: string): void;
+  /** A page of it arrived, with this many fills. */
+  page(symbol: string, fills: number): void;
+}
+
+/** The fills fetched, and the error that stopped fetching (what came before it is kept). */
+export interface PlanFetch {
+  /** Every fill fetched, any order. */
+  readonly fills: Fill[];
+  /** The first failure (the remaining symbols were not fetched), if any. */
+  readonly failure: { readonly symbol: string; readonly error: unknown } | undefined;
+}
+
+/** Fetches every symbol of `plan`, in order. */
+export async function fetchPlan(
+  source: TradesSource,
+  plan: readonly SymbolPlan[],
+  scope: FetchScope,
+  progress: FetchProgress,
+): Promise<PlanFetch> {
+  const fills: Fill[] = [];
+  const startOf = (item: SymbolPlan) =>
+    Math.max(scope.horizon, scope.from ?? (item.firstEvidence ?? -Infinity) - EVIDENCE_MARGIN_MS);
+  const walked = plan.filter((item) =>
+    scope.from !== undefined || scope.watermarks[item.symbol] === undefined
+  );
+  const pairs = scope.market === "coinm"
+    ? pairWalks(walked.map((item) => item.symbol))
+    : new Map<string, string[]>();
+  const done = new Set<string>();
+  for (const [index, item] of plan.entries()) {
+    if (done.has(item.symbol)) continue;
+    const pair = pairs.get(pairOf(item.symbol));
+    const label = pair === undefined ? item.symbol : pairOf(item.symbol);
+    progress.symbol(index, label);
+    const onPage = (n: number) => progress.page(label, n);
+    try {
+      const last = scope.watermarks[item.symbol]?.last_trade_id;
+      if (pair !== undefined) {
+        const start = Math.min(...walked.filter((w) => pair.includes(w.symbol)).map(startOf));
+        const found = await fetchPairFrom(source, pairOf(item.symbol), start, scope.now, onPage);
+        pairs.delete(pairOf(item.symbol));
+        if (found !== undefined) {
+          fills.push(...found);
+          for (const symbol of pair) done.add(symbol);
+          continue;
+        }
+      }
+      if (scope.from === undefined && last !== undefined) {
+        fills.push(...await fetchFillsAfter(source, item.symbol, last, onPage));
+      } else {
+        fills.push(...await fetchFillsFrom(source, item.symbol, startOf(item), scope.now, onPage));
+      }
+    } catch (error) {
+      return { fills, failure: { symbol: item.symbol, error } };
+    }
+  }
+  return { fills, failure: undefined };
+}

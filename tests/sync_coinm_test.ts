@@ -1,0 +1,114 @@
+/**
+ * COIN-M end to end: perpetuals and a delivered quarterly sync and match the generator's ground
+ * truth (contracts, harmonic VWAPs, P&L, fees and funding in the coin); USD-M and COIN-M share
+ * one directory without mixing; and walking a pair instead of its symbols where that is cheaper.
+ */
+import assert from "node:assert/strict";
+import { parse } from "csv-parse/sync";
+import type { UserTradesQuery } from "../src/binance/client.ts";
+import type { Fill } from "../src/fill.ts";
+import { comparePositions } from "../src/ledger/aggregate.ts";
+import { positionsCsv } from "../src/storage/positions_file.ts";
+import { fetchPlan } from "../src/sync/fetch_plan.ts";
+import { generateAccount, startFakeExchange } from "./fake_exchange/mod.ts";
+import { f } from "./support/fills.ts";
+import { expectedFillsCsv, syncWith, tempDir } from "./support/sync.ts";
+
+Deno.test("COIN-M: perpetuals and a delivered quarterly match the ground truth", async () => {
+  await using exchange = await startFakeExchange({
+    seed: 31,
+    symbols: 5,
+    fills: 3000,
+    months: 2,
+    market: "coinm",
+    hedge: "mixed",
+  });
+  await using dir = await tempDir();
+  const account = exchange.account;
+  const traded = account.traded.map((s) => s.symbol);
+  assert.ok(traded.includes("BTCUSD_PERP") && traded.includes("ETHUSD_PERP"));
+  const quarterly = account.traded.find((s) => s.contractType === "CURRENT_QUARTER")!;
+  assert.match(quarterly.symbol, /^BTCUSD_\d{6}$/, "a BTCUSD quarterly, delivered mid-history");
+
+  const { code, stdout, stderr } = await syncWith(exchange, dir.path, "--market", "coinm");
+  assert.equal(code, 0, stderr);
+  const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+  assert.equal(positions, account.truthCsv());
+  assert.equal(
+    await Deno.readTextFile(`${dir.path}/futures_fills.csv`),
+    expectedFillsCsv(account),
+  );
+  assert.ok(positions.includes(`,${quarterly.symbol},`), "the quarterly's round trips are there");
+  assert.match(stdout, /^BTC .* ok$/m, "coin P&L, fees and funding agree with the income history");
+});
+
+Deno.test("USD-M and COIN-M in one directory: one file each, positions never mixed", async () => {
+  const usdm = generateAccount({ seed: 37, symbols: 4, fills: 2000, months: 2 });
+  const coinm = generateAccount({ seed: 38, symbols: 4, fills: 2000, months: 2, market: "coinm" });
+  await using exchange = await startFakeExchange({ account: usdm, otherAccount: coinm });
+  await using dir = await tempDir();
+  for (const args of [[], ["--market", "coinm"]]) {
+    const { code, stderr } = await syncWith(exchange, dir.path, ...args);
+    assert.equal(code, 0, stderr);
+  }
+  const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+  const both = [...usdm.truth(), ...coinm.truth()].sort(comparePositions);
+  assert.equal(positions, positionsCsv(both), "each market's positions are its own truth");
+  const fills = await Deno.readTextFile(`${dir.path}/futures_fills.csv`);
+  const rows = parse(fills, { columns: true }) as Record<string, string>[];
+  assert.deepEqual(new Set(rows.map((r) => r.market)), new Set(["usdm", "coinm"]));
+  const income = await Deno.readTextFile(`${dir.path}/futures_income.csv`);
+  assert.ok(income.includes(",usdm\n") && income.includes(",coinm\n"));
+});
+
+Deno.test("fetchPlan walks a COIN-M pair when three of its symbols need a walk", async (t) => {
+  const plan = ["BTCUSD_PERP", "BTCUSD_250328", "BTCUSD_250627"].map((symbol) => ({
+    symbol,
+    reason: "new COMMISSION income",
+    firstEvidence: Date.UTC(2025, 0, 10),
+  }));
+  const scope = {
+    market: "coinm" as const,
+    from: undefined,
+    watermarks: {},
+    horizon: Date.UTC(2025, 0, 1),
+    now: Date.UTC(2025, 0, 20),
+  };
+  const progress = { symbol: () => {}, page: () => {} };
+
+  await t.step("by pair: every 7-day window from the earliest start, once for all", async () => {
+    const queries: UserTradesQuery[] = [];
+    const fill = f(1, "BUY", "1", "50000", { market: "coinm", symbol: "BTCUSD_250328" });
+    const source = {
+      userTrades: (q: UserTradesQuery): Promise<Fill[]> => {
+        queries.push(q);
+        return Promise.resolve(queries.length === 1 ? [fill] : []);
+      },
+    };
+    const { fills, failure } = await fetchPlan(source, plan, scope, progress);
+    assert.equal(failure, undefined);
+    assert.deepEqual(fills, [fill]);
+    // From 9 January (a day before the evidence) to 20 January: two windows.
+    assert.deepEqual(queries.map((q) => [q.pair, q.symbol]), [
+      ["BTCUSD", undefined],
+      ["BTCUSD", undefined],
+    ]);
+  });
+
+  await t.step("a window with a full page cannot be paged by pair: symbol by symbol", async () => {
+    const queries: UserTradesQuery[] = [];
+    const full = Array.from({ length: 1000 }, (_, i) => f(i + 1, "BUY", "1", "1"));
+    const source = {
+      userTrades: (q: UserTradesQuery): Promise<Fill[]> => {
+        queries.push(q);
+        return Promise.resolve(q.pair !== undefined ? full : []);
+      },
+    };
+    await fetchPlan(source, plan, scope, progress);
+    assert.equal(queries[0].pair, "BTCUSD");
+    assert.deepEqual(
+      new Set(queries.slice(1).map((q) => q.symbol)),
+      new Set(plan.map((p) => p.symbol)),
+    );
+  });
+});
