@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { fillFromTrade } from "../src/binance/trade_row.ts";
+import { Decimal } from "../src/decimal.ts";
 import { buildLedger } from "../src/ledger/aggregate.ts";
 import { minuteOf, PriceTable } from "../src/ledger/fee_prices.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
@@ -33,6 +34,43 @@ function ledgerOf(account: GeneratedAccount) {
     income: account.incomeRows().map((r) => ({ market: account.market, ...r })),
     prices,
   });
+}
+
+/**
+ * Every FUNDING_FEE record is attached exactly once (its parts summing to it) or listed as
+ * unattached, and Σ position funding + unattached = Σ income funding, per asset.
+ */
+function assertFundingAccounted(account: GeneratedAccount): void {
+  const { positions, fundingShares, unattachedFunding } = ledgerOf(account);
+  const records = account.incomeRows().filter((r) => r.incomeType === "FUNDING_FEE");
+  const parts = Map.groupBy(fundingShares, (s) => s.record.tranId);
+  const unattached = new Set(unattachedFunding.map((r) => r.tranId));
+  for (const r of records) {
+    const mine = parts.get(r.tranId) ?? [];
+    assert.ok((mine.length > 0) !== unattached.has(r.tranId), `${r.tranId}: once, or unattached`);
+    if (mine.length > 0) {
+      const sum = mine.reduce((a, s) => a.plus(s.amount), Decimal.ZERO);
+      assert.ok(sum.eq(Decimal.parse(r.income)), `${r.tranId}: parts sum to the record`);
+    }
+  }
+  assert.equal(parts.size + unattached.size, records.length);
+  const total = (amounts: [string, Decimal][]) => {
+    const sums = new Map<string, string>();
+    const exact = new Map<string, Decimal>();
+    for (const [asset, d] of amounts) exact.set(asset, (exact.get(asset) ?? Decimal.ZERO).plus(d));
+    for (const [asset, d] of exact) sums.set(asset, d.normalize().toString());
+    return sums;
+  };
+  assert.deepEqual(
+    total([
+      ...positions.map((p) => [p.marginAsset, p.funding!] as [string, Decimal]),
+      ...unattachedFunding.map((r) => [r.asset, Decimal.parse(r.income)] as [string, Decimal]),
+    ]),
+    total(records.map((r) => [r.asset, Decimal.parse(r.income)])),
+  );
+  if (account.options.hedge !== false) {
+    assert.ok(fundingShares.length > records.length, "hedge records are split in two");
+  }
 }
 
 function ledgerCsv(account: GeneratedAccount): string {
@@ -79,6 +117,7 @@ Deno.test("generateAccount", async (t) => {
       const ledger = ledgerCsv(account);
       assert.ok(truth === ledger, firstDifference(truth, ledger));
       assert.ok(account.truth().some((p) => p.status === "OPEN"), "some positions stay open");
+      assertFundingAccounted(account);
     });
   }
 

@@ -24,10 +24,19 @@ const log = getLogger(["futures-ledger", "sync"]);
 const HELP = `Usage: futures-ledger sync [YYYY-MM-DD] [options]
 
 Fetches new fills and income from Binance Futures and updates, in the output directory:
-  ${FILES.fills}      every fill, once (by market, symbol and trade id)
-  ${FILES.income}     the income history (fees, realized P&L, funding, transfers)
-  ${FILES.positions}  positions rebuilt from all fills (see "positions --help")
-  ${FILES.state}              where each symbol's sync left off
+  ${FILES.fills}            every fill, once (by market, symbol and trade id)
+  ${FILES.income}           the income history (fees, realized P&L, funding, transfers)
+  ${FILES.positions}        positions rebuilt from all fills, with funding and net P&L
+                               (see "positions --help")
+  ${FILES.state}                   where each symbol's sync left off
+  ${FILES.prices}       price cache: the 1-minute opens (e.g. BNBUSDT) that convert
+                               fees paid in another asset; each minute is fetched once
+  ${FILES.conversions}  each fee paid in another asset, with its price
+
+After the table, the sync compares the ledger with Binance: realized P&L, commission and
+funding against the income history's own totals per asset (a difference is flagged), and
+the open positions against Binance's (a difference, or positions that began before the
+3 months Binance serves, is printed with what to do).
 
 Options:
   --from YYYY-MM-DD   re-fetch every symbol's fills from this date (UTC) instead of from

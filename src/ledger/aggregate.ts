@@ -142,32 +142,17 @@ class BookIndex {
   }
 
   get(fill: LedgerFill): BookReplay {
-    const key = symbolKey(fill.market, fill.symbol);
-    let group = this.#bySymbol.get(key);
-    if (group === undefined) {
-      group = { sides: new Map(), funding: this.#funding.get(key) ?? [], next: 0 };
-      this.#bySymbol.set(key, group);
-    }
-    let book = group.sides.get(fill.positionSide);
-    if (book === undefined) {
-      const { market, symbol, positionSide } = fill;
-      const anchor = anchorOf(this.#snapshots, market, symbol, positionSide);
-      book = new BookReplay({ market, symbol, positionSide }, this.#context, anchor);
-      group.sides.set(positionSide, book);
-      this.#all.push(book);
-    }
-    return book;
+    return this.#bookOf(this.#groupOf(fill), fill);
   }
 
   /** Phase 3 for one fill: first the symbol's funding due before it, then the fill. */
   apply(fill: LedgerFill): void {
-    const book = this.get(fill);
-    const group = this.#bySymbol.get(symbolKey(fill.market, fill.symbol))!;
+    const group = this.#groupOf(fill);
     const { funding } = group;
     while (group.next < funding.length && funding[group.next].time <= fill.time) {
       this.#fund(group, funding[group.next++]);
     }
-    book.apply(fill);
+    this.#bookOf(group, fill).apply(fill);
   }
 
   /** After phase 3: the funding after every symbol's last fill, and of symbols without fills. */
@@ -182,6 +167,28 @@ class BookIndex {
 
   all(): BookReplay[] {
     return this.#all;
+  }
+
+  #groupOf(fill: LedgerFill): SymbolBooks {
+    const key = symbolKey(fill.market, fill.symbol);
+    let group = this.#bySymbol.get(key);
+    if (group === undefined) {
+      group = { sides: new Map(), funding: this.#funding.get(key) ?? [], next: 0 };
+      this.#bySymbol.set(key, group);
+    }
+    return group;
+  }
+
+  #bookOf(group: SymbolBooks, fill: LedgerFill): BookReplay {
+    let book = group.sides.get(fill.positionSide);
+    if (book === undefined) {
+      const { market, symbol, positionSide } = fill;
+      const anchor = anchorOf(this.#snapshots, market, symbol, positionSide);
+      book = new BookReplay({ market, symbol, positionSide }, this.#context, anchor);
+      group.sides.set(positionSide, book);
+      this.#all.push(book);
+    }
+    return book;
   }
 
   #fund(group: SymbolBooks, record: IncomeRecord): void {

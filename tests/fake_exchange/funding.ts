@@ -12,7 +12,7 @@ import { minuteOpenTicks } from "./price_path.ts";
 import { hash01 } from "./prng.ts";
 import { fixed, type IncomeRow, units } from "./rows.ts";
 import type { Book } from "./trader.ts";
-import { type FundingStake, splitFundingAmong } from "./truth.ts";
+import { type FundingStake, splitFundingAmong } from "./truth_funding.ts";
 
 /** Interval between fundings, ms. */
 export const FUNDING_MS = 8 * 3_600_000;

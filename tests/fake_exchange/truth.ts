@@ -10,7 +10,7 @@
  * term to 30 places), divided half-even to 12 places; decimals are normalized. A fee in another
  * asset converts at the open of its minute's kline (`src/ledger/fee_prices.ts`); funding goes to
  * the positions open at its time, split between hedge sides by notional at entry price
- * (`src/ledger/funding.ts`, re-implemented here in {@linkcode splitFundingAmong}); `net_pnl` is
+ * (`src/ledger/funding.ts`, re-implemented in `truth_funding.ts`); `net_pnl` is
  * left empty for a position opened before the first income record.
  *
  * @module
@@ -21,6 +21,7 @@ import type { Market, PositionSide, Side } from "../../src/fill.ts";
 import type { Direction, Position } from "../../src/position.ts";
 import { formatTime } from "../../src/time.ts";
 import { units } from "./rows.ts";
+import type { FundingStake } from "./truth_funding.ts";
 
 /** What the truth needs from one fill. */
 export interface TruthFill {
@@ -84,43 +85,6 @@ interface Round {
   funding: Decimal;
   fills: number;
   closing: TruthFill | undefined;
-}
-
-/** An open round's stake in a funding record (quantities in steps). */
-export interface FundingStake {
-  /** Open quantity, in steps. */
-  readonly held: number;
-  /** Quantity opened so far, in steps. */
-  readonly entrySteps: number;
-  /** Σ qty·price (COIN-M: Σ qty/price to 30 places) of the opening fills so far. */
-  readonly entryNotional: Decimal;
-  /** Adds a part of a funding record to the round. */
-  readonly fund: (amount: Decimal) => void;
-}
-
-/**
- * Splits a funding `amount` among the open rounds of one symbol (book order): by `held × entry
- * price` (COIN-M: `held / entry price`), i.e. `heldᵢ × Nᵢ × Π_{j≠i} entryStepsⱼ`; every part but
- * the last rounded half-even to 12 places, the last the remainder.
- */
-export function splitFundingAmong(stakes: readonly FundingStake[], amount: Decimal): void {
-  if (stakes.length === 1) {
-    stakes[0].fund(amount);
-    return;
-  }
-  const weights = stakes.map((s, i) =>
-    stakes.reduce(
-      (w, other, j) => (j === i ? w : w.times(new Decimal(other.entrySteps, 0))),
-      new Decimal(s.held, 0).times(s.entryNotional),
-    )
-  );
-  const total = weights.reduce((a, b) => a.plus(b));
-  let rest = amount;
-  stakes.forEach((s, i) => {
-    const part = i === stakes.length - 1 ? rest : amount.times(weights[i]).div(total, 12);
-    rest = rest.minus(part);
-    s.fund(part);
-  });
 }
 
 /** One book's positions, fed fill by fill in trade-id order. */

@@ -1,0 +1,79 @@
+/**
+ * Fees paid in BNB, end to end: the sync fetches each needed minute's BNBUSDT kline once, in
+ * windows that keep the request weight low, keeps the prices in a cache file, records each
+ * fill's conversion, and the offline `positions` command uses the cache only.
+ */
+import assert from "node:assert/strict";
+import { parse } from "csv-parse/sync";
+import { Decimal } from "../src/decimal.ts";
+import { startFakeExchange } from "./fake_exchange/mod.ts";
+import { runCli } from "./support/cli.ts";
+import { syncWith, tempDir } from "./support/sync.ts";
+
+type Row = Record<string, string>;
+
+const rowsOf = async (path: string): Promise<Row[]> =>
+  parse(await Deno.readTextFile(path), { columns: true }) as Row[];
+
+Deno.test("BNB fees: priced once per minute, recorded per fill, converted offline", async (t) => {
+  await using exchange = await startFakeExchange({ seed: 47, symbols: 4, fills: 3000, months: 2 });
+  await using dir = await tempDir();
+  const bnbFills = exchange.account.trades.filter((r) => r.commissionAsset === "BNB");
+  const minutes = new Set(bnbFills.map((r) => Math.floor(r.time / 60_000) * 60_000));
+  assert.ok(bnbFills.length > 100, "the account pays fees in BNB");
+  const { code, stderr } = await syncWith(exchange, dir.path);
+  assert.equal(code, 0, stderr);
+  const synced = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+
+  await t.step("each minute fetched once, in windows of at most 499 minutes", async () => {
+    const klines = exchange.log.filter((e) => e.endpoint === "/fapi/v1/klines");
+    assert.ok(klines.every((e) => e.params.interval === "1m" && e.params.symbol === "BNBUSDT"));
+    assert.ok(klines.every((e) => Number(e.params.limit) <= 499 && e.weight <= 2));
+    assert.ok(klines.length < minutes.size / 2, `${klines.length} requests`);
+    const cache = await rowsOf(`${dir.path}/futures_fee_prices.csv`);
+    assert.equal(cache.length, minutes.size);
+    assert.ok(cache.every((r) => r.symbol === "BNBUSDT" && r.open !== ""));
+  });
+
+  await t.step("each BNB fee has its conversion recorded: the price and the amount", async () => {
+    const conversions = await rowsOf(`${dir.path}/futures_fee_conversions.csv`);
+    assert.equal(conversions.length, bnbFills.filter((r) => /[1-9]/.test(r.commission)).length);
+    for (const c of conversions) {
+      const product = Decimal.parse(c.commission).times(Decimal.parse(c.price)).normalize();
+      assert.equal(c.commission_converted, product.toString());
+      assert.equal(c.price_symbol, "BNBUSDT");
+    }
+  });
+
+  await t.step("positions, offline, converts from the cache alone", async () => {
+    const out = await runCli({ cwd: dir.path }, "positions", "--out", "again.csv");
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(await Deno.readTextFile(`${dir.path}/again.csv`), synced);
+  });
+
+  await t.step(
+    "a minute without a price: net_pnl empty and a note, never a wrong sum",
+    async () => {
+      const path = `${dir.path}/futures_fee_prices.csv`;
+      const [header, first, ...rest] = (await Deno.readTextFile(path)).trimEnd().split("\n");
+      await Deno.writeTextFile(
+        path,
+        [header, first.replace(/,[^,]*$/, ","), ...rest].join("\n") + "\n",
+      );
+      const out = await runCli({ cwd: dir.path }, "positions", "--out", "gap.csv");
+      assert.equal(out.code, 0, out.stderr);
+      const unpriced = (await rowsOf(`${dir.path}/gap.csv`)).filter((p) => p.net_pnl === "");
+      assert.equal(unpriced.length, 1);
+      assert.equal(unpriced[0].commission_converted, "");
+      const minute = Date.parse(first.split(",")[1]);
+      const inMinute =
+        bnbFills.filter((r) => r.time - (r.time % 60_000) === minute && /[1-9]/.test(r.commission))
+          .length; // one order's many fills
+      assert.match(unpriced[0].note, new RegExp(`^no price in USDT for ${inMinute} BNB fees?: `));
+      // The next sync does not ask again for a minute Binance had no price for.
+      const from = exchange.log.length;
+      assert.equal((await syncWith(exchange, dir.path)).code, 0);
+      assert.ok(!exchange.log.slice(from).some((e) => e.endpoint.endsWith("/klines")));
+    },
+  );
+});
