@@ -56,6 +56,11 @@ export const HORIZON_MS = 92 * 86_400_000;
  * on busy accounts), and keeps each record once.
  */
 const INCOME_OVERLAP_MS = 3_600_000;
+/**
+ * The comparison with the income history ends this long before now: a fill's COMMISSION and
+ * REALIZED_PNL records may be booked a moment after the fill.
+ */
+const INCOME_SETTLE_MS = 10 * 60_000;
 
 /** What to sync. */
 export interface SyncOptions {
@@ -230,7 +235,7 @@ export async function runSync(
     incomeAdded: newIncome.length,
     ledger,
     positionCheck: checkPositions(ledger, onExchange, market),
-    incomeCheck: checkIncome(merged.fills, allIncome, ledger, market, now),
+    incomeCheck: checkIncome(merged.fills, allIncome, ledger, market, now - INCOME_SETTLE_MS),
   };
 }
 

@@ -5,9 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
+import type { KlinesQuery } from "../src/binance/client.ts";
+import type { Kline } from "../src/binance/rows.ts";
 import { Decimal } from "../src/decimal.ts";
+import { updatePriceCache } from "../src/sync/outputs.ts";
 import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { runCli } from "./support/cli.ts";
+import { f } from "./support/fills.ts";
 import { syncWith, tempDir } from "./support/sync.ts";
 
 type Row = Record<string, string>;
@@ -76,4 +80,44 @@ Deno.test("BNB fees: priced once per minute, recorded per fill, converted offlin
       assert.ok(!exchange.log.slice(from).some((e) => e.endpoint.endsWith("/klines")));
     },
   );
+});
+
+Deno.test("a price fetch that fails keeps what came before it, and the next one resumes", async () => {
+  await using dir = await tempDir();
+  // Fill 1 at 00:00:01 and fill 40,000 at 11:06:40: 666 minutes apart, so two windows.
+  const bnb = { commission: "0.0001", commissionAsset: "BNB" };
+  const fills = [f(1, "BUY", "1", "100", bnb), f(40_000, "SELL", "1", "100", bnb)];
+  const asked: KlinesQuery[] = [];
+  const kline = (openTime: number): Kline => ({
+    openTime,
+    open: "600",
+    high: "601",
+    low: "599",
+    close: "600.5",
+    volume: "1",
+    closeTime: openTime + 59_999,
+  });
+  const failing = {
+    klines: (q: KlinesQuery): Promise<Kline[]> => {
+      asked.push(q);
+      return asked.length === 1
+        ? Promise.resolve([kline(q.startTime!)])
+        : Promise.reject(new Error("connection reset"));
+    },
+  };
+  const first = await updatePriceCache(dir.path, failing, fills, "usdm");
+  assert.match(String(first.failure), /connection reset/);
+  assert.equal((await rowsOf(`${dir.path}/futures_fee_prices.csv`)).length, 1, "kept");
+  assert.deepEqual(asked.map((q) => q.limit), [1, 1]);
+
+  const working = {
+    klines: (q: KlinesQuery): Promise<Kline[]> => {
+      asked.push(q);
+      return Promise.resolve([kline(q.startTime!)]);
+    },
+  };
+  const second = await updatePriceCache(dir.path, working, fills, "usdm");
+  assert.equal(second.failure, undefined);
+  assert.equal(asked.length, 3, "only the minute still missing is asked for");
+  assert.equal((await rowsOf(`${dir.path}/futures_fee_prices.csv`)).length, 2);
 });

@@ -35,7 +35,7 @@ How fills become positions:
   - Hedge mode (LONG / SHORT): LONG opens with BUY and closes with SELL, SHORT the
     reverse; a hedge book never flips, and LONG and SHORT can be open together.
   - A position is CLOSED when its quantity is exactly zero (exact decimals, no tolerance).
-  - A book whose data begins mid-position (Binance serves only 6 months of fills) starts
+  - A book whose data begins mid-position (Binance serves only 3 months of fills) starts
     with a PARTIAL position: the smallest quantity consistent with the later fills is
     assumed held before the data (hedge: the book never goes below zero; one-way: every
     fill with realized P&L closes something). Its prior_qty and note say so. If the

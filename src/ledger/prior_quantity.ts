@@ -1,7 +1,7 @@
 /**
  * Inferring the position a book already held when its data begins.
  *
- * Binance serves only six months of fills, so a book's history can start in the middle of a
+ * Binance serves only the last 3 months of fills, so a book's history can start in the middle of a
  * position. Reading its first reducing fill as a new position in the other direction would invent
  * a trade; instead the ledger infers the quantity `X` held before the data, the smallest one the
  * fills are consistent with, and reports that position as PARTIAL.
