@@ -10,6 +10,8 @@ import type { IncomeRecord } from "../src/income.ts";
 import { buildLedger } from "../src/ledger/aggregate.ts";
 import { checkIncome, checkPositions } from "../src/sync/reconcile.ts";
 import { positionCheckLines } from "../src/cli/reconcile_report.ts";
+import { summaryTable } from "../src/cli/summary.ts";
+import { PriceTable } from "../src/ledger/fee_prices.ts";
 import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { f } from "./support/fills.ts";
 import { syncWith, tempDir } from "./support/sync.ts";
@@ -136,5 +138,36 @@ Deno.test("checkIncome: fills, funding and income totals side by side, per asset
   assert.deepEqual(text, [
     "BNB 0 0 0.0001 0 0 0 false",
     "USDT 10 10 0.04 0.04 -0.5 -0.5 true",
+  ]);
+});
+
+Deno.test("the summary table adds converted fees and funding, and says ? when one is unknown", () => {
+  // BTCUSDT: P&L 10, fees 0.04 USDT and 0.0001 BNB at 600 = 0.06, funding −0.5:
+  // commission 0.1, net 10 − 0.1 − 0.5 = 9.4. ETHUSDT: a BNB fee without a price.
+  const prices = new PriceTable();
+  prices.set("BNBUSDT", Date.UTC(2025, 0, 1), Decimal.parse("600"));
+  const bnb = { commission: "0.0001", commissionAsset: "BNB" };
+  const record = (incomeType: string, income: string, second: number): IncomeRecord => ({
+    market: "usdm",
+    time: Date.UTC(2025, 0, 1) + second * 1000,
+    symbol: "BTCUSDT",
+    incomeType,
+    income,
+    asset: "USDT",
+    info: "",
+    tranId: String(second),
+    tradeId: "",
+  });
+  const ledger = buildLedger([
+    f(1, "BUY", "1", "100", bnb),
+    f(3, "SELL", "1", "110", { commission: "0.04", realizedPnl: "10" }),
+    f(100, "BUY", "1", "100", { ...bnb, symbol: "ETHUSDT" }), // 00:01:40: no price that minute
+  ], { income: [record("TRANSFER", "100", 0), record("FUNDING_FEE", "-0.5", 2)], prices });
+  const table = summaryTable(ledger.positions, new Map([["BTCUSDT", 2], ["ETHUSDT", 1]]), "usdm")
+    .split("\n").map((line) => line.split(/ {2,}/));
+  assert.deepEqual(table.slice(1, 4), [
+    ["BTCUSDT", "2", "-", "10 USDT", "0.1 USDT", "-0.5 USDT", "9.4 USDT"],
+    ["ETHUSDT", "1", "LONG 1", "0 USDT", "?", "0 USDT", "?"],
+    ["all USDT symbols", "3", "10 USDT", "?", "-0.5 USDT", "?"],
   ]);
 });

@@ -11,7 +11,8 @@ import type { Position } from "../position.ts";
 
 interface Totals {
   pnl: Decimal;
-  commission: Decimal;
+  /** With fees in other assets converted; `undefined` once one has no price. */
+  commission: Decimal | undefined;
   /** `undefined` once a position's funding is unknown. */
   funding: Decimal | undefined;
   /** `undefined` once a position's net P&L is unknown. */
@@ -36,7 +37,9 @@ const ZERO: Totals = {
 function plus(t: Totals, p: Position): Totals {
   return {
     pnl: t.pnl.plus(p.realizedPnl),
-    commission: t.commission.plus(p.commission).plus(p.commissionConverted ?? Decimal.ZERO),
+    commission: p.commissionConverted === undefined
+      ? undefined
+      : t.commission?.plus(p.commission).plus(p.commissionConverted),
     funding: p.funding === undefined ? undefined : t.funding?.plus(p.funding),
     net: p.netPnl === undefined ? undefined : t.net?.plus(p.netPnl),
   };
