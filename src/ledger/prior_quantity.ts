@@ -15,13 +15,13 @@
  *   `realizedPnl`, which is non-zero only on fills that close quantity. Hard evidence: a SELL
  *   with P&L needs a long before it (`X + Pₖ₋₁ > 0`), a BUY with P&L a short (`X + Pₖ₋₁ < 0`).
  *   Soft evidence: a fill without P&L opened rather than closed (SELL: `X + Pₖ₋₁ ≤ 0`; BUY:
- *   `X + Pₖ₋₁ ≥ 0`), unless it closed at exactly break-even. If `X = 0` meets all evidence,
- *   nothing was held. Otherwise the candidates are 0 and the values at which the position is
- *   exactly flat after some fill (`X = −Pₖ`); of those meeting the hard evidence, the answer
+ *   `X + Pₖ₋₁ ≥ 0`), unless it closed at exactly break-even — common enough (a close at the
+ *   price of a single opening fill) that it only ranks candidates. If `X = 0` meets the hard
+ *   evidence, nothing was held. Otherwise the candidates are the values at which the position
+ *   is exactly flat after some fill (`X = −Pₖ`); of those meeting the hard evidence, the answer
  *   breaks the fewest soft constraints (a wrong `X` shifts every later position, so it breaks
- *   many; break-even closes break a few), then has the smallest magnitude (the fewest unseen
- *   trades). If no candidate meets the hard evidence (the data contradicts itself, e.g. gaps),
- *   `undefined`.
+ *   many), then has the smallest magnitude (the fewest unseen trades). If none meets the hard
+ *   evidence (the data contradicts itself, e.g. gaps), `undefined`.
  *
  * Both are fed one fill at a time, so the ledger can stream fills in file order.
  *
@@ -80,37 +80,24 @@ export class HedgePriorInference implements PriorInference {
 }
 
 /** Bounds on X: `X > lower`, `X < upper` (hard); `X ≥ atLeast`, `X ≤ atMost` (soft). */
-interface Bounds {
-  lower: Decimal | undefined;
-  upper: Decimal | undefined;
-  atLeast: Decimal | undefined;
-  atMost: Decimal | undefined;
-}
-
 /** One-way book: see the module doc. */
 export class OneWayPriorInference implements PriorInference {
   readonly #p = new DecimalSum();
-  readonly #b: Bounds = {
-    lower: undefined,
-    upper: undefined,
-    atLeast: undefined,
-    atMost: undefined,
-  };
+  #lower: Decimal | undefined; // X > lower (hard)
+  #upper: Decimal | undefined; // X < upper (hard)
   // Second pass only (books that start mid-position): every soft bound, and every flat point.
   readonly #q = new DecimalSum();
   readonly #atLeast: Decimal[] = [];
   readonly #atMost: Decimal[] = [];
   readonly #flat: Decimal[] = [];
 
-  /** Narrows the bounds on X with each fill's evidence. */
+  /** Narrows the bounds on X with each fill that realized P&L. */
   observe(delta: Decimal, realizes: boolean): void {
-    const b = this.#b;
-    const bound = this.#p.value.neg(); // X compared with −Pₖ₋₁
-    if (delta.sign() < 0) {
-      if (realizes) b.lower = max(b.lower, bound);
-      else b.atMost = min(b.atMost, bound);
-    } else if (realizes) b.upper = min(b.upper, bound);
-    else b.atLeast = max(b.atLeast, bound);
+    if (realizes) {
+      const bound = this.#p.value.neg(); // X compared with −Pₖ₋₁
+      if (delta.sign() < 0) this.#lower = max(this.#lower, bound);
+      else this.#upper = min(this.#upper, bound);
+    }
     this.#p.add(delta);
   }
 
@@ -124,11 +111,9 @@ export class OneWayPriorInference implements PriorInference {
     return this.#hard(x);
   }
 
-  /** Whether X = 0 misses some evidence, so the candidates must be weighed. */
+  /** Whether X = 0 misses the hard evidence, so the candidates must be weighed. */
   get needsSecondPass(): boolean {
-    const { atLeast, atMost } = this.#b;
-    return !this.#hard(Decimal.ZERO) ||
-      (atLeast !== undefined && atLeast.sign() > 0) || (atMost !== undefined && atMost.sign() < 0);
+    return !this.#hard(Decimal.ZERO);
   }
 
   /** Records each fill's soft bound and flat point. */
@@ -150,8 +135,7 @@ export class OneWayPriorInference implements PriorInference {
       countBelow(atMost, x) + (atLeast.length - countAtOrBelow(atLeast, x));
     let best: Decimal | undefined;
     let bestBroken = Infinity;
-    const candidates = this.#hard(Decimal.ZERO) ? [Decimal.ZERO, ...this.#flat] : this.#flat;
-    for (const x of candidates) {
+    for (const x of this.#flat) {
       const n = broken(x);
       if (n < bestBroken || (n === bestBroken && x.abs().cmp(best!.abs()) < 0)) {
         best = x;
@@ -162,7 +146,8 @@ export class OneWayPriorInference implements PriorInference {
   }
 
   #hard(x: Decimal): boolean {
-    const { lower, upper } = this.#b;
+    const lower = this.#lower;
+    const upper = this.#upper;
     return (lower === undefined || x.cmp(lower) > 0) && (upper === undefined || x.cmp(upper) < 0);
   }
 }
