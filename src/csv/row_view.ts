@@ -6,8 +6,17 @@
  * @module
  */
 
-/** A record: field `i` is `text(i).slice(start(i), end(i))`. Reused from row to row. */
+/**
+ * A record, reused from row to row. {@linkcode RowView.span} points `source`, `from` and `to` at
+ * one field (`source.slice(from, to)`), the hot path's way to read a field without copying it.
+ */
 export class RowView {
+  /** After `span(i)`: the string holding field `i`. */
+  source = "";
+  /** After `span(i)`: where field `i` starts in `source`. */
+  from = 0;
+  /** After `span(i)`: where field `i` ends in `source`. */
+  to = 0;
   #line = "";
   #bounds = new Int32Array(64);
   #fields: readonly string[] | undefined;
@@ -43,22 +52,27 @@ export class RowView {
     return this.#count;
   }
 
-  /** The string holding field `i` (a missing field is an empty range of `""`). */
-  text(i: number): string {
-    if (i < 0 || i >= this.#count) return "";
-    return this.#fields === undefined ? this.#line : this.#fields[i];
+  /** Points `source`/`from`/`to` at field `i` (a missing field is an empty range). */
+  span(i: number): void {
+    if (i < 0 || i >= this.#count) {
+      this.source = "";
+      this.from = this.to = 0;
+    } else if (this.#fields === undefined) {
+      this.source = this.#line;
+      this.from = this.#bounds[2 * i];
+      this.to = this.#bounds[2 * i + 1];
+    } else {
+      const field = this.#fields[i];
+      this.source = field;
+      this.from = 0;
+      this.to = field.length;
+    }
   }
 
-  /** Where field `i` starts in {@linkcode RowView.text}. */
-  start(i: number): number {
-    if (i < 0 || i >= this.#count) return 0;
-    return this.#fields === undefined ? this.#bounds[2 * i] : 0;
-  }
-
-  /** Where field `i` ends in {@linkcode RowView.text}. */
-  end(i: number): number {
-    if (i < 0 || i >= this.#count) return 0;
-    return this.#fields === undefined ? this.#bounds[2 * i + 1] : this.#fields[i].length;
+  /** Whether field `i` is empty. */
+  empty(i: number): boolean {
+    this.span(i);
+    return this.to === this.from;
   }
 
   /**
@@ -67,19 +81,19 @@ export class RowView {
    * out in short pieces.
    */
   field(i: number): string {
-    const text = this.text(i);
-    const end = this.end(i);
-    let at = this.start(i);
-    if (end - at < 13) return text.slice(at, end);
+    this.span(i);
+    const { source, to } = this;
+    let at = this.from;
+    if (to - at < 13) return source.slice(at, to);
     let copy = "";
-    for (; at < end; at += 12) copy += text.slice(at, Math.min(end, at + 12));
+    for (; at < to; at += 12) copy += source.slice(at, Math.min(to, at + 12));
     return copy;
   }
 
   /** Whether field `i` is exactly `word`, without copying it. */
   is(i: number, word: string): boolean {
-    const start = this.start(i);
-    return this.end(i) - start === word.length && this.text(i).startsWith(word, start);
+    this.span(i);
+    return this.to - this.from === word.length && this.source.startsWith(word, this.from);
   }
 
   #grow(): void {

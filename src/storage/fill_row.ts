@@ -104,9 +104,12 @@ export function parseFillRow(row: RowView, columns: ColumnIndex): Fill;
 export function parseFillRow(row: RowView, columns: ColumnIndex, ledgerOnly: true): LedgerFill;
 export function parseFillRow(row: RowView, columns: ColumnIndex, ledgerOnly = false): LedgerFill {
   const c = columns;
-  const time = parseTimeAt(row.text(c.time), row.start(c.time), row.end(c.time));
+  row.span(c.time);
+  const time = parseTimeAt(row.source, row.from, row.to);
   if (time === undefined) throw new FillRowError("time", describe(row.field(c.time)));
-  const market = row.is(c.market, "coinm") ? "coinm" : oneOf(row, c.market, MARKETS, "market");
+  const market = row.is(c.market, "usdm") || row.empty(c.market)
+    ? "usdm"
+    : oneOf(row, c.market, MARKETS, "market");
   const symbol = sameAsLast(row, c.symbol, lastSymbol) ?? intern(row.field(c.symbol));
   if (!SYMBOL.test(symbol)) throw new FillRowError("symbol", describe(symbol));
   lastSymbol = symbol; // fills of one order come together: often the same symbol again
@@ -120,19 +123,19 @@ export function parseFillRow(row: RowView, columns: ColumnIndex, ledgerOnly = fa
   if (!/[1-9]/.test(realizedPnl)) lastZero = realizedPnl; // opening fills: share their zero
   const positionSide = oneOf(row, c.positionSide, POSITION_SIDES, "positionSide");
   const id = digits(row, c.id, "id");
-  const orderId = row.end(c.orderId) > row.start(c.orderId)
-    ? digits(row, c.orderId, "orderId")
-    : "";
+  // Checked always; copied out only when kept (a million discarded strings cost real time).
+  const keep = !ledgerOnly;
+  const orderId = row.empty(c.orderId) ? "" : digits(row, c.orderId, "orderId", keep);
   const maker = bool(row, c.maker);
-  const quoteQty = decimal(row, c.quoteQty, "quoteQty", false, true);
-  const marginAsset = row.end(c.marginAsset) > row.start(c.marginAsset)
-    ? asset(row, c.marginAsset, "marginAsset")
-    : defaultMarginAsset(symbol, market);
+  const quoteQty = decimal(row, c.quoteQty, "quoteQty", false, true, keep);
+  const marginAsset = row.empty(c.marginAsset)
+    ? defaultMarginAsset(symbol, market)
+    : asset(row, c.marginAsset, "marginAsset");
   if (marginAsset === "") {
     throw new FillRowError("marginAsset", `empty, and cannot be told from symbol ${symbol}`);
   }
-  const pair = row.end(c.pair) > row.start(c.pair) ? intern(row.field(c.pair)) : "";
-  const baseQty = decimal(row, c.baseQty, "baseQty", false, true);
+  const pair = row.empty(c.pair) || ledgerOnly ? "" : intern(row.field(c.pair));
+  const baseQty = decimal(row, c.baseQty, "baseQty", false, true, keep);
   const ledger = {
     market,
     symbol,
@@ -194,41 +197,52 @@ function oneOf<T extends string>(row: RowView, i: number, allowed: readonly T[],
   throw new FillRowError(name, `${describe(row.field(i))} (expected ${expected})`);
 }
 
-function digits(row: RowView, i: number, name: string): string {
-  const text = row.text(i);
-  const start = row.start(i);
-  const end = row.end(i);
-  let ok = end > start && (end - start === 1 || text.charCodeAt(start) !== 48);
-  for (let k = start; ok && k < end; k++) {
-    const ch = text.charCodeAt(k);
+/** The whole number in field `i` (or `""` if not `keep`, once checked). */
+function digits(row: RowView, i: number, name: string, keep = true): string {
+  row.span(i);
+  const { source, from, to } = row;
+  let ok = to > from && (to - from === 1 || source.charCodeAt(from) !== 48);
+  for (let k = from; ok && k < to; k++) {
+    const ch = source.charCodeAt(k);
     ok = ch >= 48 && ch <= 57;
   }
-  if (ok) return row.field(i);
+  if (ok) return keep ? row.field(i) : "";
   throw new FillRowError(name, `${describe(row.field(i))} (expected a whole number)`);
 }
 
-/** The decimal as plain-notation text (exponent notation, e.g. `1e-05`, is rewritten). */
+/**
+ * The decimal as plain-notation text (exponent notation, e.g. `1e-05`, is rewritten); `""` for
+ * an empty `optional` field, or once checked if not `keep`.
+ */
 function decimal(
   row: RowView,
   i: number,
   name: string,
   positive = false,
   optional = false,
+  keep = true,
 ): string {
-  const text = row.text(i);
-  const start = row.start(i);
-  const end = row.end(i);
-  if (optional && end === start) return "";
-  let value: string | undefined;
-  if (isPlainDecimal(text, start, end)) value = row.field(i);
-  else {
+  row.span(i);
+  const { source, from, to } = row;
+  if (optional && to === from) return "";
+  let value: string;
+  let nonZero = false;
+  if (isPlainDecimal(source, from, to)) {
+    if (positive) {
+      for (let k = from; k < to && !nonZero; k++) nonZero = source.charCodeAt(k) > 48;
+    }
+    if (!keep && !positive) return "";
+    value = row.field(i);
+  } else {
     try {
       value = Decimal.parse(row.field(i)).toString();
     } catch {
       throw new FillRowError(name, `${describe(row.field(i))} (expected a decimal number)`);
     }
+    nonZero = /[1-9]/.test(value);
   }
-  if (positive && (value.charCodeAt(0) === 45 || !/[1-9]/.test(value))) {
+  // Plain decimal digits and '.' only: a char above '0' is a non-zero digit.
+  if (positive && (value.charCodeAt(0) === 45 || !nonZero)) {
     throw new FillRowError(name, `${describe(value)} (must be greater than zero)`);
   }
   return value;
@@ -248,6 +262,6 @@ function asset(row: RowView, i: number, name: string): string {
 function bool(row: RowView, i: number): boolean | undefined {
   if (row.is(i, "true") || row.is(i, "True")) return true;
   if (row.is(i, "false") || row.is(i, "False")) return false;
-  if (row.end(i) === row.start(i)) return undefined;
+  if (row.empty(i)) return undefined;
   throw new FillRowError("maker", `${describe(row.field(i))} (expected true or false)`);
 }
