@@ -86,13 +86,15 @@ async function main(): Promise<number> {
     [FILES.fills, "every fill, one row each"],
     [FILES.income, "income: realized P&L, commissions, funding, transfers"],
     [FILES.positions, "round-trip positions with exact P&L, and the open ones"],
+    [FILES.conversions, "each fee paid in BNB, with the price it was converted at"],
+    [FILES.prices, "the cache of those prices"],
     [FILES.state, "where each symbol's sync left off"],
     [DEMO_REPORT, "open it in a browser: equity curve, drawdown, statistics"],
   ];
   const { fills, symbols, months } = DEMO_ACCOUNT;
   console.log(`
 Done. Everything is in ${resolve(DEMO_DIR)}:
-${files.map(([name, what]) => `  ${name.padEnd(23)}${what}`).join("\n")}
+${files.map(([name, what]) => `  ${name.padEnd(29)}${what}`).join("\n")}
 
 What you are looking at:
   A made-up account: ${fills} fills on ${symbols} symbols over ${months} months, hedge and one-way, funding, some fees in BNB.
