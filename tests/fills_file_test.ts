@@ -2,7 +2,8 @@
  * `futures_fills.csv`: columns by name, exact text, and errors that say where.
  */
 import assert from "node:assert/strict";
-import { DataFileError, readFillsFile, writeFillsFile } from "../src/storage/fills_file.ts";
+import { DataFileError } from "../src/storage/data_file.ts";
+import { readFillsFile, writeFillsFile } from "../src/storage/fills_file.ts";
 import { FILL_COLUMNS } from "../src/storage/fill_row.ts";
 import { f } from "./support/fills.ts";
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { aggregatePositions } from "../src/ledger/aggregate.ts";
 import { roundTripStats } from "../src/report/stats.ts";
 import { positionsCsv, readPositionsFile } from "../src/storage/positions_file.ts";
-import { DataFileError } from "../src/storage/fills_file.ts";
+import { DataFileError } from "../src/storage/data_file.ts";
 import { Browser, chromiumMissing } from "./support/chromium.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";

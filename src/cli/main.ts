@@ -8,7 +8,7 @@ import denoJson from "../../deno.json" with { type: "json" };
 import { BinanceError } from "../binance/errors.ts";
 import { SignerError } from "../binance/sign.ts";
 import { ConfigError } from "../config.ts";
-import { DataFileError } from "../storage/fills_file.ts";
+import { DataFileError } from "../storage/data_file.ts";
 import { LockedError } from "../storage/lock.ts";
 import { SyncError } from "../sync.ts";
 import { type Command, UsageError } from "./command.ts";

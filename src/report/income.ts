@@ -7,7 +7,7 @@
 
 import { CsvSyntaxError, parseCsvFile } from "../csv/parser.ts";
 import { Decimal, DecimalSyntaxError } from "../decimal.ts";
-import { DataFileError } from "../storage/fills_file.ts";
+import { DataFileError } from "../storage/data_file.ts";
 
 const REQUIRED = ["incomeType", "income", "asset"] as const;
 const ASSET = /^[A-Z0-9]{1,20}$/;

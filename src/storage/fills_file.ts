@@ -4,11 +4,11 @@
  * @module
  */
 
-import { CsvSyntaxError, parseCsvFile } from "../csv/parser.ts";
 import { RowView } from "../csv/row_view.ts";
 import { csvLine } from "../csv/format.ts";
 import { compareFillsByTime, type Fill, type LedgerFill } from "../fill.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
+import { DataFileError, readDataFile } from "./data_file.ts";
 import {
   type ColumnIndex,
   FILL_COLUMNS,
@@ -17,20 +17,6 @@ import {
   indexColumns,
   parseFillRow,
 } from "./fill_row.ts";
-
-/** A file that cannot be read as intended; the message names the file, line and field. */
-export class DataFileError extends Error {
-  /** The file. */
-  readonly path: string;
-  /** 1-based line, or 0 when the problem is the file as a whole. */
-  readonly line: number;
-  constructor(path: string, line: number, problem: string) {
-    super(`${path}${line > 0 ? `:${line}` : ""}: ${problem}`);
-    this.name = "DataFileError";
-    this.path = path;
-    this.line = line;
-  }
-}
 
 /** What a fills file holds. */
 export interface FillsFile<T extends LedgerFill = Fill> {
@@ -67,45 +53,36 @@ async function readRows<T extends LedgerFill>(
   const row = new RowView();
   let columns: ColumnIndex | undefined;
   let unknownColumns: string[] = [];
-  const take = (line: number) => {
-    try {
-      fills.push(parse(row, columns!));
-    } catch (error) {
-      if (error instanceof FillRowError) throw new DataFileError(path, line, error.message);
-      throw error;
-    }
-  };
-  const onRecord = (fields: string[], line: number) => {
-    if (columns !== undefined) {
+  /** A FillRowError as a DataFileError at `line`; anything else unchanged. */
+  const located = (error: unknown, line: number) =>
+    error instanceof FillRowError ? new DataFileError(path, line, error.message) : error;
+  await readDataFile(path, {
+    header(fields, line) {
+      try {
+        columns = indexColumns(fields);
+      } catch (error) {
+        throw located(error, line);
+      }
+      unknownColumns = fields.filter((f) => !(FILL_COLUMNS as readonly string[]).includes(f));
+    },
+    record(fields, line) {
       row.setFields(fields);
-      return take(line);
-    }
-    try {
-      columns = indexColumns(fields);
-    } catch (error) {
-      if (error instanceof FillRowError) throw new DataFileError(path, line, error.message);
-      throw error;
-    }
-    unknownColumns = fields.filter((f) => !(FILL_COLUMNS as readonly string[]).includes(f));
-  };
-  const onLine = (text: string, start: number, end: number, line: number) => {
-    if (columns === undefined) return false; // the header: split it
-    row.setLine(text, start, end);
-    take(line);
-    return true;
-  };
-  try {
-    await parseCsvFile(path, onRecord, onLine);
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new DataFileError(path, error.line, error.message);
-    if (
-      error instanceof TypeError && /encoded data is not valid|decode|utf-?8/i.test(error.message)
-    ) {
-      throw new DataFileError(path, 0, "is not UTF-8 text");
-    }
-    throw error;
-  }
-  if (columns === undefined) throw new DataFileError(path, 0, "is empty (expected a header row)");
+      try {
+        fills.push(parse(row, columns!));
+      } catch (error) {
+        throw located(error, line);
+      }
+    },
+    line(text, start, end, line) {
+      row.setLine(text, start, end);
+      try {
+        fills.push(parse(row, columns!));
+      } catch (error) {
+        throw located(error, line);
+      }
+      return true;
+    },
+  });
   return { fills, unknownColumns };
 }
 

@@ -6,13 +6,12 @@
  */
 
 import { csvLine } from "../csv/format.ts";
-import { CsvSyntaxError, parseCsvFile } from "../csv/parser.ts";
 import { isPlainDecimal } from "../decimal.ts";
 import { type Market, MARKETS } from "../fill.ts";
 import { compareIncome, type IncomeRecord } from "../income.ts";
 import { formatTime, parseTime } from "../time.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
-import { DataFileError } from "./fills_file.ts";
+import { columnsOf, DataFileError, readDataFile } from "./data_file.ts";
 
 /** Column order of `futures_income.csv`. */
 export const INCOME_COLUMNS = [
@@ -35,17 +34,13 @@ export const INCOME_COLUMNS = [
  */
 export async function readIncomeFile(path: string): Promise<IncomeRecord[]> {
   const records: IncomeRecord[] = [];
-  let index: number[] | undefined;
-  try {
-    await parseCsvFile(path, (fields, line) => {
-      if (index === undefined) {
-        index = INCOME_COLUMNS.map((c) => fields.indexOf(c));
-        const missing = INCOME_COLUMNS.filter((_, i) => index![i] === -1);
-        if (missing.length > 0) {
-          throw new DataFileError(path, line, `the header has no column ${missing.join(", ")}`);
-        }
-        return;
-      }
+  let index: number[] = [];
+  await readDataFile(path, {
+    header(fields, line) {
+      const columns = columnsOf(path, line, fields, INCOME_COLUMNS);
+      index = INCOME_COLUMNS.map((c) => columns.get(c)!);
+    },
+    record(fields, line) {
       const [time, symbol, incomeType, income, asset, info, tranId, tradeId, market] = index.map(
         (i) => fields[i] ?? "",
       );
@@ -70,12 +65,8 @@ export async function readIncomeFile(path: string): Promise<IncomeRecord[]> {
         tranId,
         tradeId,
       });
-    });
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new DataFileError(path, error.line, error.message);
-    throw error;
-  }
-  if (index === undefined) throw new DataFileError(path, 0, "is empty (expected a header row)");
+    },
+  });
   return records;
 }
 

@@ -5,13 +5,12 @@
  */
 
 import { csvLine } from "../csv/format.ts";
-import { CsvSyntaxError, parseCsvFile } from "../csv/parser.ts";
 import { Decimal, DecimalSyntaxError } from "../decimal.ts";
 import type { Market, PositionSide } from "../fill.ts";
 import type { Direction, Position, PositionStatus } from "../position.ts";
 import { formatTime, parseTime } from "../time.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
-import { DataFileError } from "./fills_file.ts";
+import { columnsOf, DataFileError, readDataFile } from "./data_file.ts";
 
 /**
  * The columns every positions file has, in order: the original pipeline's first. A file written
@@ -135,33 +134,19 @@ export interface PositionsFile {
  */
 export async function readPositionsFile(path: string): Promise<PositionsFile> {
   const positions: PositionRecord[] = [];
-  let index: Map<string, number> | undefined;
-  try {
-    await parseCsvFile(path, (fields, line) => {
-      if (index === undefined) {
-        index = new Map(fields.map((name, i) => [name, i]));
-        const missing = POSITION_COLUMNS.filter((c) => !index!.has(c));
-        if (missing.length > 0) {
-          throw new DataFileError(path, line, `the header has no column ${missing.join(", ")}`);
-        }
-      } else {
-        positions.push(parsePositionRow(new RowReader(path, line, fields, index)));
-      }
-    });
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new DataFileError(path, error.line, error.message);
-    if (
-      error instanceof TypeError && /encoded data is not valid|decode|utf-?8/i.test(error.message)
-    ) {
-      throw new DataFileError(path, 0, "is not UTF-8 text");
-    }
-    throw error;
-  }
-  if (index === undefined) throw new DataFileError(path, 0, "is empty (expected a header row)");
+  let index = new Map<string, number>();
+  await readDataFile(path, {
+    header(fields, line) {
+      index = columnsOf(path, line, fields, POSITION_COLUMNS);
+    },
+    record(fields, line) {
+      positions.push(parsePositionRow(new RowReader(path, line, fields, index)));
+    },
+  });
   const known = new Set<string>([...POSITION_COLUMNS, ...OPTIONAL_POSITION_COLUMNS]);
   return {
     positions,
-    optionalColumns: OPTIONAL_POSITION_COLUMNS.filter((c) => index!.has(c)),
+    optionalColumns: OPTIONAL_POSITION_COLUMNS.filter((c) => index.has(c)),
     unknownColumns: [...index.keys()].filter((c) => !known.has(c)),
   };
 }

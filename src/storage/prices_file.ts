@@ -11,11 +11,10 @@
  */
 
 import { csvLine } from "../csv/format.ts";
-import { CsvSyntaxError, parseCsvFile } from "../csv/parser.ts";
 import { Decimal, isPlainDecimal } from "../decimal.ts";
 import { formatTime, parseTime } from "../time.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
-import { DataFileError } from "./fills_file.ts";
+import { columnsOf, DataFileError, readDataFile } from "./data_file.ts";
 
 /** Column order of `futures_fee_prices.csv`. */
 export const PRICE_COLUMNS = ["symbol", "minute", "open"] as const;
@@ -43,17 +42,13 @@ export function priceKey(symbol: string, minute: number): string {
  */
 export async function readPricesFile(path: string): Promise<PriceEntry[]> {
   const entries: PriceEntry[] = [];
-  let index: number[] | undefined;
-  try {
-    await parseCsvFile(path, (fields, line) => {
-      if (index === undefined) {
-        index = PRICE_COLUMNS.map((c) => fields.indexOf(c));
-        const missing = PRICE_COLUMNS.filter((_, i) => index![i] === -1);
-        if (missing.length > 0) {
-          throw new DataFileError(path, line, `the header has no column ${missing.join(", ")}`);
-        }
-        return;
-      }
+  let index: number[] = [];
+  await readDataFile(path, {
+    header(fields, line) {
+      const columns = columnsOf(path, line, fields, PRICE_COLUMNS);
+      index = PRICE_COLUMNS.map((c) => columns.get(c)!);
+    },
+    record(fields, line) {
       const [symbol, minuteText, open] = index.map((i) => fields[i] ?? "");
       const bad = (field: string, text: string) =>
         new DataFileError(path, line, `field "${field}": not valid: ${JSON.stringify(text)}`);
@@ -62,12 +57,8 @@ export async function readPricesFile(path: string): Promise<PriceEntry[]> {
       if (minute === undefined || minute % 60_000 !== 0) throw bad("minute", minuteText);
       if (open !== "" && !isPlainDecimal(open)) throw bad("open", open);
       entries.push({ symbol, minute, open: open === "" ? undefined : Decimal.parse(open) });
-    });
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new DataFileError(path, error.line, error.message);
-    throw error;
-  }
-  if (index === undefined) throw new DataFileError(path, 0, "is empty (expected a header row)");
+    },
+  });
   return entries;
 }
 

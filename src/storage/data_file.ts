@@ -1,0 +1,84 @@
+/**
+ * Reading the project's CSV data files: the header row, then the records. Every problem becomes
+ * a {@linkcode DataFileError} naming the file and line (and, from the reader, the field); nothing
+ * is skipped silently.
+ *
+ * @module
+ */
+
+import { CsvSyntaxError, type LineHandler, parseCsvFile } from "../csv/parser.ts";
+
+/** A file that cannot be read as intended; the message names the file, line and field. */
+export class DataFileError extends Error {
+  /** The file. */
+  readonly path: string;
+  /** 1-based line, or 0 when the problem is the file as a whole. */
+  readonly line: number;
+  constructor(path: string, line: number, problem: string) {
+    super(`${path}${line > 0 ? `:${line}` : ""}: ${problem}`);
+    this.name = "DataFileError";
+    this.path = path;
+    this.line = line;
+  }
+}
+
+/** What a reader does with a data file's rows. */
+export interface DataFileReader {
+  /** The header row. */
+  header(fields: string[], line: number): void;
+  /** Each record after the header. */
+  record(fields: string[], line: number): void;
+  /** Optional fast path: an unquoted record as a line range (see `LineHandler`). */
+  line?: LineHandler;
+}
+
+/**
+ * Streams a data file through `reader`.
+ *
+ * @throws {Deno.errors.NotFound} when there is no such file.
+ * @throws {DataFileError} for malformed CSV, bytes that are not UTF-8, or a file without a header
+ *   (and whatever the reader throws).
+ */
+export async function readDataFile(path: string, reader: DataFileReader): Promise<void> {
+  let started = false;
+  const onRecord = (fields: string[], line: number) => {
+    if (started) return reader.record(fields, line);
+    started = true;
+    reader.header(fields, line);
+  };
+  const fast = reader.line;
+  const onLine: LineHandler | undefined = fast === undefined
+    ? undefined
+    : (text, start, end, line) => started && fast(text, start, end, line);
+  try {
+    await parseCsvFile(path, onRecord, onLine);
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new DataFileError(path, error.line, error.message);
+    if (
+      error instanceof TypeError && /encoded data is not valid|decode|utf-?8/i.test(error.message)
+    ) {
+      throw new DataFileError(path, 0, "is not UTF-8 text");
+    }
+    throw error;
+  }
+  if (!started) throw new DataFileError(path, 0, "is empty (expected a header row)");
+}
+
+/**
+ * Each column's position by name, from a header row.
+ *
+ * @throws {DataFileError} at `line` when a `required` column is missing.
+ */
+export function columnsOf(
+  path: string,
+  line: number,
+  header: readonly string[],
+  required: readonly string[],
+): Map<string, number> {
+  const index = new Map(header.map((name, i) => [name, i]));
+  const missing = required.filter((c) => !index.has(c));
+  if (missing.length > 0) {
+    throw new DataFileError(path, line, `the header has no column ${missing.join(", ")}`);
+  }
+  return index;
+}
