@@ -280,8 +280,8 @@ export class Transport {
       // The compiled binary may reach only Binance's hosts: no retry can change that.
       return new BinanceConfigError(
         `${label}: this program may not connect to ${new URL(this.#o.baseUrl).host}; the ` +
-          "futures-ledger binary reaches only Binance's futures hosts (run it with deno to " +
-          "use another host)",
+          "futures-ledger binary and `deno task sync` reach only Binance's futures hosts (use " +
+          "`deno run --allow-net … main.ts sync` for another host)",
       );
     }
     if (error instanceof DOMException && error.name === "TimeoutError") {
