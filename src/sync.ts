@@ -137,7 +137,8 @@ export async function runSync(
   }
   const fills = existing?.fills ?? [];
   const income = oldIncome ?? [];
-  const saved = await checkState(path("state"), deriveState(fills, income), fills.length > 0);
+  const derived = deriveState(fills, income);
+  const saved = await checkState(path("state"), derived, fills.length > 0);
 
   await client.exchangeInfo(); // first: the weight limit to pace every other request by
   const now = await client.serverTime();
@@ -148,7 +149,7 @@ export async function runSync(
       { date: new Date(horizon).toISOString().slice(0, 10) },
     );
   }
-  const marks = deriveState(fills, income).markets[market];
+  const marks = derived.markets[market];
   const watermark = marks?.income_time_ms;
   const incomeFrom = Math.max(
     horizon,
