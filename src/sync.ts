@@ -48,7 +48,7 @@ const log = getLogger(["futures-ledger", "sync"]);
  * How far back Binance serves fills and income: 3 months (userTrades since the change log of
  * 2026-08-26; USD-M income always), taken as 92 days so no served day is skipped.
  */
-export const HORIZON_MS = 92 * 86_400_000;
+const HORIZON_MS = 92 * 86_400_000;
 /**
  * Income records can become visible after later ones (funding is settled in a batch, minutes
  * after its timestamp), so each sync reads the income history again from this long before the
