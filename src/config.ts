@@ -78,7 +78,7 @@ export async function loadSettings(): Promise<Settings> {
   return settingsFrom(lookup, file);
 }
 
-/** The settings from a lookup; pure, for tests. @throws {ConfigError} for a malformed value. */
+/** The settings from a lookup (pure). @throws {ConfigError} for a malformed value. */
 export function settingsFrom(
   lookup: (name: Variable) => string | undefined,
   envFile?: string,
