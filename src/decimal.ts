@@ -166,7 +166,7 @@ export class Decimal {
 
   /** The same value with trailing fractional zeros removed (`"1.2300"` → `"1.23"`). */
   normalize(): Decimal {
-    if (this.isZero()) return this.s === 0 ? this : Decimal.ZERO;
+    if (this.isZero()) return Decimal.ZERO; // also for a mantissa of -0
     let s = this.s;
     if (typeof this.m === "number") {
       let m = this.m;

@@ -9,9 +9,41 @@ const DATE_TIME =
 
 const DAY_MS = 86_400_000;
 
-/** Milliseconds since the epoch as `2025-01-01T00:13:20.875Z`. */
+// The date part of the last day formatted: times come in order, so most share it.
+let lastDay = NaN;
+let lastDate = "";
+
+/** Milliseconds since the epoch as `2025-01-01T00:13:20.875Z` (what `toISOString` gives). */
 export function formatTime(ms: number): string {
-  return new Date(ms).toISOString();
+  if (!Number.isInteger(ms)) return new Date(ms).toISOString(); // (throws for NaN)
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== lastDay) {
+    const iso = new Date(day * DAY_MS).toISOString();
+    lastDate = iso.slice(0, iso.indexOf("T") + 1);
+    lastDay = day;
+  }
+  let rest = ms - day * DAY_MS;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return [
+    lastDate,
+    twoDigits(hours),
+    ":",
+    twoDigits(minutes),
+    ":",
+    twoDigits(seconds),
+    millis < 10 ? ".00" : millis < 100 ? ".0" : ".",
+    millis,
+    "Z",
+  ].join("");
+}
+
+function twoDigits(n: number): string {
+  return n < 10 ? "0" + n : String(n);
 }
 
 /**

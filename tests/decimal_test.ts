@@ -65,6 +65,22 @@ Deno.test("Decimal", async (t) => {
     assert.throws(() => d("1").div(d("0.000")), RangeError);
   });
 
+  await t.step("normalizes every zero to one value (no -0 mantissa)", () => {
+    for (
+      const zero of [
+        d("0"),
+        d("-0"),
+        d("0.000"),
+        d("-0.00"),
+        new Decimal(-0, 0),
+        d("5").minus(d("5")),
+      ]
+    ) {
+      const normal = zero.normalize();
+      assert.ok(Object.is(normal.m, 0) && normal.s === 0, `${zero.m} ${zero.s}`);
+    }
+  });
+
   await t.step("compares by value, whatever the scale", () => {
     assert.equal(d("1.50").cmp(d("1.5")), 0);
     assert.equal(d("-2").cmp(d("1")), -1);
