@@ -5,7 +5,7 @@
  */
 
 import type { Decimal } from "./decimal.ts";
-import type { Market, PositionSide } from "./fill.ts";
+import { compareIds, compareText, type Market, type PositionSide } from "./fill.ts";
 
 /**
  * `OPEN` and `CLOSED` round trips seen whole; `PARTIAL` when it opened before the first fill in
@@ -79,4 +79,22 @@ export interface Position {
   readonly closeTradeId: string;
   /** Why a position is PARTIAL, and why `commissionConverted` or `netPnl` is empty; or empty. */
   readonly note: string;
+}
+
+/** What orders positions (see {@linkcode comparePositions}). */
+export type PositionOrder = Pick<
+  Position,
+  "openTime" | "symbol" | "market" | "positionSide" | "openTradeId"
+>;
+
+/**
+ * Output order of positions: by open time, then symbol (then market, book and opening trade id,
+ * so equal inputs always give equal outputs).
+ */
+export function comparePositions(a: PositionOrder, b: PositionOrder): number {
+  return a.openTime - b.openTime ||
+    compareText(a.symbol, b.symbol) ||
+    compareText(a.market, b.market) ||
+    compareText(a.positionSide, b.positionSide) ||
+    compareIds(a.openTradeId, b.openTradeId);
 }

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import type { UserTradesQuery } from "../src/binance/client.ts";
 import type { Fill } from "../src/fill.ts";
-import { comparePositions } from "../src/ledger/aggregate.ts";
+import { comparePositions } from "../src/position.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
 import { fetchPlan } from "../src/sync/fetch_plan.ts";
 import { generateAccount, startFakeExchange } from "./fake_exchange/mod.ts";

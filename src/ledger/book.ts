@@ -28,6 +28,11 @@ import {
  * {@linkcode openPosition} when funding is due; {@linkcode finish} returns the positions. Phases
  * take fills one at a time so the ledger can interleave books in file order.
  *
+ * Or in one pass: a book made for it {@linkcode step}s each fill (observe and apply at once),
+ * assuming that no position was held before the data. Afterwards
+ * {@linkcode BookReplay.assumptionHolds} says whether the three phases would have assumed the
+ * same; when they would, the positions are theirs exactly, as every step was the same.
+ *
  * Rules:
  * - An opening fill adds to the position; a reducing one closes part of it; a position is closed
  *   when its quantity is exactly zero.
@@ -50,21 +55,58 @@ export class BookReplay {
   #lastTime = -Infinity;
   #prior: Decimal | undefined | null = null; // null until decided
   #current: PositionBuilder | undefined;
+  readonly #onePass: boolean;
 
-  /** A book with no fills yet, and what Binance says it holds, if known. */
-  constructor(book: BookKey, context: LedgerContext, anchor?: BookAnchor) {
+  /**
+   * A book with no fills yet, what Binance says it holds (if known), and whether it is fed in one
+   * pass ({@linkcode step}) rather than three.
+   */
+  constructor(book: BookKey, context: LedgerContext, anchor?: BookAnchor, onePass = false) {
     this.#book = book;
+    this.#onePass = onePass;
     this.#context = context;
     this.#hedge = book.positionSide !== "BOTH";
     this.inference = this.#hedge ? new HedgePriorInference() : new OneWayPriorInference();
     this.#anchor = anchor;
   }
 
+  /** The contract symbol. */
+  get symbol(): string {
+    return this.#book.symbol;
+  }
+
   /** Phase 1. @throws {RangeError} for a fill whose quantity is not positive. */
   observe(fill: LedgerFill): void {
-    this.inference.observe(this.#delta(fill), isNonZero(fill.realizedPnl));
+    this.#observe(fill, this.#delta(fill));
+  }
+
+  #observe(fill: LedgerFill, delta: Decimal): void {
+    this.inference.observe(delta, isNonZero(fill.realizedPnl));
     if (fill.time > this.#lastTime) this.#lastTime = fill.time;
     this.#first ??= fill;
+  }
+
+  /**
+   * The one pass: observes and applies a fill, assuming nothing was held before the data.
+   *
+   * @throws {RangeError} for a fill whose quantity is not positive.
+   */
+  step(fill: LedgerFill): void {
+    const qty = quantityOf(fill);
+    const up = opens(fill);
+    this.#observe(fill, up ? qty : qty.neg());
+    this.#apply(fill, qty, up);
+  }
+
+  /**
+   * After the one pass: whether the three phases would also have found nothing held before the
+   * data (by the anchor, or else by the inference's first pass).
+   */
+  get assumptionHolds(): boolean {
+    const inference = this.inference;
+    const prior = this.#anchored() ??
+      (inference.needsSecondPass ? undefined : inference.result());
+    return prior !== undefined && prior.isZero();
   }
 
   /** After phase 1: whether phase 2 is needed (no usable anchor, and the inference asks). */
@@ -94,14 +136,18 @@ export class BookReplay {
 
   /** Phase 3: books the fill into the current position, opening or closing positions. */
   apply(fill: LedgerFill): void {
-    const delta = this.#delta(fill);
-    const current = this.#current ?? this.#begin(fill, this.#held(fill, delta), delta);
+    this.#apply(fill, quantityOf(fill), opens(fill));
+  }
 
-    const qty = delta.abs();
+  #apply(fill: LedgerFill, qty: Decimal, up: boolean): void {
+    let current = this.#current;
+    if (current === undefined) {
+      const delta = up ? qty : qty.neg();
+      current = this.#begin(fill, this.#held(fill, delta), delta);
+    }
     const price = Decimal.parse(fill.price);
-    const pnl = Decimal.parse(fill.realizedPnl);
+    const pnl = isZeroText(fill.realizedPnl) ? Decimal.ZERO : Decimal.parse(fill.realizedPnl);
     const fee = Decimal.parse(fill.commission);
-    const up = delta.sign() > 0;
     if (this.#hedge || current.direction === "LONG" ? up : !up) {
       current.open(qty, price);
       current.charge(pnl, fee, fill.commissionAsset, fill.time);
@@ -124,7 +170,7 @@ export class BookReplay {
     this.#positions.push(current.build(fill));
     const next = this.#current = new PositionBuilder(
       this.#book,
-      this.#directionOf(delta),
+      this.#directionOf(up ? qty : qty.neg()),
       fill,
       Decimal.ZERO,
       this.#context,
@@ -135,14 +181,14 @@ export class BookReplay {
 
   /**
    * What the book held before `fill` when no position is current: the prior quantity before the
-   * book's first fill (decided then), else zero — except that without a consistent prior quantity
-   * (one-way data with gaps) a fill that realizes P&L on a flat book closes something unseen,
-   * assumed to be exactly its own quantity.
+   * book's first fill (decided then; zero in one pass), else zero — except that without a
+   * consistent prior quantity (one-way data with gaps) a fill that realizes P&L on a flat book
+   * closes something unseen, assumed to be exactly its own quantity.
    */
   #held(fill: LedgerFill, delta: Decimal): Decimal {
     let held = Decimal.ZERO;
     if (this.#prior === null) {
-      this.#prior = this.#anchored() ?? this.inference.result();
+      this.#prior = this.#onePass ? Decimal.ZERO : this.#anchored() ?? this.inference.result();
       held = this.#prior ?? Decimal.ZERO;
     }
     if (this.#prior === undefined && isNonZero(fill.realizedPnl)) held = delta.neg();
@@ -180,18 +226,41 @@ export class BookReplay {
 
   /** Signed quantity: one-way BUY +, SELL −; hedge + opens (BUY on LONG, SELL on SHORT). */
   #delta(fill: LedgerFill): Decimal {
-    const qty = Decimal.parse(fill.qty);
-    if (qty.sign() <= 0) {
-      throw new RangeError(`fill ${fill.symbol} #${fill.id}: qty must be positive`);
-    }
-    const up = fill.positionSide === "SHORT" ? fill.side === "SELL" : fill.side === "BUY";
-    return up ? qty : qty.neg();
+    const qty = quantityOf(fill);
+    return opens(fill) ? qty : qty.neg();
   }
 
   #directionOf(signed: Decimal): Direction {
     if (this.#hedge) return this.#book.positionSide as Direction;
     return signed.sign() > 0 ? "LONG" : "SHORT";
   }
+}
+
+/** A fill's quantity. @throws {RangeError} when it is not positive. */
+function quantityOf(fill: LedgerFill): Decimal {
+  const qty = Decimal.parse(fill.qty);
+  if (qty.sign() <= 0) {
+    throw new RangeError(`fill ${fill.symbol} #${fill.id}: qty must be positive`);
+  }
+  return qty;
+}
+
+/** Whether a fill counts positive: one-way BUY; hedge, a fill that opens (BUY on LONG, SELL on SHORT). */
+function opens(fill: LedgerFill): boolean {
+  return fill.positionSide === "SHORT" ? fill.side === "SELL" : fill.side === "BUY";
+}
+
+/** Whether decimal text is a plain zero (`0`, `-0.00`), without parsing it. */
+function isZeroText(text: string): boolean {
+  const length = text.length;
+  let i = length > 0 && text.charCodeAt(0) === 45 ? 1 : 0;
+  const start = i;
+  while (i < length && text.charCodeAt(i) === 48) i++;
+  if (i === start) return false;
+  if (i === length) return true;
+  if (text.charCodeAt(i++) !== 46 || i === length) return false;
+  while (i < length && text.charCodeAt(i) === 48) i++;
+  return i === length;
 }
 
 /** Whether decimal text is non-zero, without parsing it. */

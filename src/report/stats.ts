@@ -12,7 +12,7 @@
 
 import { Decimal } from "../decimal.ts";
 import type { Direction } from "../position.ts";
-import { comparePositions } from "../ledger/aggregate.ts";
+import { comparePositions } from "../position.ts";
 import type { PositionRecord } from "../storage/positions_file.ts";
 
 /** Decimals of averages (half-even). */

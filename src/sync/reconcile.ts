@@ -9,7 +9,7 @@
 import { Decimal } from "../decimal.ts";
 import type { LedgerFill, Market } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
-import type { Ledger } from "../ledger/aggregate.ts";
+import type { Ledger } from "../ledger/ledger_stream.ts";
 import type { PositionMap } from "./discovery.ts";
 import { ledgerPositions } from "./positions_map.ts";
 
