@@ -80,6 +80,8 @@ export function binaryPath(target: Target, outDir = "dist"): string {
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
+/** The worker `positions` starts (`src/rebuild/rebuild.ts`): deno compile does not follow `new Worker`. */
+export const WORKER: string = fileURLToPath(new URL("../src/rebuild/worker.ts", import.meta.url));
 
 /** The `deno compile` arguments that build `target` into `output`. */
 export function compileArgs(target: Target, output: string): string[] {
@@ -96,6 +98,8 @@ export function compileArgs(target: Target, output: string): string[] {
     // No --env-file: that would bake the builder's secrets into the binary; `.env` is read at
     // run time instead (working directory, then beside the binary).
     ...permissionFlags(),
+    "--include",
+    WORKER,
     MAIN,
   ];
 }

@@ -13,7 +13,7 @@ import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
 import denoJson from "../deno.json" with { type: "json" };
 import { csvLine } from "../src/csv/format.ts";
 import { FILL_COLUMNS, formatFillRow } from "../src/storage/fill_row.ts";
-import { binaryPath, hostTarget, TARGETS } from "../scripts/compile.ts";
+import { binaryPath, compileArgs, hostTarget, TARGETS, WORKER } from "../scripts/compile.ts";
 import { f } from "./support/fills.ts";
 import { tempDir } from "./support/sync.ts";
 
@@ -63,6 +63,14 @@ Deno.test("the compile task and the release workflow build the same five targets
     assert.deepEqual(names.filter((name) => name.endsWith(".exe")), [
       binaryPath("x86_64-pc-windows-msvc"),
     ]);
+  });
+
+  await t.step("the binary embeds the worker that positions starts", async () => {
+    const args = compileArgs("x86_64-unknown-linux-gnu", "out");
+    assert.equal(args[args.indexOf("--include") + 1], WORKER);
+    assert.ok((await Deno.stat(WORKER)).isFile);
+    const rebuild = await Deno.readTextFile(new URL("../src/rebuild/rebuild.ts", import.meta.url));
+    assert.match(rebuild, /new URL\("\.\/worker\.ts", import\.meta\.url\)/);
   });
 
   const workflow = await Deno.readTextFile(WORKFLOW);
@@ -163,15 +171,21 @@ Deno.test({
     });
 
     await t.step(
-      "offline, it rebuilds positions and writes a report with uPlot inside",
+      "offline, it rebuilds positions (two threads) and writes a report with uPlot inside",
       async () => {
-        const fills = [f(1, "BUY", "1", "100"), f(2, "SELL", "1", "110", { realizedPnl: "10" })];
+        const fills = [
+          f(1, "BUY", "1", "100"),
+          f(2, "SELL", "1", "110", { realizedPnl: "10" }),
+          f(3, "BUY", "2", "5", { symbol: "ETHUSDT" }), // a second symbol: a second thread
+        ];
         await Deno.writeTextFile(
           join(work, "futures_fills.csv"),
           csvLine(FILL_COLUMNS) + fills.map((fill) => csvLine(formatFillRow(fill))).join(""),
         );
-        const positions = await runBinary(binary, work, {}, "positions");
+        const positions = await runBinary(binary, work, {}, "positions", "--jobs", "2");
         assert.equal(positions.code, 0, positions.stderr);
+        assert.doesNotMatch(positions.stderr, /worker thread failed/, "the worker is inside");
+        assert.match(positions.stdout, /3 fills → 2 positions/);
         const report = await runBinary(binary, work, {}, "report");
         assert.equal(report.code, 0, report.stderr);
         const html = await Deno.readTextFile(join(work, "report.html"));

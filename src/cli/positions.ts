@@ -4,19 +4,13 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
-import type { IncomeRecord } from "../income.ts";
-import { buildLedger } from "../ledger/aggregate.ts";
+import { rebuildPositions } from "../rebuild/rebuild.ts";
 import { FILES } from "../storage/file_names.ts";
-import { readLedgerFills } from "../storage/fills_file.ts";
-import { readIncomeFile } from "../storage/income_file.ts";
-import { writePositionsFile } from "../storage/positions_file.ts";
-import { readStateFile, snapshotsOf } from "../storage/state_file.ts";
-import { readPriceTable } from "../sync/outputs.ts";
-import { type Command, parseOptions } from "./command.ts";
+import { writePositionLines } from "../storage/positions_file.ts";
+import { type Command, parseOptions, UsageError } from "./command.ts";
 import { unattachedLines } from "./funding_report.ts";
 
-const HELP = `Usage: futures-ledger positions [--fills FILE] [--out FILE]
+const HELP = `Usage: futures-ledger positions [--fills FILE] [--out FILE] [--jobs N]
 
 Rebuilds the round-trip positions from a fills file, without any network access.
 
@@ -24,6 +18,9 @@ Options:
   --fills FILE   fills to read (default: futures_fills.csv)
   --out FILE     positions file to write (default: futures_positions.csv),
                  replaced atomically (temporary file, fsync, rename)
+  --jobs N       threads to use, at most (default: 1 for a fills file under 8 MiB,
+                 else one per core up to 4); each takes whole symbols, so the
+                 result is the same whatever N
   -h, --help     show this help
 
 How fills become positions:
@@ -57,32 +54,6 @@ How fills become positions:
     asset; empty when a part is unknown (the note says why).
 `;
 
-/**
- * Reads the fills (and what sync keeps beside them: state, income, price cache) and rebuilds
- * the positions; the fills are garbage once this returns.
- */
-async function rebuild(fillsPath: string) {
-  const dir = dirname(fillsPath);
-  const { fills, unknownColumns } = await readLedgerFills(fillsPath);
-  if (unknownColumns.length > 0) {
-    console.error(`note: ${fillsPath}: ignoring unknown columns ${unknownColumns.join(", ")}`);
-  }
-  const state = await readStateFile(join(dir, FILES.state));
-  const snapshots = typeof state === "string" ? [] : snapshotsOf(state);
-  const income = await readIncome(join(dir, FILES.income));
-  const ledger = buildLedger(fills, { snapshots, income, prices: await readPriceTable(dir) });
-  return { count: fills.length, income: income !== undefined, ledger };
-}
-
-async function readIncome(path: string): Promise<IncomeRecord[] | undefined> {
-  try {
-    return await readIncomeFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-}
-
 /** The `positions` command. */
 export const positionsCommand: Command = {
   name: "positions",
@@ -92,6 +63,7 @@ export const positionsCommand: Command = {
     const { values } = parseOptions(args, {
       fills: { type: "string" },
       out: { type: "string" },
+      jobs: { type: "string" },
     });
     if (values.help) {
       console.log(HELP);
@@ -99,9 +71,16 @@ export const positionsCommand: Command = {
     }
     const fillsPath = (values.fills as string | undefined) ?? "futures_fills.csv";
     const outPath = (values.out as string | undefined) ?? "futures_positions.csv";
-    const { count: fills, income, ledger } = await rebuild(fillsPath);
-    const { positions } = ledger;
-    await writePositionsFile(outPath, positions);
+    const jobs = values.jobs === undefined ? undefined : parseJobs(values.jobs as string);
+    const rebuilt = await rebuildPositions(fillsPath, { jobs });
+    const { fills, positions, income } = rebuilt;
+    if (rebuilt.unknownColumns.length > 0) {
+      console.error(
+        `note: ${fillsPath}: ignoring unknown columns ${rebuilt.unknownColumns.join(", ")}`,
+      );
+    }
+    for (const note of rebuilt.notes) console.error(`note: ${note}`);
+    await writePositionLines(outPath, positions.map((p) => p.line));
     const count = (status: string) => positions.filter((p) => p.status === status).length;
     console.log(
       `${fills} fills → ${positions.length} positions (${count("OPEN")} open, ` +
@@ -110,7 +89,16 @@ export const positionsCommand: Command = {
     if (!income) {
       console.log(`no ${FILES.income} beside the fills file: funding and net_pnl left empty`);
     }
-    for (const line of unattachedLines(ledger.unattachedFunding)) console.log(line);
+    for (const line of unattachedLines(rebuilt.unattachedFunding)) console.log(line);
     return 0;
   },
 };
+
+/** `--jobs`: a whole number from 1 to 64. */
+function parseJobs(text: string): number {
+  const jobs = Number(text);
+  if (!/^\d+$/.test(text) || jobs < 1 || jobs > 64) {
+    throw new UsageError(`--jobs must be a whole number from 1 to 64, not "${text}"`);
+  }
+  return jobs;
+}

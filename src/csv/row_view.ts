@@ -41,6 +41,46 @@ export class RowView {
     return this.#count = count;
   }
 
+  /**
+   * Points `source`/`from`/`to` at field `i` of the unquoted line `text[start, end)` without
+   * viewing the line (the view keeps its record): a glance at one field of a row that may be
+   * skipped. A missing field is an empty range.
+   */
+  peek(text: string, start: number, end: number, i: number): void {
+    let at = start;
+    for (let k = 0; k < i && at <= end; k++) {
+      const comma = text.indexOf(",", at);
+      at = comma === -1 || comma >= end ? end + 1 : comma + 1;
+    }
+    this.source = text;
+    if (i < 0 || at > end) {
+      this.from = this.to = start;
+      return;
+    }
+    const comma = text.indexOf(",", at);
+    this.from = at;
+    this.to = comma === -1 || comma > end ? end : comma;
+  }
+
+  /** Whether the range `span` or `peek` points at is exactly `word`. */
+  spanIs(word: string): boolean {
+    return this.to - this.from === word.length && this.source.startsWith(word, this.from);
+  }
+
+  /**
+   * The range `span` or `peek` points at as a string of its own. V8 makes a slice of 13 or more
+   * characters a view that keeps the whole text alive (here a 1 MiB chunk of the file), so longer
+   * ranges are copied out in short pieces.
+   */
+  spanText(): string {
+    const { source, to } = this;
+    let at = this.from;
+    if (to - at < 13) return source.slice(at, to);
+    let copy = "";
+    for (; at < to; at += 12) copy += source.slice(at, Math.min(to, at + 12));
+    return copy;
+  }
+
   /** Views fields already split (quoted CSV). */
   setFields(fields: readonly string[]): number {
     this.#fields = fields;
@@ -75,25 +115,16 @@ export class RowView {
     return this.to === this.from;
   }
 
-  /**
-   * Field `i` as a string of its own. V8 makes a slice of 13 or more characters a view that
-   * keeps the whole text alive (here a 1 MiB chunk of the file), so longer fields are copied
-   * out in short pieces.
-   */
+  /** Field `i` as a string of its own (see {@linkcode RowView.spanText}). */
   field(i: number): string {
     this.span(i);
-    const { source, to } = this;
-    let at = this.from;
-    if (to - at < 13) return source.slice(at, to);
-    let copy = "";
-    for (; at < to; at += 12) copy += source.slice(at, Math.min(to, at + 12));
-    return copy;
+    return this.spanText();
   }
 
   /** Whether field `i` is exactly `word`, without copying it. */
   is(i: number, word: string): boolean {
     this.span(i);
-    return this.to - this.from === word.length && this.source.startsWith(word, this.from);
+    return this.spanIs(word);
   }
 
   #grow(): void {

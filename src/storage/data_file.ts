@@ -14,8 +14,11 @@ export class DataFileError extends Error {
   readonly path: string;
   /** 1-based line, or 0 when the problem is the file as a whole. */
   readonly line: number;
+  /** What is wrong, without the file and line. */
+  readonly problem: string;
   constructor(path: string, line: number, problem: string) {
     super(`${path}${line > 0 ? `:${line}` : ""}: ${problem}`);
+    this.problem = problem;
     this.name = "DataFileError";
     this.path = path;
     this.line = line;

@@ -33,25 +33,119 @@ export interface FillsFile<T extends LedgerFill = Fill> {
  * @throws {DataFileError} for malformed CSV, a missing column, a malformed row (naming its
  *   line and field) or a file with no header; nothing is skipped silently.
  */
-export function readFillsFile(path: string): Promise<FillsFile> {
-  return readRows(path, (row, columns) => parseFillRow(row, columns));
+export async function readFillsFile(path: string): Promise<FillsFile> {
+  const fills: Fill[] = [];
+  const { unknownColumns } = await readRows(
+    path,
+    (row, columns) => parseFillRow(row, columns),
+    (fill) => fills.push(fill),
+  );
+  return { fills, unknownColumns };
 }
 
 /**
  * Like {@linkcode readFillsFile}, with every field checked but only the ledger's kept: about a
- * third less memory, for rebuilding positions.
+ * third less memory, for rebuilding positions. With `symbols`, only the rows whose symbol field
+ * it accepts are read (and checked); the others are skipped unread, so that several readers can
+ * share a file by symbol. The file's CSV structure is checked whole either way.
  */
-export function readLedgerFills(path: string): Promise<FillsFile<LedgerFill>> {
-  return readRows(path, (row, columns) => parseFillRow(row, columns, true));
+export async function readLedgerFills(
+  path: string,
+  symbols?: (symbol: string) => boolean,
+): Promise<FillsFile<LedgerFill>> {
+  const fills: LedgerFill[] = [];
+  const { unknownColumns } = await streamLedgerFills(path, (fill) => fills.push(fill), symbols);
+  return { fills, unknownColumns };
+}
+
+/** What {@linkcode streamLedgerFills} read. */
+export interface FillsStreamed {
+  /** How many fills were handed on. */
+  readonly count: number;
+  /** Columns of the file that futures-ledger does not know. */
+  readonly unknownColumns: string[];
+}
+
+/**
+ * Like {@linkcode readLedgerFills}, handing each fill to `onFill` in file order instead of
+ * keeping them: a file of any size is read in little memory.
+ */
+export function streamLedgerFills(
+  path: string,
+  onFill: (fill: LedgerFill) => void,
+  symbols?: (symbol: string) => boolean,
+): Promise<FillsStreamed> {
+  return readRows(path, (row, columns) => parseFillRow(row, columns, true), onFill, symbols);
+}
+
+/** Bytes sampled at each of {@linkcode SAMPLES} evenly spaced places of a large fills file. */
+const SAMPLE_BYTES = 1 << 16;
+const SAMPLES = 32;
+
+/**
+ * Roughly how many rows a fills file has per symbol field (as written, unchecked): every row of a
+ * small file, evenly spaced samples of a large one. A quick look at what the file holds, to share
+ * the work of reading it by symbol; rows it cannot make sense of are not counted.
+ *
+ * @throws {Deno.errors.NotFound} when there is no such file.
+ */
+export async function estimateFillsBySymbol(path: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  using file = await Deno.open(path, { read: true });
+  const size = (await file.stat()).size;
+  const whole = size <= SAMPLE_BYTES * SAMPLES;
+  const decoder = new TextDecoder();
+  const row = new RowView();
+  let column = -1;
+  for (let k = 0; k < (whole ? 1 : SAMPLES); k++) {
+    const offset = whole ? 0 : Math.floor((k * size) / SAMPLES);
+    const text = decoder.decode(await readAt(file, offset, whole ? size : SAMPLE_BYTES));
+    let at = text.indexOf("\n") + 1; // the header, or a line cut by the sample's start
+    if (k === 0) column = text.slice(0, at).replace(/^\uFEFF/, "").split(",").indexOf("symbol");
+    if (column < 0) break;
+    for (let end = text.indexOf("\n", at); end !== -1; at = end + 1, end = text.indexOf("\n", at)) {
+      const quote = text.indexOf('"', at);
+      if (quote !== -1 && quote < end) continue;
+      row.peek(text, at, end > at && text.charCodeAt(end - 1) === 13 ? end - 1 : end, column);
+      const symbol = row.spanText();
+      counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/** Up to `length` bytes of `file` from `offset`. */
+async function readAt(file: Deno.FsFile, offset: number, length: number): Promise<Uint8Array> {
+  await file.seek(offset, Deno.SeekMode.Start);
+  const buffer = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const n = await file.read(buffer.subarray(filled));
+    if (n === null) break;
+    filled += n;
+  }
+  return buffer.subarray(0, filled);
 }
 
 async function readRows<T extends LedgerFill>(
   path: string,
   parse: (row: RowView, columns: ColumnIndex) => T,
-): Promise<FillsFile<T>> {
-  const fills: T[] = [];
+  onFill: (fill: T) => void,
+  symbols?: (symbol: string) => boolean,
+): Promise<FillsStreamed> {
+  let count = 0;
   const row = new RowView();
   let columns: ColumnIndex | undefined;
+  // The last symbol field seen and whether `symbols` accepts it: rows of one order come together.
+  let lastSymbol: string | undefined;
+  let lastWanted = true;
+  const wanted = (symbol: string) => {
+    if (symbol !== lastSymbol) {
+      lastSymbol = symbol;
+      lastWanted = symbols!(symbol);
+    }
+    return lastWanted;
+  };
   let unknownColumns: string[] = [];
   /** A FillRowError as a DataFileError at `line`; anything else unchanged. */
   const located = (error: unknown, line: number) =>
@@ -66,24 +160,32 @@ async function readRows<T extends LedgerFill>(
       unknownColumns = fields.filter((f) => !(FILL_COLUMNS as readonly string[]).includes(f));
     },
     record(fields, line) {
+      if (symbols !== undefined && !wanted(fields[columns!.symbol] ?? "")) return;
       row.setFields(fields);
       try {
-        fills.push(parse(row, columns!));
+        onFill(parse(row, columns!));
+        count++;
       } catch (error) {
         throw located(error, line);
       }
     },
     line(text, start, end, line) {
+      if (symbols !== undefined) {
+        row.peek(text, start, end, columns!.symbol);
+        const same = lastSymbol !== undefined && row.spanIs(lastSymbol);
+        if (!wanted(same ? lastSymbol! : row.spanText())) return true;
+      }
       row.setLine(text, start, end);
       try {
-        fills.push(parse(row, columns!));
+        onFill(parse(row, columns!));
+        count++;
       } catch (error) {
         throw located(error, line);
       }
       return true;
     },
   });
-  return { fills, unknownColumns };
+  return { count, unknownColumns };
 }
 
 /** Replaces the fills file with `fills`, sorted by time (then market, symbol, id). */

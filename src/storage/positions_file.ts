@@ -76,6 +76,21 @@ export function formatPositionRow(p: Position): string[] {
   ];
 }
 
+/** One position as a line of the positions file, with its line break. */
+export function positionLine(position: Position): string {
+  return csvLine(formatPositionRow(position));
+}
+
+/** Replaces the positions file atomically with the header and `lines` (see `positionLine`). */
+export async function writePositionLines(path: string, lines: Iterable<string>): Promise<void> {
+  await writeFileAtomic(path, withHeader(lines));
+}
+
+function* withHeader(lines: Iterable<string>): Generator<string> {
+  yield csvLine(WRITTEN_POSITION_COLUMNS);
+  yield* lines;
+}
+
 /** The positions file's whole text. */
 export function positionsCsv(positions: readonly Position[]): string {
   return [...positionsLines(positions)].join("");
@@ -91,7 +106,7 @@ export async function writePositionsFile(
 
 function* positionsLines(positions: readonly Position[]): Generator<string> {
   yield csvLine(WRITTEN_POSITION_COLUMNS);
-  for (const position of positions) yield csvLine(formatPositionRow(position));
+  for (const position of positions) yield positionLine(position);
 }
 
 /**

@@ -1,0 +1,148 @@
+/**
+ * `positions` on several threads: the symbols are shared out (`src/rebuild/`), and the result
+ * must be the same file whatever the number of threads — the in-memory ledger's — including
+ * PARTIAL books, funding, symbols out of trade-id order, bad rows and a worker that cannot start.
+ */
+import assert from "node:assert/strict";
+import { fillFromTrade } from "../src/binance/trade_row.ts";
+import type { IncomeRecord } from "../src/income.ts";
+import { buildLedger } from "../src/ledger/aggregate.ts";
+import { rebuildPositions } from "../src/rebuild/rebuild.ts";
+import { planShards, shardOf } from "../src/rebuild/shards.ts";
+import { estimateFillsBySymbol, writeFillsFile } from "../src/storage/fills_file.ts";
+import { writeIncomeFile } from "../src/storage/income_file.ts";
+import { positionsCsv } from "../src/storage/positions_file.ts";
+import { generateAccount } from "./fake_exchange/mod.ts";
+import { runCli } from "./support/cli.ts";
+
+const END = Date.UTC(2026, 5, 1, 12, 0, 0);
+
+Deno.test("sharing symbols out among shards", async (t) => {
+  await t.step("the heaviest symbol goes first, each to the least loaded shard", () => {
+    // 9 → shard 0; 5 → 1; 4 → 2; 3 → 2 (4+3 = 7); 2 → 1 (5+2 = 7); 1 → 1 (tie of 7s: lower).
+    const weights = new Map([["A", 4], ["B", 9], ["C", 1], ["D", 5], ["E", 3], ["F", 2]]);
+    const plan = planShards(weights, 3);
+    assert.deepEqual(
+      Object.fromEntries(plan.owners),
+      { B: 0, D: 1, A: 2, E: 2, F: 1, C: 1 },
+    );
+  });
+
+  await t.step("a symbol the plan never saw has one shard, the same every time", () => {
+    const plan = planShards(new Map([["BTCUSDT", 10]]), 4);
+    const shard = shardOf(plan, "NEWUSDT");
+    assert.ok(shard >= 0 && shard < 4);
+    assert.equal(shardOf(planShards(new Map([["BTCUSDT", 10]]), 4), "NEWUSDT"), shard);
+  });
+
+  await t.step("the estimate counts every row of a small file", async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const account = generateAccount({ seed: 4, symbols: 5, fills: 3_000, endTime: END });
+      const fills = account.trades.map((r) => fillFromTrade(r, account.market));
+      await writeFillsFile(`${dir}/f.csv`, fills);
+      const counts = await estimateFillsBySymbol(`${dir}/f.csv`);
+      const expected = new Map<string, number>();
+      for (const fill of fills) expected.set(fill.symbol, (expected.get(fill.symbol) ?? 0) + 1);
+      assert.deepEqual(counts, expected);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("positions on 1, 2 or 3 threads", async (t) => {
+  const dir = await Deno.makeTempDir();
+  const cli = (...args: string[]) => runCli({ cwd: dir }, "positions", ...args);
+  try {
+    // A mixed one-way/hedge account whose data begins mid-position (the first third of its
+    // fills dropped), with its income history beside it.
+    const account = generateAccount({
+      seed: 9,
+      symbols: 10,
+      fills: 12_000,
+      endTime: END,
+      hedge: "mixed",
+    });
+    const all = account.trades.map((r) => fillFromTrade(r, account.market));
+    const fills = all.slice(Math.floor(all.length / 3));
+    const income: IncomeRecord[] = account.incomeRows().map((r) => ({ market: "usdm", ...r }));
+    await writeFillsFile(`${dir}/futures_fills.csv`, fills);
+    await writeIncomeFile(`${dir}/futures_income.csv`, income);
+    const expected = positionsCsv(buildLedger(fills, { income }).positions);
+    assert.match(expected, /^PARTIAL,/m, "some books begin mid-position");
+
+    await t.step("every number of threads writes the in-memory ledger's file", async () => {
+      for (const jobs of ["1", "2", "3"]) {
+        const { code, stdout } = await cli("--jobs", jobs, "--out", `p${jobs}.csv`);
+        assert.equal(code, 0, stdout);
+        assert.ok(await Deno.readTextFile(`${dir}/p${jobs}.csv`) === expected, `--jobs ${jobs}`);
+      }
+    });
+
+    await t.step("a symbol out of trade-id order is rebuilt from its fills", async () => {
+      const lines = (await Deno.readTextFile(`${dir}/futures_fills.csv`)).split("\n");
+      const symbol = fills[0].symbol;
+      const rows = lines.flatMap((line, i) => (line.split(",")[1] === symbol ? [i] : []));
+      const [first, last] = [rows[0], rows.at(-1)!];
+      [lines[first], lines[last]] = [lines[last], lines[first]];
+      await Deno.writeTextFile(`${dir}/swapped.csv`, lines.join("\n"));
+      for (const jobs of ["1", "2"]) {
+        const out = `swapped${jobs}.csv`;
+        const { code } = await cli("--fills", "swapped.csv", "--jobs", jobs, "--out", out);
+        assert.equal(code, 0);
+        assert.ok(await Deno.readTextFile(`${dir}/${out}`) === expected, `--jobs ${jobs}`);
+      }
+    });
+
+    await t.step("the first bad line is reported, whichever thread reads it", async () => {
+      const lines = (await Deno.readTextFile(`${dir}/futures_fills.csv`)).split("\n");
+      const plan = planShards(await estimateFillsBySymbol(`${dir}/futures_fills.csv`), 2);
+      const shard = (i: number) => shardOf(plan, lines[i].split(",")[1]);
+      // A bad row late in the file, then an earlier one of a symbol of the other shard.
+      const late = lines.length - 20;
+      const early = lines.findIndex((_, i) => i > 100 && i < late && shard(i) !== shard(late));
+      assert.ok(early > 0);
+      for (const i of [late, early]) lines[i] = lines[i].replace(/,(BUY|SELL),/, ",HOLD,");
+      await Deno.writeTextFile(`${dir}/bad.csv`, lines.join("\n"));
+      for (const jobs of ["1", "2"]) {
+        const { code, stderr } = await cli("--fills", "bad.csv", "--jobs", jobs, "--out", "x.csv");
+        assert.equal(code, 1);
+        assert.match(stderr, new RegExp(`bad\\.csv:${early + 1}: field "side"`), `--jobs ${jobs}`);
+      }
+      assert.ok(!(await exists(`${dir}/x.csv`)), "nothing written");
+    });
+
+    await t.step("a worker that cannot start leaves its share to the main thread", async () => {
+      const broken = `${dir}/broken_worker.ts`;
+      await Deno.writeTextFile(broken, 'throw new Error("no such runtime");\n');
+      const rebuilt = await rebuildPositions(`${dir}/futures_fills.csv`, {
+        jobs: 2,
+        workerUrl: new URL(`file://${broken}`),
+      });
+      assert.equal(rebuilt.threads, 2);
+      assert.match(rebuilt.notes.join("\n"), /a worker thread failed .*no such runtime/);
+      const header = expected.slice(0, expected.indexOf("\n") + 1);
+      assert.ok(header + rebuilt.positions.map((p) => p.line).join("") === expected);
+    });
+
+    await t.step("--jobs must be a whole number from 1 to 64", async () => {
+      for (const jobs of ["0", "65", "2.5", "two"]) {
+        const { code, stderr } = await cli("--jobs", jobs, "--out", "x.csv");
+        assert.equal(code, 2);
+        assert.match(stderr, /--jobs must be a whole number from 1 to 64/);
+      }
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
