@@ -29,17 +29,8 @@ export function formatTime(ms: number): string {
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
   const millis = rest - seconds * 1000;
-  return [
-    lastDate,
-    twoDigits(hours),
-    ":",
-    twoDigits(minutes),
-    ":",
-    twoDigits(seconds),
-    millis < 10 ? ".00" : millis < 100 ? ".0" : ".",
-    millis,
-    "Z",
-  ].join("");
+  return lastDate + twoDigits(hours) + ":" + twoDigits(minutes) + ":" + twoDigits(seconds) +
+    (millis < 10 ? ".00" : millis < 100 ? ".0" : ".") + millis + "Z";
 }
 
 function twoDigits(n: number): string {

@@ -18,12 +18,20 @@ export function csvField(value: string): string {
 }
 
 /**
- * One record as a CSV line, with its trailing LF. Joined in one go, so the line is one flat
- * string (piece by piece, V8 would keep a tree of its pieces: several times the memory).
+ * One record as a CSV line, with its trailing LF. The fields are joined in one go, which keeps
+ * the line one flat string (piece by piece, V8 would keep a tree of its pieces: several times
+ * the memory), and checked once for anything that needs quoting.
  */
 export function csvLine(fields: readonly string[]): string {
-  const parts = fields.map(csvField);
-  if (parts.length === 0) return "\n";
-  parts[parts.length - 1] += "\n";
-  return parts.join(",");
+  const line = fields.join(",");
+  if (isPlain(line, fields.length - 1)) return line + "\n";
+  return fields.map(csvField).join(",") + "\n";
+}
+
+/** Whether `line` has exactly `commas` commas and no quote or line break. */
+function isPlain(line: string, commas: number): boolean {
+  if (line.includes('"') || line.includes("\n") || line.includes("\r")) return false;
+  let count = 0;
+  for (let i = line.indexOf(","); i !== -1; i = line.indexOf(",", i + 1)) count++;
+  return count === commas;
 }
