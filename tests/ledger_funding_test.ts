@@ -170,6 +170,18 @@ Deno.test("fees in another asset are converted at their minute's price, or say t
     assert.equal(ledger.positions[0].otherCommission.get("BNB")?.toString(), "0.0001");
   });
 
+  await t.step("a price table answers for prices added after it was asked", () => {
+    const prices = new PriceTable();
+    assert.equal(prices.priceOf("BNB", "USDT", T0 + 5), undefined);
+    prices.set("BNBUSDT", T0, Decimal.parse("600.5"));
+    assert.equal(prices.priceOf("BNB", "USDT", T0 + 59_999)?.toString(), "600.5");
+    assert.equal(prices.priceOf("BNB", "USDC", T0 + 5), undefined);
+    prices.set("BNBUSDC", T0, Decimal.parse("600.1"));
+    prices.set("BNBUSDT", T0 + 60_000, Decimal.parse("601"));
+    assert.equal(prices.priceOf("BNB", "USDC", T0 + 5)?.toString(), "600.1");
+    assert.equal(prices.priceOf("BNB", "USDT", T0 + 60_000)?.toString(), "601");
+  });
+
   await t.step("price missing: no converted sum and no net P&L, and the note says why", () => {
     const prices = new PriceTable();
     prices.set("BNBUSDT", T0 + 60_000, Decimal.parse("601"));

@@ -37,16 +37,31 @@ export function minuteOf(time: number): number {
 
 /** {@linkcode FeePrices} over a table of kline opens: `symbol` and minute → price. */
 export class PriceTable implements FeePrices {
-  readonly #prices = new Map<string, Decimal>();
+  /** By kline symbol, then minute. */
+  readonly #prices = new Map<string, Map<number, Decimal>>();
+  // The last pair asked for and its minutes: a ledger asks for one pair (BNB in USDT) over and over.
+  #asset = "";
+  #marginAsset = "";
+  #minutes: Map<number, Decimal> | undefined;
 
   /** Adds the open of `symbol`'s kline of the minute starting at `minute`. */
   set(symbol: string, minute: number, open: Decimal): void {
-    this.#prices.set(`${symbol}|${minute}`, open);
+    let minutes = this.#prices.get(symbol);
+    if (minutes === undefined) {
+      this.#prices.set(symbol, minutes = new Map());
+      this.#asset = this.#marginAsset = ""; // the last pair may have had no minutes before
+    }
+    minutes.set(minute, open);
   }
 
   /** See {@linkcode FeePrices.priceOf}. */
   priceOf(asset: string, marginAsset: string, time: number): Decimal | undefined {
-    return this.#prices.get(`${priceSymbol(asset, marginAsset)}|${minuteOf(time)}`);
+    if (asset !== this.#asset || marginAsset !== this.#marginAsset) {
+      this.#minutes = this.#prices.get(priceSymbol(asset, marginAsset));
+      this.#asset = asset;
+      this.#marginAsset = marginAsset;
+    }
+    return this.#minutes?.get(minuteOf(time));
   }
 }
 
