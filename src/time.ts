@@ -86,8 +86,23 @@ function parseCanonical(t: string, o: number): number | undefined {
     }
     return v;
   };
-  return utc(n(0, 4), n(5, 2), n(8, 2), n(11, 2), n(14, 2), n(17, 2), n(20, 3));
+  if (lastParsedDate === "" || !t.startsWith(lastParsedDate, o)) {
+    const midnight = utc(n(0, 4), n(5, 2), n(8, 2), 0, 0, 0, 0);
+    if (midnight === undefined) return undefined;
+    lastParsedDate = t.slice(o, o + 11); // "YYYY-MM-DDT": rows in time order share it
+    lastMidnight = midnight;
+  }
+  const h = n(11, 2);
+  const mi = n(14, 2);
+  const s = n(17, 2);
+  const ms = n(20, 3);
+  if (!(h < 24 && mi < 60 && s < 60 && ms >= 0)) return undefined; // (false for NaN)
+  return lastMidnight + ((h * 60 + mi) * 60 + s) * 1000 + ms;
 }
+
+// The date of the last canonical time read, and its midnight.
+let lastParsedDate = "";
+let lastMidnight = 0;
 
 /** Epoch ms of a UTC civil time, or `undefined` if any part is out of range (Feb 30, 24:00). */
 function utc(
@@ -99,7 +114,9 @@ function utc(
   s: number,
   ms: number,
 ): number | undefined {
-  if (!(mo >= 1 && mo <= 12 && d >= 1 && h < 24 && mi < 60 && s < 60 && ms >= 0)) return undefined;
+  if (!(y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && h < 24 && mi < 60 && s < 60 && ms >= 0)) {
+    return undefined;
+  }
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   const monthDays = mo === 2
     ? (leap ? 29 : 28)

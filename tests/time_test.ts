@@ -18,6 +18,22 @@ Deno.test("time", async (t) => {
     assert.throws(() => formatTime(NaN), RangeError);
   });
 
+  await t.step("rejects what is not a real time, even right after a valid one", () => {
+    for (
+      const text of [
+        "20x5-01-01T00:00:00.000Z",
+        "-025-01-01T00:00:00.000Z",
+        "2025-02-30T00:00:00.000Z",
+        "2025-01-01T24:00:00.000Z",
+        "2025-01-01T00:60:00.000Z",
+        "2025-01-01T00:00:0x.000Z",
+      ]
+    ) {
+      assert.equal(parseTime("2025-01-01T00:00:00.000Z"), Date.UTC(2025, 0, 1));
+      assert.equal(parseTime(text), undefined, text);
+    }
+  });
+
   await t.step("reads back what it prints", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 253_402_300_799_999 }), (ms) => {

@@ -110,17 +110,22 @@ export function parseFillRow(row: RowView, columns: ColumnIndex, ledgerOnly = fa
   const market = row.is(c.market, "usdm") || row.empty(c.market)
     ? "usdm"
     : oneOf(row, c.market, MARKETS, "market");
-  const symbol = sameAsLast(row, c.symbol, lastSymbol) ?? intern(row.field(c.symbol));
-  if (!SYMBOL.test(symbol)) throw new FillRowError("symbol", describe(symbol));
-  lastSymbol = symbol; // fills of one order come together: often the same symbol again
+  let symbol = sameAsLast(row, c.symbol, lastSymbol); // fills of one order come together
+  if (symbol === undefined) {
+    symbol = intern(row.field(c.symbol));
+    if (!SYMBOL.test(symbol)) throw new FillRowError("symbol", describe(symbol));
+    lastSymbol = symbol;
+  }
   const side = oneOf(row, c.side, SIDES, "side");
   const qty = decimal(row, c.qty, "qty", true);
   const price = decimal(row, c.price, "price", true);
   const commission = decimal(row, c.commission, "commission");
   const commissionAsset = asset(row, c.commissionAsset, "commissionAsset");
-  const realizedPnl = sameAsLast(row, c.realizedPnl, lastZero) ??
-    decimal(row, c.realizedPnl, "realizedPnl");
-  if (!/[1-9]/.test(realizedPnl)) lastZero = realizedPnl; // opening fills: share their zero
+  let realizedPnl = sameAsLast(row, c.realizedPnl, lastZero);
+  if (realizedPnl === undefined) {
+    realizedPnl = decimal(row, c.realizedPnl, "realizedPnl");
+    if (!/[1-9]/.test(realizedPnl)) lastZero = realizedPnl; // opening fills: share their zero
+  }
   const positionSide = oneOf(row, c.positionSide, POSITION_SIDES, "positionSide");
   const id = digits(row, c.id, "id");
   // Checked always; copied out only when kept (a million discarded strings cost real time).
