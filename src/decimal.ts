@@ -148,6 +148,12 @@ export class Decimal {
    */
   div(divisor: Decimal, places = 12): Decimal {
     if (divisor.isZero()) throw new RangeError("division by zero");
+    const a = this.m;
+    const b = divisor.m;
+    if (typeof a === "number" && typeof b === "number") {
+      const quotient = divideFloats(a, this.s, b, divisor.s, places);
+      if (quotient !== undefined) return quotient;
+    }
     // this/divisor = (m1·10^s2) / (m2·10^s1); scaled by 10^places.
     let n = big(this.m) * pow10(divisor.s + places);
     let d = big(divisor.m) * pow10(this.s);
@@ -257,6 +263,50 @@ function add(x: Decimal, m: number | bigint, s: number, subtract: boolean): Deci
   if (d === 0) return fromBig(big(a) + b, s);
   if (d < 0) return fromBig(big(a) * pow10(-d) + b, s);
   return fromBig(big(a) + b * pow10(d), x.s);
+}
+
+/**
+ * {@linkcode Decimal.div} of safe-integer mantissas in floats, digit chunk by digit chunk (long
+ * division, every step exact: `%` of two floats is exact, and so is a quotient known to be a safe
+ * integer); `undefined` when a step would leave the safe integers (then BigInt does it).
+ */
+function divideFloats(a: number, sa: number, b: number, sb: number, places: number) {
+  const negative = (a < 0) !== (b < 0);
+  const n = a < 0 ? -a : a;
+  let d = b < 0 ? -b : b;
+  // The mantissa at `places` is n × 10^digits ÷ d, rounded.
+  let digits = sb + places - sa;
+  if (digits < 0) {
+    if (-digits > 15) return undefined;
+    d *= POW10_NUMBER[-digits];
+    if (!safe(d)) return undefined;
+    digits = 0;
+  }
+  let r = n % d;
+  let q = (n - r) / d;
+  // Digits brought down per step: r < d and d × 10^room ≤ 2^53 − 1, so r × 10^room is exact.
+  let room = 15;
+  while (room > 0 && d * POW10_NUMBER[room] > MAX) room--;
+  while (digits > 0) {
+    if (r === 0) { // the rest are zeros: exact
+      const scale = places - digits;
+      if (scale >= 0) return new Decimal(negative ? -q : q, scale).normalize();
+      if (-scale > 15 || !safe(q * POW10_NUMBER[-scale])) return undefined;
+      const m = q * POW10_NUMBER[-scale];
+      return new Decimal(negative ? -m : m, 0).normalize();
+    }
+    if (room === 0) return undefined;
+    const k = room < digits ? room : digits;
+    const t = r * POW10_NUMBER[k];
+    r = t % d;
+    q = q * POW10_NUMBER[k] + (t - r) / d;
+    if (!safe(q)) return undefined;
+    digits -= k;
+  }
+  const twice = r * 2;
+  if (twice > d || (twice === d && q % 2 === 1)) q++;
+  if (!safe(q)) return undefined;
+  return new Decimal(negative ? -q : q, places).normalize();
 }
 
 /** `n / d` (d > 0) rounded to the nearest integer, ties to even. */

@@ -65,6 +65,35 @@ Deno.test("Decimal", async (t) => {
     assert.throws(() => d("1").div(d("0.000")), RangeError);
   });
 
+  await t.step("divides exactly like big.js at any number of places (property)", () => {
+    // Mantissas of every size, so that both the float long division and BigInt are exercised.
+    const operand = fc.tuple(
+      fc.boolean(),
+      fc.oneof(
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 0, max: 10 ** 9 }),
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        fc.bigInt({ min: 0n, max: 10n ** 25n }),
+      ),
+      fc.integer({ min: 0, max: 18 }),
+    ).map(([negative, m, s]) => {
+      const mantissa = BigInt(m);
+      return new Decimal(negative ? -mantissa : mantissa, s).toString();
+    });
+    fc.assert(
+      fc.property(operand, operand, fc.integer({ min: 0, max: 30 }), (a, b, places) => {
+        fc.pre(!d(b).isZero());
+        Big.DP = places;
+        Big.RM = Big.roundHalfEven;
+        const quotient = d(a).div(d(b), places);
+        assert.equal(quotient.toString(), new Big(a).div(b).toFixed(), `${a} / ${b} at ${places}`);
+        assert.ok(!Object.is(quotient.m, -0));
+      }),
+      { numRuns: 20000 },
+    );
+    Big.DP = 12;
+  });
+
   await t.step("normalizes every zero to one value (no -0 mantissa)", () => {
     for (
       const zero of [
