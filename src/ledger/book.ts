@@ -56,6 +56,9 @@ export class BookReplay {
   #prior: Decimal | undefined | null = null; // null until decided
   #current: PositionBuilder | undefined;
   readonly #onePass: boolean;
+  // The last price applied: fills of one order often share it (two in three on the benchmark).
+  #priceText = "";
+  #price = Decimal.ZERO;
 
   /**
    * A book with no fills yet, what Binance says it holds (if known), and whether it is fed in one
@@ -145,7 +148,11 @@ export class BookReplay {
       const delta = up ? qty : qty.neg();
       current = this.#begin(fill, this.#held(fill, delta), delta);
     }
-    const price = Decimal.parse(fill.price);
+    if (fill.price !== this.#priceText) {
+      this.#price = Decimal.parse(fill.price);
+      this.#priceText = fill.price;
+    }
+    const price = this.#price;
     const pnl = isZeroText(fill.realizedPnl) ? Decimal.ZERO : Decimal.parse(fill.realizedPnl);
     const fee = Decimal.parse(fill.commission);
     if (this.#hedge || current.direction === "LONG" ? up : !up) {

@@ -22,32 +22,47 @@ export class DecimalSum {
   /** Adds `value` (exactly). */
   add(value: Decimal): void {
     const m = value.m;
-    if (this.#big === undefined && typeof m === "number") {
-      const d = this.#s - value.s;
-      if (d === 0) {
-        const r = this.#m + m;
-        if (r <= MAX && r >= -MAX) {
-          this.#m = r;
-          return;
-        }
-      } else if (d > 0 && d < 16) {
-        const scaled = m * POW10[d];
-        const r = this.#m + scaled;
-        if (scaled <= MAX && scaled >= -MAX && r <= MAX && r >= -MAX) {
-          this.#m = r;
-          return;
-        }
-      } else if (d < 0 && d > -16) {
-        const scaled = this.#m * POW10[-d];
-        const r = scaled + m;
-        if (scaled <= MAX && scaled >= -MAX && r <= MAX && r >= -MAX) {
-          this.#m = r;
-          this.#s = value.s;
-          return;
-        }
+    if (this.#big === undefined && typeof m === "number" && this.#addExactly(m, value.s)) return;
+    this.#big = this.value.plus(value);
+  }
+
+  /** Adds `a × b` (exactly), without making the product a value of its own when it fits. */
+  addProduct(a: Decimal, b: Decimal): void {
+    const x = a.m;
+    const y = b.m;
+    if (this.#big === undefined && typeof x === "number" && typeof y === "number") {
+      const m = x * y;
+      if (m <= MAX && m >= -MAX && this.#addExactly(m, a.s + b.s)) return;
+    }
+    this.add(a.times(b));
+  }
+
+  /** Adds `m × 10^-s` to the float total if every step is exact; false (nothing added) if not. */
+  #addExactly(m: number, s: number): boolean {
+    const d = this.#s - s;
+    if (d === 0) {
+      const r = this.#m + m;
+      if (r <= MAX && r >= -MAX) {
+        this.#m = r;
+        return true;
+      }
+    } else if (d > 0 && d < 16) {
+      const scaled = m * POW10[d];
+      const r = this.#m + scaled;
+      if (scaled <= MAX && scaled >= -MAX && r <= MAX && r >= -MAX) {
+        this.#m = r;
+        return true;
+      }
+    } else if (d < 0 && d > -16) {
+      const scaled = this.#m * POW10[-d];
+      const r = scaled + m;
+      if (scaled <= MAX && scaled >= -MAX && r <= MAX && r >= -MAX) {
+        this.#m = r;
+        this.#s = s;
+        return true;
       }
     }
-    this.#big = this.value.plus(value);
+    return false;
   }
 
   /** The total so far. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Decimal } from "../decimal.ts";
+import type { Decimal } from "../decimal.ts";
 import { DecimalSum } from "./decimal_sum.ts";
 import type { FeePrices } from "./fee_prices.ts";
 import type { FundingClaim } from "./funding.ts";
@@ -39,6 +39,14 @@ export interface LedgerContext {
   readonly incomeFrom: ReadonlyMap<Market, number> | undefined;
 }
 
+/** A position's fees in one asset other than its margin asset. */
+interface OtherFees {
+  readonly asset: string;
+  readonly sum: DecimalSum;
+  /** How many of them have no price to convert them at. */
+  unpriced: number;
+}
+
 /** Mutable totals of a position being rebuilt; {@linkcode PositionBuilder.build} freezes them. */
 export class PositionBuilder {
   readonly #book: BookKey;
@@ -56,10 +64,9 @@ export class PositionBuilder {
   readonly #exitNotional = new DecimalSum();
   readonly #realizedPnl = new DecimalSum();
   readonly #commission = new DecimalSum();
-  #otherCommission = new Map<string, Decimal>();
+  /** Fees in assets other than the margin asset: usually none, or one (BNB). */
+  #others: OtherFees[] | undefined;
   readonly #converted = new DecimalSum();
-  /** Fees in other assets without a price, by asset. */
-  #unpriced: Map<string, number> | undefined;
   readonly #funding = new DecimalSum();
   readonly #context: LedgerContext;
   #fills = 0;
@@ -100,7 +107,7 @@ export class PositionBuilder {
   /** Adds `qty` at `price` to the position. */
   open(qty: Decimal, price: Decimal): void {
     this.#entryQty.add(qty);
-    this.#entryNotional.add(this.#notional(qty, price));
+    this.#addNotional(this.#entryNotional, qty, price);
     this.#qty = this.#qty.plus(qty);
     if (this.#qty.cmp(this.#maxQty) > 0) this.#maxQty = this.#qty;
   }
@@ -108,7 +115,7 @@ export class PositionBuilder {
   /** Closes `qty` (at most the open quantity) at `price`. */
   reduce(qty: Decimal, price: Decimal): void {
     this.#exitQty.add(qty);
-    this.#exitNotional.add(this.#notional(qty, price));
+    this.#addNotional(this.#exitNotional, qty, price);
     this.#qty = this.#qty.minus(qty);
   }
 
@@ -142,16 +149,20 @@ export class PositionBuilder {
       this.#commission.add(commission);
       return;
     }
-    const before = this.#otherCommission.get(commissionAsset) ?? Decimal.ZERO;
-    this.#otherCommission.set(commissionAsset, before.plus(commission));
+    const fees = this.#feesIn(commissionAsset);
+    fees.sum.add(commission);
     if (commission.isZero()) return;
     const price = this.#context.prices?.priceOf(commissionAsset, this.#marginAsset, time);
-    if (price !== undefined) {
-      this.#converted.add(commission.times(price));
-    } else {
-      this.#unpriced ??= new Map();
-      this.#unpriced.set(commissionAsset, (this.#unpriced.get(commissionAsset) ?? 0) + 1);
-    }
+    if (price !== undefined) this.#converted.addProduct(commission, price);
+    else fees.unpriced++;
+  }
+
+  #feesIn(asset: string): OtherFees {
+    const others = this.#others ??= [];
+    for (const fees of others) if (fees.asset === asset) return fees;
+    const fees = { asset, sum: new DecimalSum(), unpriced: 0 };
+    others.push(fees);
+    return fees;
   }
 
   /** Attaches a funding amount (received positive, paid negative). */
@@ -171,10 +182,14 @@ export class PositionBuilder {
     const realizedPnl = this.#realizedPnl.value.normalize();
     const commission = this.#commission.value.normalize();
     let converted: Decimal | undefined = this.#converted.value.normalize();
-    if (this.#unpriced !== undefined) {
+    const others = (this.#others ?? []).sort((a, b) => (a.asset < b.asset ? -1 : 1));
+    const unpriced = others.filter((fees) => fees.unpriced > 0);
+    if (unpriced.length > 0) {
       converted = undefined;
-      const missing = [...this.#unpriced].sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([asset, n]) => `${n} ${asset} fee${n === 1 ? "" : "s"}`).join(", ");
+      const missing = unpriced.map(({ asset, unpriced: n }) =>
+        `${n} ${asset} fee${n === 1 ? "" : "s"}`
+      )
+        .join(", ");
       notes.push(
         `no price in ${this.#marginAsset} for ${missing}: commission_converted and net_pnl left empty`,
       );
@@ -207,10 +222,7 @@ export class PositionBuilder {
       priorQty: this.#priorQty.normalize(),
       realizedPnl,
       commission,
-      otherCommission: new Map(
-        [...this.#otherCommission].sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([asset, amount]) => [asset, amount.normalize()]),
-      ),
+      otherCommission: new Map(others.map((fees) => [fees.asset, fees.sum.value.normalize()])),
       commissionConverted: converted,
       funding,
       netPnl,
@@ -222,9 +234,13 @@ export class PositionBuilder {
     };
   }
 
-  /** Linear: `qty × price`. Inverse (COIN-M): `qty / price`, so VWAP is the harmonic mean. */
-  #notional(qty: Decimal, price: Decimal): Decimal {
-    return this.#inverse ? qty.div(price, INVERSE_TERM_PLACES) : qty.times(price);
+  /**
+   * Adds to `sum` the notional of `qty` at `price`. Linear: `qty × price`. Inverse (COIN-M):
+   * `qty / price`, so VWAP is the harmonic mean.
+   */
+  #addNotional(sum: DecimalSum, qty: Decimal, price: Decimal): void {
+    if (this.#inverse) sum.add(qty.div(price, INVERSE_TERM_PLACES));
+    else sum.addProduct(qty, price);
   }
 
   #vwap(qty: Decimal, notional: Decimal): Decimal | undefined {
