@@ -11,7 +11,8 @@ import { parse } from "csv-parse/sync";
 import { fillFromTrade } from "../../src/binance/trade_row.ts";
 import { CsvParser } from "../../src/csv/parser.ts";
 import { Decimal } from "../../src/decimal.ts";
-import { aggregatePositions } from "../../src/ledger/aggregate.ts";
+import { aggregatePositions, ledgerInThreePasses } from "../../src/ledger/aggregate.ts";
+import { rebuildPositions } from "../../src/rebuild/rebuild.ts";
 import { readLedgerFills, writeFillsFile } from "../../src/storage/fills_file.ts";
 import { generateAccount } from "../../tests/fake_exchange/mod.ts";
 import { machine, median, timed, writeSection } from "./report.ts";
@@ -47,26 +48,37 @@ export async function benchLedger(dir: string): Promise<void> {
     "--out",
     outPath,
   ];
-  const runs = [];
+  // The default (one thread per core, here 2) and one thread, alternately, so both meet the
+  // same host speed.
+  const runs: { seconds: number; mb: number }[] = [];
+  const single: { seconds: number; mb: number }[] = [];
   for (let i = 0; i < 3; i++) {
-    runs.push(await timed(command));
-    console.log(
-      `ledger: positions end to end ${runs.at(-1)!.seconds} s, ${runs.at(-1)!.mb.toFixed(0)} MB`,
-    );
+    for (const [list, args] of [[runs, []], [single, ["--jobs", "1"]]] as const) {
+      list.push(await timed([...command, ...args]));
+      console.log(
+        `ledger: positions ${args.join(" ") || "(default threads)"} ${list.at(-1)!.seconds} s, ` +
+          `${list.at(-1)!.mb.toFixed(0)} MB`,
+      );
+    }
   }
   const wall = median(runs.map((r) => r.seconds));
   const rss = Math.max(...runs.map((r) => r.mb));
+  const threads = (await rebuildPositions(fillsPath)).threads;
 
   const { fills } = await readLedgerFills(fillsPath);
-  const times: number[] = [];
+  const rateOf = (build: () => number) => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      build();
+      times.push((performance.now() - start) / 1000);
+    }
+    return fills.length / Math.min(...times);
+  };
   let positions = 0;
-  for (let i = 0; i < 5; i++) {
-    const start = performance.now();
-    positions = aggregatePositions(fills).length;
-    times.push((performance.now() - start) / 1000);
-  }
-  const rate = fills.length / Math.min(...times);
-  console.log(`ledger: aggregation ${Math.round(rate)} fills/s`);
+  const rate = rateOf(() => positions = aggregatePositions(fills).length);
+  const threePasses = rateOf(() => ledgerInThreePasses(fills, {}).positions.length);
+  console.log(`ledger: aggregation ${Math.round(rate)} fills/s (three passes: ${threePasses})`);
 
   const decimals = compareDecimals();
   const csv = compareCsv(await Deno.readTextFile(fillsPath));
@@ -93,8 +105,17 @@ Measured ${await machine()}.
 | aggregation alone (\`aggregatePositions\`, best of 5) | ${
       Math.round(rate).toLocaleString("en")
     } fills/s | ≥ 1,000,000 fills/s (${ok(rate >= 1e6)}) |
+| \`positions --jobs 1\` (one thread), median of 3, wall; peak RSS | ${
+      median(single.map((r) => r.seconds)).toFixed(2)
+    } s; ${Math.max(...single.map((r) => r.mb)).toFixed(0)} MB | (for comparison) |
+| aggregation in three passes (\`ledgerInThreePasses\`, best of 5) | ${
+      Math.round(threePasses).toLocaleString("en")
+    } fills/s | (for comparison) |
 
-Wall and RSS come from GNU \`time\` around \`deno run main.ts positions --fills … --out …\`.
+Wall and RSS come from GNU \`time\` around \`deno run main.ts positions --fills … --out …\`, which
+used ${threads} threads here (one per core, up to 4) and the one pass over the file
+(\`src/rebuild/\`, \`LedgerStream\`); the runs with and without \`--jobs 1\` alternate. The
+aggregation rows time the ledger alone on fills already in memory.
 
 ### Decimal arithmetic
 The ledger's inner loop (parse quantity and price, add quantity, add quantity × price) over
