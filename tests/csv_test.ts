@@ -3,7 +3,7 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import fc from "fast-check";
 import { csvLine } from "../src/csv/format.ts";
-import { CsvParser, CsvSyntaxError } from "../src/csv/parser.ts";
+import { CsvParser, CsvSyntaxError, parseCsvFile } from "../src/csv/parser.ts";
 
 /** Parses `text` fed in pieces of the given sizes; returns the records with their lines. */
 function parseInPieces(text: string, sizes: number[] = []): { fields: string[]; line: number }[] {
@@ -33,6 +33,26 @@ Deno.test("CSV", async (t) => {
       { fields: ["two\nlines", "z"], line: 3 },
       { fields: ["1", "2"], line: 6 },
     ]);
+  });
+
+  await t.step("a file is read as its text, across chunks and with a line over 1 MiB", async () => {
+    // 3 MiB of rows with multi-byte text, quoted line breaks, CRLF, a 1.5 MiB line, no final LF.
+    const rows = Array.from(
+      { length: 30_000 },
+      (_, i) => i % 7 === 0 ? `${i},"two\nlines é",€${i}\r\n` : `${i},plain,ü${i}\n`,
+    );
+    rows.splice(12_000, 0, `long,${"x".repeat(1_500_000)},end\n`);
+    const text = rows.join("") + "last,row,ok";
+    const path = await Deno.makeTempFile();
+    try {
+      await Deno.writeTextFile(path, text);
+      const fromFile: { fields: string[]; line: number }[] = [];
+      await parseCsvFile(path, (fields, line) => fromFile.push({ fields, line }));
+      assert.deepEqual(fromFile, parseInPieces(text));
+      assert.equal(fromFile.length, 30_002);
+    } finally {
+      await Deno.remove(path);
+    }
   });
 
   await t.step("reports malformed quoting with its line", () => {
