@@ -4,7 +4,16 @@
 import assert from "node:assert/strict";
 import { DataFileError } from "../src/storage/data_file.ts";
 import { readFillsFile, writeFillsFile } from "../src/storage/fills_file.ts";
-import { FILL_COLUMNS } from "../src/storage/fill_row.ts";
+import fc from "fast-check";
+import { RowView } from "../src/csv/row_view.ts";
+import type { Market } from "../src/fill.ts";
+import { parseCanonicalLine } from "../src/storage/fill_line.ts";
+import {
+  FILL_COLUMNS,
+  formatFillRow,
+  indexColumns,
+  parseFillRow,
+} from "../src/storage/fill_row.ts";
 import { f } from "./support/fills.ts";
 
 async function withFile(text: string, check: (path: string) => Promise<void>): Promise<void> {
@@ -125,4 +134,65 @@ Deno.test("fills file", async (t) => {
   await t.step("a missing file is NotFound, for the caller to explain", async () => {
     await assert.rejects(readFillsFile("/nonexistent/futures_fills.csv"), Deno.errors.NotFound);
   });
+});
+
+/** A valid row's fields, then one field replaced by something tricky, or not. */
+const FIELD_VALUES: Record<string, readonly string[]> = {
+  decimal: ["", "-", "1.", ".5", "01.50", "1e-5", "+1", " 1", "abc", "0", "-0", "0.000", "-12.5"],
+  name: ["", "btcusdt", "BTC-USDT", "BNB", "USDT", "A".repeat(41), "ETHUSDT", "BTCUSD_PERP"],
+  word: ["", "buy", "BUY ", "SELL", "BOTH", "LONG", "SHORT", "true", "True", "TRUE", "coinm"],
+  id: ["", "0", "00", "012", "12a", "99999999999999999999", "7"],
+  time: ["", "2025-01-01T00:00:00.000", "2025-02-30T00:00:00.000Z", "1735689600000"],
+};
+
+Deno.test("the one-pass row reader gives what the general one gives (property)", () => {
+  const columns = indexColumns(FILL_COLUMNS);
+  const row = new RowView();
+  const kinds = ["time", "name", "word", "decimal", "decimal", "decimal", "name", "decimal"];
+  kinds.push("word", "id", "id", "word", "decimal", "name", "word", "name", "decimal");
+  const tricky = fc.tuple(fc.nat(FILL_COLUMNS.length - 1), fc.nat(40)).map(([i, k]) => {
+    const values = FIELD_VALUES[kinds[i]];
+    return [i, values[k % values.length]] as const;
+  });
+  const fill = fc.record({
+    id: fc.bigInt({ min: 1n, max: 10n ** 19n }),
+    side: fc.constantFrom("BUY", "SELL"),
+    qty: fc.constantFrom("0.001", "5", "12.500"),
+    price: fc.constantFrom("81615.3", "0.0099139", "100"),
+    symbol: fc.constantFrom("BTCUSDT", "1000PEPEUSDT", "BTCUSD_PERP"),
+    market: fc.constantFrom("usdm", "coinm"),
+    realizedPnl: fc.constantFrom("0", "0.00000000", "-3.25"),
+  });
+  let fast = 0;
+  fc.assert(
+    fc.property(fill, fc.option(tricky), fc.boolean(), (x, change, ledgerOnly) => {
+      const fields = formatFillRow(
+        f(String(x.id), x.side as "BUY" | "SELL", x.qty, x.price, {
+          ...x,
+          id: String(x.id),
+          market: x.market as Market,
+          commissionAsset: "BNB",
+          marginAsset: x.market === "coinm" ? "BTC" : "USDT",
+        }),
+      );
+      if (change !== null) fields[change[0]] = change[1];
+      const line = fields.join(",");
+      const quick = parseCanonicalLine(line, 0, line.length, ledgerOnly);
+      row.setLine(line, 0, line.length);
+      let general: unknown;
+      try {
+        general = ledgerOnly ? parseFillRow(row, columns, true) : parseFillRow(row, columns);
+      } catch (error) {
+        general = error;
+      }
+      if (quick === undefined) {
+        assert.ok(change !== null, `a plain valid row is read in one pass: ${line}`);
+      } else {
+        fast++;
+        assert.deepEqual(quick, general, line);
+      }
+    }),
+    { numRuns: 3000 },
+  );
+  assert.ok(fast > 1000, `${fast} rows read in one pass`);
 });

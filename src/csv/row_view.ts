@@ -67,18 +67,9 @@ export class RowView {
     return this.to - this.from === word.length && this.source.startsWith(word, this.from);
   }
 
-  /**
-   * The range `span` or `peek` points at as a string of its own. V8 makes a slice of 13 or more
-   * characters a view that keeps the whole text alive (here a 1 MiB chunk of the file), so longer
-   * ranges are copied out in short pieces.
-   */
+  /** The range `span` or `peek` points at as a string of its own (see {@linkcode copyRange}). */
   spanText(): string {
-    const { source, to } = this;
-    let at = this.from;
-    if (to - at < 13) return source.slice(at, to);
-    let copy = "";
-    for (; at < to; at += 12) copy += source.slice(at, Math.min(to, at + 12));
-    return copy;
+    return copyRange(this.source, this.from, this.to);
   }
 
   /** Views fields already split (quoted CSV). */
@@ -132,4 +123,16 @@ export class RowView {
     bigger.set(this.#bounds);
     this.#bounds = bigger;
   }
+}
+
+/**
+ * `text.slice(from, to)` as a string of its own. V8 makes a slice of 13 or more characters a view
+ * that keeps the whole text alive (here a 1 MiB chunk of the file), so longer ranges are copied
+ * out in short pieces.
+ */
+export function copyRange(text: string, from: number, to: number): string {
+  if (to - from < 13) return text.slice(from, to);
+  let copy = "";
+  for (let at = from; at < to; at += 12) copy += text.slice(at, Math.min(to, at + 12));
+  return copy;
 }

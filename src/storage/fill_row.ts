@@ -9,15 +9,9 @@
 
 import type { RowView } from "../csv/row_view.ts";
 import { Decimal, isPlainDecimal } from "../decimal.ts";
-import {
-  type Fill,
-  inferMarginAsset,
-  type LedgerFill,
-  type Market,
-  type PositionSide,
-  type Side,
-} from "../fill.ts";
+import type { Fill, LedgerFill, Market, PositionSide, Side } from "../fill.ts";
 import { formatTime, parseTimeAt } from "../time.ts";
+import { ASSET, defaultMarginAsset, intern, SYMBOL } from "./fill_text.ts";
 
 /** Column order of `futures_fills.csv`: the original pipeline's columns first. */
 export const FILL_COLUMNS = [
@@ -75,23 +69,6 @@ let lastZero = "0";
 /** `last` if field `i` is that very text (compared in place), else `undefined`. */
 function sameAsLast(row: RowView, i: number, last: string): string | undefined {
   return last !== "" && row.is(i, last) ? last : undefined;
-}
-
-/** One shared copy per distinct text: a million rows of `BTCUSDT` cost one string. */
-const interned = new Map<string, string>();
-function intern(text: string): string {
-  let shared = interned.get(text);
-  if (shared === undefined) interned.set(text, shared = text);
-  return shared;
-}
-
-const marginAssets = { usdm: new Map<string, string>(), coinm: new Map<string, string>() };
-function defaultMarginAsset(symbol: string, market: Market): string {
-  let asset = marginAssets[market].get(symbol);
-  if (asset === undefined) {
-    marginAssets[market].set(symbol, asset = inferMarginAsset(symbol, market));
-  }
-  return asset;
 }
 
 /**
@@ -183,8 +160,6 @@ export function formatFillRow(fill: Fill): string[] {
   ];
 }
 
-const SYMBOL = /^[A-Z0-9_]{1,40}$/;
-const ASSET = /^[A-Z0-9]{1,20}$/;
 const MARKETS: readonly Market[] = ["usdm", "coinm", "" as Market];
 const SIDES: readonly Side[] = ["BUY", "SELL"];
 const POSITION_SIDES: readonly PositionSide[] = ["BOTH", "LONG", "SHORT"];

@@ -8,6 +8,7 @@ import { RowView } from "../csv/row_view.ts";
 import { csvLine } from "../csv/format.ts";
 import { compareFillsByTime, type Fill, type LedgerFill } from "../fill.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
+import { isCanonicalHeader, parseCanonicalLine } from "./fill_line.ts";
 import { DataFileError, readDataFile } from "./data_file.ts";
 import {
   type ColumnIndex,
@@ -35,11 +36,7 @@ export interface FillsFile<T extends LedgerFill = Fill> {
  */
 export async function readFillsFile(path: string): Promise<FillsFile> {
   const fills: Fill[] = [];
-  const { unknownColumns } = await readRows(
-    path,
-    (row, columns) => parseFillRow(row, columns),
-    (fill) => fills.push(fill),
-  );
+  const { unknownColumns } = await readRows(path, false, (fill) => fills.push(fill as Fill));
   return { fills, unknownColumns };
 }
 
@@ -75,7 +72,7 @@ export function streamLedgerFills(
   onFill: (fill: LedgerFill) => void,
   symbols?: (symbol: string) => boolean,
 ): Promise<FillsStreamed> {
-  return readRows(path, (row, columns) => parseFillRow(row, columns, true), onFill, symbols);
+  return readRows(path, true, onFill, symbols);
 }
 
 /** Bytes sampled at each of {@linkcode SAMPLES} evenly spaced places of a large fills file. */
@@ -127,12 +124,20 @@ async function readAt(file: Deno.FsFile, offset: number, length: number): Promis
   return buffer.subarray(0, filled);
 }
 
-async function readRows<T extends LedgerFill>(
+/**
+ * Reads every row (of the symbols `symbols` accepts) into `onFill`: all of a fill's fields, or
+ * with `ledgerOnly` the ledger's. Rows of a file with futures-ledger's own columns are read in one
+ * pass each (`fill_line.ts`); any other row by {@linkcode parseFillRow}.
+ */
+async function readRows(
   path: string,
-  parse: (row: RowView, columns: ColumnIndex) => T,
-  onFill: (fill: T) => void,
+  ledgerOnly: boolean,
+  onFill: (fill: LedgerFill) => void,
   symbols?: (symbol: string) => boolean,
 ): Promise<FillsStreamed> {
+  const parse = (row: RowView, columns: ColumnIndex): LedgerFill =>
+    ledgerOnly ? parseFillRow(row, columns, true) : parseFillRow(row, columns);
+  let canonical = false;
   let count = 0;
   const row = new RowView();
   let columns: ColumnIndex | undefined;
@@ -154,6 +159,7 @@ async function readRows<T extends LedgerFill>(
     header(fields, line) {
       try {
         columns = indexColumns(fields);
+        canonical = isCanonicalHeader(fields);
       } catch (error) {
         throw located(error, line);
       }
@@ -174,6 +180,12 @@ async function readRows<T extends LedgerFill>(
         row.peek(text, start, end, columns!.symbol);
         const same = lastSymbol !== undefined && row.spanIs(lastSymbol);
         if (!wanted(same ? lastSymbol! : row.spanText())) return true;
+      }
+      const fill = canonical ? parseCanonicalLine(text, start, end, ledgerOnly) : undefined;
+      if (fill !== undefined) {
+        onFill(fill);
+        count++;
+        return true;
       }
       row.setLine(text, start, end);
       try {
