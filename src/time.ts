@@ -77,27 +77,30 @@ function parseCanonical(t: string, o: number): number | undefined {
     t.charCodeAt(o + 13) !== 58 || t.charCodeAt(o + 16) !== 58 || t.charCodeAt(o + 19) !== 46 ||
     t.charCodeAt(o + 23) !== 90
   ) return undefined;
-  const n = (at: number, width: number) => {
-    let v = 0;
-    for (let i = o + at; i < o + at + width; i++) {
-      const d = t.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return NaN;
-      v = v * 10 + d;
-    }
-    return v;
-  };
   if (lastParsedDate === "" || !t.startsWith(lastParsedDate, o)) {
-    const midnight = utc(n(0, 4), n(5, 2), n(8, 2), 0, 0, 0, 0);
+    const [y, mo, d] = [digitsAt(t, o, 4), digitsAt(t, o + 5, 2), digitsAt(t, o + 8, 2)];
+    const midnight = utc(y, mo, d, 0, 0, 0, 0);
     if (midnight === undefined) return undefined;
     lastParsedDate = t.slice(o, o + 11); // "YYYY-MM-DDT": rows in time order share it
     lastMidnight = midnight;
   }
-  const h = n(11, 2);
-  const mi = n(14, 2);
-  const s = n(17, 2);
-  const ms = n(20, 3);
+  const h = digitsAt(t, o + 11, 2);
+  const mi = digitsAt(t, o + 14, 2);
+  const s = digitsAt(t, o + 17, 2);
+  const ms = digitsAt(t, o + 20, 3);
   if (!(h < 24 && mi < 60 && s < 60 && ms >= 0)) return undefined; // (false for NaN)
   return lastMidnight + ((h * 60 + mi) * 60 + s) * 1000 + ms;
+}
+
+/** The number written by `width` digits at `at`; NaN if one is not a digit. */
+function digitsAt(t: string, at: number, width: number): number {
+  let v = 0;
+  for (let i = at; i < at + width; i++) {
+    const d = t.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 // The date of the last canonical time read, and its midnight.
