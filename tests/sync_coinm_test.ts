@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import type { UserTradesQuery } from "../src/binance/client.ts";
+import type { UserTradesQuery } from "../src/binance/queries.ts";
 import type { Fill } from "../src/fill.ts";
 import { comparePositions } from "../src/position.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import type { KlinesQuery } from "../src/binance/client.ts";
+import type { KlinesQuery } from "../src/binance/queries.ts";
 import type { Kline } from "../src/binance/rows.ts";
 import { Decimal } from "../src/decimal.ts";
 import { updatePriceCache } from "../src/sync/outputs.ts";

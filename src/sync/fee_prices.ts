@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { KlinesQuery } from "../binance/client.ts";
+import type { KlinesQuery } from "../binance/queries.ts";
 import { BinanceApiError } from "../binance/errors.ts";
 import type { Kline } from "../binance/rows.ts";
 import { Decimal } from "../decimal.ts";

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { MAX_TRADES_WINDOW_MS, type UserTradesQuery } from "../binance/client.ts";
+import { MAX_TRADES_WINDOW_MS, type UserTradesQuery } from "../binance/queries.ts";
 import type { Fill } from "../fill.ts";
 
 /** What fetching fills needs of the Binance client. */

@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { IncomeQuery } from "../binance/client.ts";
+import type { IncomeQuery } from "../binance/queries.ts";
 import type { IncomeRow } from "../binance/rows.ts";
 
 /** What fetching income needs of the Binance client. */

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { MAX_TRADES_WINDOW_MS } from "../binance/client.ts";
+import { MAX_TRADES_WINDOW_MS } from "../binance/queries.ts";
 import type { Fill } from "../fill.ts";
 import type { PageHandler, TradesSource } from "./fetch_fills.ts";
 
