@@ -116,14 +116,20 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
     await t.step("a worker that cannot start leaves its share to the main thread", async () => {
       const broken = `${dir}/broken_worker.ts`;
       await Deno.writeTextFile(broken, 'throw new Error("no such runtime");\n');
-      const rebuilt = await rebuildPositions(`${dir}/futures_fills.csv`, {
-        jobs: 2,
-        workerUrl: new URL(`file://${broken}`),
-      });
-      assert.equal(rebuilt.threads, 2);
-      assert.match(rebuilt.notes.join("\n"), /a worker thread failed .*no such runtime/);
-      const header = expected.slice(0, expected.indexOf("\n") + 1);
-      assert.ok(header + rebuilt.positions.map((p) => p.line).join("") === expected);
+      // A worker that throws as it loads, and one whose module is missing (as in a binary
+      // built without it).
+      for (const file of [broken, `${dir}/gone.ts`]) {
+        const rebuilt = await rebuildPositions(`${dir}/futures_fills.csv`, {
+          jobs: 3,
+          workerUrl: new URL(`file://${file}`),
+        });
+        assert.equal(rebuilt.threads, 3);
+        assert.equal(rebuilt.notes.length, 2, "one note per worker");
+        assert.match(rebuilt.notes[0], /^a worker thread failed \(.+\); its share was rebuilt/);
+        assert.ok(!/[\n\x1b]/.test(rebuilt.notes.join("")), "notes are plain single lines");
+        const header = expected.slice(0, expected.indexOf("\n") + 1);
+        assert.ok(header + rebuilt.positions.map((p) => p.line).join("") === expected);
+      }
     });
 
     await t.step("--jobs must be a whole number from 1 to 64", async () => {

@@ -108,12 +108,23 @@ async function automaticJobs(fillsPath: string): Promise<number> {
 }
 
 /** A worker that failed by itself (it could not load, say), not with its shard's error. */
-class WorkerUnavailable extends Error {}
+class WorkerUnavailable extends Error {
+  /** The first line of `why`, without terminal colours: it goes into a one-line note. */
+  constructor(why: string) {
+    super(why.replace(/\x1b\[[0-9;]*m/g, "").split("\n")[0].trim());
+  }
+}
 
 /** Runs one shard in a worker; its error, if any, is thrown here as the CLI knows it. */
 function runInWorker(url: URL, task: ShardTask): Promise<ShardResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(url, { type: "module" });
+    let worker: Worker;
+    try {
+      worker = new Worker(url, { type: "module" });
+    } catch (error) {
+      reject(new WorkerUnavailable(error instanceof Error ? error.message : String(error)));
+      return;
+    }
     worker.onmessage = ({ data }: MessageEvent<ShardAnswer>) => {
       worker.terminate();
       if (data.ok) resolve(data.result);
