@@ -205,6 +205,6 @@ export class BookIndex {
 }
 
 /** The key of a `(market, symbol)` group. */
-export function symbolKey(market: Market, symbol: string): string {
+function symbolKey(market: Market, symbol: string): string {
   return market === "usdm" ? symbol : market + "|" + symbol;
 }
