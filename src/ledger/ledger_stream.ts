@@ -41,7 +41,7 @@ export interface Ledger {
   readonly positions: Position[];
   /** Each FUNDING_FEE record's parts, as attached to positions (a split record has two). */
   readonly fundingShares: FundingShare[];
-  /** FUNDING_FEE records no open position took (`funding.ts`), in time order. */
+  /** FUNDING_FEE records no open position took (`funding.ts`), in `compareIncome` order. */
   readonly unattachedFunding: IncomeRecord[];
 }
 
