@@ -201,20 +201,26 @@ export class GeneratedAccount {
 
   /**
    * Adds about `count` fills on listed traded symbols during the `spanMs` (default an hour) before
-   * `atTime` (default now), after each symbol's last fill; returns them. The truth follows.
-   * `spanMs = 0` puts them all in the millisecond `atTime`, as one big order's fills can be.
+   * `atTime` (default now), but after the end of the history so far; returns them. The truth
+   * follows. `spanMs = 0` puts them all in the millisecond `atTime`, as one big order's fills can
+   * be. New fills never land before the end of the history: the funding already generated up to
+   * it was computed from the positions held then, as Binance's is, and a fill cannot change the
+   * past (added an hour back, they would move positions under funding records already served).
    *
-   * @throws {RangeError} when `atTime` is not after the last fill of the chosen symbols.
+   * @throws {RangeError} when `atTime` is not after the end of the history.
    */
   addTrades(count: number, atTime: number = Date.now(), spanMs = 3_600_000): TradeRow[] {
+    if (atTime <= this.#endTime) {
+      throw new RangeError(`addTrades: ${atTime} is not after the end of the history`);
+    }
+    const from = Math.max(this.#endTime + 1, atTime - spanMs);
     const live = this.traded.map((s) => this.#traders.get(s.symbol)!)
-      .filter((t) => t.spec.delistTime === undefined && t.lastTime < atTime);
-    if (live.length === 0) throw new RangeError(`addTrades: ${atTime} is not after the last fill`);
+      .filter((t) => t.spec.delistTime === undefined);
     const shares = allocate(count, live.length, this.#rng);
     const added: TradeRow[] = [];
     live.forEach((trader, i) => {
       const before = trader.rows.length;
-      trader.run(shares[i], Math.max(trader.lastTime + 1, atTime - spanMs), atTime, false);
+      trader.run(shares[i], Math.max(trader.lastTime + 1, from), atTime, false);
       added.push(...trader.rows.slice(before));
     });
     this.#endTime = Math.max(this.#endTime, atTime);
