@@ -21,6 +21,7 @@ import type { PositionSnapshot } from "./ledger/anchor.ts";
 import { aggregatePositions } from "./ledger/aggregate.ts";
 import type { Ledger } from "./ledger/ledger_stream.ts";
 import { removeStaleTemporaryFiles } from "./storage/atomic_write.ts";
+import { readIfExists } from "./storage/data_file.ts";
 import { FILES } from "./storage/file_names.ts";
 import { readFillsFile, writeFillsFile } from "./storage/fills_file.ts";
 import { readIncomeFile, writeIncomeFile } from "./storage/income_file.ts";
@@ -128,8 +129,8 @@ export async function runSync(
   for (const name of await removeStaleTemporaryFiles(dir)) {
     log.info("removed {name}, left by an interrupted run", { name });
   }
-  const existing = await readOrEmpty(() => readFillsFile(path("fills")));
-  const oldIncome = await readOrEmpty(() => readIncomeFile(path("income")));
+  const existing = await readIfExists(() => readFillsFile(path("fills")));
+  const oldIncome = await readIfExists(() => readIncomeFile(path("income")));
   for (const column of existing?.unknownColumns ?? []) {
     log.warn("{file}: column {column} is not kept when the file is rewritten", {
       file: path("fills"),
@@ -239,16 +240,6 @@ export async function runSync(
     positionCheck: checkPositions(ledger, onExchange, market),
     incomeCheck: checkIncome(merged.fills, allIncome, ledger, market, now - INCOME_SETTLE_MS),
   };
-}
-
-/** Reads a file, or `undefined` if it does not exist yet. */
-async function readOrEmpty<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
 }
 
 function errorText(error: unknown): string {

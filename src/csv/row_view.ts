@@ -64,7 +64,7 @@ export class RowView {
 
   /** Whether the range `span` or `peek` points at is exactly `word`. */
   spanIs(word: string): boolean {
-    return this.to - this.from === word.length && this.source.startsWith(word, this.from);
+    return rangeIs(this.source, this.from, this.to, word);
   }
 
   /** The range `span` or `peek` points at as a string of its own (see {@linkcode copyRange}). */
@@ -135,4 +135,13 @@ export function copyRange(text: string, from: number, to: number): string {
   let copy = "";
   for (let at = from; at < to; at += 12) copy += text.slice(at, Math.min(to, at + 12));
   return copy;
+}
+
+/** Whether `text[from, to)` is exactly `word` (a loop: faster than `startsWith` on short words). */
+export function rangeIs(text: string, from: number, to: number, word: string): boolean {
+  if (to - from !== word.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    if (text.charCodeAt(from + i) !== word.charCodeAt(i)) return false;
+  }
+  return true;
 }

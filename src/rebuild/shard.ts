@@ -15,6 +15,7 @@ import {
   LedgerStream,
 } from "../ledger/ledger_stream.ts";
 import type { PositionOrder, PositionStatus } from "../position.ts";
+import { readIfExists } from "../storage/data_file.ts";
 import { FILES } from "../storage/file_names.ts";
 import { readLedgerFills, streamLedgerFills } from "../storage/fills_file.ts";
 import { readIncomeFile } from "../storage/income_file.ts";
@@ -70,7 +71,7 @@ export async function rebuildShard({ fillsPath, plan, index }: ShardTask): Promi
   const dir = dirname(fillsPath);
   const state = await readStateFile(join(dir, FILES.state));
   const snapshots = typeof state === "string" ? [] : snapshotsOf(state);
-  const income = await readIncome(join(dir, FILES.income));
+  const income = await readIfExists(() => readIncomeFile(join(dir, FILES.income)));
   const inputs: LedgerInputs = { snapshots, income, prices: await readPriceTable(dir), symbols };
 
   const stream = new LedgerStream(inputs);
@@ -97,13 +98,4 @@ export async function rebuildShard({ fillsPath, plan, index }: ShardTask): Promi
     })),
     unattachedFunding: ledger.unattachedFunding,
   };
-}
-
-async function readIncome(path: string): Promise<IncomeRecord[] | undefined> {
-  try {
-    return await readIncomeFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
 }

@@ -85,3 +85,13 @@ export function columnsOf(
   }
   return index;
 }
+
+/** What `read` reads, or `undefined` when its file does not exist (yet). */
+export async function readIfExists<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}

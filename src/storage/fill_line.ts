@@ -11,7 +11,7 @@
  * @module
  */
 
-import { copyRange } from "../csv/row_view.ts";
+import { copyRange, rangeIs } from "../csv/row_view.ts";
 import type { Fill, LedgerFill, Market, PositionSide, Side } from "../fill.ts";
 import { parseTimeAt } from "../time.ts";
 import { defaultMarginAsset, intern } from "./fill_text.ts";
@@ -35,20 +35,11 @@ function fieldEnd(t: string, at: number, end: number): number {
   return comma === -1 || comma > end ? end : comma;
 }
 
-/** Whether `t[from, to)` is exactly `word` (a loop: faster than `startsWith` on short words). */
-function isText(t: string, from: number, to: number, word: string): boolean {
-  if (to - from !== word.length) return false;
-  for (let i = 0; i < word.length; i++) {
-    if (t.charCodeAt(from + i) !== word.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
 /** The end of the field at `at` if it is exactly `word`, else -1. */
 function wordEnd(t: string, at: number, end: number, word: string): number {
   const to = at + word.length;
   if (to > end || (to < end && t.charCodeAt(to) !== 44)) return -1;
-  return isText(t, at, to, word) ? to : -1;
+  return rangeIs(t, at, to, word) ? to : -1;
 }
 
 /**
@@ -106,7 +97,7 @@ function nameEnd(t: string, at: number, end: number, max: number, underscore: bo
 
 /** An asset field (`ASSET`, checked by `nameEnd`): one of the last few seen, or a new one. */
 function assetAt(t: string, from: number, to: number): string {
-  for (const known of lastAssets) if (isText(t, from, to, known)) return known;
+  for (const known of lastAssets) if (rangeIs(t, from, to, known)) return known;
   const shared = intern(copyRange(t, from, to));
   lastAssets = [shared, ...lastAssets.slice(0, 7)];
   return shared;
@@ -134,7 +125,7 @@ export function parseCanonicalLine(
   let to = nameEnd(t, at, end, 40, true);
   if (to < 0 || to === end) return undefined;
   let symbol = lastSymbol;
-  if (symbol === "" || !isText(t, at, to, symbol)) {
+  if (symbol === "" || !rangeIs(t, at, to, symbol)) {
     symbol = lastSymbol = intern(copyRange(t, at, to));
   }
 
@@ -153,7 +144,7 @@ export function parseCanonicalLine(
   to = decimalEnd(t, at, end, true);
   if (to < 0 || to === end) return undefined;
   let price = lastPrice;
-  if (price === "" || !isText(t, at, to, price)) price = lastPrice = copyRange(t, at, to);
+  if (price === "" || !rangeIs(t, at, to, price)) price = lastPrice = copyRange(t, at, to);
 
   at = to + 1;
   to = decimalEnd(t, at, end, false);
@@ -169,7 +160,7 @@ export function parseCanonicalLine(
   to = decimalEnd(t, at, end, false);
   if (to < 0 || to === end) return undefined;
   let realizedPnl = lastZero;
-  if (!isText(t, at, to, realizedPnl)) {
+  if (!rangeIs(t, at, to, realizedPnl)) {
     realizedPnl = copyRange(t, at, to);
     if (!/[1-9]/.test(realizedPnl)) lastZero = realizedPnl;
   }
@@ -193,9 +184,9 @@ export function parseCanonicalLine(
 
   at = to + 1; // maker, may be empty
   to = fieldEnd(t, at, end);
-  const maker = isText(t, at, to, "false") || isText(t, at, to, "False")
+  const maker = rangeIs(t, at, to, "false") || rangeIs(t, at, to, "False")
     ? false
-    : isText(t, at, to, "true") || isText(t, at, to, "True")
+    : rangeIs(t, at, to, "true") || rangeIs(t, at, to, "True")
     ? true
     : to === at
     ? undefined
@@ -215,9 +206,9 @@ export function parseCanonicalLine(
 
   at = to + 1;
   to = fieldEnd(t, at, end);
-  const market: Market | undefined = to === at || isText(t, at, to, "usdm")
+  const market: Market | undefined = to === at || rangeIs(t, at, to, "usdm")
     ? "usdm"
-    : isText(t, at, to, "coinm")
+    : rangeIs(t, at, to, "coinm")
     ? "coinm"
     : undefined;
   if (market === undefined || to === end) return undefined;
@@ -236,6 +227,7 @@ export function parseCanonicalLine(
   if (to < 0) return undefined;
   const baseQty = ledgerOnly || to === at ? "" : copyRange(t, at, to);
 
+  // The same literal as parseFillRow's, field for field: fills from either reader share a shape.
   const ledger = {
     market,
     symbol,
