@@ -7,7 +7,7 @@
 
 import { dirname, join } from "node:path";
 import type { IncomeRecord } from "../income.ts";
-import { buildLedger } from "../ledger/aggregate.ts";
+import { ledgerInThreePasses } from "../ledger/aggregate.ts";
 import {
   combineLedgers,
   type Ledger,
@@ -58,8 +58,8 @@ export interface ShardResult {
 
 /**
  * Rebuilds the positions of the task's symbols: in one pass over the fills file that keeps none
- * of them, then, for the symbols that pass cannot settle (`LedgerStream`), from their fills
- * read again.
+ * of them, then, for the symbols that pass cannot settle (`LedgerStream`), in three passes over
+ * their fills, read again.
  *
  * @throws {Deno.errors.NotFound} when there is no fills file.
  * @throws {DataFileError} for a malformed input file (naming its line).
@@ -81,7 +81,7 @@ export async function rebuildShard({ fillsPath, plan, index }: ShardTask): Promi
   if (unsettled.size > 0) {
     const again = (symbol: string) => unsettled.has(symbol);
     const { fills } = await readLedgerFills(fillsPath, again);
-    ledger = combineLedgers(ledger, buildLedger(fills, { ...inputs, symbols: again }));
+    ledger = combineLedgers(ledger, ledgerInThreePasses(fills, { ...inputs, symbols: again }));
   }
   return {
     fills: read.count,
