@@ -48,6 +48,11 @@ export class BookIndex {
   readonly unattached: IncomeRecord[] = [];
 
   readonly #onePass: boolean;
+  // The last fill's group and book: fills of one order come together, so they often repeat.
+  #lastFill: LedgerFill | undefined;
+  #lastGroup: SymbolBooks | undefined;
+  #lastBook: BookReplay | undefined; // of #lastGroup, on side #lastSide
+  #lastSide: PositionSide | undefined;
 
   /** `funding`: the FUNDING_FEE records to attach; `onePass`: fed by `step` (see above). */
   constructor(
@@ -72,12 +77,6 @@ export class BookIndex {
   get(fill: LedgerFill): BookReplay {
     return this.#bookOf(this.#groupOf(fill), fill);
   }
-
-  // The last fill's group and book: fills of one order come together, so they often repeat.
-  #lastFill: LedgerFill | undefined;
-  #lastGroup: SymbolBooks | undefined;
-  #lastBook: BookReplay | undefined; // of #lastGroup, on side #lastSide
-  #lastSide: PositionSide | undefined;
 
   /** Phase 3 for one fill: first the symbol's funding due before it, then the fill. */
   apply(fill: LedgerFill): void {
