@@ -37,7 +37,7 @@ import {
   retryAfterMs,
 } from "./errors.ts";
 import { WeightGovernor } from "./governor.ts";
-import { parseJsonLossless } from "./lossless_json.ts";
+import { parseBody, parseUsedWeight } from "./reply.ts";
 import type { Signer } from "./sign.ts";
 
 const logger = getLogger(["futures-ledger", "binance"]);
@@ -301,23 +301,5 @@ export class Transport {
     const { apiKey } = this.#o;
     if (apiKey !== undefined && apiKey !== "") clean = clean.replaceAll(apiKey, "<api-key>");
     return clean;
-  }
-}
-
-function parseUsedWeight(headers: Headers): number | undefined {
-  const value = headers.get("x-mbx-used-weight-1m");
-  return value !== null && /^\d+$/.test(value.trim()) ? Number(value) : undefined;
-}
-
-function parseBody(label: string, text: string): unknown {
-  try {
-    return parseJsonLossless(text);
-  } catch {
-    // Cut or garbled on the way (a dropped connection, a proxy): retrying a GET is safe.
-    const start = text.replace(/\s+/g, " ").trim().slice(0, 120);
-    throw new BinanceResponseError(
-      `${label}: the reply is not JSON: ${JSON.stringify(start)}`,
-      true,
-    );
   }
 }
