@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
 import denoJson from "../deno.json" with { type: "json" };
 import { csvLine } from "../src/csv/format.ts";
-import { FILL_COLUMNS, formatFillRow } from "../src/storage/fill_row.ts";
+import { FILL_COLUMNS, fillLine } from "../src/storage/fill_row.ts";
 import { binaryPath, compileArgs, hostTarget, TARGETS, WORKER } from "../scripts/compile.ts";
 import { f } from "./support/fills.ts";
 import { tempDir } from "./support/sync.ts";
@@ -180,7 +180,7 @@ Deno.test({
         ];
         await Deno.writeTextFile(
           join(work, "futures_fills.csv"),
-          csvLine(FILL_COLUMNS) + fills.map((fill) => csvLine(formatFillRow(fill))).join(""),
+          csvLine(FILL_COLUMNS) + fills.map(fillLine).join(""),
         );
         const positions = await runBinary(binary, work, {}, "positions", "--jobs", "2");
         assert.equal(positions.code, 0, positions.stderr);

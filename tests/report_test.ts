@@ -47,7 +47,7 @@ const FILLS = [
 /** An open position whose note tries to inject markup and script into the page. */
 const HOSTILE_NOTE = `<img src=x onerror=alert(1)></script><script>alert(2)</script>"'&`;
 const HOSTILE_ROW = "OPEN,XRPUSDT,LONG,2025-01-01T00:00:20.000Z,,1,1,0,0,0,1,0,,1,BOTH,20,,1,0," +
-  `usdm,USDT,,"${HOSTILE_NOTE.replaceAll('"', '""')}"\n`;
+  `usdm,USDT,,"${HOSTILE_NOTE.replaceAll('"', '""')}",,,\n`;
 
 const USDT_STATS = {
   "net-pnl": "23.2",
@@ -190,10 +190,12 @@ Deno.test("report", async (t) => {
       const [header, ...rows] = ledgerCsv.trimEnd().split("\n");
       // The first round trip paid 0.3 of funding: net_pnl = 9.8 − 0.3.
       const withFunding = [
-        `${header},funding,net_pnl`,
+        header, // …,funding,net_pnl: the last two columns
         ...rows.map((row, i) => {
-          const net = row.split(",")[9];
-          return i === 0 ? `${row},-0.3,9.5` : `${row},0,${net}`;
+          const fields = row.split(",");
+          const net = fields[9];
+          fields.splice(-2, 2, ...(i === 0 ? ["-0.3", "9.5"] : ["0", net]));
+          return fields.join(",");
         }),
       ].join("\n") + "\n";
       await Deno.writeTextFile(`${dir}/later.csv`, withFunding);
