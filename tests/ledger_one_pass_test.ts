@@ -12,7 +12,12 @@ import type { Fill } from "../src/fill.ts";
 import type { IncomeRecord } from "../src/income.ts";
 import { buildLedger, ledgerInThreePasses } from "../src/ledger/aggregate.ts";
 import type { PositionSnapshot } from "../src/ledger/anchor.ts";
-import { type Ledger, type LedgerInputs, LedgerStream } from "../src/ledger/ledger_stream.ts";
+import {
+  type Ledger,
+  LedgerCollector,
+  type LedgerInputs,
+  LedgerStream,
+} from "../src/ledger/ledger_stream.ts";
 import { f } from "./support/fills.ts";
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -166,7 +171,7 @@ Deno.test("the one pass gives what three passes give (property)", async (t) => {
         const expected = ledgerInThreePasses(fills, inputs);
         assert.deepEqual(canonical(buildLedger(fills, inputs)), canonical(expected));
 
-        const stream = new LedgerStream(inputs);
+        const stream = new LedgerStream(inputs, new LedgerCollector());
         for (const fill of fills) stream.push(fill);
         const { unsettled } = stream.finish();
         if (unsettled.size === 0) seen.settledAll++;
