@@ -14,6 +14,7 @@ import {
   type LedgerInputs,
   LedgerStream,
 } from "./ledger_stream.ts";
+import type { SavedSymbol } from "./symbol_books.ts";
 import { ThreePasses } from "./three_passes.ts";
 
 /**
@@ -34,16 +35,31 @@ import { ThreePasses } from "./three_passes.ts";
  * @throws {RangeError} for a fill whose quantity is not positive.
  */
 export function buildLedger(fills: Iterable<LedgerFill>, inputs: LedgerInputs = {}): Ledger {
+  return ledgerAndBooks(fills, inputs).ledger;
+}
+
+/** A ledger, and each symbol's books as data (by `symbolKey`), for a later run to continue. */
+export interface LedgerAndBooks {
+  /** The ledger. */
+  readonly ledger: Ledger;
+  /** Every symbol's books, as {@linkcode LedgerStream.restore} takes them. */
+  readonly saved: Map<string, SavedSymbol>;
+}
+
+/** {@linkcode buildLedger}, with every symbol's books saved. */
+export function ledgerAndBooks(fills: Iterable<LedgerFill>, inputs: LedgerInputs): LedgerAndBooks {
   const all = Array.isArray(fills) ? fills as LedgerFill[] : [...fills];
   const collector = new LedgerCollector();
   const stream = new LedgerStream(inputs, collector);
   for (const fill of all) stream.push(fill);
-  const { unsettled } = stream.finish();
+  const { unsettled, saved } = stream.finish();
   const isUnsettled = (symbol: string) => unsettled.has(symbol);
   const settled = collector.ledger(isUnsettled);
-  if (unsettled.size === 0) return settled;
+  if (unsettled.size === 0) return { ledger: settled, saved };
   const rest = all.filter((fill) => unsettled.has(fill.symbol));
-  return combineLedgers(settled, ledgerInThreePasses(rest, { ...inputs, symbols: isUnsettled }));
+  const passes = threePasses(rest, { ...inputs, symbols: isUnsettled });
+  for (const [key, books] of passes.saved) saved.set(key, books);
+  return { ledger: combineLedgers(settled, passes.ledger), saved };
 }
 
 /**
@@ -52,6 +68,10 @@ export function buildLedger(fills: Iterable<LedgerFill>, inputs: LedgerInputs = 
  * pass leaves unsettled, and the reference the one pass is tested against.
  */
 export function ledgerInThreePasses(fills: readonly LedgerFill[], inputs: LedgerInputs): Ledger {
+  return threePasses(fills, inputs).ledger;
+}
+
+function threePasses(fills: readonly LedgerFill[], inputs: LedgerInputs): LedgerAndBooks {
   const { symbols } = inputs;
   const ordered = sortedUnique(
     symbols === undefined ? fills : fills.filter((fill) => symbols(fill.symbol)),
@@ -61,8 +81,8 @@ export function ledgerInThreePasses(fills: readonly LedgerFill[], inputs: Ledger
   for (const fill of ordered) passes.observe(fill);
   if (passes.needsSecondPass) { for (const fill of ordered) passes.reobserve(fill); }
   for (const fill of ordered) passes.apply(fill);
-  passes.finish();
-  return collector.ledger();
+  const saved = passes.finish();
+  return { ledger: collector.ledger(), saved };
 }
 
 /** The positions of {@linkcode buildLedger} with neither income nor prices: fills alone. */

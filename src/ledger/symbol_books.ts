@@ -133,6 +133,8 @@ export class SymbolBooks {
     const group = new SymbolBooks(market, symbol, funding, context);
     group.#lastId = saved.lastId;
     group.#lastTime = saved.lastTime;
+    // A record at or before the last fill belonged to positions as they were then: out of order.
+    group.#disordered = funding.some((record) => record.time <= saved.lastTime);
     for (const side of SIDES) {
       const book = saved.books[side];
       if (book === undefined) continue;
@@ -149,7 +151,10 @@ export class SymbolBooks {
     return group;
   }
 
-  /** Whether a fill came out of trade-id order, or twice (one pass: the rest were ignored). */
+  /**
+   * Whether a fill came out of trade-id order, or twice, or (continuing an earlier run) a new
+   * funding record is not after its last fill: the one pass ignored the rest.
+   */
   get disordered(): boolean {
     return this.#disordered;
   }
