@@ -102,7 +102,7 @@ export function continueLedger(
   }
   const dropped = new Set<string>();
   for (const key of changed) {
-    const [market, symbol] = splitKey(key);
+    const symbol = splitKey(key)[1];
     if (rebuild.has(key) || unsettled.has(symbol)) {
       rebuild.add(key);
       dropped.add(symbol);
