@@ -15,7 +15,7 @@ import { FILES } from "../storage/file_names.ts";
 import { readIncomeFile } from "../storage/income_file.ts";
 import { readPositionsFile } from "../storage/positions_file.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
-import { describePeriod, periodOption } from "./period_options.ts";
+import { describePeriod, periodOption } from "./filter_options.ts";
 
 const NAMES = EXPORT_FORMATS.map((f) => f.name).join("|");
 

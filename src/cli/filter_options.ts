@@ -1,5 +1,6 @@
 /**
- * `--from` / `--to` as `export` and `report` take them: UTC days, both included.
+ * The filters `export` and `report` take: `--from` / `--to` (UTC days, both included) and
+ * `--symbols`.
  *
  * @module
  */
@@ -38,4 +39,18 @@ export function describePeriod(period: Period): string {
   if (period.from === undefined) return `up to ${last} (UTC)`;
   if (last === undefined) return `from ${day(period.from)} (UTC)`;
   return `${day(period.from)} to ${last} (UTC)`;
+}
+
+/**
+ * The contracts of `--symbols A,B` (`undefined` when not given), upper-cased.
+ *
+ * @throws {UsageError} for an empty list or something that is not a symbol.
+ */
+export function symbolsOption(text: string | undefined): ReadonlySet<string> | undefined {
+  if (text === undefined) return undefined;
+  const symbols = text.split(",").map((s) => s.trim().toUpperCase());
+  if (symbols.some((s) => !/^[A-Z0-9_]{1,40}$/.test(s))) {
+    throw new UsageError(`--symbols ${text}: expected symbols like BTCUSDT,ETHUSDT`);
+  }
+  return new Set(symbols);
 }
