@@ -243,6 +243,20 @@ Deno.test("export: the command line", async (t) => {
       assert.match(stdout, / {2}USDT: -1\.25 \(realized -0\.9, commission -0\.35, funding 0\)/);
       assert.match(stderr, /--no-funding: funding payments are not in the file/);
     });
+    await t.step("cointracker: rows alike in every field are pointed out", async () => {
+      // Two symbols charged the same funding at the same time: the same CoinTracker line twice.
+      await Deno.writeTextFile(
+        `${dir}/alike.csv`,
+        EXPORT_INCOME_CSV.split("\n")[0] + "\n" +
+          "2025-01-02T08:00:00.000Z,BTCUSDT,FUNDING_FEE,-0.5,USDT,,1,,usdm\n" +
+          "2025-01-02T08:00:00.000Z,ETHUSDT,FUNDING_FEE,-0.5,USDT,,2,,usdm\n",
+      );
+      for (const [tool, warned] of [["cointracker", true], ["koinly", false]] as const) {
+        const { code, stderr } = await cli(dir, "export", tool, "--income", "alike.csv");
+        assert.equal(code, 0, stderr);
+        assert.equal(/1 row is alike in every field to another/.test(stderr), warned, tool);
+      }
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

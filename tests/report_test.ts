@@ -301,8 +301,21 @@ Deno.test("report", async (t) => {
       for (const word of ["--positions", "--income", "--out", "margin asset", "half-even"]) {
         assert.ok(help.stdout.includes(word), word);
       }
-      const usage = await cli(dir, "report", "--outt", "x.html");
-      assert.equal(usage.code, 2);
+      for (const word of ["--from", "--to", "--symbols", "exact value shows on hover"]) {
+        assert.ok(help.stdout.includes(word), word);
+      }
+      for (
+        const args of [
+          ["--outt", "x.html"],
+          ["--from", "2025-1-1"],
+          ["--from", "2025-02-01", "--to", "2025-01-01"],
+          ["--symbols", "BTC-USDT"],
+        ]
+      ) {
+        const usage = await cli(dir, "report", ...args, "--out", "x.html");
+        assert.equal(usage.code, 2, args.join(" "));
+        assert.equal(usage.stderr.trim().split("\n").length, 1);
+      }
       const missing = await cli(dir, "report", "--income", "none.csv", "--out", "x.html");
       assert.equal(missing.code, 1);
       assert.match(missing.stderr, /none\.csv/);

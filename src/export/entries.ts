@@ -19,7 +19,6 @@
  */
 
 import { Decimal } from "../decimal.ts";
-import type { Market } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
 import type { Position } from "../position.ts";
 import { inPeriod, type Period } from "../period.ts";
@@ -45,8 +44,6 @@ export interface ExportEntry {
    * (the opening trade of a PARTIAL position would not); funding by market and `tranId`.
    */
   readonly id: string;
-  /** `usdm` or `coinm`. */
-  readonly market: Market;
   /** The contract. */
   readonly symbol: string;
   /** What it is, for people: contract, book, direction, close time, and a PARTIAL's note. */
@@ -86,7 +83,6 @@ export function exportEntries(
       amount,
       asset: r.asset,
       id: `fl-${r.market}-funding-${r.tranId}`,
-      market: r.market,
       symbol: r.symbol,
       description: `${r.symbol} funding fee (${r.market}, income tranId ${r.tranId})`,
     });
@@ -109,7 +105,6 @@ function positionEntries(p: Position, time: number): ExportEntry[] {
     amount: amount.normalize(),
     asset,
     id,
-    market: p.market,
     symbol: p.symbol,
     description: `${what}: ${label}${note}`,
   });
