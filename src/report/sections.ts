@@ -89,8 +89,9 @@ export function feesSection(fees: FeesAndFunding): string {
   ]);
   return `<section id="fees" data-funding-source="${fees.source.kind}">
 <h2>Fees and funding</h2>
-<p class="note">Over all positions, open ones included; each asset on its own row, never
-converted. Commissions are fees paid; funding is received (+) or paid (−). ${source}</p>
+<p class="note">Over the positions this page covers, open ones included; each asset on its own
+row, never converted. Commissions are fees paid; funding is received (+) or paid (−), in the
+period the page covers. ${source}</p>
 ${table("fees", ["Asset", "Commissions paid", "Funding"], rows)}
 </section>`;
 }
