@@ -8,10 +8,11 @@ import { parse } from "csv-parse/sync";
 import type { KlinesQuery } from "../src/binance/queries.ts";
 import type { Kline } from "../src/binance/rows.ts";
 import { Decimal } from "../src/decimal.ts";
-import { updatePriceCache } from "../src/sync/outputs.ts";
+import { runSync, SyncError } from "../src/sync.ts";
 import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
+import { memoryExchange } from "./support/memory_exchange.ts";
 import { syncWith, tempDir } from "./support/sync.ts";
 
 type Row = Record<string, string>;
@@ -88,6 +89,7 @@ Deno.test("a price fetch that fails keeps what came before it, and the next one 
   // Fill 1 at 00:00:01 and fill 40,000 at 11:06:40: 666 minutes apart, so two windows.
   const bnb = { commission: "0.0001", commissionAsset: "BNB" };
   const fills = [f(1, "BUY", "1", "100", bnb), f(40_000, "SELL", "1", "100", bnb)];
+  const now = Date.UTC(2025, 0, 2);
   const asked: KlinesQuery[] = [];
   const kline = (openTime: number): Kline => ({
     openTime,
@@ -98,27 +100,27 @@ Deno.test("a price fetch that fails keeps what came before it, and the next one 
     volume: "1",
     closeTime: openTime + 59_999,
   });
-  const failing = {
-    klines: (q: KlinesQuery): Promise<Kline[]> => {
-      asked.push(q);
-      return asked.length === 1
-        ? Promise.resolve([kline(q.startTime!)])
-        : Promise.reject(new Error("connection reset"));
-    },
-  };
-  const first = await updatePriceCache(dir.path, failing, fills, "usdm");
-  assert.match(String(first.failure), /connection reset/);
+  const failing = memoryExchange(fills, now, (q) => {
+    asked.push(q);
+    return asked.length === 1
+      ? Promise.resolve([kline(q.startTime!)])
+      : Promise.reject(new Error("connection reset"));
+  });
+  const options = { dir: dir.path, market: "usdm" as const };
+  await assert.rejects(runSync(options, failing), SyncError, "fee prices: connection reset");
   assert.equal((await rowsOf(`${dir.path}/futures_fee_prices.csv`)).length, 1, "kept");
   assert.deepEqual(asked.map((q) => q.limit), [1, 1]);
+  const positions = await rowsOf(`${dir.path}/futures_positions.csv`);
+  assert.equal(positions[0].commission_converted, "", "a fee without its price: no sum");
 
-  const working = {
-    klines: (q: KlinesQuery): Promise<Kline[]> => {
-      asked.push(q);
-      return Promise.resolve([kline(q.startTime!)]);
-    },
-  };
-  const second = await updatePriceCache(dir.path, working, fills, "usdm");
-  assert.equal(second.failure, undefined);
+  const working = memoryExchange(fills, now, (q) => {
+    asked.push(q);
+    return Promise.resolve([kline(q.startTime!)]);
+  });
+  await runSync(options, working);
   assert.equal(asked.length, 3, "only the minute still missing is asked for");
   assert.equal((await rowsOf(`${dir.path}/futures_fee_prices.csv`)).length, 2);
+  // 0.0001 BNB × 600, twice: the position is priced now.
+  const priced = await rowsOf(`${dir.path}/futures_positions.csv`);
+  assert.equal(priced[0].commission_converted, "0.12");
 });

@@ -8,6 +8,8 @@ import { parse } from "csv-parse/sync";
 import { Decimal } from "../src/decimal.ts";
 import type { IncomeRecord } from "../src/income.ts";
 import { buildLedger } from "../src/ledger/aggregate.ts";
+import { summarize } from "../src/ledger/summary.ts";
+import { SumsBuilder } from "../src/sync/income_sums.ts";
 import { checkIncome, checkPositions } from "../src/sync/reconcile.ts";
 import { positionCheckLines } from "../src/cli/reconcile_report.ts";
 import { summaryTable } from "../src/cli/summary.ts";
@@ -77,10 +79,10 @@ Deno.test("an account older than Binance's 3 months is flagged, with what helps"
 Deno.test("checkPositions: each book whose quantity differs, with what to do", () => {
   // The ledger holds BTCUSDT long 1; Binance long 1.5, and short 2 ETHUSDT the ledger lacks.
   const ledger = buildLedger([f(1, "BUY", "1", "100")]);
+  const summaries = summarize(ledger.positions, []);
   const check = checkPositions(
-    ledger,
+    summaries,
     new Map([["BTCUSDT|BOTH", "1.5"], ["ETHUSDT|BOTH", "-2"]]),
-    "usdm",
   );
   assert.deepEqual(check.mismatches, [
     { symbol: "BTCUSDT", positionSide: "BOTH", exchange: "1.5", ledger: "1" },
@@ -90,7 +92,7 @@ Deno.test("checkPositions: each book whose quantity differs, with what to do", (
   assert.equal(lines[1], "  BTCUSDT BOTH: Binance 1.5, ledger 1");
   assert.match(lines.at(-1)!, /^What to do: run "sync --full" once/);
   assert.deepEqual(
-    positionCheckLines(checkPositions(ledger, new Map([["BTCUSDT|BOTH", "1"]]), "usdm")),
+    positionCheckLines(checkPositions(summaries, new Map([["BTCUSDT|BOTH", "1"]]))),
     [],
   );
 });
@@ -121,7 +123,10 @@ Deno.test("checkIncome: fills, funding and income totals side by side, per asset
     record("TRANSFER", "5", "BNB", 0),
   ];
   const ledger = buildLedger(fills, { income });
-  const check = checkIncome(fills, income, ledger, "usdm", Date.UTC(2025, 0, 2))!;
+  const sums = new SumsBuilder(Date.UTC(2025, 0, 1), Date.UTC(2025, 0, 2));
+  for (const fill of fills) sums.fill(fill);
+  for (const r of income) sums.income(r, true);
+  const check = checkIncome(sums.build(), summarize(ledger.positions, ledger.unattachedFunding));
   const text = check.assets.map((a) =>
     [
       a.asset,
@@ -163,7 +168,8 @@ Deno.test("the summary table adds converted fees and funding, and says ? when on
     f(3, "SELL", "1", "110", { commission: "0.04", realizedPnl: "10" }),
     f(100, "BUY", "1", "100", { ...bnb, symbol: "ETHUSDT" }), // 00:01:40: no price that minute
   ], { income: [record("TRANSFER", "100", 0), record("FUNDING_FEE", "-0.5", 2)], prices });
-  const table = summaryTable(ledger.positions, new Map([["BTCUSDT", 2], ["ETHUSDT", 1]]), "usdm")
+  const summaries = summarize(ledger.positions, ledger.unattachedFunding);
+  const table = summaryTable(summaries, new Map([["BTCUSDT", 2], ["ETHUSDT", 1]]))
     .split("\n").map((line) => line.split(/ {2,}/));
   assert.deepEqual(table.slice(1, 4), [
     ["BTCUSDT", "2", "-", "10 USDT", "0.1 USDT", "-0.5 USDT", "9.4 USDT"],

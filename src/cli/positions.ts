@@ -4,9 +4,12 @@
  * @module
  */
 
-import { rebuildPositions } from "../rebuild/rebuild.ts";
+import { dirname, join } from "node:path";
+import { saveSnapshot } from "../ledger/anchor.ts";
+import { combineUnattached, statusCounts } from "../ledger/summary.ts";
+import { rebuildPositions, writeRebuilt } from "../rebuild/rebuild.ts";
 import { FILES } from "../storage/file_names.ts";
-import { writePositionLines } from "../storage/positions_file.ts";
+import { readStateFile, snapshotsOf } from "../storage/state_file.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
 import { unattachedLines } from "./funding_report.ts";
 
@@ -72,24 +75,32 @@ export const positionsCommand: Command = {
     const fillsPath = (values.fills as string | undefined) ?? "futures_fills.csv";
     const outPath = (values.out as string | undefined) ?? "futures_positions.csv";
     const jobs = values.jobs === undefined ? undefined : parseJobs(values.jobs as string);
-    const rebuilt = await rebuildPositions(fillsPath, { jobs });
-    const { fills, positions, income } = rebuilt;
+    const beside = (name: string) => join(dirname(fillsPath), name);
+    const state = await readStateFile(beside(FILES.state));
+    await using rebuilt = await rebuildPositions(fillsPath, {
+      jobs,
+      incomePath: beside(FILES.income),
+      pricesPath: beside(FILES.prices),
+      snapshots: typeof state === "string" ? [] : snapshotsOf(state).map(saveSnapshot),
+    });
     if (rebuilt.unknownColumns.length > 0) {
       console.error(
         `note: ${fillsPath}: ignoring unknown columns ${rebuilt.unknownColumns.join(", ")}`,
       );
     }
     for (const note of rebuilt.notes) console.error(`note: ${note}`);
-    await writePositionLines(outPath, positions.map((p) => p.line));
-    const count = (status: string) => positions.filter((p) => p.status === status).length;
+    await writeRebuilt(outPath, rebuilt);
+    const summaries = [...rebuilt.symbols.values()].map((s) => s.summary);
+    const { open, closed, partial } = statusCounts(summaries);
     console.log(
-      `${fills} fills → ${positions.length} positions (${count("OPEN")} open, ` +
-        `${count("CLOSED")} closed, ${count("PARTIAL")} partial) written to ${outPath}`,
+      `${rebuilt.fills} fills → ${open + closed + partial} positions (${open} open, ` +
+        `${closed} closed, ${partial} partial) written to ${outPath}`,
     );
-    if (!income) {
+    if (!rebuilt.income) {
       console.log(`no ${FILES.income} beside the fills file: funding and net_pnl left empty`);
     }
-    for (const line of unattachedLines(rebuilt.unattachedFunding)) console.log(line);
+    const unattached = combineUnattached(summaries.map((s) => s.unattached));
+    for (const line of unattachedLines(unattached)) console.log(line);
     return 0;
   },
 };

@@ -5,89 +5,41 @@
  * @module
  */
 
-import { Decimal } from "../decimal.ts";
-import type { Market } from "../fill.ts";
-import type { Position } from "../position.ts";
-
-interface Totals {
-  pnl: Decimal;
-  /** With fees in other assets converted; `undefined` once one has no price. */
-  commission: Decimal | undefined;
-  /** `undefined` once a position's funding is unknown. */
-  funding: Decimal | undefined;
-  /** `undefined` once a position's net P&L is unknown. */
-  net: Decimal | undefined;
-}
-
-interface Row extends Totals {
-  symbol: string;
-  newFills: number;
-  open: string[];
-  asset: string;
-}
-
-const ZERO: Totals = {
-  pnl: Decimal.ZERO,
-  commission: Decimal.ZERO,
-  funding: Decimal.ZERO,
-  net: Decimal.ZERO,
-};
-
-/** `t` plus one position's figures. */
-function plus(t: Totals, p: Position): Totals {
-  return {
-    pnl: t.pnl.plus(p.realizedPnl),
-    commission: p.commissionConverted === undefined
-      ? undefined
-      : t.commission?.plus(p.commission).plus(p.commissionConverted),
-    funding: p.funding === undefined ? undefined : t.funding?.plus(p.funding),
-    net: p.netPnl === undefined ? undefined : t.net?.plus(p.netPnl),
-  };
-}
+import { type PositionTotals, sumTotals, type SymbolSummary } from "../ledger/summary.ts";
 
 /** Text cells of totals. */
-function cells(t: Totals, asset: string): string[] {
-  const amount = (d: Decimal | undefined) => (d === undefined ? "?" : `${d.normalize()} ${asset}`);
-  return [amount(t.pnl), amount(t.commission), amount(t.funding), amount(t.net)];
+function cells(t: PositionTotals, asset: string): string[] {
+  const amount = (d: string | null) => (d === null ? "?" : `${d} ${asset}`);
+  return [amount(t.realizedPnl), amount(t.commission), amount(t.funding), amount(t.netPnl)];
 }
 
 /**
- * The summary of a sync of `market`: symbols with new fills or an open position, then a total per
- * margin asset over every symbol.
+ * The summary of a sync of one market, from its symbols' summaries: symbols with new fills or an
+ * open position, then a total per margin asset over every symbol.
  */
 export function summaryTable(
-  positions: readonly Position[],
+  summaries: ReadonlyMap<string, SymbolSummary>,
   added: ReadonlyMap<string, number>,
-  market: Market,
 ): string {
-  const rows = new Map<string, Row>();
-  const totals = new Map<string, Totals>();
-  for (const p of positions) {
-    if (p.market !== market) continue;
-    const row = rows.get(p.symbol) ?? {
-      symbol: p.symbol,
-      newFills: added.get(p.symbol) ?? 0,
-      open: [],
-      asset: p.marginAsset,
-      ...ZERO,
-    };
-    rows.set(p.symbol, { ...row, ...plus(row, p) });
-    if (p.closeTime === undefined && !p.openQty.isZero()) {
-      row.open.push(`${p.direction} ${p.openQty}`);
-    }
-    totals.set(p.marginAsset, plus(totals.get(p.marginAsset) ?? ZERO, p));
-  }
-  const shown = [...rows.values()].filter((r) => r.newFills > 0 || r.open.length > 0)
-    .sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
   const table: string[][] = [
     ["symbol", "new fills", "open", "realized P&L", "commission", "funding", "net P&L"],
   ];
-  for (const r of shown) {
-    table.push([r.symbol, String(r.newFills), r.open.join(", ") || "-", ...cells(r, r.asset)]);
+  const byAsset = new Map<string, { totals: PositionTotals[]; fills: number }>();
+  for (const symbol of [...summaries.keys()].sort()) {
+    const s = summaries.get(symbol)!;
+    if (s.closed.count === 0 && s.open.length === 0) continue; // funding only
+    const totals = sumTotals([s.closed, ...s.open]);
+    const asset = byAsset.get(s.asset) ?? { totals: [], fills: 0 };
+    byAsset.set(s.asset, asset);
+    asset.totals.push(totals);
+    const newFills = added.get(symbol) ?? 0;
+    const open = s.open.filter((p) => p.qty !== "0").map((p) => `${p.direction} ${p.qty}`);
+    if (newFills === 0 && open.length === 0) continue;
+    asset.fills += newFills;
+    table.push([symbol, String(newFills), open.join(", ") || "-", ...cells(totals, s.asset)]);
   }
-  for (const [asset, t] of [...totals].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const fills = shown.filter((r) => r.asset === asset).reduce((n, r) => n + r.newFills, 0);
-    table.push([`all ${asset} symbols`, String(fills), "", ...cells(t, asset)]);
+  for (const [asset, { totals, fills }] of [...byAsset].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    table.push([`all ${asset} symbols`, String(fills), "", ...cells(sumTotals(totals), asset)]);
   }
   const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
   const line = (r: string[]) =>

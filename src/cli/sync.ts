@@ -18,6 +18,7 @@ import { Progress } from "./progress.ts";
 import { incomeCheckLines, positionCheckLines } from "./reconcile_report.ts";
 import { summaryTable } from "./summary.ts";
 import { unattachedLines } from "./funding_report.ts";
+import { statusCounts } from "../ledger/summary.ts";
 
 const log = getLogger(["futures-ledger", "sync"]);
 
@@ -105,19 +106,19 @@ export const syncCommand: Command = {
       const result = await runSync(options, client, progress.onSync);
       progress.finish();
       const fills = [...result.added.values()].reduce((a, b) => a + b, 0);
-      console.log(summaryTable(result.ledger.positions, result.added, options.market));
+      console.log(summaryTable(result.summaries, result.added));
       const check = result.incomeCheck;
-      const unattached = result.ledger.unattachedFunding.filter((r) => r.market === options.market);
       for (
         const line of [
           ...(check === undefined ? [] : incomeCheckLines(check)),
-          ...unattachedLines(unattached),
+          ...unattachedLines(result.unattached),
           ...positionCheckLines(result.positionCheck),
         ]
       ) console.log(line);
+      const { open, closed, partial } = statusCounts(result.summaries.values());
       console.log(
         `${fills} new fills, ${result.incomeAdded} new income records; ` +
-          `${result.ledger.positions.length} positions written to ${options.dir}`,
+          `${open + closed + partial} ${options.market} positions in ${options.dir}`,
       );
       return 0;
     } finally {

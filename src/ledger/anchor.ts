@@ -42,3 +42,29 @@ export function anchorOf(
   const amount = snapshot.amounts.get(`${symbol}|${positionSide}`) ?? Decimal.ZERO;
   return { amount, time: snapshot.time };
 }
+
+/** A {@linkcode PositionSnapshot} as plain data (amounts as exact text), to save or send. */
+export interface SavedSnapshot {
+  /** The market it covers. */
+  readonly market: Market;
+  /** When it was read, ms. */
+  readonly time: number;
+  /** `SYMBOL|positionSide` → signed amount. */
+  readonly amounts: Readonly<Record<string, string>>;
+}
+
+/** A snapshot as data. */
+export function saveSnapshot(snapshot: PositionSnapshot): SavedSnapshot {
+  const amounts: Record<string, string> = {};
+  for (const [key, amount] of snapshot.amounts) amounts[key] = amount.toString();
+  return { market: snapshot.market, time: snapshot.time, amounts };
+}
+
+/** The snapshot of saved data. @throws {DecimalSyntaxError} for an amount that is not one. */
+export function restoreSnapshot(saved: SavedSnapshot): PositionSnapshot {
+  const amounts = new Map<string, Decimal>();
+  for (const [key, amount] of Object.entries(saved.amounts)) {
+    amounts.set(key, Decimal.parse(amount));
+  }
+  return { market: saved.market, time: saved.time, amounts };
+}

@@ -23,6 +23,7 @@ import {
   type Ledger,
   LedgerCollector,
   LedgerStream,
+  splitKey,
   symbolContext,
   symbolKey,
 } from "./ledger_stream.ts";
@@ -117,10 +118,4 @@ export function continueLedger(
     rebuild,
     saved,
   };
-}
-
-/** `symbolKey`'s parts back. */
-export function splitKey(key: string): [Market, string] {
-  const bar = key.indexOf("|");
-  return bar < 0 ? ["usdm", key] : [key.slice(0, bar) as Market, key.slice(bar + 1)];
 }

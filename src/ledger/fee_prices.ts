@@ -84,22 +84,23 @@ export function needsConversion(fill: LedgerFill): boolean {
   return fill.commissionAsset !== fill.marginAsset && /[1-9]/.test(fill.commission);
 }
 
+/** The conversion of a fill's fee, if it is in another asset (see {@linkcode needsConversion}). */
+export function feeConversion(fill: LedgerFill, prices: FeePrices): FeeConversion | undefined {
+  if (!needsConversion(fill)) return undefined;
+  const price = prices.priceOf(fill.commissionAsset, fill.marginAsset, fill.time);
+  return {
+    fill,
+    priceSymbol: priceSymbol(fill.commissionAsset, fill.marginAsset),
+    minute: minuteOf(fill.time),
+    price,
+    converted: price === undefined ? undefined : Decimal.parse(fill.commission).times(price),
+  };
+}
+
 /** The conversion of every fill whose fee is in another asset, in the fills' order. */
 export function feeConversions(
   fills: readonly LedgerFill[],
   prices: FeePrices,
 ): FeeConversion[] {
-  const conversions: FeeConversion[] = [];
-  for (const fill of fills) {
-    if (!needsConversion(fill)) continue;
-    const price = prices.priceOf(fill.commissionAsset, fill.marginAsset, fill.time);
-    conversions.push({
-      fill,
-      priceSymbol: priceSymbol(fill.commissionAsset, fill.marginAsset),
-      minute: minuteOf(fill.time),
-      price,
-      converted: price === undefined ? undefined : Decimal.parse(fill.commission).times(price),
-    });
-  }
-  return conversions;
+  return fills.flatMap((fill) => feeConversion(fill, prices) ?? []);
 }

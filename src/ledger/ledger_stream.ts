@@ -71,6 +71,12 @@ export function symbolKey(market: Market, symbol: string): string {
   return market === "usdm" ? symbol : market + "|" + symbol;
 }
 
+/** {@linkcode symbolKey}'s parts back. */
+export function splitKey(key: string): [Market, string] {
+  const bar = key.indexOf("|");
+  return bar < 0 ? ["usdm", key] : [key.slice(0, bar) as Market, key.slice(bar + 1)];
+}
+
 /** What every symbol of a run shares, from the ledger's inputs. */
 export function symbolContext(inputs: LedgerInputs, sink: LedgerSink): SymbolContext {
   const snapshots = inputs.snapshots ?? [];
@@ -144,15 +150,18 @@ export class LedgerStream {
 
   /**
    * Attaches the funding after every symbol's last fill and emits the open positions; returns
-   * the symbols left unsettled (see {@linkcode SymbolBooks.holds}) and, for the others, their
-   * books as data. Call once, last.
+   * the symbols left unsettled (see {@linkcode SymbolBooks.holds}), those of them whose fills
+   * came out of trade-id order or twice, and, for the settled ones, their books as data. Call
+   * once, last.
    */
-  finish(): { unsettled: Set<string>; saved: Map<string, SavedSymbol> } {
+  finish(): { unsettled: Set<string>; disordered: Set<string>; saved: Map<string, SavedSymbol> } {
     const unsettled = new Set<string>();
+    const disordered = new Set<string>();
     const saved = new Map<string, SavedSymbol>();
     const sink = this.#context.sink;
     for (const [key, group] of this.#groups) {
       group.fundRest();
+      if (group.disordered) disordered.add(group.symbol);
       if (!group.holds()) {
         unsettled.add(group.symbol);
         continue;
@@ -163,7 +172,7 @@ export class LedgerStream {
     for (const [key, records] of this.#funding) {
       if (!this.#groups.has(key)) records.forEach(sink.unattached);
     }
-    return { unsettled, saved };
+    return { unsettled, disordered, saved };
   }
 
   #groupOf(fill: LedgerFill): SymbolBooks {

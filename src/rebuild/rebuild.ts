@@ -6,22 +6,33 @@
  * @module
  */
 
-import { compareIncome, type IncomeRecord } from "../income.ts";
-import { comparePositions } from "../position.ts";
+import type { Market } from "../fill.ts";
+import { writeFileAtomic } from "../storage/atomic_write.ts";
+import type { SavedSnapshot } from "../ledger/anchor.ts";
+import type { SymbolCache } from "../storage/cache_file.ts";
 import { DataFileError } from "../storage/data_file.ts";
 import { estimateFillsBySymbol } from "../storage/fills_file.ts";
+import { mergedRuns, type Run } from "../storage/position_lines.ts";
 import { receiveError, type ShardAnswer } from "./answer.ts";
-import { type PositionLine, rebuildShard, type ShardResult, type ShardTask } from "./shard.ts";
+import { rebuildShard, type ShardResult, type ShardTask } from "./shard.ts";
 import { planShards } from "./shards.ts";
 
 /** Below this size a fills file is rebuilt on one thread: a worker would cost more than it saves. */
 const PARALLEL_BYTES = 8 << 20;
 
-/** At most this many threads by default (each holds its share of the fills in memory). */
+/** At most this many threads by default. */
 const MAX_JOBS = 4;
 
-/** How {@linkcode rebuildPositions} runs. */
+/** What to rebuild from, besides the fills, and how. */
 export interface RebuildOptions {
+  /** The income file (funding, and when the income history begins), if any. */
+  readonly incomePath?: string;
+  /** The price cache, if any. */
+  readonly pricesPath?: string;
+  /** Binance's positions that anchor the books. */
+  readonly snapshots?: readonly SavedSnapshot[];
+  /** Only these symbols (a sync that rebuilds a few); every symbol if absent. */
+  readonly only?: readonly string[];
   /**
    * Threads to use, at most (never more than there are symbols). By default one for a file under
    * 8 MiB, else one per core up to 4.
@@ -31,18 +42,23 @@ export interface RebuildOptions {
   readonly workerUrl?: URL;
 }
 
-/** The rebuilt positions, and what the CLI reports about them. */
-export interface Rebuilt {
+/**
+ * The rebuilt positions, as sorted runs in a temporary directory (write them with
+ * {@linkcode writeRebuilt}, which removes it), and what the callers report about them.
+ */
+export interface Rebuilt extends AsyncDisposable {
   /** Fills read. */
   readonly fills: number;
   /** Columns of the fills file that futures-ledger does not know (ignored). */
   readonly unknownColumns: string[];
-  /** Whether the income file was beside the fills file. */
+  /** Whether there was an income file. */
   readonly income: boolean;
-  /** Every position, in `comparePositions` order. */
-  readonly positions: PositionLine[];
-  /** FUNDING_FEE records no position took, in `compareIncome` order. */
-  readonly unattachedFunding: IncomeRecord[];
+  /** Per market, when the income history begins. */
+  readonly incomeFrom: ReadonlyMap<Market, number>;
+  /** The positions, as runs to merge. */
+  readonly runs: readonly Run[];
+  /** Every symbol (by `symbolKey`): its books and summary. */
+  readonly symbols: ReadonlyMap<string, SymbolCache>;
   /** Threads used. */
   readonly threads: number;
   /** Anything worth telling the user (a worker that could not start, say). */
@@ -50,8 +66,8 @@ export interface Rebuilt {
 }
 
 /**
- * Rebuilds every position of a fills file (with the state, income and prices beside it): the
- * same positions whatever the number of threads.
+ * Rebuilds every position of a fills file, in little memory: the same positions whatever the
+ * number of threads.
  *
  * @throws {Deno.errors.NotFound} when there is no fills file.
  * @throws {DataFileError} for a malformed input file: the first bad line, as one thread reads it.
@@ -60,44 +76,75 @@ export async function rebuildPositions(
   fillsPath: string,
   options: RebuildOptions = {},
 ): Promise<Rebuilt> {
-  const weights = await estimateFillsBySymbol(fillsPath);
+  const only = options.only === undefined ? undefined : new Set(options.only);
+  const weights = new Map(
+    [...await estimateFillsBySymbol(fillsPath)].filter(([symbol]) => only?.has(symbol) ?? true),
+  );
   const jobs = options.jobs ?? await automaticJobs(fillsPath);
   const plan = planShards(weights, Math.min(jobs, Math.max(1, weights.size)));
-  const tasks: ShardTask[] = Array.from({ length: plan.shards }, (_, index) => ({
-    fillsPath,
-    plan,
-    index,
-  }));
-  const workerUrl = options.workerUrl ?? new URL("./worker.ts", import.meta.url);
-  const notes: string[] = [];
-  const inWorkers = tasks.slice(1).map(async (task) => {
-    try {
-      return await runInWorker(workerUrl, task);
-    } catch (error) {
-      if (!(error instanceof WorkerUnavailable)) throw error;
-      notes.push(`a worker thread failed (${error.message}); its share was rebuilt on this one`);
-      return undefined;
+  const runDir = await Deno.makeTempDir({ prefix: "futures-ledger-runs-" });
+  const removeRuns = () => Deno.remove(runDir, { recursive: true }).catch(() => {});
+  try {
+    const tasks: ShardTask[] = Array.from({ length: plan.shards }, (_, index) => ({
+      fillsPath,
+      incomePath: options.incomePath,
+      pricesPath: options.pricesPath,
+      snapshots: options.snapshots ?? [],
+      only: options.only,
+      runDir,
+      plan,
+      index,
+    }));
+    const workerUrl = options.workerUrl ?? new URL("./worker.ts", import.meta.url);
+    const notes: string[] = [];
+    const inWorkers = tasks.slice(1).map(async (task) => {
+      try {
+        return await runInWorker(workerUrl, task);
+      } catch (error) {
+        if (!(error instanceof WorkerUnavailable)) throw error;
+        notes.push(`a worker thread failed (${error.message}); its share was rebuilt on this one`);
+        return undefined;
+      }
+    });
+    const outcomes = await Promise.allSettled([rebuildShard(tasks[0]), ...inWorkers]);
+    // A worker that could not run leaves its shard to this thread, after its own.
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.status === "fulfilled" && outcome.value === undefined) {
+        outcomes[i] = await Promise.allSettled([rebuildShard(tasks[i])]).then(([o]) => o);
+      }
     }
-  });
-  const outcomes = await Promise.allSettled([rebuildShard(tasks[0]), ...inWorkers]);
-  // A worker that could not run leaves its shard to this thread, after its own.
-  for (const [i, outcome] of outcomes.entries()) {
-    if (outcome.status === "fulfilled" && outcome.value === undefined) {
-      outcomes[i] = await Promise.allSettled([rebuildShard(tasks[i])]).then(([o]) => o);
+    const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : []));
+    if (failures.length > 0) throw firstError(fillsPath, failures);
+    const results = outcomes.map((o) => (o as PromiseFulfilledResult<ShardResult>).value);
+    const incomeFrom = new Map<Market, number>();
+    for (const [market, time] of results.flatMap((r) => r.incomeFrom)) {
+      if (!(time >= incomeFrom.get(market)!)) incomeFrom.set(market, time);
     }
+    return {
+      fills: results.reduce((sum, r) => sum + r.fills, 0),
+      unknownColumns: results[0].unknownColumns,
+      income: results[0].income,
+      incomeFrom,
+      runs: results.flatMap((r) =>
+        r.runs.map(({ path, dropSymbols }) => {
+          const dropped = new Set(dropSymbols);
+          return dropped.size === 0 ? { path } : { path, drop: (row) => dropped.has(row.symbol) };
+        })
+      ),
+      symbols: new Map(results.flatMap((r) => r.symbols)),
+      threads: plan.shards,
+      notes,
+      [Symbol.asyncDispose]: removeRuns,
+    };
+  } catch (error) {
+    await removeRuns();
+    throw error;
   }
-  const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : []));
-  if (failures.length > 0) throw firstError(fillsPath, failures);
-  const results = outcomes.map((o) => (o as PromiseFulfilledResult<ShardResult>).value);
-  return {
-    fills: results.reduce((sum, r) => sum + r.fills, 0),
-    unknownColumns: results[0].unknownColumns,
-    income: results[0].income,
-    positions: results.map((r) => r.positions).reduce(mergePositions),
-    unattachedFunding: results.flatMap((r) => r.unattachedFunding).sort(compareIncome),
-    threads: plan.shards,
-    notes,
-  };
+}
+
+/** Writes the rebuilt positions to `path`, atomically, merging their runs on the way. */
+export async function writeRebuilt(path: string, rebuilt: Rebuilt): Promise<void> {
+  await writeFileAtomic(path, mergedRuns(rebuilt.runs));
 }
 
 /** The default number of threads for a fills file. */
@@ -151,17 +198,4 @@ function firstError(fillsPath: string, errors: readonly unknown[]): unknown {
   return dataErrors.reduce((first, e) =>
     rank(e) - rank(first) < 0 || (rank(e) === rank(first) && e.line < first.line) ? e : first
   );
-}
-
-/** Two lists in `comparePositions` order, merged into one. */
-function mergePositions(a: PositionLine[], b: PositionLine[]): PositionLine[] {
-  const merged: PositionLine[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    merged.push(comparePositions(a[i], b[j]) <= 0 ? a[i++] : b[j++]);
-  }
-  while (i < a.length) merged.push(a[i++]);
-  while (j < b.length) merged.push(b[j++]);
-  return merged;
 }

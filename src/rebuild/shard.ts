@@ -1,46 +1,54 @@
 /**
- * One shard of the `positions` rebuild: its symbols' fills, read from the fills file (and what
- * sync keeps beside it), rebuilt into positions, formatted as the positions file's lines.
+ * One shard of a rebuild of every position: its symbols' fills, read from the fills file, with
+ * the funding of the income file and the prices of the price cache, rebuilt into positions
+ * written as sorted runs (`position_lines.ts`), with each symbol's books and summary for a later
+ * sync to go on from. Memory holds a run, the books and the funding records, not the fills.
  *
  * @module
  */
 
-import { dirname, join } from "node:path";
+import type { Market } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
-import { ledgerInThreePasses } from "../ledger/aggregate.ts";
-import {
-  combineLedgers,
-  type Ledger,
-  LedgerCollector,
-  type LedgerInputs,
-  LedgerStream,
-} from "../ledger/ledger_stream.ts";
-import type { PositionOrder, PositionStatus } from "../position.ts";
+import { sortedUnique } from "../ledger/aggregate.ts";
+import { restoreSnapshot, type SavedSnapshot } from "../ledger/anchor.ts";
+import { type LedgerInputs, LedgerStream, splitKey, symbolKey } from "../ledger/ledger_stream.ts";
+import type { SymbolCache } from "../storage/cache_file.ts";
 import { readIfExists } from "../storage/data_file.ts";
-import { FILES } from "../storage/file_names.ts";
 import { readLedgerFills, streamLedgerFills } from "../storage/fills_file.ts";
-import { readIncomeFile } from "../storage/income_file.ts";
-import { positionLine } from "../storage/positions_file.ts";
-import { readStateFile, snapshotsOf } from "../storage/state_file.ts";
-import { readPriceTable } from "../sync/outputs.ts";
+import { streamIncomeFile } from "../storage/income_file.ts";
+import { positionLineOf, PositionRuns } from "../storage/position_lines.ts";
+import { readPriceTable } from "../storage/prices_file.ts";
+import { ThreePasses } from "../ledger/three_passes.ts";
+import { SymbolSummaryBuilder } from "../ledger/summary.ts";
+import type { LedgerSink, SavedSymbol } from "../ledger/symbol_books.ts";
 import { shardOf, type ShardPlan } from "./shards.ts";
 
 /** What a shard is to do. Structured-cloneable, to hand to a worker. */
 export interface ShardTask {
   /** The fills file. */
   readonly fillsPath: string;
+  /** The income file, if any (funding, and when the income history begins). */
+  readonly incomePath: string | undefined;
+  /** The price cache, if any. */
+  readonly pricesPath: string | undefined;
+  /** Binance's positions that anchor the books. */
+  readonly snapshots: readonly SavedSnapshot[];
+  /** Only these symbols; every symbol if absent. */
+  readonly only: readonly string[] | undefined;
+  /** Where to write the runs. */
+  readonly runDir: string;
   /** How the symbols are shared out. */
   readonly plan: ShardPlan;
   /** Which shard this is (`0 ≤ index < plan.shards`). */
   readonly index: number;
 }
 
-/** One position, as a line of the positions file, with what orders it among the others. */
-export interface PositionLine extends PositionOrder {
-  /** OPEN, CLOSED or PARTIAL. */
-  readonly status: PositionStatus;
-  /** The CSV line, with its line break. */
-  readonly line: string;
+/** A run of a shard, and the symbols whose rows in it to leave out. */
+export interface ShardRun {
+  /** The run file. */
+  readonly path: string;
+  /** Symbols whose rows here are not final (rebuilt in three passes, in another run). */
+  readonly dropSymbols: readonly string[];
 }
 
 /** What a shard built. Structured-cloneable, to hand back from a worker. */
@@ -49,55 +57,125 @@ export interface ShardResult {
   readonly fills: number;
   /** Columns of the fills file that futures-ledger does not know. */
   readonly unknownColumns: string[];
-  /** Whether the income file was beside the fills file. */
+  /** Whether there was an income file. */
   readonly income: boolean;
-  /** The shard's positions, in `comparePositions` order. */
-  readonly positions: PositionLine[];
-  /** The shard's FUNDING_FEE records that no position took, in `compareIncome` order. */
-  readonly unattachedFunding: IncomeRecord[];
+  /** Per market, when the income history begins. */
+  readonly incomeFrom: readonly [Market, number][];
+  /** The shard's positions, as sorted runs. */
+  readonly runs: readonly ShardRun[];
+  /** Each symbol of the shard (by `symbolKey`): its books and summary. */
+  readonly symbols: readonly [string, SymbolCache][];
+}
+
+/** The books and summaries a run builds, by `symbolKey`. */
+class Symbols {
+  readonly summaries = new Map<string, SymbolSummaryBuilder>();
+  readonly books = new Map<string, SavedSymbol>();
+
+  /** A sink that writes positions to `runs` and summarizes per symbol. */
+  sink(runs: PositionRuns): LedgerSink {
+    const summary = (market: Market, symbol: string) => {
+      const key = symbolKey(market, symbol);
+      let builder = this.summaries.get(key);
+      if (builder === undefined) this.summaries.set(key, builder = new SymbolSummaryBuilder());
+      return builder;
+    };
+    return {
+      position: (p) => {
+        runs.add(positionLineOf(p));
+        summary(p.market, p.symbol).position(p);
+      },
+      funding: () => {},
+      unattached: (r) => summary(r.market, r.symbol).unattached(r),
+    };
+  }
 }
 
 /**
  * Rebuilds the positions of the task's symbols: in one pass over the fills file that keeps none
- * of them, then, for the symbols that pass cannot settle (`LedgerStream`), in three passes over
- * their fills, read again.
+ * of them, then, for the symbols that pass cannot settle (`LedgerStream`), in three passes — over
+ * the file again, or, for a symbol whose fills are out of trade-id order, over its fills sorted
+ * in memory.
  *
  * @throws {Deno.errors.NotFound} when there is no fills file.
  * @throws {DataFileError} for a malformed input file (naming its line).
  */
-export async function rebuildShard({ fillsPath, plan, index }: ShardTask): Promise<ShardResult> {
-  const symbols = plan.shards === 1
+export async function rebuildShard(task: ShardTask): Promise<ShardResult> {
+  const { fillsPath, plan, index } = task;
+  const only = task.only === undefined ? undefined : new Set(task.only);
+  const symbols = plan.shards === 1 && only === undefined
     ? undefined
-    : (symbol: string) => shardOf(plan, symbol) === index;
-  const dir = dirname(fillsPath);
-  const state = await readStateFile(join(dir, FILES.state));
-  const snapshots = typeof state === "string" ? [] : snapshotsOf(state);
-  const income = await readIfExists(() => readIncomeFile(join(dir, FILES.income)));
-  const inputs: LedgerInputs = { snapshots, income, prices: await readPriceTable(dir), symbols };
+    : (symbol: string) => (only?.has(symbol) ?? true) && shardOf(plan, symbol) === index;
+  const funding: IncomeRecord[] = [];
+  const incomeFrom = new Map<Market, number>();
+  const income = task.incomePath === undefined ? undefined : await readIfExists(async () => {
+    await streamIncomeFile(task.incomePath!, (record) => {
+      if (symbols === undefined || symbols(record.symbol)) funding.push(record);
+    }, {
+      types: (type) => type === "FUNDING_FEE",
+      onTime(market, time) {
+        if (!(time >= incomeFrom.get(market)!)) incomeFrom.set(market, time);
+      },
+    });
+    return true;
+  });
+  const inputs: LedgerInputs = {
+    snapshots: task.snapshots.map(restoreSnapshot),
+    income: funding,
+    incomeFrom: income === undefined ? undefined : incomeFrom,
+    prices: task.pricesPath === undefined ? undefined : await readPriceTable(task.pricesPath),
+    symbols,
+  };
 
-  const collector = new LedgerCollector();
-  const stream = new LedgerStream(inputs, collector);
+  const onePass = new Symbols();
+  const firstRuns = new PositionRuns(task.runDir);
+  const stream = new LedgerStream(inputs, onePass.sink(firstRuns));
   const read = await streamLedgerFills(fillsPath, (fill) => stream.push(fill), symbols);
-  const { unsettled } = stream.finish();
-  let ledger: Ledger = collector.ledger((symbol) => unsettled.has(symbol));
+  const { unsettled, disordered, saved } = stream.finish();
+  firstRuns.flush();
+  for (const [key, books] of saved) onePass.books.set(key, books);
+  const runs: ShardRun[] = firstRuns.runs.map((path) => ({ path, dropSymbols: [...unsettled] }));
+  const result = new Map<string, SymbolCache>();
+  for (const [key, summary] of onePass.summaries) {
+    const books = onePass.books.get(key);
+    if (books !== undefined || !unsettled.has(splitKey(key)[1])) {
+      result.set(key, { books: books ?? null, summary: summary.build() });
+    }
+  }
+
   if (unsettled.size > 0) {
-    const again = (symbol: string) => unsettled.has(symbol);
-    const { fills } = await readLedgerFills(fillsPath, again);
-    ledger = combineLedgers(ledger, ledgerInThreePasses(fills, { ...inputs, symbols: again }));
+    const threePass = new Symbols();
+    const moreRuns = new PositionRuns(task.runDir);
+    const passes = new ThreePasses(
+      { ...inputs, symbols: (symbol) => unsettled.has(symbol) },
+      threePass.sink(moreRuns),
+    );
+    // Symbols whose fills are out of order are sorted in memory; the others read from the file.
+    const sorted = disordered.size === 0
+      ? []
+      : sortedUnique((await readLedgerFills(fillsPath, (s) => disordered.has(s))).fills);
+    const inOrder = (symbol: string) => unsettled.has(symbol) && !disordered.has(symbol);
+    const fromFile = [...unsettled].some((symbol) => !disordered.has(symbol));
+    const pass = async (each: (fill: (typeof sorted)[number]) => void) => {
+      if (fromFile) await streamLedgerFills(fillsPath, each, inOrder);
+      sorted.forEach(each);
+    };
+    await pass((fill) => passes.observe(fill));
+    if (passes.needsSecondPass) await pass((fill) => passes.reobserve(fill));
+    await pass((fill) => passes.apply(fill));
+    for (const [key, books] of passes.finish()) threePass.books.set(key, books);
+    moreRuns.flush();
+    runs.push(...moreRuns.runs.map((path) => ({ path, dropSymbols: [] })));
+    for (const [key, summary] of threePass.summaries) {
+      result.set(key, { books: threePass.books.get(key) ?? null, summary: summary.build() });
+    }
   }
   return {
     fills: read.count,
     unknownColumns: read.unknownColumns,
     income: income !== undefined,
-    positions: ledger.positions.map((p) => ({
-      openTime: p.openTime,
-      symbol: p.symbol,
-      market: p.market,
-      positionSide: p.positionSide,
-      openTradeId: p.openTradeId,
-      status: p.status,
-      line: positionLine(p),
-    })),
-    unattachedFunding: ledger.unattachedFunding,
+    incomeFrom: [...incomeFrom],
+    runs,
+    symbols: [...result],
   };
 }

@@ -12,35 +12,91 @@ const BATCH_CHARS = 1 << 20;
 
 /**
  * Atomically replaces `path` with `content` (a string, or strings to concatenate, which lets a
- * large file be streamed). The temporary file has a unique name, so overlapping runs never share
- * it, and is removed if anything fails.
+ * large file be streamed, also from an async source). The temporary file has a unique name, so
+ * overlapping runs never share it, and is removed if anything fails.
  */
 export async function writeFileAtomic(
   path: string,
-  content: string | Iterable<string>,
+  content: string | Iterable<string> | AsyncIterable<string>,
+): Promise<void> {
+  await replaceAtomic(path, (file) => writeAll(file, content));
+}
+
+/**
+ * Atomically replaces `path` with a copy of it plus `tail`: the file is copied (by the operating
+ * system, in bulk) to a temporary file beside it, `tail` is appended, and the result replaces
+ * it, as {@linkcode writeFileAtomic} does. What a file that only grows at its end costs to update.
+ */
+export async function appendAtomic(
+  path: string,
+  tail: Iterable<string> | AsyncIterable<string>,
+): Promise<void> {
+  await replaceAtomic(path, (file) => writeAll(file, tail), path);
+}
+
+/**
+ * Atomically replaces `path` with what `produce` writes through the function it is given (which
+ * may be called from inside a synchronous callback: it buffers, and writes synchronously about a
+ * million characters at a time).
+ */
+export async function writeAtomicWith(
+  path: string,
+  produce: (write: (text: string) => void) => Promise<void> | void,
+): Promise<void> {
+  await replaceAtomic(path, async (file) => {
+    let batch = "";
+    const flush = () => {
+      const bytes = encoder.encode(batch);
+      for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+      batch = "";
+    };
+    await produce((text) => {
+      batch += text;
+      if (batch.length >= BATCH_CHARS) flush();
+    });
+    flush();
+  });
+}
+
+/** Writes `content` to `file`, in batches of about a million characters. */
+async function writeAll(
+  file: Deno.FsFile,
+  content: string | Iterable<string> | AsyncIterable<string>,
+): Promise<void> {
+  const write = async (text: string) => {
+    const bytes = encoder.encode(text);
+    for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+  };
+  if (typeof content === "string") return await write(content);
+  let batch = "";
+  for await (const part of content) {
+    batch += part;
+    if (batch.length >= BATCH_CHARS) {
+      await write(batch);
+      batch = "";
+    }
+  }
+  await write(batch);
+}
+
+/** Writes a temporary file beside `path` with `fill`, flushes it, and renames it over `path`. */
+async function replaceAtomic(
+  path: string,
+  fill: (file: Deno.FsFile) => Promise<void>,
+  copyOf?: string,
 ): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   try {
+    if (copyOf !== undefined) await Deno.copyFile(copyOf, temp);
     {
-      using file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
-      const write = async (text: string) => {
-        const bytes = encoder.encode(text);
-        for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
-      };
-      if (typeof content === "string") {
-        await write(content);
-      } else {
-        let batch = "";
-        for (const part of content) {
-          batch += part;
-          if (batch.length >= BATCH_CHARS) {
-            await write(batch);
-            batch = "";
-          }
-        }
-        await write(batch);
-      }
+      using file = await Deno.open(temp, {
+        write: true,
+        createNew: copyOf === undefined,
+        append: copyOf !== undefined,
+        mode: 0o644,
+      });
+      await fill(file);
       await file.sync();
     }
     await Deno.rename(temp, path);

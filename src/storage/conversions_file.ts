@@ -12,9 +12,12 @@
  */
 
 import { csvLine } from "../csv/format.ts";
-import type { FeeConversion } from "../ledger/fee_prices.ts";
+import type { LedgerFill } from "../fill.ts";
+import { type FeeConversion, feeConversion, type FeePrices } from "../ledger/fee_prices.ts";
 import { formatTime } from "../time.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { appendAtomic, writeAtomicWith } from "./atomic_write.ts";
+import { readIfExists } from "./data_file.ts";
+import { streamLedgerFills } from "./fills_file.ts";
 
 /** Column order of `futures_fee_conversions.csv`. */
 export const CONVERSION_COLUMNS = [
@@ -31,27 +34,58 @@ export const CONVERSION_COLUMNS = [
   "commission_converted",
 ] as const;
 
-/** Replaces the conversions file atomically, one row per conversion in the given order. */
-export async function writeConversionsFile(
-  path: string,
-  conversions: readonly FeeConversion[],
-): Promise<void> {
-  await writeFileAtomic(path, [
-    csvLine(CONVERSION_COLUMNS),
-    ...conversions.map(({ fill, priceSymbol, minute, price, converted }) =>
-      csvLine([
-        formatTime(fill.time),
-        fill.market,
-        fill.symbol,
-        fill.id,
-        fill.commission,
-        fill.commissionAsset,
-        fill.marginAsset,
-        priceSymbol,
-        formatTime(minute),
-        price?.toString() ?? "",
-        converted?.normalize().toString() ?? "",
-      ])
-    ),
+/** The conversions file's header line. */
+export const CONVERSIONS_HEADER: string = csvLine(CONVERSION_COLUMNS);
+
+/** One conversion as a line of the conversions file, with its line break. */
+export function conversionLine(c: FeeConversion): string {
+  const { fill, priceSymbol, minute, price, converted } = c;
+  return csvLine([
+    formatTime(fill.time),
+    fill.market,
+    fill.symbol,
+    fill.id,
+    fill.commission,
+    fill.commissionAsset,
+    fill.marginAsset,
+    priceSymbol,
+    formatTime(minute),
+    price?.toString() ?? "",
+    converted?.normalize().toString() ?? "",
   ]);
+}
+
+/**
+ * Replaces the conversions file atomically with one row per fill of the fills file (in its
+ * order) whose fee is in another asset, converted at `prices`: the fills are streamed.
+ *
+ * @throws {DataFileError} for a malformed fills file.
+ */
+export async function writeConversionsFromFills(
+  path: string,
+  fillsPath: string,
+  prices: FeePrices,
+): Promise<void> {
+  await writeAtomicWith(path, async (write) => {
+    write(CONVERSIONS_HEADER);
+    await readIfExists(() =>
+      streamLedgerFills(fillsPath, (fill) => {
+        const conversion = feeConversion(fill, prices);
+        if (conversion !== undefined) write(conversionLine(conversion));
+      })
+    );
+  });
+}
+
+/** Appends the conversions of `fills` (the last rows of the fills file) to the file. */
+export async function appendConversions(
+  path: string,
+  fills: readonly LedgerFill[],
+  prices: FeePrices,
+): Promise<void> {
+  const lines = fills.flatMap((fill) => {
+    const conversion = feeConversion(fill, prices);
+    return conversion === undefined ? [] : [conversionLine(conversion)];
+  });
+  if (lines.length > 0) await appendAtomic(path, lines);
 }

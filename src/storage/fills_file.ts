@@ -43,6 +43,14 @@ export async function readFillsFile(path: string): Promise<FillsFile> {
 }
 
 /**
+ * {@linkcode readFillsFile} one fill at a time, in file order, keeping none: a file of any size
+ * in little memory.
+ */
+export function streamFills(path: string, onFill: (fill: Fill) => void): Promise<FillsStreamed> {
+  return readRows(path, false, (fill) => onFill(fill as Fill));
+}
+
+/**
  * Like {@linkcode readFillsFile}, with every field checked but only the ledger's kept: about a
  * third less memory, for rebuilding positions. With `symbols`, only the rows whose symbol field
  * it accepts are read (and checked); the others are skipped unread, so that several readers can

@@ -11,9 +11,11 @@ import { type Market, MARKETS, type Source } from "../fill.ts";
 import { compareIncome, type IncomeRecord } from "../income.ts";
 import { formatTime, parseTime } from "../time.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
-import { columnsOf, DataFileError, readDataFile } from "./data_file.ts";
+import { CsvParser } from "../csv/parser.ts";
+import { columnsOf, DataFileError, fieldCountError, readDataFile } from "./data_file.ts";
+import { readTail } from "./tail.ts";
 import { ASSET, intern } from "./fill_text.ts";
-import { CRC_COLUMN, crcError, fieldsMatchCrc, withCrc } from "./row_check.ts";
+import { CRC_COLUMN, crcError, fieldsMatchCrc, lineMatchesCrc, withCrc } from "./row_check.ts";
 
 /** Column order of `futures_income.csv`; the last two are optional when reading (older files). */
 export const INCOME_COLUMNS = [
@@ -46,6 +48,17 @@ export async function readIncomeFile(path: string): Promise<IncomeRecord[]> {
   return records;
 }
 
+/** What {@linkcode streamIncomeFile} hands on, besides the records. */
+export interface IncomeStreamOptions {
+  /**
+   * Only records of the types this accepts are handed on; the others are still checked (a row
+   * that matches its check was written whole by futures-ledger), but not read field by field.
+   */
+  readonly types?: (incomeType: string) => boolean;
+  /** Called with the market and time of every record, wanted or not. */
+  readonly onTime?: (market: Market, time: number) => void;
+}
+
 /**
  * {@linkcode readIncomeFile} one record at a time, in file order, keeping none: a file of any
  * size in little memory.
@@ -53,9 +66,17 @@ export async function readIncomeFile(path: string): Promise<IncomeRecord[]> {
 export async function streamIncomeFile(
   path: string,
   onRecord: (record: IncomeRecord) => void,
+  options: IncomeStreamOptions = {},
 ): Promise<void> {
   let index: number[] = [];
   let crc = -1;
+  let canonical = false;
+  const { types, onTime } = options;
+  const read = (fields: string[], line: number, checked: boolean) => {
+    const record = parseIncomeRow(path, line, fields, index, crc >= 0 && !checked);
+    onTime?.(record.market, record.time);
+    if (types === undefined || types(record.incomeType)) onRecord(record);
+  };
   await readDataFile(path, {
     header(fields, line) {
       // A file with the check was written with every column: one missing means a changed header.
@@ -67,45 +88,96 @@ export async function streamIncomeFile(
       );
       index = INCOME_COLUMNS.map((c) => columns.get(c) ?? -1);
       crc = columns.get(CRC_COLUMN) ?? -1;
+      canonical = fields.length === INCOME_COLUMNS.length &&
+        INCOME_COLUMNS.every((c, i) => fields[i] === c);
     },
-    record(fields, line) {
-      const [time, symbol, incomeType, income, asset, info, tranId, tradeId, market, source] = index
-        .map((i) => fields[i] ?? "");
-      const bad = (field: string, text: string, expected: string) =>
-        new DataFileError(
-          path,
-          line,
-          `field "${field}": ${
-            text === "" ? "empty" : `not valid: ${JSON.stringify(text.slice(0, 40))}`
-          } (expected ${expected})`,
-        );
-      const ms = parseTime(time);
-      if (ms === undefined) throw bad("time", time, "a UTC time");
-      if (!/^[A-Z0-9_]{0,40}$/.test(symbol)) throw bad("symbol", symbol, "a symbol or nothing");
-      if (!/^[A-Z_]{1,40}$/.test(incomeType)) throw bad("incomeType", incomeType, "a type");
-      if (!isPlainDecimal(income)) throw bad("income", income, "a decimal number");
-      if (!ASSET.test(asset)) throw bad("asset", asset, "an asset");
-      if (!/^(0|[1-9]\d*)$/.test(tranId)) throw bad("tranId", tranId, "a whole number");
-      if (!/^(0|[1-9]\d*)?$/.test(tradeId)) throw bad("tradeId", tradeId, "a whole number");
-      if (!(MARKETS as readonly string[]).includes(market)) {
-        throw bad("market", market, "usdm or coinm");
+    record: (fields, line) => read(fields, line, false),
+    line(text, start, end, line) {
+      // Written by futures-ledger and whole (its check matches, its check is not empty): only
+      // the rows wanted are read field by field.
+      if (!canonical || text.charCodeAt(end - 1) === 44 || !lineMatchesCrc(text, start, end)) {
+        return false;
       }
-      if (source !== "" && !SOURCES.includes(source)) throw bad("source", source, "api or archive");
-      if (crc >= 0 && !fieldsMatchCrc(fields, crc)) throw crcError(path, line);
-      const record: IncomeRecord = {
-        market: market as Market,
-        time: ms,
-        symbol: intern(symbol),
-        incomeType: intern(incomeType),
-        income,
-        asset: intern(asset),
-        info,
-        tranId,
-        tradeId,
-      };
-      onRecord(source === "archive" ? { ...record, source: "archive" as Source } : record);
+      const fields = text.slice(start, end).split(",");
+      if (fields.length !== INCOME_COLUMNS.length) return false;
+      if (types !== undefined && !types(fields[2])) {
+        const time = parseTime(fields[0]);
+        const market = fields[8];
+        if (time === undefined || (market !== "usdm" && market !== "coinm")) return false;
+        onTime?.(market, time);
+        return true;
+      }
+      read(fields, line, true);
+      return true;
     },
   });
+}
+
+/**
+ * The records of the income file's tail from `since` on (see `readTail`), every field and check
+ * read; `undefined` when the file is not in this version's format (read it whole instead).
+ *
+ * @throws {Deno.errors.NotFound} when there is no such file.
+ */
+export async function incomeTail(path: string, since: number): Promise<IncomeRecord[] | undefined> {
+  const tail = await readTail(path, since);
+  if (tail.header !== INCOME_COLUMNS.join(",")) return undefined;
+  const records: IncomeRecord[] = [];
+  const index = INCOME_COLUMNS.map((_, i) => i);
+  const parser = new CsvParser((fields) => {
+    if (fields.length !== INCOME_COLUMNS.length) throw fieldCountError(path, 0, fields.length, 11);
+    records.push(parseIncomeRow(path, 0, fields, index, true));
+  });
+  parser.push(tail.lines.map((line) => line + "\n").join(""));
+  parser.end();
+  return records;
+}
+
+/** One income row's record, every field checked (and, if `crc`, its check). */
+function parseIncomeRow(
+  path: string,
+  line: number,
+  fields: readonly string[],
+  index: readonly number[],
+  crc: boolean,
+): IncomeRecord {
+  const [time, symbol, incomeType, income, asset, info, tranId, tradeId, market, source] = index
+    .map((i) => fields[i] ?? "");
+  const bad = (field: string, text: string, expected: string) =>
+    new DataFileError(
+      path,
+      line,
+      `field "${field}": ${
+        text === "" ? "empty" : `not valid: ${JSON.stringify(text.slice(0, 40))}`
+      } (expected ${expected})`,
+    );
+  const ms = parseTime(time);
+  if (ms === undefined) throw bad("time", time, "a UTC time");
+  if (!/^[A-Z0-9_]{0,40}$/.test(symbol)) throw bad("symbol", symbol, "a symbol or nothing");
+  if (!/^[A-Z_]{1,40}$/.test(incomeType)) throw bad("incomeType", incomeType, "a type");
+  if (!isPlainDecimal(income)) throw bad("income", income, "a decimal number");
+  if (!ASSET.test(asset)) throw bad("asset", asset, "an asset");
+  if (!/^(0|[1-9]\d*)$/.test(tranId)) throw bad("tranId", tranId, "a whole number");
+  if (!/^(0|[1-9]\d*)?$/.test(tradeId)) throw bad("tradeId", tradeId, "a whole number");
+  if (!(MARKETS as readonly string[]).includes(market)) {
+    throw bad("market", market, "usdm or coinm");
+  }
+  if (source !== "" && !SOURCES.includes(source)) throw bad("source", source, "api or archive");
+  if (crc && !fieldsMatchCrc(fields, index[INCOME_COLUMNS.length - 1])) {
+    throw crcError(path, line);
+  }
+  const record: IncomeRecord = {
+    market: market as Market,
+    time: ms,
+    symbol: intern(symbol),
+    incomeType: intern(incomeType),
+    income,
+    asset: intern(asset),
+    info,
+    tranId,
+    tradeId,
+  };
+  return source === "archive" ? { ...record, source: "archive" as Source } : record;
 }
 
 /** One income record as a line of the income file, with its check and line break. */

@@ -14,7 +14,8 @@ import { csvLine } from "../csv/format.ts";
 import { Decimal, isPlainDecimal } from "../decimal.ts";
 import { formatTime, parseTime } from "../time.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
-import { columnsOf, DataFileError, readDataFile } from "./data_file.ts";
+import { PriceTable } from "../ledger/fee_prices.ts";
+import { columnsOf, DataFileError, readDataFile, readIfExists } from "./data_file.ts";
 import { CRC_COLUMN, crcError, fieldsMatchCrc, withCrc } from "./row_check.ts";
 
 /** Column order of `futures_fee_prices.csv` (`crc32` may be missing: older files). */
@@ -77,4 +78,12 @@ export async function writePricesFile(path: string, entries: readonly PriceEntry
       withCrc(csvLine([e.symbol, formatTime(e.minute), e.open?.toString() ?? ""]))
     ),
   ]);
+}
+
+/** The price cache at `path` as a price table (empty when there is no such file). */
+export async function readPriceTable(path: string): Promise<PriceTable> {
+  const table = new PriceTable();
+  const entries = await readIfExists(() => readPricesFile(path)) ?? [];
+  for (const e of entries) if (e.open !== undefined) table.set(e.symbol, e.minute, e.open);
+  return table;
 }

@@ -56,8 +56,8 @@ export interface SyncState {
 
 /** The state implied by the files: the last fill of each symbol, the last income record. */
 export function deriveState(
-  fills: Iterable<LedgerFill>,
-  income: Iterable<IncomeRecord>,
+  fills: Iterable<Pick<LedgerFill, "market" | "symbol" | "id" | "time">>,
+  income: Iterable<Pick<IncomeRecord, "market" | "time">>,
 ): SyncState {
   const symbols: Record<string, Record<string, SymbolWatermark>> = {};
   const incomeTime: Record<string, number> = {};

@@ -11,7 +11,8 @@
  *   queried at the last sync (a position opened before the 3 months Binance serves).
  * A symbol with no sign of new activity is not queried (that is what keeps a sync cheap). The
  * blind spot: a round trip with zero fees that realized exactly zero P&L and left no position
- * leaves no trace; `--full` re-checks every known symbol, `--symbols` names any symbol.
+ * leaves no trace; `--full` fetches every known symbol again, `--symbols` names any symbol.
+ * Symbols whose fills the files lack are fetched again from a time (`walk`).
  *
  * @module
  */
@@ -36,8 +37,12 @@ export interface DiscoveryEvidence {
   readonly ledgerPositions: PositionMap;
   /** Binance's positions at the last sync (a known difference is not queried again). */
   readonly checkedPositions: PositionMap;
-  /** `--full`: re-check every known symbol. */
-  readonly full: boolean;
+  /**
+   * Symbols to fetch again from a time, whatever their watermark (`-Infinity`: from the oldest
+   * time Binance serves), with why: fills the files lack (`--full`, a fills file not written by
+   * a sync, fills the income history or state.json refers to that the file does not have).
+   */
+  readonly walk: ReadonlyMap<string, { readonly from: number; readonly reason: string }>;
   /** `--symbols`: exactly these, whatever the evidence. */
   readonly only: readonly string[] | undefined;
 }
@@ -50,6 +55,8 @@ export interface SymbolPlan {
   readonly reason: string;
   /** For a symbol without fills yet: the time of its earliest income record, if any. */
   readonly firstEvidence: number | undefined;
+  /** Fetch it again from this time (see {@linkcode DiscoveryEvidence.walk}), if set. */
+  readonly walkFrom?: number;
 }
 
 /** The symbols to query, sorted, each with its reason. */
@@ -76,7 +83,7 @@ export function planSymbols(evidence: DiscoveryEvidence): SymbolPlan[] {
       add(key.split("|")[0], `position ${exchange} on Binance, ${ledger} in the ledger`);
     }
   }
-  if (evidence.full) { for (const symbol of evidence.known) add(symbol, "--full"); }
+  for (const [symbol, { reason }] of evidence.walk) add(symbol, reason);
 
   let symbols = [...reasons.keys()];
   if (evidence.only !== undefined) {
@@ -87,5 +94,6 @@ export function planSymbols(evidence: DiscoveryEvidence): SymbolPlan[] {
     symbol,
     reason: reasons.get(symbol)!,
     firstEvidence: evidence.known.has(symbol) ? undefined : first.get(symbol),
+    ...(evidence.walk.has(symbol) ? { walkFrom: evidence.walk.get(symbol)!.from } : {}),
   }));
 }

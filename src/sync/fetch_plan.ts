@@ -53,10 +53,14 @@ export async function fetchPlan(
 ): Promise<PlanFetch> {
   const fills: Fill[] = [];
   const startOf = (item: SymbolPlan) =>
-    Math.max(scope.horizon, scope.from ?? (item.firstEvidence ?? -Infinity) - EVIDENCE_MARGIN_MS);
-  const walked = plan.filter((item) =>
-    scope.from !== undefined || scope.watermarks[item.symbol] === undefined
-  );
+    Math.max(
+      scope.horizon,
+      scope.from ?? item.walkFrom ?? (item.firstEvidence ?? -Infinity) - EVIDENCE_MARGIN_MS,
+    );
+  const walks = (item: SymbolPlan) =>
+    scope.from !== undefined || item.walkFrom !== undefined ||
+    scope.watermarks[item.symbol] === undefined;
+  const walked = plan.filter(walks);
   const pairs = scope.market === "coinm"
     ? pairWalks(walked.map((item) => item.symbol))
     : new Map<string, string[]>();
@@ -79,7 +83,7 @@ export async function fetchPlan(
           continue;
         }
       }
-      if (scope.from === undefined && last !== undefined) {
+      if (!walks(item) && last !== undefined) {
         fills.push(...await fetchFillsAfter(source, item.symbol, last, onPage));
       } else {
         fills.push(...await fetchFillsFrom(source, item.symbol, startOf(item), scope.now, onPage));

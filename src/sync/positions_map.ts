@@ -7,8 +7,7 @@
 
 import type { PositionRiskRow } from "../binance/rows.ts";
 import { Decimal } from "../decimal.ts";
-import type { Market } from "../fill.ts";
-import type { Position } from "../position.ts";
+import type { SymbolSummary } from "../ledger/summary.ts";
 import type { PositionMap } from "./discovery.ts";
 
 /** Binance's non-zero positions: `SYMBOL|positionSide` → signed amount (short negative). */
@@ -21,13 +20,17 @@ export function exchangePositions(rows: readonly PositionRiskRow[]): PositionMap
   return map;
 }
 
-/** The ledger's open positions of `market`, keyed and signed like {@linkcode exchangePositions}. */
-export function ledgerPositions(positions: readonly Position[], market: Market): PositionMap {
+/**
+ * The ledger's open positions of a market, from its symbols' summaries, keyed and signed like
+ * {@linkcode exchangePositions}.
+ */
+export function ledgerPositions(summaries: ReadonlyMap<string, SymbolSummary>): PositionMap {
   const map = new Map<string, string>();
-  for (const p of positions) {
-    if (p.market !== market || p.closeTime !== undefined || p.openQty.isZero()) continue;
-    const signed = p.direction === "SHORT" ? p.openQty.neg() : p.openQty;
-    map.set(`${p.symbol}|${p.positionSide}`, signed.normalize().toString());
+  for (const [symbol, summary] of summaries) {
+    for (const p of summary.open) {
+      if (Decimal.parse(p.qty).isZero()) continue;
+      map.set(`${symbol}|${p.positionSide}`, p.direction === "SHORT" ? `-${p.qty}` : p.qty);
+    }
   }
   return map;
 }

@@ -7,9 +7,8 @@
  */
 
 import { Decimal } from "../decimal.ts";
-import type { LedgerFill, Market } from "../fill.ts";
-import type { IncomeRecord } from "../income.ts";
-import type { Ledger } from "../ledger/ledger_stream.ts";
+import type { SymbolSummary } from "../ledger/summary.ts";
+import type { IncomeSums } from "../storage/cache_file.ts";
 import type { PositionMap } from "./discovery.ts";
 import { ledgerPositions } from "./positions_map.ts";
 
@@ -35,13 +34,21 @@ export interface PositionCheck {
   readonly partialClosed: number;
 }
 
-/** Compares `market`'s open positions in the ledger with Binance's (`onExchange`). */
+/**
+ * Compares the ledger's open positions of a market (from its symbols' summaries) with Binance's
+ * (`onExchange`), and counts its PARTIAL positions.
+ */
 export function checkPositions(
-  ledger: Ledger,
+  summaries: ReadonlyMap<string, SymbolSummary>,
   onExchange: PositionMap,
-  market: Market,
 ): PositionCheck {
-  const ours = ledgerPositions(ledger.positions, market);
+  const ours = ledgerPositions(summaries);
+  let partialOpen = 0;
+  let partialClosed = 0;
+  for (const summary of summaries.values()) {
+    partialClosed += summary.closed.partial;
+    partialOpen += summary.open.filter((p) => p.status === "PARTIAL").length;
+  }
   const mismatches: PositionMismatch[] = [];
   for (const key of [...new Set([...onExchange.keys(), ...ours.keys()])].sort()) {
     const exchange = onExchange.get(key) ?? "0";
@@ -50,9 +57,7 @@ export function checkPositions(
     const [symbol, positionSide] = key.split("|");
     mismatches.push({ symbol, positionSide, exchange, ledger: held });
   }
-  const partial = ledger.positions.filter((p) => p.market === market && p.status === "PARTIAL");
-  const partialOpen = partial.filter((p) => p.closeTime === undefined).length;
-  return { mismatches, partialOpen, partialClosed: partial.length - partialOpen };
+  return { mismatches, partialOpen, partialClosed };
 }
 
 /** One asset's totals from the ledger and from the income history, over the same period. */
@@ -67,9 +72,9 @@ export interface AssetTotals {
   readonly fillsCommission: Decimal;
   /** −Σ COMMISSION income (paid positive). */
   readonly incomeCommission: Decimal;
-  /** Σ funding attached to positions plus unattached. */
+  /** Σ funding attached to positions plus unattached, every record. */
   readonly ledgerFunding: Decimal;
-  /** Σ FUNDING_FEE income. */
+  /** Σ FUNDING_FEE income, every record. */
   readonly incomeFunding: Decimal;
   /** Whether each pair agrees. */
   readonly agrees: boolean;
@@ -79,65 +84,55 @@ export interface AssetTotals {
 export interface IncomeCheck {
   /** Start of the period: the market's first income record, ms. */
   readonly from: number;
-  /** End of the period: the sync's server time, ms. */
+  /** End of the period (a little before the sync), ms. */
   readonly to: number;
   /** One row per asset, alphabetical. */
   readonly assets: readonly AssetTotals[];
 }
 
 /**
- * Totals realized P&L and commissions over `market`'s fills, and funding over the ledger, next
- * to the income history's REALIZED_PNL, COMMISSION and FUNDING_FEE totals, per asset, for the
- * period the income history covers (its first record of `market` to `to`). `undefined` without
- * income records of the market.
+ * The ledger's totals against the income history's, per asset: realized P&L and commissions of
+ * the fills against REALIZED_PNL and COMMISSION records from the market's first income record to
+ * the sums' cutoff; funding attached to positions plus unattached (from the symbols' summaries)
+ * against every FUNDING_FEE record.
  */
 export function checkIncome(
-  fills: readonly LedgerFill[],
-  income: readonly IncomeRecord[],
-  ledger: Ledger,
-  market: Market,
-  to: number,
-): IncomeCheck | undefined {
-  const records = income.filter((r) => r.market === market && r.time <= to);
-  if (records.length === 0) return undefined;
-  const from = Math.min(...records.map((r) => r.time));
-  const sums = new Map<string, Decimal[]>();
-  const add = (asset: string, column: number, amount: Decimal) => {
-    let row = sums.get(asset);
-    if (row === undefined) sums.set(asset, row = Array(6).fill(Decimal.ZERO));
-    row[column] = row[column].plus(amount);
+  sums: IncomeSums,
+  summaries: ReadonlyMap<string, SymbolSummary>,
+): IncomeCheck {
+  const funding = new Map<string, Decimal>();
+  const add = (asset: string, amount: string | null) => {
+    if (amount !== null) {
+      funding.set(asset, (funding.get(asset) ?? Decimal.ZERO).plus(Decimal.parse(amount)));
+    }
   };
-  for (const fill of fills) {
-    if (fill.market !== market || fill.time < from || fill.time > to) continue;
-    add(fill.marginAsset, 0, Decimal.parse(fill.realizedPnl));
-    add(fill.commissionAsset, 2, Decimal.parse(fill.commission));
+  for (const s of summaries.values()) {
+    add(s.asset, s.closed.funding);
+    for (const p of s.open) add(s.asset, p.funding);
+    for (const [asset, total] of Object.entries(s.unattached.totals)) add(asset, total);
   }
-  for (const r of records) {
-    if (r.incomeType === "REALIZED_PNL") add(r.asset, 1, Decimal.parse(r.income));
-    if (r.incomeType === "COMMISSION") add(r.asset, 3, Decimal.parse(r.income).neg());
-    if (r.incomeType === "FUNDING_FEE") add(r.asset, 5, Decimal.parse(r.income));
-  }
-  const inPeriod = (r: IncomeRecord) => r.market === market && r.time >= from && r.time <= to;
-  for (const share of ledger.fundingShares) {
-    if (inPeriod(share.record)) add(share.record.asset, 4, share.amount);
-  }
-  for (const r of ledger.unattachedFunding) {
-    if (inPeriod(r)) add(r.asset, 4, Decimal.parse(r.income));
-  }
-  const assets = [...sums.keys()].sort().map((asset) => {
-    const [fillsPnl, incomePnl, fillsCommission, incomeCommission, ledgerFunding, incomeFunding] =
-      sums.get(asset)!.map((d) => d.normalize());
-    return {
-      asset,
-      fillsPnl,
-      incomePnl,
-      fillsCommission,
-      incomeCommission,
-      ledgerFunding,
-      incomeFunding,
-      agrees: fillsPnl.eq(incomePnl) && fillsCommission.eq(incomeCommission) &&
-        ledgerFunding.eq(incomeFunding),
-    };
-  });
-  return { from, to, assets };
+  const assets = [...new Set([...Object.keys(sums.assets), ...funding.keys()])].sort();
+  return {
+    from: sums.fromMs,
+    to: sums.cutoffMs,
+    assets: assets.map((asset) => {
+      const row = sums.assets[asset];
+      const d = (text: string | undefined) => Decimal.parse(text ?? "0").normalize();
+      const totals = {
+        asset,
+        fillsPnl: d(row?.fillsPnl),
+        incomePnl: d(row?.incomePnl),
+        fillsCommission: d(row?.fillsCommission),
+        incomeCommission: d(row?.incomeCommission),
+        ledgerFunding: (funding.get(asset) ?? Decimal.ZERO).normalize(),
+        incomeFunding: d(row?.incomeFunding),
+      };
+      return {
+        ...totals,
+        agrees: totals.fillsPnl.eq(totals.incomePnl) &&
+          totals.fillsCommission.eq(totals.incomeCommission) &&
+          totals.ledgerFunding.eq(totals.incomeFunding),
+      };
+    }),
+  };
 }

@@ -1,0 +1,48 @@
+/**
+ * Reading a text file line by line, in little memory, for files whose lines are whole records:
+ * the positions file and the sorted runs a rebuild writes (no field there holds a line break).
+ *
+ * @module
+ */
+
+import { DataFileError } from "./data_file.ts";
+
+/**
+ * The lines of the UTF-8 file at `path`, without their line breaks (LF or CRLF), in order; the
+ * first line's byte-order mark is dropped.
+ *
+ * @throws {Deno.errors.NotFound} when there is no such file.
+ * @throws {DataFileError} for bytes that are not UTF-8, or a last line without its line break.
+ */
+export async function* readLines(path: string): AsyncGenerator<string> {
+  using file = await Deno.open(path, { read: true });
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const chunk = new Uint8Array(1 << 20);
+  let rest = "";
+  let line = 0;
+  for (;;) {
+    const n = await file.read(chunk);
+    if (n === null) break;
+    let text: string;
+    try {
+      text = rest + decoder.decode(chunk.subarray(0, n), { stream: true });
+    } catch {
+      throw new DataFileError(path, line + 1, "is not UTF-8 text");
+    }
+    if (line === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    let at = 0;
+    for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", at)) {
+      line++;
+      yield text.slice(at, end > at && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+      at = end + 1;
+    }
+    rest = text.slice(at);
+  }
+  if (rest !== "") {
+    throw new DataFileError(
+      path,
+      line + 1,
+      "the file ends in the middle of this line (no line break after it): it was cut short",
+    );
+  }
+}

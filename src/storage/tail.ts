@@ -1,0 +1,90 @@
+/**
+ * The end of a data file sorted by time (the fills and income files: time is their first column),
+ * read from the end backwards: what a sync needs of the newest rows without reading the file.
+ *
+ * @module
+ */
+
+import { parseTimeAt } from "../time.ts";
+import { DataFileError } from "./data_file.ts";
+
+const BLOCK = 1 << 16;
+
+/** The header line and the last lines of a file. */
+export interface Tail {
+  /** The first line, without its line break. */
+  readonly header: string;
+  /** The lines whose time is at or after the time asked for, in file order, without breaks. */
+  readonly lines: string[];
+}
+
+/**
+ * The header and every line of the file at `path` whose time (its first field, as the file
+ * writes it) is at or after `since`, read backwards until an earlier line: the file must be
+ * sorted by time, as futures-ledger writes it.
+ *
+ * @throws {Deno.errors.NotFound} when there is no such file.
+ * @throws {DataFileError} for a line whose time cannot be read, or a file cut short.
+ */
+export async function readTail(path: string, since: number): Promise<Tail> {
+  using file = await Deno.open(path, { read: true });
+  const size = (await file.stat()).size;
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const lines: string[] = [];
+  let end = size;
+  let carried = new Uint8Array(0); // the start of a line whose beginning is in an earlier block
+  let header: string | undefined;
+  while (header === undefined) {
+    const start = Math.max(0, end - BLOCK);
+    const block = new Uint8Array(end - start + carried.length);
+    await file.seek(start, Deno.SeekMode.Start);
+    for (let filled = 0; filled < end - start;) {
+      const n = await file.read(block.subarray(filled, end - start));
+      if (n === null) throw new DataFileError(path, 0, "changed while it was read");
+      filled += n;
+    }
+    block.set(carried, end - start);
+    if (end === size && block.length > 0 && block[block.length - 1] !== 10) {
+      throw new DataFileError(path, 0, "ends in the middle of a line: it was cut short");
+    }
+    // Whole lines of this block: after its first line break, unless it starts the file.
+    const first = start === 0 ? 0 : block.indexOf(10) + 1;
+    if (start > 0 && first === 0) {
+      carried = block; // one line longer than the block: read further back
+      end = start;
+      continue;
+    }
+    const text = decoder.decode(block.subarray(first));
+    const found = text.split("\n");
+    found.pop(); // after the last line break
+    for (let i = found.length - 1; i >= 0; i--) {
+      const line = found[i].endsWith("\r") ? found[i].slice(0, -1) : found[i];
+      if (start === 0 && i === 0) {
+        header = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+        break;
+      }
+      if (line === "") continue;
+      const comma = line.indexOf(",");
+      const time = parseTimeAt(line, 0, comma < 0 ? line.length : comma);
+      if (time === undefined) {
+        throw new DataFileError(path, 0, `a row near its end has no time: ${line.slice(0, 40)}`);
+      }
+      if (time < since) return { header: await headerOf(file, decoder, path), lines };
+      lines.unshift(line);
+    }
+    carried = block.subarray(0, first);
+    end = start;
+  }
+  return { header, lines };
+}
+
+/** The first line of `file`. */
+async function headerOf(file: Deno.FsFile, decoder: TextDecoder, path: string): Promise<string> {
+  await file.seek(0, Deno.SeekMode.Start);
+  const block = new Uint8Array(BLOCK);
+  const n = (await file.read(block)) ?? 0;
+  const end = block.subarray(0, n).indexOf(10);
+  if (end < 0) throw new DataFileError(path, 1, "has no header line");
+  const line = decoder.decode(block.subarray(0, end)).replace(/\r$/, "");
+  return line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+}

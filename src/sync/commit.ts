@@ -1,0 +1,191 @@
+/**
+ * A sync's last stage: its outcome written, each file once, in this order — the order that lets a
+ * run killed at any moment be completed by the next one, with the same result as a run never
+ * interrupted:
+ *
+ * 1. the fills file: the new fills (those fetched before a failure are kept too);
+ * 2. the income file: the new records — not after a failure, so the next run sees the same new
+ *    income and finds the same symbols to query;
+ * 3. the fee price cache;
+ * 4. the fee conversions and the positions, derived from 1–3 (`ledger_update.ts`);
+ * 5. `state.json`: the watermarks (derived from 1–2) and Binance's positions as checked;
+ * 6. the cache, last: it records every file as written, so a run killed before it leaves files
+ *    the cache does not describe, and the next sync reads them whole instead of trusting it.
+ *
+ * A file with nothing new is not written; a sync with nothing new writes nothing.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { Fill, Market } from "../fill.ts";
+import { needsConversion } from "../ledger/fee_prices.ts";
+import { type SavedSnapshot, saveSnapshot } from "../ledger/anchor.ts";
+import { combineUnattached, type SymbolSummary, type UnattachedTotals } from "../ledger/summary.ts";
+import { CACHE_FILE, type LedgerCache, writeCacheFile } from "../storage/cache_file.ts";
+import { readIfExists } from "../storage/data_file.ts";
+import { FILES } from "../storage/file_names.ts";
+import { readPricesFile, readPriceTable, writePricesFile } from "../storage/prices_file.ts";
+import { addFills, addIncome } from "../storage/sorted_update.ts";
+import { deriveState, snapshotsOf, writeStateFile } from "../storage/state_file.ts";
+import type { SymbolPlan } from "./discovery.ts";
+import { updateLedger } from "./ledger_update.ts";
+import { type LocalState, stampsOf } from "./local.ts";
+import { checkIncome, checkPositions, type IncomeCheck, type PositionCheck } from "./reconcile.ts";
+import type { Fetched } from "./remote.ts";
+import { withCheckedPositions, withSavedChecks } from "./state.ts";
+
+/**
+ * The comparison with the income history ends this long before now: a fill's COMMISSION and
+ * REALIZED_PNL records may be booked a moment after the fill.
+ */
+const INCOME_SETTLE_MS = 10 * 60_000;
+
+/** What a sync did. */
+export interface SyncResult {
+  /** The symbols queried and why. */
+  readonly plan: readonly SymbolPlan[];
+  /** Fills added, by symbol. */
+  readonly added: ReadonlyMap<string, number>;
+  /** Income records added. */
+  readonly incomeAdded: number;
+  /** Every symbol of the market: its totals, open positions and unattached funding. */
+  readonly summaries: ReadonlyMap<string, SymbolSummary>;
+  /** The market's funding that no position took. */
+  readonly unattached: UnattachedTotals;
+  /** The ledger's open positions of the market against Binance's. */
+  readonly positionCheck: PositionCheck;
+  /** The ledger's totals against the income history's; `undefined` without income records. */
+  readonly incomeCheck: IncomeCheck | undefined;
+}
+
+/** A sync that failed part-way; what was fetched before the failure is saved. */
+export class SyncError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = "SyncError";
+  }
+}
+
+/**
+ * Writes what `fetched` brought to `local`'s files, in the order above; returns what the sync
+ * did, or throws its failure once everything that can be kept is written.
+ *
+ * @throws {SyncError} when a symbol's fills or a fee price could not be fetched.
+ */
+export async function commitSync(
+  local: LocalState,
+  fetched: Fetched,
+  market: Market,
+): Promise<SyncResult> {
+  const path = (name: keyof typeof FILES) => join(local.dir, FILES[name]);
+  const failure = fetched.failure === undefined ? undefined : new SyncError(
+    `${fetched.failure.symbol}: ${errorText(fetched.failure.error)}`,
+    { cause: fetched.failure.error },
+  );
+  // 1, 2. The data.
+  const fills = await addFills(path("fills"), fetched.fills);
+  const income = failure === undefined
+    ? await addIncome(path("income"), fetched.income)
+    : { added: [], appended: true };
+  // 3. The price cache.
+  if (fetched.prices.length > 0) {
+    const cached = await readIfExists(() => readPricesFile(path("prices"))) ?? [];
+    await writePricesFile(path("prices"), [...cached, ...fetched.prices]);
+  }
+  // 4. What is derived from them. Binance's positions now anchor the ledger only if every fill
+  // up to now is in the file.
+  const saved = (local.saved === undefined ? [] : snapshotsOf(local.saved)).map(saveSnapshot);
+  const now: SavedSnapshot = {
+    market,
+    time: fetched.now,
+    amounts: Object.fromEntries(fetched.onExchange),
+  };
+  const checked = local.saved?.markets[market];
+  const unchanged = checked?.positions_checked_ms !== undefined &&
+    !fills.added.some((f) => f.market === market) &&
+    JSON.stringify(Object.entries(checked.positions_checked ?? {}).sort()) ===
+      JSON.stringify([...fetched.onExchange].sort());
+  const anchor = unchanged ? { ...now, time: checked!.positions_checked_ms! } : now;
+  const snapshots = failure === undefined
+    ? [anchor, ...saved.filter((s) => s.market !== market)]
+    : saved;
+  const markets = await updateLedger({
+    dir: local.dir,
+    market,
+    cache: local.cache,
+    fills: fills.added,
+    appended: fills.appended,
+    income: income.added,
+    snapshots,
+    prices: await readPriceTable(path("prices")),
+    cutoffMs: fetched.now - INCOME_SETTLE_MS,
+    unpriced: fetched.pricesFailure === undefined ? new Set() : new Set([
+      ...unpricedSymbols(fetched.fills),
+      ...(local.cache?.markets[market]?.reprice ?? []),
+    ]),
+  });
+  // 5. state.json.
+  const ends = [
+    ...Object.entries(local.ends.markets).flatMap(([m, state]) =>
+      Object.entries(state?.symbols ?? {}).map(([symbol, w]) => ({
+        market: m as Market,
+        symbol,
+        id: w.last_trade_id,
+        time: w.last_trade_time_ms,
+      }))
+    ),
+    ...fills.added,
+  ];
+  const incomeEnds = [
+    ...Object.entries(local.ends.markets).flatMap(([m, state]) =>
+      state?.income_time_ms == null ? [] : [{ market: m as Market, time: state.income_time_ms }]
+    ),
+    ...income.added,
+  ];
+  const derived = deriveState(ends, incomeEnds);
+  const state = failure === undefined
+    ? withCheckedPositions(derived, market, Object.fromEntries(fetched.onExchange), anchor.time)
+    : withSavedChecks(derived, local.saved);
+  if (JSON.stringify(state) !== JSON.stringify(local.saved)) {
+    await writeStateFile(path("state"), state);
+  }
+  // 6. The cache.
+  const cache: LedgerCache = { version: 1, files: await stampsOf(local.dir), markets };
+  if (JSON.stringify(cache) !== JSON.stringify(local.cache)) {
+    await writeCacheFile(join(local.dir, CACHE_FILE), cache);
+  }
+
+  if (failure !== undefined) throw failure;
+  if (fetched.pricesFailure !== undefined) {
+    throw new SyncError(`fee prices: ${errorText(fetched.pricesFailure)}`, {
+      cause: fetched.pricesFailure,
+    });
+  }
+  const summaries = new Map(
+    Object.entries(markets[market]?.symbols ?? {}).map((
+      [symbol, entry],
+    ) => [symbol, entry.summary]),
+  );
+  const added = new Map<string, number>();
+  for (const fill of fills.added) added.set(fill.symbol, (added.get(fill.symbol) ?? 0) + 1);
+  const sums = markets[market]?.sums;
+  return {
+    plan: fetched.plan,
+    added,
+    incomeAdded: income.added.filter((r) => r.market === market).length,
+    summaries,
+    unattached: combineUnattached([...summaries.values()].map((s) => s.unattached)),
+    positionCheck: checkPositions(summaries, fetched.onExchange),
+    incomeCheck: sums === null || sums === undefined ? undefined : checkIncome(sums, summaries),
+  };
+}
+
+/** The symbols of fills whose fee in another asset may lack its price. */
+function unpricedSymbols(fills: readonly Fill[]): string[] {
+  return [...new Set(fills.filter(needsConversion).map((f) => f.symbol))];
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

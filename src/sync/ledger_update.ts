@@ -1,0 +1,210 @@
+/**
+ * Bringing the positions (and the fee conversions, and what the sync reports) up to date once the
+ * fills and income files are written.
+ *
+ * With a cache that describes the files, a sync costs what is new: each symbol's books go on
+ * from where the last sync left them over the new fills and funding only (`continue.ts`); the
+ * symbols that cannot go on (and those whose fees were left without a price) are rebuilt from
+ * their fills; the positions file is rewritten by streaming its other rows through unchanged,
+ * the same bytes a rebuild of everything would give. Without one, everything is rebuilt
+ * (`src/rebuild/`). Either way in little memory.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { Fill, Market } from "../fill.ts";
+import type { IncomeRecord } from "../income.ts";
+import { restoreSnapshot, type SavedSnapshot } from "../ledger/anchor.ts";
+import { continueLedger } from "../ledger/continue.ts";
+import type { PriceTable } from "../ledger/fee_prices.ts";
+import { splitKey, symbolKey } from "../ledger/ledger_stream.ts";
+import { SymbolSummaryBuilder } from "../ledger/summary.ts";
+import type { SavedSymbol } from "../ledger/symbol_books.ts";
+import { rebuildPositions, type Rebuilt, writeRebuilt } from "../rebuild/rebuild.ts";
+import { writeFileAtomic } from "../storage/atomic_write.ts";
+import type { LedgerCache, MarketCache, SymbolCache } from "../storage/cache_file.ts";
+import { appendConversions, writeConversionsFromFills } from "../storage/conversions_file.ts";
+import { FILES } from "../storage/file_names.ts";
+import { incomeTail } from "../storage/income_file.ts";
+import { mergedRuns, positionLineOf, PositionRuns, type Run } from "../storage/position_lines.ts";
+import { readIfExists } from "../storage/data_file.ts";
+import { readTail } from "../storage/tail.ts";
+import { advanceSums, sumsFromFiles } from "./income_sums.ts";
+import { parseCanonicalLine } from "../storage/fill_line.ts";
+import { RecentTexts } from "../storage/fill_text.ts";
+
+/** What changed, for the ledger. */
+export interface LedgerChange {
+  /** The output directory. */
+  readonly dir: string;
+  /** The market synced. */
+  readonly market: Market;
+  /** The cache, if it describes the files as they were before this sync's writes. */
+  readonly cache: LedgerCache | undefined;
+  /** The fills added to the fills file (all of the market). */
+  readonly fills: readonly Fill[];
+  /** Whether they were appended to its end (else the file was rewritten). */
+  readonly appended: boolean;
+  /** The income records added. */
+  readonly income: readonly IncomeRecord[];
+  /** Binance's positions now (this market), and the last known of the other market. */
+  readonly snapshots: readonly SavedSnapshot[];
+  /** The price cache as written. */
+  readonly prices: PriceTable;
+  /** The income check's new cutoff, ms. */
+  readonly cutoffMs: number;
+  /** Symbols whose fees a failed price fetch left without a price (rebuilt next time). */
+  readonly unpriced: ReadonlySet<string>;
+}
+
+/** Updates the positions and conversions files; returns every market's new cache part. */
+export async function updateLedger(change: LedgerChange): Promise<LedgerCache["markets"]> {
+  const { cache, market } = change;
+  const old = cache?.markets[market];
+  const firstIncome = change.income.reduce((t, r) => Math.min(t, r.time), Infinity);
+  const moved = old !== undefined &&
+    (old.incomeFrom === null ? firstIncome < Infinity : firstIncome < old.incomeFrom);
+  if (cache === undefined || old === undefined || moved) return await rebuildAll(change);
+  return { ...cache.markets, [market]: await goOn(change, old) };
+}
+
+/** Everything rebuilt from the files. */
+async function rebuildAll(change: LedgerChange): Promise<LedgerCache["markets"]> {
+  const path = (name: keyof typeof FILES) => join(change.dir, FILES[name]);
+  await using rebuilt = await rebuildPositions(path("fills"), {
+    incomePath: path("income"),
+    pricesPath: path("prices"),
+    snapshots: change.snapshots,
+  });
+  await writeRebuilt(path("positions"), rebuilt);
+  await writeConversionsFromFills(path("conversions"), path("fills"), change.prices);
+  const sums = await sumsFromFiles(path("fills"), path("income"), change.cutoffMs);
+  const markets: Partial<Record<Market, MarketCache>> = {};
+  const symbolsOf = (market: Market) => {
+    const symbols: Record<string, SymbolCache> = {};
+    for (const [key, entry] of [...rebuilt.symbols].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const [m, symbol] = splitKey(key);
+      if (m === market) symbols[symbol] = entry;
+    }
+    return symbols;
+  };
+  const seen = new Set<Market>([
+    ...[...rebuilt.symbols.keys()].map((key) => splitKey(key)[0]),
+    ...sums.keys(),
+    change.market,
+  ]);
+  for (const market of seen) {
+    markets[market] = {
+      incomeFrom: rebuilt.incomeFrom.get(market) ?? null,
+      symbols: symbolsOf(market),
+      sums: sums.get(market) ?? null,
+      reprice: market === change.market ? [...change.unpriced].sort() : [],
+    };
+  }
+  return markets;
+}
+
+/** The market's books continued over what is new; what cannot be, rebuilt. */
+async function goOn(change: LedgerChange, old: MarketCache): Promise<MarketCache> {
+  const { market } = change;
+  const path = (name: keyof typeof FILES) => join(change.dir, FILES[name]);
+  const saved = new Map<string, SavedSymbol>();
+  for (const [symbol, entry] of Object.entries(old.symbols)) {
+    if (entry.books !== null) saved.set(symbolKey(market, symbol), entry.books);
+  }
+  const continued = continueLedger(change.fills.filter((f) => f.market === market), {
+    saved,
+    funding: change.income.filter((r) => r.market === market && r.incomeType === "FUNDING_FEE"),
+    snapshots: change.snapshots.filter((s) => s.market === market).map(restoreSnapshot),
+    incomeFrom: old.incomeFrom === null ? undefined : new Map([[market, old.incomeFrom]]),
+    prices: change.prices,
+  });
+  const again = new Set([
+    ...[...continued.rebuild].map((key) => splitKey(key)[1]),
+    ...old.reprice,
+  ]);
+  const goneOn = new Set([...continued.continued].map((key) => splitKey(key)[1]));
+  const positions = continued.ledger.positions.filter((p) => !again.has(p.symbol));
+  const unattached = continued.ledger.unattachedFunding.filter((r) => !again.has(r.symbol));
+  let rebuilt: Rebuilt | undefined;
+  try {
+    if (again.size > 0) {
+      rebuilt = await rebuildPositions(path("fills"), {
+        incomePath: path("income"),
+        pricesPath: path("prices"),
+        snapshots: change.snapshots,
+        only: [...again],
+      });
+    }
+    if (positions.length > 0 || again.size > 0 || goneOn.size > 0) {
+      await using dir = await tempDir();
+      const runs = new PositionRuns(dir.path);
+      for (const p of positions) runs.add(positionLineOf(p));
+      runs.flush();
+      const file: Run = {
+        path: path("positions"),
+        positionsFile: true,
+        drop: (row) =>
+          row.market === market &&
+          (again.has(row.symbol) || (goneOn.has(row.symbol) && !row.closed)),
+      };
+      const all = [file, ...runs.runs.map((p) => ({ path: p })), ...(rebuilt?.runs ?? [])];
+      await writeFileAtomic(path("positions"), mergedRuns(all));
+    }
+  } finally {
+    await rebuilt?.[Symbol.asyncDispose]();
+  }
+  if (change.appended && again.size === 0) {
+    await appendConversions(path("conversions"), change.fills, change.prices);
+  } else {
+    await writeConversionsFromFills(path("conversions"), path("fills"), change.prices);
+  }
+
+  const symbols: Record<string, SymbolCache> = { ...old.symbols };
+  const builders = new Map<string, SymbolSummaryBuilder>();
+  const builder = (symbol: string) => {
+    let b = builders.get(symbol);
+    if (b === undefined) {
+      builders.set(symbol, b = new SymbolSummaryBuilder(old.symbols[symbol]?.summary));
+    }
+    return b;
+  };
+  for (const p of positions) builder(p.symbol).position(p);
+  for (const r of unattached) builder(r.symbol).unattached(r);
+  for (const symbol of goneOn) builder(symbol); // every position open before is in `positions`
+  for (const [symbol, b] of builders) {
+    const books = continued.saved.get(symbolKey(market, symbol)) ??
+      old.symbols[symbol]?.books ?? null;
+    symbols[symbol] = { books, summary: b.build() };
+  }
+  for (const [key, books] of continued.saved) {
+    const symbol = splitKey(key)[1];
+    if (symbols[symbol] !== undefined) symbols[symbol] = { ...symbols[symbol], books };
+  }
+  for (const [key, entry] of rebuilt?.symbols ?? []) symbols[splitKey(key)[1]] = entry;
+  return {
+    incomeFrom: old.incomeFrom,
+    symbols: Object.fromEntries(Object.entries(symbols).sort(([a], [b]) => (a < b ? -1 : 1))),
+    sums: old.sums === null ? null : advanceSums(old.sums, change.cutoffMs, {
+      fills: await fillsTail(path("fills"), old.sums.cutoffMs + 1),
+      income: await readIfExists(() => incomeTail(path("income"), old.sums!.cutoffMs + 1)) ?? [],
+    }, { fills: change.fills.filter((f) => f.market === market), income: change.income }),
+    reprice: [...change.unpriced].sort(),
+  };
+}
+
+/** The fills of the fills file's tail from `since` on (the file is in this version's format). */
+async function fillsTail(path: string, since: number): Promise<Fill[]> {
+  const tail = await readIfExists(() => readTail(path, since));
+  const recent = new RecentTexts();
+  return (tail?.lines ?? []).flatMap((line) =>
+    (parseCanonicalLine(line, 0, line.length, false, recent) as Fill | undefined) ?? []
+  );
+}
+
+/** A temporary directory, removed by `await using`. */
+async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "futures-ledger-runs-" });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}

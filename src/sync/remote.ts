@@ -1,0 +1,196 @@
+/**
+ * A sync's second stage: what is new on Binance. The income history since the last record (and a
+ * little before: records can arrive late), Binance's open positions, the symbols that show new
+ * activity (`discovery.ts`), their fills (`fetch_plan.ts`) and the prices their fees in other
+ * assets need (`fee_prices.ts`). Nothing is written here.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import { join } from "node:path";
+import type { PositionRiskRow } from "../binance/rows.ts";
+import type { Fill, LedgerFill, Market } from "../fill.ts";
+import { incomeKey, type IncomeRecord } from "../income.ts";
+import { readIfExists } from "../storage/data_file.ts";
+import { FILES } from "../storage/file_names.ts";
+import { streamLedgerFills } from "../storage/fills_file.ts";
+import { incomeTail } from "../storage/income_file.ts";
+import { type PriceEntry, priceKey, readPricesFile } from "../storage/prices_file.ts";
+import { planSymbols, type PositionMap, type SymbolPlan } from "./discovery.ts";
+import { fetchPrices, type KlinesSource, wantedMinutes } from "./fee_prices.ts";
+import type { TradesSource } from "./fetch_fills.ts";
+import { fetchIncome, type IncomeSource } from "./fetch_income.ts";
+import { fetchPlan } from "./fetch_plan.ts";
+import type { LocalState } from "./local.ts";
+import { exchangePositions, ledgerPositions } from "./positions_map.ts";
+import type { SymbolSummary } from "../ledger/summary.ts";
+
+const log = getLogger(["futures-ledger", "sync"]);
+
+/**
+ * How far back Binance serves fills and income: 3 months (userTrades since the change log of
+ * 2026-08-26; USD-M income always), taken as 92 days so no served day is skipped.
+ */
+const HORIZON_MS = 92 * 86_400_000;
+/**
+ * Income records can become visible after later ones (funding is settled in a batch, minutes
+ * after its timestamp), so each sync reads the income history again from this long before the
+ * newest record it has (an hour: funding settles within minutes; more would cost an extra page
+ * on busy accounts), and keeps each record once.
+ */
+const INCOME_OVERLAP_MS = 3_600_000;
+
+/** What the sync needs of the Binance client. */
+export interface SyncClient extends TradesSource, IncomeSource, KlinesSource {
+  /** The exchange's clock, ms. */
+  serverTime(): Promise<number>;
+  /** Symbols and rate limits (the client adopts the request-weight limit it states). */
+  exchangeInfo(): Promise<unknown>;
+  /** Open positions. */
+  positionRisk(): Promise<PositionRiskRow[]>;
+}
+
+/** Progress, for a live line or log lines. */
+export type SyncEvent =
+  | { readonly kind: "plan"; readonly symbols: readonly SymbolPlan[] }
+  | { readonly kind: "page"; readonly symbol: string; readonly fills: number }
+  | { readonly kind: "symbol"; readonly index: number; readonly symbol: string };
+
+/** What to fetch. */
+export interface FetchOptions {
+  /** `usdm` or `coinm`. */
+  readonly market: Market;
+  /** `--from`: walk every symbol's fills from this time (ms) rather than from its watermark. */
+  readonly from?: number;
+  /** `--symbols`: query exactly these. */
+  readonly symbols?: readonly string[];
+}
+
+/** What came from Binance. */
+export interface Fetched {
+  /** Binance's clock when the sync began, ms. */
+  readonly now: number;
+  /** The symbols queried and why. */
+  readonly plan: readonly SymbolPlan[];
+  /** The fills fetched (some may be in the file already). */
+  readonly fills: Fill[];
+  /** The symbol whose fetch failed and why (the fills before it are kept), if one did. */
+  readonly failure: { readonly symbol: string; readonly error: unknown } | undefined;
+  /** The income records fetched (some may be in the file already). */
+  readonly income: IncomeRecord[];
+  /** Binance's open positions now. */
+  readonly onExchange: PositionMap;
+  /** The prices fetched for fees in other assets. */
+  readonly prices: PriceEntry[];
+  /** The price fetch's failure (what was fetched before it is kept), if any. */
+  readonly pricesFailure: unknown;
+}
+
+/**
+ * Fetches what is new for `local` (`ledger`: the market's summaries, for Binance's positions to
+ * be compared with; `reprice`: symbols whose fees still need prices).
+ */
+export async function fetchRemote(
+  client: SyncClient,
+  local: LocalState,
+  ledger: ReadonlyMap<string, SymbolSummary>,
+  reprice: readonly string[],
+  options: FetchOptions,
+  onEvent: (event: SyncEvent) => void,
+): Promise<Fetched> {
+  const { market } = options;
+  await client.exchangeInfo(); // first: the weight limit to pace every other request by
+  const now = await client.serverTime();
+  const horizon = now - HORIZON_MS;
+  if (options.from !== undefined && options.from < horizon) {
+    log.warn(
+      "Binance serves only the last 3 months of fills and income: nothing before {date} can be fetched",
+      { date: new Date(horizon).toISOString().slice(0, 10) },
+    );
+  }
+  const watermark = local.marks?.income_time_ms;
+  const incomeFrom = Math.max(
+    horizon,
+    options.from ??
+      (watermark === null || watermark === undefined ? horizon : watermark - INCOME_OVERLAP_MS),
+  );
+  const { rows, gaps } = await fetchIncome(client, incomeFrom, now);
+  for (const gap of gaps) {
+    log.warn(
+      "income history: {gap}; Binance returns only the first 1000, so {file} lacks the rest " +
+        "(the fills file is complete)",
+      { gap, file: FILES.income },
+    );
+  }
+  const income = rows.map((row) => ({ market, ...row }));
+  const path = (name: keyof typeof FILES) => join(local.dir, FILES[name]);
+  const known = new Set(
+    (await readIfExists(() => incomeTail(path("income"), incomeFrom)) ?? []).map(incomeKey),
+  );
+  const newIncome = income.filter((r) => !known.has(incomeKey(r)));
+
+  const onExchange = exchangePositions(await client.positionRisk());
+  const checked = local.saved?.markets[market]?.positions_checked ?? {};
+  const plan = planSymbols({
+    known: local.known,
+    income: newIncome,
+    exchangePositions: onExchange,
+    ledgerPositions: ledgerPositions(ledger),
+    checkedPositions: new Map(Object.entries(checked)),
+    walk: local.walk,
+    only: options.symbols,
+  });
+  onEvent({ kind: "plan", symbols: plan });
+  for (const { symbol, reason } of plan) log.debug("{symbol}: {reason}", { symbol, reason });
+  const { fills, failure } = await fetchPlan(client, plan, {
+    market,
+    from: options.from,
+    watermarks: local.marks?.symbols ?? {},
+    horizon,
+    now,
+  }, {
+    symbol: (index, symbol) => onEvent({ kind: "symbol", index, symbol }),
+    page: (symbol, count) => onEvent({ kind: "page", symbol, fills: count }),
+  });
+
+  const { prices, pricesFailure } = await fetchFeePrices(client, local.dir, market, fills, reprice);
+  return { now, plan, fills, failure, income, onExchange, prices, pricesFailure };
+}
+
+/**
+ * The prices the fees of `fills` and of the `reprice` symbols' fills need and the price cache
+ * lacks; what was fetched before a failure, and the failure.
+ */
+async function fetchFeePrices(
+  client: KlinesSource,
+  dir: string,
+  market: Market,
+  fills: readonly Fill[],
+  reprice: readonly string[],
+): Promise<{ prices: PriceEntry[]; pricesFailure: unknown }> {
+  const needing: LedgerFill[] = fills.filter((f) => f.market === market);
+  if (reprice.length > 0) {
+    const again = new Set(reprice);
+    await readIfExists(() =>
+      streamLedgerFills(join(dir, FILES.fills), (fill) => {
+        if (fill.market === market) needing.push(fill);
+      }, (symbol) => again.has(symbol))
+    );
+  }
+  if (!needing.some((f) => f.commissionAsset !== f.marginAsset)) {
+    return { prices: [], pricesFailure: undefined };
+  }
+  const cached = new Set(
+    (await readIfExists(() => readPricesFile(join(dir, FILES.prices))) ?? [])
+      .map((e) => priceKey(e.symbol, e.minute)),
+  );
+  const wanted = wantedMinutes(needing, cached);
+  const prices: PriceEntry[] = [];
+  try {
+    await fetchPrices(client, wanted, prices);
+  } catch (error) {
+    return { prices, pricesFailure: error };
+  }
+  return { prices, pricesFailure: undefined };
+}
