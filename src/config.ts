@@ -8,7 +8,7 @@
  */
 
 import { basename, dirname, join } from "node:path";
-import { parseEnv } from "node:util";
+import { parseDotenv } from "./dotenv.ts";
 
 /** The variables futures-ledger reads. */
 export const VARIABLES = [
@@ -66,7 +66,7 @@ export async function loadSettings(): Promise<Settings> {
   let dotenv: Record<string, string> = {};
   if (file !== undefined) {
     try {
-      dotenv = parseEnv(await Deno.readTextFile(file)) as Record<string, string>;
+      dotenv = parseDotenv(await Deno.readFile(file));
     } catch (error) {
       throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`);
     }
