@@ -4,11 +4,13 @@
  * @module
  */
 
+import { dirname, join } from "node:path";
 import { rebuildPositions } from "../rebuild/rebuild.ts";
 import { FILES } from "../storage/file_names.ts";
 import { writePositionLines } from "../storage/positions_file.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
 import { unattachedLines } from "./funding_report.ts";
+import { checkInputFile, checkOutputFile } from "./paths.ts";
 
 const HELP = `Usage: futures-ledger positions [--fills FILE] [--out FILE] [--jobs N]
 
@@ -69,9 +71,23 @@ export const positionsCommand: Command = {
       console.log(HELP);
       return 0;
     }
-    const fillsPath = (values.fills as string | undefined) ?? "futures_fills.csv";
-    const outPath = (values.out as string | undefined) ?? "futures_positions.csv";
+    const fillsPath = (values.fills as string | undefined) ?? FILES.fills;
+    const outPath = (values.out as string | undefined) ?? FILES.positions;
     const jobs = values.jobs === undefined ? undefined : parseJobs(values.jobs as string);
+    await checkInputFile(
+      { path: fillsPath, option: values.fills === undefined ? undefined : "--fills" },
+      "run sync first, or give --fills FILE",
+    );
+    const beside = (name: keyof typeof FILES) => join(dirname(fillsPath), FILES[name]);
+    await checkOutputFile(
+      { path: outPath, option: values.out === undefined ? undefined : "--out" },
+      [
+        { path: fillsPath, what: "fills file" },
+        { path: beside("income"), what: "income file" },
+        { path: beside("prices"), what: "fee price file" },
+        { path: beside("state"), what: "state file" },
+      ],
+    );
     const rebuilt = await rebuildPositions(fillsPath, { jobs });
     const { fills, positions, income } = rebuilt;
     if (rebuilt.unknownColumns.length > 0) {
