@@ -13,7 +13,14 @@ import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
 import denoJson from "../deno.json" with { type: "json" };
 import { csvLine } from "../src/csv/format.ts";
 import { FILL_COLUMNS, formatFillRow } from "../src/storage/fill_row.ts";
-import { binaryPath, compileArgs, hostTarget, TARGETS, WORKER } from "../scripts/compile.ts";
+import {
+  binaryPath,
+  compileArgs,
+  hostTarget,
+  permissionFlags,
+  TARGETS,
+  WORKER,
+} from "../scripts/compile.ts";
 import { f } from "./support/fills.ts";
 import { tempDir } from "./support/sync.ts";
 
@@ -39,6 +46,13 @@ function matrixTargets(workflow: string): string[] {
   assert.ok(block, "the workflow has a matrix of targets");
   return block[2].trim().split("\n").map((line) => line.replace(/^\s*-\s*/, "").trim());
 }
+
+Deno.test("the deno tasks grant exactly what the binary grants", () => {
+  const tasks = denoJson.tasks as Record<string, string>;
+  for (const name of ["sync", "positions", "report"]) {
+    assert.equal(tasks[name], `deno run ${permissionFlags().join(" ")} main.ts ${name}`, name);
+  }
+});
 
 Deno.test("the compile task and the release workflow build the same five targets", async (t) => {
   await t.step("scripts/compile.ts lists the five", () => {
@@ -166,8 +180,8 @@ Deno.test({
         BINANCE_BASE_URL: "http://127.0.0.1:8080",
         MAX_RETRIES: "0",
       }, "sync");
-      assert.equal(code, 1, stderr);
-      assert.match(stderr, /Requires net access to "127\.0\.0\.1:8080"/);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, /^futures-ledger: this program may not connect to 127\.0\.0\.1:8080: /);
     });
 
     await t.step(
