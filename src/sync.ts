@@ -31,6 +31,7 @@ import type { KlinesSource } from "./sync/fee_prices.ts";
 import type { TradesSource } from "./sync/fetch_fills.ts";
 import { fetchPlan } from "./sync/fetch_plan.ts";
 import { fetchIncome, type IncomeSource } from "./sync/fetch_income.ts";
+import type { SyncEvent } from "./sync/progress_events.ts";
 import { mergeFills, mergeIncome } from "./sync/merge.ts";
 import { updatePriceCache, writeDerivedFiles } from "./sync/outputs.ts";
 import { exchangePositions, ledgerPositions } from "./sync/positions_map.ts";
@@ -88,11 +89,7 @@ export interface SyncClient extends TradesSource, IncomeSource, KlinesSource {
   positionRisk(): Promise<PositionRiskRow[]>;
 }
 
-/** Progress, for a live line or log lines. */
-export type SyncEvent =
-  | { readonly kind: "plan"; readonly symbols: readonly SymbolPlan[] }
-  | { readonly kind: "page"; readonly symbol: string; readonly fills: number }
-  | { readonly kind: "symbol"; readonly index: number; readonly symbol: string };
+export type { SyncEvent } from "./sync/progress_events.ts";
 
 /** What a sync did. */
 export interface SyncResult {
@@ -158,7 +155,7 @@ export async function runSync(
     options.from ??
       (watermark === null || watermark === undefined ? horizon : watermark - INCOME_OVERLAP_MS),
   );
-  const { rows: incomeRows, gaps } = await fetchIncome(client, incomeFrom, now);
+  const { rows: incomeRows, gaps } = await fetchIncome(client, incomeFrom, now, onEvent);
   for (const gap of gaps) {
     log.warn(
       "income history: {gap}; Binance returns only the first 1000, so {file} lacks the rest " +
@@ -182,7 +179,6 @@ export async function runSync(
     full: options.full === true || options.from !== undefined,
     only: options.symbols,
   });
-  onEvent({ kind: "plan", symbols: plan });
   for (const { symbol, reason } of plan) log.debug("{symbol}: {reason}", { symbol, reason });
 
   const { fills: fetched, failure: failed } = await fetchPlan(client, plan, {
@@ -191,10 +187,7 @@ export async function runSync(
     watermarks: marks?.symbols ?? {},
     horizon,
     now,
-  }, {
-    symbol: (index, symbol) => onEvent({ kind: "symbol", index, symbol }),
-    page: (symbol, fills) => onEvent({ kind: "page", symbol, fills }),
-  });
+  }, onEvent);
   const failure = failed === undefined
     ? undefined
     : new SyncError(`${failed.symbol}: ${errorText(failed.error)}`, { cause: failed.error });
@@ -216,7 +209,7 @@ export async function runSync(
     ? [snapshot, ...savedSnapshots.filter((s) => s.market !== market)]
     : savedSnapshots;
   const savedIncome = failure === undefined ? allIncome : income;
-  const prices = await updatePriceCache(dir, client, merged.fills, market);
+  const prices = await updatePriceCache(dir, client, merged.fills, market, onEvent);
   const state = deriveState(merged.fills, savedIncome);
   await writeStateFile(
     path("state"),

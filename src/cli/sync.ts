@@ -103,11 +103,13 @@ export const syncCommand: Command = {
       timeoutMs: settings.requestTimeoutMs,
       maxRetries: settings.maxRetries,
       onRequest: progress.onRequest,
+      onWait: progress.onWait,
+      onRetry: progress.onRetry,
     });
 
     log.info("syncing {market} into {dir}", { market: options.market, dir: options.dir });
     try {
-      const result = await runSync(options, client, progress.onSync);
+      const result = await runSync(options, client, progress.onEvent);
       progress.finish();
       const fills = [...result.added.values()].reduce((a, b) => a + b, 0);
       console.log(summaryTable(result.ledger.positions, result.added, options.market));

@@ -25,16 +25,19 @@ import {
   writePricesFile,
 } from "../storage/prices_file.ts";
 import { fetchPrices, type KlinesSource, wantedMinutes } from "./fee_prices.ts";
+import type { SyncEventHandler } from "./progress_events.ts";
 
 /**
  * Fetches the prices `market`'s fills need and the cache in `dir` lacks, and saves them; returns
  * every cached price and the fetch's failure, if any (what was fetched before it is saved).
+ * `onEvent` hears the fetch's progress.
  */
 export async function updatePriceCache(
   dir: string,
   source: KlinesSource,
   fills: readonly Fill[],
   market: Market,
+  onEvent?: SyncEventHandler,
 ): Promise<{ entries: PriceEntry[]; failure: unknown }> {
   const path = join(dir, FILES.prices);
   const entries = await readPrices(path);
@@ -44,7 +47,7 @@ export async function updatePriceCache(
   const fetched: PriceEntry[] = [];
   let failure: unknown;
   try {
-    await fetchPrices(source, wanted, fetched);
+    await fetchPrices(source, wanted, fetched, onEvent);
   } catch (error) {
     failure = error;
   }
