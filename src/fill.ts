@@ -48,6 +48,12 @@ export interface LedgerFill {
   readonly marginAsset: string;
 }
 
+/**
+ * Where a fill or an income record came from: `api` (Binance's `userTrades` and income history)
+ * or `archive` (Binance's bulk download, or an export file from its website).
+ */
+export type Source = "api" | "archive";
+
 /** One fill, everything the fills file keeps: the ledger's fields and the rest of the row. */
 export interface Fill extends LedgerFill {
   /** Order id as decimal digits (empty when unknown). */
@@ -60,6 +66,8 @@ export interface Fill extends LedgerFill {
   readonly baseQty: string;
   /** COIN-M: the pair (`BTCUSD`); empty when not reported. */
   readonly pair: string;
+  /** Where it came from. */
+  readonly source: Source;
 }
 
 /**

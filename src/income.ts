@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Market } from "./fill.ts";
+import type { Market, Source } from "./fill.ts";
 
 /** One income history row. Amounts keep Binance's decimal text; ids are digit strings. */
 export interface IncomeRecord {
@@ -27,6 +27,8 @@ export interface IncomeRecord {
   readonly tranId: string;
   /** The fill's trade id for COMMISSION and REALIZED_PNL rows; empty otherwise. */
   readonly tradeId: string;
+  /** Where it came from; absent: `api`. */
+  readonly source?: Source;
 }
 
 /** The key that identifies an income record: `tranId` is unique only within its type. */

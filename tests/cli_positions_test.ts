@@ -67,7 +67,11 @@ Deno.test("positions command", async (t) => {
       "a corrupt fills file names its line and leaves the positions file untouched",
       async () => {
         const before = await Deno.readTextFile(`${dir}/out.csv`);
-        await Deno.writeTextFile(`${dir}/in.csv`, "\nx", { append: true });
+        const rows = (await Deno.readTextFile(`${dir}/in.csv`)).trimEnd().split("\n");
+        const last = rows[rows.length - 1];
+        await Deno.writeTextFile(`${dir}/in.csv`, `\nx${last.slice(last.indexOf(","))}\n`, {
+          append: true,
+        });
         const { code, stderr } = await cli(
           dir,
           "positions",

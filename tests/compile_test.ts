@@ -18,7 +18,7 @@ import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
 import YAML from "yaml";
 import denoJson from "../deno.json" with { type: "json" };
 import { csvLine } from "../src/csv/format.ts";
-import { FILL_COLUMNS, formatFillRow } from "../src/storage/fill_row.ts";
+import { FILL_COLUMNS, fillLine } from "../src/storage/fill_row.ts";
 import {
   binaryPath,
   compileArgs,
@@ -110,7 +110,7 @@ function assertRunsEachOnItsPlatform(job: Job): void {
 
 Deno.test("the deno tasks grant exactly what the binary grants", () => {
   const tasks = denoJson.tasks as Record<string, string>;
-  for (const name of ["sync", "positions", "report"]) {
+  for (const name of ["sync", "positions", "report", "export"]) {
     assert.equal(tasks[name], `deno run ${permissionFlags().join(" ")} main.ts ${name}`, name);
   }
 });
@@ -280,7 +280,7 @@ Deno.test({
         ];
         await Deno.writeTextFile(
           join(work, "futures_fills.csv"),
-          csvLine(FILL_COLUMNS) + fills.map((fill) => csvLine(formatFillRow(fill))).join(""),
+          csvLine(FILL_COLUMNS) + fills.map(fillLine).join(""),
         );
         const positions = await runBinary(binary, work, {}, "positions", "--jobs", "2");
         assert.equal(positions.code, 0, positions.stderr);

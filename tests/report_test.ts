@@ -47,20 +47,36 @@ const FILLS = [
 /** An open position whose note tries to inject markup and script into the page. */
 const HOSTILE_NOTE = `<img src=x onerror=alert(1)></script><script>alert(2)</script>"'&`;
 const HOSTILE_ROW = "OPEN,XRPUSDT,LONG,2025-01-01T00:00:20.000Z,,1,1,0,0,0,1,0,,1,BOTH,20,,1,0," +
-  `usdm,USDT,,"${HOSTILE_NOTE.replaceAll('"', '""')}"\n`;
+  `usdm,USDT,,"${HOSTILE_NOTE.replaceAll('"', '""')}",,,\n`;
 
+/** The statistics as shown: rounded half-even to 2 decimals (USDT) or 8 (BTC). */
 const USDT_STATS = {
-  "net-pnl": "23.2",
+  "net-pnl": "23.20",
   "round-trips": "6",
   "win-rate": "50.00%",
   "profit-factor": "2.0841", // 44.6 / 21.4 = 2.08411…
+  "average-win": "14.87",
+  "average-loss": "-10.70",
+  "largest-win": "29.90",
+  "largest-loss": "-20.40",
+  "gross-profit": "44.60",
+  "gross-loss": "-21.40",
+  "max-drawdown": "-20.40", // 9.8 → −10.6
+  expectancy: "3.87", // 23.2 / 6
+  "win-streak": "2", // +29.9 (t6), +4.9 (t8)
+  "loss-streak": "1",
+};
+/** Their exact values, in each amount's title (hover). */
+const USDT_EXACT = {
+  "net-pnl": "23.2",
   "average-win": "14.86666667", // 44.6 / 3
   "average-loss": "-10.7", // −21.4 / 2
   "largest-win": "29.9",
   "largest-loss": "-20.4",
   "gross-profit": "44.6",
   "gross-loss": "-21.4",
-  "max-drawdown": "-20.4", // 9.8 → −10.6
+  "max-drawdown": "-20.4",
+  expectancy: "3.86666667",
 };
 const BTC_STATS = {
   "net-pnl": "0.00016182",
@@ -72,8 +88,11 @@ const BTC_STATS = {
   "largest-win": "0.00016182",
   "largest-loss": "—",
   "gross-profit": "0.00016182",
-  "gross-loss": "0",
-  "max-drawdown": "0",
+  "gross-loss": "0.00000000",
+  "max-drawdown": "0.00000000",
+  expectancy: "0.00016182",
+  "win-streak": "1",
+  "loss-streak": "0",
 };
 
 const cli = (cwd: string, ...args: string[]) => runCli({ cwd }, ...args);
@@ -121,25 +140,53 @@ Deno.test("report", async (t) => {
       assert.match(stdout, /9 positions \(7 round trips, 2 open\) → report written to report.html/);
       const html = await Deno.readTextFile(`${dir}/report.html`);
       assert.deepEqual(statsOf(html, "USDT"), USDT_STATS);
+      assert.deepEqual(exactStatsOf(html, "USDT"), USDT_EXACT);
       assert.deepEqual(statsOf(html, "BTC"), BTC_STATS);
       assert.deepEqual(tableOf(html, "by-direction", "USDT"), [
-        ["Long", "4", "2", "1", "50.00%", "38.7"],
-        ["Short", "2", "1", "1", "50.00%", "-15.5"],
+        ["Long", "4", "2", "1", "50.00%", "38.70"],
+        ["Short", "2", "1", "1", "50.00%", "-15.50"],
       ]);
       assert.deepEqual(tableOf(html, "by-symbol", "USDT"), [
-        ["BTCUSDT", "3", "2", "1", "66.67%", "19.3"],
-        ["ETHUSDT", "2", "1", "1", "50.00%", "3.9"],
-        ["SOLUSDT", "1", "0", "0", "0.00%", "0"],
+        ["BTCUSDT", "3", "2", "1", "66.67%", "19.30"],
+        ["ETHUSDT", "2", "1", "1", "50.00%", "3.90"],
+        ["SOLUSDT", "1", "0", "0", "0.00%", "0.00"],
       ]);
       assert.deepEqual(tableOf(html, "fees"), [
-        ["BNB", "0.0002", "not synced"],
-        ["BTC", "0.00002", "not synced"],
+        ["BNB", "0.00020000", "not synced"],
+        ["BTC", "0.00002000", "not synced"],
         ["USDT", "0.81", "not synced"],
       ]);
       assert.deepEqual(tableOf(html, "open-positions").map((row) => row.slice(0, 10)), [
-        ["ETHUSDT", "usdm", "BOTH", "LONG", "OPEN", "2025-01-01 00:00:11", "3", "4", "0", "0.01"],
-        ["XRPUSDT", "usdm", "BOTH", "LONG", "OPEN", "2025-01-01 00:00:20", "1", "1", "0", "0"],
+        [
+          "ETHUSDT",
+          "usdm",
+          "BOTH",
+          "LONG",
+          "OPEN",
+          "2025-01-01 00:00:11",
+          "3",
+          "4",
+          "0.00",
+          "0.01",
+        ],
+        [
+          "XRPUSDT",
+          "usdm",
+          "BOTH",
+          "LONG",
+          "OPEN",
+          "2025-01-01 00:00:20",
+          "1",
+          "1",
+          "0.00",
+          "0.00",
+        ],
       ]);
+      // The calendar (every round trip closed on 2025-01-01) and the year's total.
+      assert.deepEqual(tableOf(html, "months", "USDT"), [
+        ["2025", "23.20", "", "", "", "", "", "", "", "", "", "", "", "23.20"],
+      ]);
+      assert.match(sectionOf(html, "USDT"), /data-day="2025-01-01" data-count="6">/);
       const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
       assert.deepEqual(names, ["futures_positions.csv", "report.html"], "no temporary file left");
     });
@@ -177,9 +224,9 @@ Deno.test("report", async (t) => {
       assert.equal(code, 0, stderr);
       const html = await Deno.readTextFile(`${dir}/income.html`);
       assert.deepEqual(tableOf(html, "fees"), [
-        ["BNB", "0.0002", "0"],
-        ["BTC", "0.00002", "-0.000001"],
-        ["USDT", "0.81", "-0.3"],
+        ["BNB", "0.00020000", "0.00000000"],
+        ["BTC", "0.00002000", "-0.00000100"],
+        ["USDT", "0.81", "-0.30"],
       ]);
       assert.match(html, /data-funding-source="income"/);
       await Deno.remove(`${dir}/futures_income.csv`);
@@ -190,10 +237,12 @@ Deno.test("report", async (t) => {
       const [header, ...rows] = ledgerCsv.trimEnd().split("\n");
       // The first round trip paid 0.3 of funding: net_pnl = 9.8 − 0.3.
       const withFunding = [
-        `${header},funding,net_pnl`,
+        header, // …,funding,net_pnl: the last two columns
         ...rows.map((row, i) => {
-          const net = row.split(",")[9];
-          return i === 0 ? `${row},-0.3,9.5` : `${row},0,${net}`;
+          const fields = row.split(",");
+          const net = fields[9];
+          fields.splice(-2, 2, ...(i === 0 ? ["-0.3", "9.5"] : ["0", net]));
+          return fields.join(",");
         }),
       ].join("\n") + "\n";
       await Deno.writeTextFile(`${dir}/later.csv`, withFunding);
@@ -207,9 +256,9 @@ Deno.test("report", async (t) => {
       );
       assert.equal(code, 0, stderr);
       const html = await Deno.readTextFile(`${dir}/l.html`);
-      assert.equal(statsOf(html, "USDT")["net-pnl"], "22.9");
-      assert.equal(statsOf(html, "USDT")["largest-win"], "29.9");
-      assert.deepEqual(tableOf(html, "fees")[2], ["USDT", "0.81", "-0.3"]);
+      assert.equal(exactStatsOf(html, "USDT")["net-pnl"], "22.9");
+      assert.equal(statsOf(html, "USDT")["largest-win"], "29.90");
+      assert.deepEqual(tableOf(html, "fees")[2], ["USDT", "0.81", "-0.30"]);
       assert.match(html, /data-funding-source="positions"/);
       assert.match(html, /<code>net_pnl<\/code> column/);
       await Deno.remove(`${dir}/later.csv`);
@@ -254,8 +303,21 @@ Deno.test("report", async (t) => {
       for (const word of ["--positions", "--income", "--out", "margin asset", "half-even"]) {
         assert.ok(help.stdout.includes(word), word);
       }
-      const usage = await cli(dir, "report", "--outt", "x.html");
-      assert.equal(usage.code, 2);
+      for (const word of ["--from", "--to", "--symbols", "exact value shows on hover"]) {
+        assert.ok(help.stdout.includes(word), word);
+      }
+      for (
+        const args of [
+          ["--outt", "x.html"],
+          ["--from", "2025-1-1"],
+          ["--from", "2025-02-01", "--to", "2025-01-01"],
+          ["--symbols", "BTC-USDT"],
+        ]
+      ) {
+        const usage = await cli(dir, "report", ...args, "--out", "x.html");
+        assert.equal(usage.code, 2, args.join(" "));
+        assert.equal(usage.stderr.trim().split("\n").length, 1);
+      }
       const missing = await cli(dir, "report", "--income", "none.csv", "--out", "x.html");
       assert.equal(missing.code, 2);
       assert.match(missing.stderr, /--income none\.csv: no such file/);
@@ -317,6 +379,15 @@ async function checkInBrowser(path: string): Promise<void> {
     [...document.querySelectorAll('section[data-asset="USDT"] [data-stat]')]
       .map((e) => [e.dataset.stat, e.textContent]))`);
   assert.deepEqual(shown, USDT_STATS);
+  const hover = await page.evaluate<Record<string, string>>(`Object.fromEntries(
+    [...document.querySelectorAll('section[data-asset="USDT"] [data-stat] > span[title]')]
+      .map((e) => [e.parentElement.dataset.stat, e.title]))`);
+  assert.deepEqual(hover, USDT_EXACT, "the exact values show on hover");
+  const calendar = await page.evaluate<string[]>(
+    `[...document.querySelectorAll('section[data-asset="USDT"] td[data-day]')]
+      .map((e) => e.dataset.day + " " + e.querySelector("[title]").title)`,
+  );
+  assert.deepEqual(calendar, ["2025-01-01 23.2"]);
   const note = await page.evaluate<string>(
     `document.querySelector('[data-table="open-positions"] tbody tr:last-child td:last-child')
       .textContent`,
@@ -343,6 +414,14 @@ function statsOf(html: string, asset: string): Record<string, string> {
       key,
       text(value),
     ]),
+  );
+}
+
+/** The exact values (`data-exact`, also the hover title) of one asset's amount statistics. */
+function exactStatsOf(html: string, asset: string): Record<string, string> {
+  return Object.fromEntries(
+    [...sectionOf(html, asset).matchAll(/data-stat="([^"]+)"><span [^>]*data-exact="([^"]+)"/g)]
+      .map(([, key, exact]) => [key, exact]),
   );
 }
 

@@ -62,7 +62,8 @@ Deno.test("BNB fees: priced once per minute, recorded per fill, converted offlin
       const [header, first, ...rest] = (await Deno.readTextFile(path)).trimEnd().split("\n");
       await Deno.writeTextFile(
         path,
-        [header, first.replace(/,[^,]*$/, ","), ...rest].join("\n") + "\n",
+        // symbol,minute,open,crc32: the open emptied, and the check with it (a change on purpose).
+        [header, first.replace(/^([^,]*,[^,]*),[^,]*,[^,]*$/, "$1,,"), ...rest].join("\n") + "\n",
       );
       const out = await runCli({ cwd: dir.path }, "positions", "--out", "gap.csv");
       assert.equal(out.code, 0, out.stderr);

@@ -72,5 +72,6 @@ export function fillFromTrade(row: Record<string, unknown>, market: Market): Fil
     quoteQty: decimal("quoteQty", true),
     baseQty: decimal("baseQty", true),
     pair: text("pair", true),
+    source: "api",
   };
 }

@@ -12,6 +12,7 @@ import { DataFileError } from "../storage/data_file.ts";
 import { LockedError } from "../storage/lock.ts";
 import { SyncError } from "../sync.ts";
 import { type Command, UsageError } from "./command.ts";
+import { exportCommand } from "./export.ts";
 import { positionsCommand } from "./positions.ts";
 import { reportCommand } from "./report.ts";
 import { syncCommand } from "./sync.ts";
@@ -19,7 +20,7 @@ import { syncCommand } from "./sync.ts";
 /** The version printed by `--version`, from `deno.json`. */
 export const VERSION: string = denoJson.version;
 
-const COMMANDS: readonly Command[] = [syncCommand, positionsCommand, reportCommand];
+const COMMANDS: readonly Command[] = [syncCommand, positionsCommand, reportCommand, exportCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

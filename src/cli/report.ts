@@ -5,29 +5,37 @@
  */
 
 import type { Decimal } from "../decimal.ts";
-import { readFundingTotals } from "../report/income.ts";
 import { renderReport } from "../report/html.ts";
+import { fundingTotals, isWhole, positionsInScope, type ReportScope } from "../report/scope.ts";
 import { isRoundTrip, roundTripStats } from "../report/stats.ts";
 import { feesAndFunding } from "../report/totals.ts";
 import { writeFileAtomic } from "../storage/atomic_write.ts";
 import { FILES } from "../storage/file_names.ts";
+import { readIncomeFile } from "../storage/income_file.ts";
 import { readPositionsFile } from "../storage/positions_file.ts";
 import { type Command, parseOptions } from "./command.ts";
+import { describePeriod, periodOption, symbolsOption } from "./filter_options.ts";
 import { checkInputFile, checkOutputFile } from "./paths.ts";
 
 const DEFAULT_INCOME = FILES.income;
 
-const HELP = `Usage: futures-ledger report [--positions FILE] [--income FILE] [--out FILE]
+const HELP = `Usage: futures-ledger report [--from DATE] [--to DATE] [--symbols A,B]
+                             [--positions FILE] [--income FILE] [--out FILE]
 
-Writes one HTML page with an equity curve and drawdown, P&L by symbol, long vs short, win
-rate, profit factor, average and largest win and loss, fees and funding, and the open
-positions. The page is self-contained: it opens offline and loads nothing from the network.
+Writes one HTML page, a trading journal: an equity curve and drawdown, P&L by symbol, long vs
+short, win rate, profit factor, expectancy, average and largest win and loss, win and loss
+streaks, a P&L calendar (days, months, years), P&L by hour of day and weekday, holding time
+of wins and losses, fees and funding against gross P&L, and the open positions. The page is
+self-contained: it opens offline and loads nothing from the network.
 
 Options:
-  --positions FILE  positions to read (default: futures_positions.csv)
-  --income FILE     income file for funding totals (default: futures_income.csv, if present)
-  --out FILE        page to write (default: report.html), replaced atomically
-  -h, --help        show this help
+  --from YYYY-MM-DD  only round trips closed (and funding paid) from this day (UTC)
+  --to YYYY-MM-DD    ... up to and including this day (UTC); open positions are then left out
+  --symbols A,B      only these contracts, e.g. BTCUSDT,ETHUSDT
+  --positions FILE   positions to read (default: futures_positions.csv)
+  --income FILE      income file for funding totals (default: futures_income.csv, if present)
+  --out FILE         page to write (default: report.html), replaced atomically
+  -h, --help         show this help
 
 What the figures mean:
   - Amounts are grouped by margin asset (USDT, USDC, BTC...) and never added across assets.
@@ -43,6 +51,9 @@ What the figures mean:
   - Fees are summed over all positions, open ones too, per asset (BNB fees on their own row).
     Funding comes from the income file's FUNDING_FEE rows, else the positions file's funding
     column, else it shows as "not synced".
+  - Amounts are shown rounded for reading (2 decimals for USD coins such as USDT and USDC,
+    8 for BTC, BNB and other coins); each one's exact value shows on hover (its title).
+  - The calendar, time of day, weekday and streaks go by close time, in UTC.
   - Times are UTC.
 `;
 
@@ -53,6 +64,9 @@ export const reportCommand: Command = {
   help: HELP,
   async run(args) {
     const { values } = parseOptions(args, {
+      from: { type: "string" },
+      to: { type: "string" },
+      symbols: { type: "string" },
       positions: { type: "string" },
       income: { type: "string" },
       out: { type: "string" },
@@ -64,6 +78,10 @@ export const reportCommand: Command = {
     const positionsPath = (values.positions as string | undefined) ?? FILES.positions;
     const incomePath = values.income as string | undefined;
     const outPath = (values.out as string | undefined) ?? "report.html";
+    const scope: ReportScope = {
+      period: periodOption(values.from as string | undefined, values.to as string | undefined),
+      symbols: symbolsOption(values.symbols as string | undefined),
+    };
     await checkInputFile(
       { path: positionsPath, option: values.positions === undefined ? undefined : "--positions" },
       "run sync or positions first, or give --positions FILE",
@@ -85,9 +103,10 @@ export const reportCommand: Command = {
         `note: ${positionsPath}: ignoring unknown columns ${file.unknownColumns.join(", ")}`,
       );
     }
-    const incomeFunding = await readIncome(incomePath);
+    const incomeFunding = await readIncome(incomePath, scope);
+    const positions = positionsInScope(file.positions, scope);
     const hasNet = file.positions.some((p) => p.netPnl !== undefined);
-    const withoutNet = file.positions.filter((p) => isRoundTrip(p) && p.netPnl === undefined);
+    const withoutNet = positions.filter((p) => isRoundTrip(p) && p.netPnl === undefined);
     if (hasNet && withoutNet.length > 0) {
       console.error(
         `note: ${withoutNet.length} round trip${withoutNet.length === 1 ? " has" : "s have"} ` +
@@ -95,40 +114,49 @@ export const reportCommand: Command = {
           "its note): net_pnl_after_fees is used for them",
       );
     }
-    const stats = roundTripStats(file.positions);
-    const open = file.positions.filter((p) => !isRoundTrip(p));
+    const stats = roundTripStats(positions);
+    const open = positions.filter((p) => !isRoundTrip(p));
     await writeFileAtomic(
       outPath,
       renderReport({
         generatedAt: Date.now(),
         positionsPath,
         positionCount: file.positions.length,
+        scope: isWhole(scope) ? "" : describeScope(scope),
         netColumn: hasNet ? "net_pnl" : "net_pnl_after_fees",
         stats,
-        fees: feesAndFunding(file.positions, {
+        fees: feesAndFunding(positions, {
           incomeFunding,
           hasFundingColumn: file.positions.some((p) => p.funding !== undefined),
         }),
         open,
       }),
     );
-    const trips = file.positions.length - open.length;
+    const trips = positions.length - open.length;
+    const limited = isWhole(scope) ? "" : ` of ${file.positions.length}, ${describeScope(scope)}`;
     console.log(
-      `${file.positions.length} positions (${trips} round trips, ${open.length} open) → ` +
+      `${positions.length} positions${limited} (${trips} round trips, ${open.length} open) → ` +
         `report written to ${outPath}`,
     );
     return 0;
   },
 };
 
-/** Funding totals from `path`, or from the default income file when it exists. */
+/** The scope for people: `2025-01-01 to 2025-12-31 (UTC), BTCUSDT, ETHUSDT`. */
+function describeScope(scope: ReportScope): string {
+  const symbols = scope.symbols === undefined ? "" : `, ${[...scope.symbols].join(", ")}`;
+  return describePeriod(scope.period) + symbols;
+}
+
+/** Funding totals in `scope` from `path`, or from the default income file when it exists. */
 async function readIncome(
   path: string | undefined,
+  scope: ReportScope,
 ): Promise<{ path: string; totals: Map<string, Decimal> } | undefined> {
   try {
     return {
       path: path ?? DEFAULT_INCOME,
-      totals: await readFundingTotals(path ?? DEFAULT_INCOME),
+      totals: fundingTotals(await readIncomeFile(path ?? DEFAULT_INCOME), scope),
     };
   } catch (error) {
     if (path === undefined && error instanceof Deno.errors.NotFound) return undefined;

@@ -14,10 +14,13 @@
 export class CsvSyntaxError extends Error {
   /** 1-based physical line of the problem. */
   readonly line: number;
-  constructor(line: number, message: string) {
-    super(`line ${line}: ${message}`);
+  /** What is wrong, without the line. */
+  readonly problem: string;
+  constructor(line: number, problem: string) {
+    super(`line ${line}: ${problem}`);
     this.name = "CsvSyntaxError";
     this.line = line;
+    this.problem = problem;
   }
 }
 
@@ -44,11 +47,17 @@ export class CsvParser {
   #buffer = "";
   #line = 1;
   #started = false;
+  readonly #requireLineBreak: boolean;
 
-  /** A parser that hands each record to `onLine` (if given and it accepts it) or `onRecord`. */
-  constructor(onRecord: RecordHandler, onLine?: LineHandler) {
+  /**
+   * A parser that hands each record to `onLine` (if given and it accepts it) or `onRecord`. With
+   * `requireLineBreak`, text whose last record has no line break after it (a file cut short ends
+   * so) is a {@linkcode CsvSyntaxError} at that record, before it is handed on.
+   */
+  constructor(onRecord: RecordHandler, onLine?: LineHandler, requireLineBreak = false) {
     this.#onRecord = onRecord;
     this.#onLine = onLine;
+    this.#requireLineBreak = requireLineBreak;
   }
 
   /** Parses as many complete records of `text` (appended to what came before) as possible. */
@@ -77,6 +86,7 @@ export class CsvParser {
       if (quote !== -1 && quote < pos) quote = buf.indexOf('"', pos);
       if (quote === -1 || quote > end) {
         const stop = end > pos && buf.charCodeAt(end - 1) === 13 ? end - 1 : end;
+        if (newline === -1 && end > pos) this.#unterminated(this.#line);
         if (stop > pos && !this.#onLine?.(buf, pos, stop, this.#line)) {
           this.#onRecord(buf.slice(pos, stop).split(","), this.#line);
         }
@@ -86,11 +96,22 @@ export class CsvParser {
       }
       const parsed = parseRecord(buf, pos, final, this.#line);
       if (parsed === undefined) break;
+      if (parsed.next >= buf.length && buf.charCodeAt(buf.length - 1) !== 10) {
+        this.#unterminated(this.#line + parsed.lineBreaks - 1);
+      }
       this.#onRecord(parsed.fields, this.#line);
       this.#line += parsed.lineBreaks;
       pos = parsed.next;
     }
     this.#buffer = buf.slice(pos);
+  }
+
+  #unterminated(line: number): void {
+    if (!this.#requireLineBreak) return;
+    throw new CsvSyntaxError(
+      line,
+      "the file ends in the middle of this line (no line break after it): it was cut short",
+    );
   }
 }
 
@@ -156,18 +177,31 @@ function countLineBreaks(text: string): number {
 }
 
 /**
- * Streams a UTF-8 CSV file through {@linkcode CsvParser}.
+ * Streams a UTF-8 CSV file through {@linkcode CsvParser} (with `requireLineBreak` as there).
  *
- * @throws {CsvSyntaxError} for malformed CSV; `TypeError` for bytes that are not UTF-8.
+ * @throws {CsvSyntaxError} for malformed CSV, and for bytes that are not UTF-8 (naming the line).
  */
 export async function parseCsvFile(
   path: string,
   onRecord: RecordHandler,
   onLine?: LineHandler,
+  requireLineBreak = false,
 ): Promise<void> {
-  const parser = new CsvParser(onRecord, onLine);
+  const parser = new CsvParser(onRecord, onLine, requireLineBreak);
   using file = await Deno.open(path, { read: true });
   const decoder = new TextDecoder("utf-8", { fatal: true });
+  let lineBreaks = 0; // in the bytes decoded so far
+  const decode = (bytes: Uint8Array, stream: boolean) => {
+    try {
+      return decoder.decode(bytes, { stream });
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      const bad = firstInvalidUtf8(bytes);
+      const line = lineBreaks + countBytes(bytes.subarray(0, bad), 10) + 1;
+      const column = bad - bytes.subarray(0, bad).lastIndexOf(10);
+      throw new CsvSyntaxError(line, `is not UTF-8 text (byte ${column} of the line)`);
+    }
+  };
   // Whole lines are decoded at a time (a line break is one byte, never inside a UTF-8
   // sequence), so that each piece of text is one flat string: a partial line joined to the
   // next chunk as text would make V8 keep the chunk as a pair of strings, slower to read.
@@ -183,10 +217,45 @@ export async function parseCsvFile(
     if (n === null) break;
     const filled = carried + n;
     const lines = chunk.subarray(0, filled).lastIndexOf(10) + 1;
-    if (lines > 0) parser.push(decoder.decode(chunk.subarray(0, lines), { stream: true }));
+    if (lines > 0) {
+      const text = decode(chunk.subarray(0, lines), true);
+      lineBreaks += countBytes(chunk.subarray(0, lines), 10);
+      parser.push(text);
+    }
     chunk.copyWithin(0, lines, filled);
     carried = filled - lines;
   }
-  parser.push(decoder.decode(chunk.subarray(0, carried)));
+  parser.push(decode(chunk.subarray(0, carried), false));
   parser.end();
+}
+
+function countBytes(bytes: Uint8Array, byte: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(byte); i !== -1; i = bytes.indexOf(byte, i + 1)) n++;
+  return n;
+}
+
+/** The offset of the first byte of `bytes` that does not belong to a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    const length = b < 0x80
+      ? 1
+      : b >= 0xc2 && b < 0xe0
+      ? 2
+      : b >= 0xe0 && b < 0xf0
+      ? 3
+      : b >= 0xf0 && b < 0xf5
+      ? 4
+      : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    for (let k = 1; k < length; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    const second = bytes[i + 1];
+    if (
+      (b === 0xe0 && second < 0xa0) || (b === 0xed && second >= 0xa0) ||
+      (b === 0xf0 && second < 0x90) || (b === 0xf4 && second >= 0x90)
+    ) return i;
+    i += length;
+  }
+  return bytes.length;
 }

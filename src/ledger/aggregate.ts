@@ -5,18 +5,17 @@
  */
 
 import { compareIds, compareText, type LedgerFill } from "../fill.ts";
-import { compareIncome } from "../income.ts";
-import { comparePositions, type Position } from "../position.ts";
+import type { Position } from "../position.ts";
 import type { PositionSnapshot } from "./anchor.ts";
-import { BookIndex } from "./book_index.ts";
 import {
   combineLedgers,
-  fundingOf,
   type Ledger,
-  ledgerContext,
+  LedgerCollector,
   type LedgerInputs,
   LedgerStream,
 } from "./ledger_stream.ts";
+import type { SavedSymbol } from "./symbol_books.ts";
+import { ThreePasses } from "./three_passes.ts";
 
 /**
  * Rebuilds every position from fills given in any order, attaching funding and converting fees
@@ -24,10 +23,10 @@ import {
  *
  * Fills are grouped by `(market, symbol)` — trade ids are unique only there — and taken in
  * trade-id order; a fill whose id was already seen in its group is ignored (the first one
- * counts). Each `(market, symbol, positionSide)` is a book replayed by `BookReplay`. Each
- * symbol's FUNDING_FEE records are streamed in time order between its fills, so the open
- * positions at each record's time are known (`funding.ts`). The result is sorted by open time,
- * then symbol (then market, book and opening trade id, so equal inputs always give equal outputs).
+ * counts). Each `(market, symbol, positionSide)` is a book (`book_engine.ts`). Each symbol's
+ * FUNDING_FEE records are streamed in time order between its fills, so the open positions at each
+ * record's time are known (`funding.ts`). The result is sorted by open time, then symbol (then
+ * market, book and opening trade id, so equal inputs always give equal outputs).
  *
  * Fills go through a {@linkcode LedgerStream} first, in the order given: one pass settles every
  * symbol whose fills are in trade-id order and whose books held nothing before the data. The
@@ -36,49 +35,54 @@ import {
  * @throws {RangeError} for a fill whose quantity is not positive.
  */
 export function buildLedger(fills: Iterable<LedgerFill>, inputs: LedgerInputs = {}): Ledger {
+  return ledgerAndBooks(fills, inputs).ledger;
+}
+
+/** A ledger, and each symbol's books as data (by `symbolKey`), for a later run to continue. */
+export interface LedgerAndBooks {
+  /** The ledger. */
+  readonly ledger: Ledger;
+  /** Every symbol's books, as {@linkcode LedgerStream.restore} takes them. */
+  readonly saved: Map<string, SavedSymbol>;
+}
+
+/** {@linkcode buildLedger}, with every symbol's books saved. */
+export function ledgerAndBooks(fills: Iterable<LedgerFill>, inputs: LedgerInputs): LedgerAndBooks {
   const all = Array.isArray(fills) ? fills as LedgerFill[] : [...fills];
-  const stream = new LedgerStream(inputs);
+  const collector = new LedgerCollector();
+  const stream = new LedgerStream(inputs, collector);
   for (const fill of all) stream.push(fill);
-  const { unsettled, ...settled } = stream.finish();
-  if (unsettled.size === 0) return settled;
+  const { unsettled, saved } = stream.finish();
+  const isUnsettled = (symbol: string) => unsettled.has(symbol);
+  const settled = collector.ledger(isUnsettled);
+  if (unsettled.size === 0) return { ledger: settled, saved };
   const rest = all.filter((fill) => unsettled.has(fill.symbol));
-  const restricted = { ...inputs, symbols: (symbol: string) => unsettled.has(symbol) };
-  return combineLedgers(settled, ledgerInThreePasses(rest, restricted));
+  const passes = threePasses(rest, { ...inputs, symbols: isUnsettled });
+  for (const [key, books] of passes.saved) saved.set(key, books);
+  return { ledger: combineLedgers(settled, passes.ledger), saved };
 }
 
 /**
  * {@linkcode buildLedger} without the one pass: the fills sorted by trade id per symbol, then
- * three passes over them. The first two infer what each book held before the data
- * (`prior_quantity.ts`), the third rebuilds positions. What `buildLedger` does for the symbols
- * the one pass leaves unsettled, and the reference the one pass is tested against.
+ * three passes over them (`three_passes.ts`). What `buildLedger` does for the symbols the one
+ * pass leaves unsettled, and the reference the one pass is tested against.
  */
 export function ledgerInThreePasses(fills: readonly LedgerFill[], inputs: LedgerInputs): Ledger {
+  return threePasses(fills, inputs).ledger;
+}
+
+function threePasses(fills: readonly LedgerFill[], inputs: LedgerInputs): LedgerAndBooks {
   const { symbols } = inputs;
   const ordered = sortedUnique(
     symbols === undefined ? fills : fills.filter((fill) => symbols(fill.symbol)),
   );
-  const books = new BookIndex(
-    inputs.snapshots ?? [],
-    ledgerContext(inputs),
-    fundingOf(inputs),
-    false,
-  );
-  for (const fill of ordered) books.get(fill).observe(fill);
-  const again = books.all().filter((b) => b.needsSecondPass);
-  if (again.length > 0) {
-    const wanted = new Set(again);
-    for (const fill of ordered) {
-      const book = books.get(fill);
-      if (wanted.has(book)) book.reobserve(fill);
-    }
-  }
-  for (const fill of ordered) books.apply(fill);
-  books.fundRest();
-  return {
-    positions: books.all().flatMap((b) => b.finish()).sort(comparePositions),
-    fundingShares: books.shares,
-    unattachedFunding: books.unattached.sort(compareIncome),
-  };
+  const collector = new LedgerCollector();
+  const passes = new ThreePasses(inputs, collector);
+  for (const fill of ordered) passes.observe(fill);
+  if (passes.needsSecondPass) { for (const fill of ordered) passes.reobserve(fill); }
+  for (const fill of ordered) passes.apply(fill);
+  const saved = passes.finish();
+  return { ledger: collector.ledger(), saved };
 }
 
 /** The positions of {@linkcode buildLedger} with neither income nor prices: fills alone. */
@@ -90,7 +94,7 @@ export function aggregatePositions(
 }
 
 /** Sorted by market, symbol and trade id, keeping the first fill of each id. */
-function sortedUnique(fills: readonly LedgerFill[]): LedgerFill[] {
+export function sortedUnique(fills: readonly LedgerFill[]): LedgerFill[] {
   const sorted = [...fills].sort((a, b) =>
     compareText(a.market, b.market) || compareText(a.symbol, b.symbol) || compareIds(a.id, b.id)
   ); // stable: of equal ids, the first in the input stays first

@@ -19,6 +19,18 @@ export class DecimalSum {
   #s = 0;
   #big: Decimal | undefined; // …or the total as a Decimal once it is not.
 
+  /** A sum that starts at `value` (a checkpoint's total, say). */
+  static of(value: Decimal): DecimalSum {
+    const sum = new DecimalSum();
+    if (typeof value.m === "number") {
+      sum.#m = value.m;
+      sum.#s = value.s;
+    } else {
+      sum.#big = value;
+    }
+    return sum;
+  }
+
   /** Adds `value` (exactly). */
   add(value: Decimal): void {
     const m = value.m;

@@ -1,8 +1,9 @@
 /**
  * The ledger in one pass over fills in file order, holding none of them: what rebuilds positions
- * from a fills file of any size in little memory. A symbol the one pass cannot settle (its data
- * starts mid-position, or its fills are out of trade-id order) is named, to be rebuilt from its
- * fills by `buildLedger`. Pure, no I/O.
+ * from a fills file of any size in little memory, and what continues an earlier run's books over
+ * new fills only. A symbol the one pass cannot settle (its data starts mid-position, or its fills
+ * are out of trade-id order) is named, to be rebuilt from its fills in three passes
+ * (`three_passes.ts`). Pure, no I/O.
  *
  * @module
  */
@@ -10,11 +11,16 @@
 import type { LedgerFill, Market } from "../fill.ts";
 import { compareIncome, type IncomeRecord } from "../income.ts";
 import { comparePositions, type Position } from "../position.ts";
-import type { PositionSnapshot } from "./anchor.ts";
-import { BookIndex } from "./book_index.ts";
+import { anchorOf, type PositionSnapshot } from "./anchor.ts";
 import type { FeePrices } from "./fee_prices.ts";
 import type { FundingShare } from "./funding.ts";
 import type { LedgerContext } from "./position_builder.ts";
+import {
+  type LedgerSink,
+  type SavedSymbol,
+  SymbolBooks,
+  type SymbolContext,
+} from "./symbol_books.ts";
 
 /** What the ledger may be given besides fills. */
 export interface LedgerInputs {
@@ -25,6 +31,11 @@ export interface LedgerInputs {
    * record of each market says from when funding is known). Without it, funding is unknown.
    */
   readonly income?: readonly IncomeRecord[];
+  /**
+   * When the income history of each market begins, if not from `income` (a run that gives only
+   * part of the history: the funding records not yet attached).
+   */
+  readonly incomeFrom?: ReadonlyMap<Market, number>;
   /** Prices that convert fees in other assets (`fee_prices.ts`). Without them, none converts. */
   readonly prices?: FeePrices;
   /**
@@ -55,45 +66,146 @@ export interface SettledLedger extends Ledger {
   readonly unsettled: ReadonlySet<string>;
 }
 
+/** The key of a `(market, symbol)`. */
+export function symbolKey(market: Market, symbol: string): string {
+  return market === "usdm" ? symbol : market + "|" + symbol;
+}
+
+/** What every symbol of a run shares, from the ledger's inputs. */
+export function symbolContext(inputs: LedgerInputs, sink: LedgerSink): SymbolContext {
+  const snapshots = inputs.snapshots ?? [];
+  return {
+    ledger: ledgerContext(inputs),
+    anchorOf: (market, symbol, side) => anchorOf(snapshots, market, symbol, side),
+    sink,
+  };
+}
+
+/** Each symbol's FUNDING_FEE records among the inputs' income, in time order. */
+export function fundingBySymbol(inputs: LedgerInputs): Map<string, IncomeRecord[]> {
+  const bySymbol = new Map<string, IncomeRecord[]>();
+  const { symbols } = inputs;
+  for (const record of inputs.income ?? []) {
+    if (record.incomeType !== "FUNDING_FEE") continue;
+    if (symbols !== undefined && !symbols(record.symbol)) continue;
+    const key = symbolKey(record.market, record.symbol);
+    const list = bySymbol.get(key);
+    if (list === undefined) bySymbol.set(key, [record]);
+    else list.push(record);
+  }
+  for (const list of bySymbol.values()) list.sort((a, b) => a.time - b.time);
+  return bySymbol;
+}
+
 /**
  * The ledger fed one fill at a time, in the order of the fills file (trade ids increasing per
- * symbol), then finished once. Each book assumes it held nothing before its first fill; where
- * that assumption holds (by Binance's position at the last sync, or by the fills' own evidence:
- * `prior_quantity.ts`) the positions are exactly those of `buildLedger`, and the fills can be
- * forgotten as they pass.
+ * symbol), then finished once: positions, funding and unattached funding go to `sink` as they are
+ * final. Each book assumes it held nothing before its first fill; where that holds (by Binance's
+ * position at the last sync, or by the fills' own evidence: `prior_quantity.ts`) the positions
+ * are exactly those of three passes, and the fills can be forgotten as they pass. What goes to
+ * the sink for a symbol {@linkcode LedgerStream.finish} names as unsettled must be discarded.
+ *
+ * It can also go on from an earlier run: {@linkcode LedgerStream.restore} its symbols, then push
+ * only the fills after theirs (and give only the funding not yet attached).
  */
 export class LedgerStream {
-  readonly #books: BookIndex;
+  readonly #groups = new Map<string, SymbolBooks>();
+  readonly #funding: Map<string, IncomeRecord[]>;
+  readonly #context: SymbolContext;
   readonly #symbols: ((symbol: string) => boolean) | undefined;
+  // The last fill's group: fills of one order come together.
+  #lastFill: LedgerFill | undefined;
+  #lastGroup: SymbolBooks | undefined;
 
-  /** A stream over the ledger's `inputs`. */
-  constructor(inputs: LedgerInputs = {}) {
+  /** A stream over the ledger's `inputs`, sending what it builds to `sink`. */
+  constructor(inputs: LedgerInputs, sink: LedgerSink) {
     this.#symbols = inputs.symbols;
-    this.#books = new BookIndex(
-      inputs.snapshots ?? [],
-      ledgerContext(inputs),
-      fundingOf(inputs),
-      true,
-    );
+    this.#funding = fundingBySymbol(inputs);
+    this.#context = symbolContext(inputs, sink);
+  }
+
+  /**
+   * Continues the books of `market`'s `symbol` as `saved` left them (its new funding records are
+   * those of the inputs).
+   *
+   * @throws {DecimalSyntaxError} for a damaged checkpoint.
+   */
+  restore(market: Market, symbol: string, saved: SavedSymbol): void {
+    const key = symbolKey(market, symbol);
+    const funding = this.#funding.get(key) ?? [];
+    this.#groups.set(key, SymbolBooks.restore(market, symbol, saved, funding, this.#context));
   }
 
   /** The next fill. @throws {RangeError} for a fill whose quantity is not positive. */
   push(fill: LedgerFill): void {
-    if (this.#symbols === undefined || this.#symbols(fill.symbol)) this.#books.step(fill);
+    if (this.#symbols !== undefined && !this.#symbols(fill.symbol)) return;
+    this.#groupOf(fill).step(fill);
   }
 
-  /** The settled positions and funding, and the symbols left unsettled. Call once, last. */
-  finish(): SettledLedger {
-    const books = this.#books;
-    books.fundRest();
-    const unsettled = books.unsettled();
-    const settled = (symbol: string) => !unsettled.has(symbol);
+  /**
+   * Attaches the funding after every symbol's last fill and emits the open positions; returns
+   * the symbols left unsettled (see {@linkcode SymbolBooks.holds}) and, for the others, their
+   * books as data. Call once, last.
+   */
+  finish(): { unsettled: Set<string>; saved: Map<string, SavedSymbol> } {
+    const unsettled = new Set<string>();
+    const saved = new Map<string, SavedSymbol>();
+    const sink = this.#context.sink;
+    for (const [key, group] of this.#groups) {
+      group.fundRest();
+      if (!group.holds()) {
+        unsettled.add(group.symbol);
+        continue;
+      }
+      saved.set(key, group.save());
+      group.finish();
+    }
+    for (const [key, records] of this.#funding) {
+      if (!this.#groups.has(key)) records.forEach(sink.unattached);
+    }
+    return { unsettled, saved };
+  }
+
+  #groupOf(fill: LedgerFill): SymbolBooks {
+    const last = this.#lastFill;
+    if (last !== undefined && fill.symbol === last.symbol && fill.market === last.market) {
+      return this.#lastGroup!;
+    }
+    const key = symbolKey(fill.market, fill.symbol);
+    let group = this.#groups.get(key);
+    if (group === undefined) {
+      const funding = this.#funding.get(key) ?? [];
+      group = new SymbolBooks(fill.market, fill.symbol, funding, this.#context);
+      this.#groups.set(key, group);
+    }
+    this.#lastFill = fill;
+    this.#lastGroup = group;
+    return group;
+  }
+}
+
+/** A sink that keeps everything, for a {@linkcode Ledger} in memory. */
+export class LedgerCollector implements LedgerSink {
+  /** The positions, in the order they came. */
+  readonly positions: Position[] = [];
+  /** The funding shares. */
+  readonly shares: FundingShare[] = [];
+  /** The unattached funding. */
+  readonly unattachedRecords: IncomeRecord[] = [];
+  /** See {@linkcode LedgerSink.position}. */
+  readonly position = (p: Position): void => void this.positions.push(p);
+  /** See {@linkcode LedgerSink.funding}. */
+  readonly funding = (share: FundingShare): void => void this.shares.push(share);
+  /** See {@linkcode LedgerSink.unattached}. */
+  readonly unattached = (r: IncomeRecord): void => void this.unattachedRecords.push(r);
+
+  /** What was kept, as a ledger, leaving out the symbols `dropped` accepts. */
+  ledger(dropped: (symbol: string) => boolean = () => false): Ledger {
     return {
-      positions: books.all().filter((b) => settled(b.symbol)).flatMap((b) => b.finish())
-        .sort(comparePositions),
-      fundingShares: books.shares.filter((s) => settled(s.record.symbol)),
-      unattachedFunding: books.unattached.filter((r) => settled(r.symbol)).sort(compareIncome),
-      unsettled,
+      positions: this.positions.filter((p) => !dropped(p.symbol)).sort(comparePositions),
+      fundingShares: this.shares.filter((s) => !dropped(s.record.symbol)),
+      unattachedFunding: this.unattachedRecords.filter((r) => !dropped(r.symbol))
+        .sort(compareIncome),
     };
   }
 }
@@ -111,20 +223,13 @@ export function combineLedgers(a: Ledger, b: Ledger): Ledger {
 export function ledgerContext(inputs: LedgerInputs): LedgerContext {
   return {
     prices: inputs.prices,
-    incomeFrom: inputs.income === undefined ? undefined : firstTimes(inputs.income),
+    incomeFrom: inputs.incomeFrom ??
+      (inputs.income === undefined ? undefined : firstTimes(inputs.income)),
   };
 }
 
-/** The FUNDING_FEE records of the symbols the inputs take. */
-export function fundingOf(inputs: LedgerInputs): IncomeRecord[] {
-  const { symbols } = inputs;
-  return (inputs.income ?? []).filter((record) =>
-    record.incomeType === "FUNDING_FEE" && (symbols === undefined || symbols(record.symbol))
-  );
-}
-
 /** Per market, the time of its first income record. */
-function firstTimes(income: readonly IncomeRecord[]): Map<Market, number> {
+export function firstTimes(income: Iterable<IncomeRecord>): Map<Market, number> {
   const first = new Map<Market, number>();
   for (const record of income) {
     const known = first.get(record.market);

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Decimal } from "../decimal.ts";
+import { Decimal } from "../decimal.ts";
 import { DecimalSum } from "./decimal_sum.ts";
 import type { FeePrices } from "./fee_prices.ts";
 import type { FundingClaim } from "./funding.ts";
@@ -47,6 +47,34 @@ interface OtherFees {
   unpriced: number;
 }
 
+/**
+ * A position being rebuilt, as plain data (decimals as exact text): what a checkpoint keeps to
+ * continue it in a later run ({@linkcode PositionBuilder.save}, {@linkcode PositionBuilder.restore}).
+ */
+export interface SavedPosition {
+  readonly direction: Direction;
+  readonly marginAsset: string;
+  readonly openTime: number;
+  readonly openTradeId: string;
+  readonly priorQty: string;
+  readonly qty: string;
+  readonly maxQty: string;
+  readonly entryQty: string;
+  readonly entryNotional: string;
+  readonly exitQty: string;
+  readonly exitNotional: string;
+  readonly realizedPnl: string;
+  readonly commission: string;
+  readonly others: readonly {
+    readonly asset: string;
+    readonly sum: string;
+    readonly unpriced: number;
+  }[];
+  readonly converted: string;
+  readonly funding: string;
+  readonly fills: number;
+}
+
 /** Mutable totals of a position being rebuilt; {@linkcode PositionBuilder.build} freezes them. */
 export class PositionBuilder {
   readonly #book: BookKey;
@@ -58,16 +86,16 @@ export class PositionBuilder {
   readonly #inverse: boolean;
   #qty: Decimal;
   #maxQty: Decimal;
-  readonly #entryQty = new DecimalSum();
-  readonly #entryNotional = new DecimalSum();
-  readonly #exitQty = new DecimalSum();
-  readonly #exitNotional = new DecimalSum();
-  readonly #realizedPnl = new DecimalSum();
-  readonly #commission = new DecimalSum();
+  #entryQty = new DecimalSum();
+  #entryNotional = new DecimalSum();
+  #exitQty = new DecimalSum();
+  #exitNotional = new DecimalSum();
+  #realizedPnl = new DecimalSum();
+  #commission = new DecimalSum();
   /** Fees in assets other than the margin asset: usually none, or one (BNB). */
   #others: OtherFees[] | undefined;
-  readonly #converted = new DecimalSum();
-  readonly #funding = new DecimalSum();
+  #converted = new DecimalSum();
+  #funding = new DecimalSum();
   readonly #context: LedgerContext;
   #fills = 0;
 
@@ -92,6 +120,62 @@ export class PositionBuilder {
     this.#inverse = book.market === "coinm";
     this.#qty = priorQty;
     this.#maxQty = priorQty;
+  }
+
+  /** The position as data, to continue it in a later run. */
+  save(): SavedPosition {
+    const text = (sum: DecimalSum) => sum.value.toString();
+    return {
+      direction: this.#direction,
+      marginAsset: this.#marginAsset,
+      openTime: this.#openTime,
+      openTradeId: this.#openTradeId,
+      priorQty: this.#priorQty.toString(),
+      qty: this.#qty.toString(),
+      maxQty: this.#maxQty.toString(),
+      entryQty: text(this.#entryQty),
+      entryNotional: text(this.#entryNotional),
+      exitQty: text(this.#exitQty),
+      exitNotional: text(this.#exitNotional),
+      realizedPnl: text(this.#realizedPnl),
+      commission: text(this.#commission),
+      others: (this.#others ?? []).map((o) => ({ ...o, sum: text(o.sum) })),
+      converted: text(this.#converted),
+      funding: text(this.#funding),
+      fills: this.#fills,
+    };
+  }
+
+  /**
+   * The position {@linkcode PositionBuilder.save} saved, continued in `book` with `context`.
+   *
+   * @throws {DecimalSyntaxError} for a damaged checkpoint.
+   */
+  static restore(book: BookKey, saved: SavedPosition, context: LedgerContext): PositionBuilder {
+    const d = Decimal.parse;
+    const first = {
+      marginAsset: saved.marginAsset,
+      time: saved.openTime,
+      id: saved.openTradeId,
+    } as LedgerFill;
+    const p = new PositionBuilder(book, saved.direction, first, d(saved.priorQty), context);
+    p.#qty = d(saved.qty);
+    p.#maxQty = d(saved.maxQty);
+    p.#entryQty = DecimalSum.of(d(saved.entryQty));
+    p.#entryNotional = DecimalSum.of(d(saved.entryNotional));
+    p.#exitQty = DecimalSum.of(d(saved.exitQty));
+    p.#exitNotional = DecimalSum.of(d(saved.exitNotional));
+    p.#realizedPnl = DecimalSum.of(d(saved.realizedPnl));
+    p.#commission = DecimalSum.of(d(saved.commission));
+    p.#others = saved.others.length === 0 ? undefined : saved.others.map((o) => ({
+      asset: o.asset,
+      sum: DecimalSum.of(d(o.sum)),
+      unpriced: o.unpriced,
+    }));
+    p.#converted = DecimalSum.of(d(saved.converted));
+    p.#funding = DecimalSum.of(d(saved.funding));
+    p.#fills = saved.fills;
+    return p;
   }
 
   /** Quantity currently open (never negative). */

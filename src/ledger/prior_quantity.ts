@@ -31,6 +31,20 @@
 import { Decimal } from "../decimal.ts";
 import { DecimalSum } from "./decimal_sum.ts";
 
+/**
+ * What the first pass of an inference learned, as data (decimals as exact text): a checkpoint
+ * keeps it so a later run can go on observing new fills. The second pass is not kept: it needs
+ * every fill again.
+ */
+export interface SavedEvidence {
+  /** Σ of the signed quantities. */
+  readonly total: string;
+  /** Hedge: the lowest running sum. One-way: the hard bounds (`X > lower`, `X < upper`). */
+  readonly min?: string;
+  readonly lower?: string;
+  readonly upper?: string;
+}
+
 /** Infers a book's prior quantity from its signed fill quantities, fed in trade-id order. */
 export interface PriorInference {
   /** First pass: one fill's signed quantity and whether it realized P&L. */
@@ -45,14 +59,32 @@ export interface PriorInference {
   reobserve(delta: Decimal, realizes: boolean): void;
   /** The prior quantity (signed for one-way), or `undefined` if no single one fits. */
   result(): Decimal | undefined;
+  /** What the first pass learned so far. */
+  save(): SavedEvidence;
+}
+
+/** The inference of a hedge (`hedge`) or one-way book, from saved evidence or from nothing. */
+export function priorInference(hedge: boolean, saved?: SavedEvidence): PriorInference {
+  return hedge ? new HedgePriorInference(saved) : new OneWayPriorInference(saved);
 }
 
 /** Hedge book: the smallest prior quantity that keeps the book from going below zero. */
 export class HedgePriorInference implements PriorInference {
-  readonly #p = new DecimalSum();
+  readonly #p: DecimalSum;
   #min = Decimal.ZERO;
   /** Never: one pass suffices. */
   readonly needsSecondPass = false;
+
+  /** An inference that has seen nothing, or what `saved` says. */
+  constructor(saved?: SavedEvidence) {
+    this.#p = saved === undefined ? new DecimalSum() : DecimalSum.of(Decimal.parse(saved.total));
+    if (saved?.min !== undefined) this.#min = Decimal.parse(saved.min);
+  }
+
+  /** See {@linkcode PriorInference.save}. */
+  save(): SavedEvidence {
+    return { total: this.#p.value.toString(), min: this.#min.toString() };
+  }
 
   /** Tracks the lowest running sum. */
   observe(delta: Decimal): void {
@@ -79,10 +111,12 @@ export class HedgePriorInference implements PriorInference {
   }
 }
 
-/** Bounds on X: `X > lower`, `X < upper` (hard); `X ≥ atLeast`, `X ≤ atMost` (soft). */
-/** One-way book: see the module doc. */
+/**
+ * One-way book: see the module doc. Bounds on X: `X > lower`, `X < upper` (hard); `X ≥ atLeast`,
+ * `X ≤ atMost` (soft).
+ */
 export class OneWayPriorInference implements PriorInference {
-  readonly #p = new DecimalSum();
+  readonly #p: DecimalSum;
   #lower: Decimal | undefined; // X > lower (hard)
   #upper: Decimal | undefined; // X < upper (hard)
   // Second pass only (books that start mid-position): every soft bound, and every flat point.
@@ -90,6 +124,22 @@ export class OneWayPriorInference implements PriorInference {
   readonly #atLeast: Decimal[] = [];
   readonly #atMost: Decimal[] = [];
   readonly #flat: Decimal[] = [];
+
+  /** An inference that has seen nothing, or what `saved` says. */
+  constructor(saved?: SavedEvidence) {
+    this.#p = saved === undefined ? new DecimalSum() : DecimalSum.of(Decimal.parse(saved.total));
+    if (saved?.lower !== undefined) this.#lower = Decimal.parse(saved.lower);
+    if (saved?.upper !== undefined) this.#upper = Decimal.parse(saved.upper);
+  }
+
+  /** See {@linkcode PriorInference.save}. */
+  save(): SavedEvidence {
+    return {
+      total: this.#p.value.toString(),
+      ...(this.#lower === undefined ? {} : { lower: this.#lower.toString() }),
+      ...(this.#upper === undefined ? {} : { upper: this.#upper.toString() }),
+    };
+  }
 
   /** Narrows the bounds on X with each fill that realized P&L. */
   observe(delta: Decimal, realizes: boolean): void {

@@ -11,6 +11,7 @@ import { ledgerInThreePasses } from "../ledger/aggregate.ts";
 import {
   combineLedgers,
   type Ledger,
+  LedgerCollector,
   type LedgerInputs,
   LedgerStream,
 } from "../ledger/ledger_stream.ts";
@@ -74,10 +75,11 @@ export async function rebuildShard({ fillsPath, plan, index }: ShardTask): Promi
   const income = await readIfExists(() => readIncomeFile(join(dir, FILES.income)));
   const inputs: LedgerInputs = { snapshots, income, prices: await readPriceTable(dir), symbols };
 
-  const stream = new LedgerStream(inputs);
+  const collector = new LedgerCollector();
+  const stream = new LedgerStream(inputs, collector);
   const read = await streamLedgerFills(fillsPath, (fill) => stream.push(fill), symbols);
-  const { unsettled, ...settled } = stream.finish();
-  let ledger: Ledger = settled;
+  const { unsettled } = stream.finish();
+  let ledger: Ledger = collector.ledger((symbol) => unsettled.has(symbol));
   if (unsettled.size > 0) {
     const again = (symbol: string) => unsettled.has(symbol);
     const { fills } = await readLedgerFills(fillsPath, again);

@@ -35,6 +35,27 @@ export function formatDecimal(value: Decimal, places?: number): string {
   return (negative ? "-" : "") + grouped + (frac === undefined ? "" : "." + frac);
 }
 
+/**
+ * Decimals an amount of `asset` is shown with: 2 for USD coins (any asset whose name holds
+ * "USD": USDT, USDC, BUSD, FDUSD...), 8 for the others (BTC, ETH, BNB...).
+ */
+export function displayPlaces(asset: string): number {
+  return asset.includes("USD") ? 2 : 8;
+}
+
+/**
+ * An amount of `asset` for reading: rounded half-even to {@linkcode displayPlaces}, grouped,
+ * coloured by its sign (class `pos`, `neg` or `zero`; `plain` for a cost such as commissions
+ * paid), with the exact value in `title` (shown on hover) and `data-exact`.
+ */
+export function amountHtml(value: Decimal, asset: string, coloured = true): string {
+  const sign = value.sign();
+  const kind = !coloured ? "plain" : sign > 0 ? "pos" : sign < 0 ? "neg" : "zero";
+  const exact = value.normalize().toString();
+  return `<span class="${kind}" title="${exact}" data-exact="${exact}">` +
+    `${formatDecimal(value, displayPlaces(asset))}</span>`;
+}
+
 /** A time as `2025-01-01 00:00:02` (UTC, to the second). */
 export function formatUtc(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace("T", " ");

@@ -7,7 +7,7 @@
 
 import type { PositionRecord } from "../storage/positions_file.ts";
 import { CHART_LIBRARY, chartAssets } from "./charts.ts";
-import { escapeHtml, formatUtc } from "./format.ts";
+import { displayPlaces, escapeHtml, formatUtc } from "./format.ts";
 import { assetSection, feesSection, openSection } from "./sections.ts";
 import { type AssetStats, AVERAGE_PLACES, PERCENT_PLACES, RATIO_PLACES } from "./stats.ts";
 import type { FeesAndFunding } from "./totals.ts";
@@ -20,6 +20,8 @@ export interface ReportData {
   readonly positionsPath: string;
   /** Positions in that file. */
   readonly positionCount: number;
+  /** What the report is limited to, for people (`""` for the whole file). */
+  readonly scope: string;
   /** The column net P&L was taken from. */
   readonly netColumn: "net_pnl" | "net_pnl_after_fees";
   /** Round-trip statistics per margin asset. */
@@ -49,6 +51,19 @@ th{white-space:normal;vertical-align:bottom}
 th:first-child,td:first-child{text-align:left}
 [data-table=open-positions] :is(th,td):last-child{text-align:left;white-space:normal;min-width:12em}
 .chart{width:100%;min-height:40px}.scroll{overflow-x:auto}
+.pair{display:flex;flex-wrap:wrap;gap:0 32px;align-items:flex-start}
+td .bar{display:inline-block;height:10px;min-width:1px;max-width:100%;vertical-align:middle}
+td:has(>.bar){width:80px;text-align:left}
+.bar.pos{background:#1a7f37}.bar.neg{background:#d1242f}
+.months{display:flex;flex-wrap:wrap;gap:12px;margin-top:10px}
+table.month{border:1px solid #d0d7de;border-radius:6px;border-collapse:separate;border-spacing:0}
+table.month caption{text-align:left;font-weight:600;padding:2px 4px}
+table.month th{font-size:11px;color:#656d76;text-align:center;padding:2px}
+table.month td{width:60px;height:30px;padding:2px 4px;vertical-align:top;text-align:right;
+font-size:11px;border-bottom:1px solid #eaeef2}
+table.month .d{display:block;text-align:left;color:#656d76;font-size:10px}
+table.month td.up{background:#dafbe1}table.month td.down{background:#ffebe9}
+[title]{cursor:help}
 </style>`;
 
 /** The whole page. */
@@ -79,8 +94,13 @@ ${charts.style}
 <main>
 <h1>futures-ledger report</h1>
 <p class="note">From ${escapeHtml(data.positionsPath)} (${data.positionCount} positions),
-made ${formatUtc(data.generatedAt)} UTC. All times are UTC. Amounts are per margin asset and
-never added across assets.</p>
+made ${formatUtc(data.generatedAt)} UTC.${
+    data.scope === "" ? "" : ` <strong data-scope>Limited to ${escapeHtml(data.scope)}.</strong>`
+  } All times are UTC. Amounts are per margin asset and
+never added across assets, shown rounded (${
+    displayPlaces("USDT")
+  } decimals for USD coins such as USDT,
+${displayPlaces("BTC")} for others); hover over one for its exact value.</p>
 ${assets}
 ${feesSection(data.fees)}
 ${openSection(data.open)}
@@ -98,6 +118,12 @@ fall from the highest equity so far.</li>
 <li>Win rate = wins / round trips, in percent to ${PERCENT_PLACES} decimals. Profit factor = gross
 profit / gross loss, to ${RATIO_PLACES} decimals. Averages to ${AVERAGE_PLACES} decimals. All
 rounding is half-even; every other figure is exact.</li>
+<li>Calendar, time of day, weekday and streaks go by close time (UTC): a round trip's result
+counts when it closes. A streak is a run of wins (or losses) in close order; a result of exactly
+0 ends it. Expectancy = net P&amp;L / round trips. Holding time runs from the first fill to the
+closing fill.</li>
+<li>Amounts are rounded half-even for reading only; the exact decimal is in each one's tooltip
+and in the CSV files.</li>
 <li>Charts: ${CHART_LIBRARY}, inlined in this file.</li>
 </ul>
 </section>

@@ -7,20 +7,24 @@
 
 import type { Decimal } from "../decimal.ts";
 import type { PositionRecord } from "../storage/positions_file.ts";
-import { escapeHtml, formatDecimal, formatUtc } from "./format.ts";
-import {
-  type AssetStats,
-  type Extreme,
-  PERCENT_PLACES,
-  RATIO_PLACES,
-  type Tally,
-} from "./stats.ts";
+import { calendarSection } from "./calendar.ts";
+import { amountHtml, escapeHtml, formatDecimal, formatUtc } from "./format.ts";
+import { journal, type Streak } from "./journal.ts";
+import { journalSection } from "./journal_sections.ts";
+import { percent, stat, table } from "./html_parts.ts";
+import { type AssetStats, type Extreme, RATIO_PLACES, type Tally } from "./stats.ts";
 import type { FeesAndFunding } from "./totals.ts";
 
-/** The section of one margin asset; `index` ties it to its chart data. */
+/**
+ * The section of one margin asset: statistics, charts, tables and its journal; `index` ties it
+ * to its chart data.
+ */
 export function assetSection(stats: AssetStats, index: number): string {
   const asset = escapeHtml(stats.asset);
   const t = stats.total;
+  const amount = (value: Decimal) => amountHtml(value, stats.asset);
+  const optional = (value: Decimal | undefined) => (value === undefined ? "—" : amount(value));
+  const book = journal(stats.trips);
   const cards = [
     stat("net-pnl", "Net P&L", amount(t.net)),
     stat("round-trips", "Round trips", `${t.count}`),
@@ -43,11 +47,15 @@ export function assetSection(stats: AssetStats, index: number): string {
     stat("gross-profit", "Gross profit", amount(stats.grossProfit)),
     stat("gross-loss", "Gross loss", amount(stats.grossLoss.neg())),
     stat("max-drawdown", "Max drawdown", amount(stats.maxDrawdown), "from the highest equity"),
+    stat("expectancy", "Expectancy", optional(book.expectancy), "net P&L per round trip"),
+    streakStat("win-streak", "Longest win streak", book.streaks.wins, amount),
+    streakStat("loss-streak", "Longest loss streak", book.streaks.losses, amount),
   ];
-  const symbols = stats.bySymbol.map((s) => [escapeHtml(s.symbol), ...tallyCells(s)]);
+  const cells = (tally: Tally) => tallyCells(tally, amount);
+  const symbols = stats.bySymbol.map((s) => [escapeHtml(s.symbol), ...cells(s)]);
   const directions = (["LONG", "SHORT"] as const).map((d) => [
     d === "LONG" ? "Long" : "Short",
-    ...tallyCells(stats.byDirection[d]),
+    ...cells(stats.byDirection[d]),
   ]);
   const tallyHead = ["Round trips", "Won", "Lost", "Win rate", `Net P&L (${asset})`];
   return `<section class="asset" data-asset="${asset}">
@@ -60,6 +68,8 @@ export function assetSection(stats: AssetStats, index: number): string {
 ${table("by-symbol", ["Symbol", ...tallyHead], symbols)}
 <h3>Long vs short (${asset})</h3>
 ${table("by-direction", ["Direction", ...tallyHead], directions)}
+${calendarSection(stats.asset, book)}
+${journalSection(stats.asset, book)}
 </section>`;
 }
 
@@ -72,13 +82,16 @@ export function feesSection(fees: FeesAndFunding): string {
     : "Funding: not synced (no income file and no funding column).";
   const rows = fees.assets.map((a) => [
     escapeHtml(a.asset),
-    formatDecimal(a.commission),
-    a.funding === undefined ? `<span class="muted">not synced</span>` : amount(a.funding),
+    amountHtml(a.commission, a.asset, false),
+    a.funding === undefined
+      ? `<span class="muted">not synced</span>`
+      : amountHtml(a.funding, a.asset),
   ]);
   return `<section id="fees" data-funding-source="${fees.source.kind}">
 <h2>Fees and funding</h2>
-<p class="note">Over all positions, open ones included; each asset on its own row, never
-converted. Commissions are fees paid; funding is received (+) or paid (−). ${source}</p>
+<p class="note">Over the positions this page covers, open ones included; each asset on its own
+row, never converted. Commissions are fees paid; funding is received (+) or paid (−), in the
+period the page covers. ${source}</p>
 ${table("fees", ["Asset", "Commissions paid", "Funding"], rows)}
 </section>`;
 }
@@ -94,8 +107,8 @@ export function openSection(open: readonly PositionRecord[]): string {
     formatUtc(p.openTime),
     formatDecimal(p.openQty),
     p.entryVwap === undefined ? "—" : formatDecimal(p.entryVwap),
-    amount(p.realizedPnl),
-    formatDecimal(p.commission),
+    amountHtml(p.realizedPnl, p.marginAsset),
+    amountHtml(p.commission, p.marginAsset, false),
     escapeHtml(p.marginAsset),
     escapeHtml(p.note),
   ]);
@@ -119,36 +132,26 @@ ${open.length === 0 ? `<p class="muted">None.</p>` : table("open-positions", hea
 </section>`;
 }
 
-function stat(key: string, label: string, value: string, hint = ""): string {
-  return `<div class="stat"><div class="label">${label}</div>` +
-    `<div class="value" data-stat="${key}">${value}</div>` +
-    (hint === "" ? "" : `<div class="hint">${hint}</div>`) + `</div>`;
-}
-
-/** A table; `cells` are HTML already (escaped where they come from the files). */
-function table(id: string, head: readonly string[], cells: readonly string[][]): string {
-  const header = head.map((h) => `<th>${h}</th>`).join("");
-  const body = cells.map((row) => `<tr>${row.map((c) => `<td>${c}</td>`).join("")}</tr>`);
-  return `<div class="scroll"><table data-table="${id}"><thead><tr>${header}</tr></thead>` +
-    `<tbody>\n${body.join("\n")}\n</tbody></table></div>`;
-}
-
-function tallyCells(t: Tally): string[] {
+function tallyCells(t: Tally, amount: (value: Decimal) => string): string[] {
   return [`${t.count}`, `${t.wins}`, `${t.losses}`, percent(t.winRate), amount(t.net)];
 }
 
-function amount(value: Decimal): string {
-  const sign = value.sign();
-  const kind = sign > 0 ? "pos" : sign < 0 ? "neg" : "zero";
-  return `<span class="${kind}">${formatDecimal(value)}</span>`;
-}
-
-function optional(value: Decimal | undefined): string {
-  return value === undefined ? "—" : amount(value);
-}
-
-function percent(value: Decimal | undefined): string {
-  return value === undefined ? "—" : `${formatDecimal(value, PERCENT_PLACES)}%`;
+function streakStat(
+  key: string,
+  label: string,
+  streak: Streak,
+  amount: (value: Decimal) => string,
+): string {
+  if (streak.length === 0) return stat(key, label, "0", "none");
+  const span = streak.from === streak.to
+    ? formatUtc(streak.from!).slice(0, 10)
+    : `${formatUtc(streak.from!).slice(0, 10)} – ${formatUtc(streak.to!).slice(0, 10)}`;
+  return stat(
+    key,
+    label,
+    `${streak.length}`,
+    `round trips in a row, ${amount(streak.net)}, ${span}`,
+  );
 }
 
 function where(e: Extreme | undefined): string {

@@ -86,6 +86,8 @@ export interface AssetStats {
   readonly bySymbol: readonly (Tally & { readonly symbol: string })[];
   /** Long and short round trips. */
   readonly byDirection: Readonly<Record<Direction, Tally>>;
+  /** The round trips, by close time. */
+  readonly trips: readonly PositionRecord[];
 }
 
 /** Net P&L of a position: `net_pnl` when the file has it, else `net_pnl_after_fees`. */
@@ -132,6 +134,7 @@ function assetStats(asset: string, trips: PositionRecord[]): AssetStats {
       LONG: tally(ordered.filter((p) => p.direction === "LONG")),
       SHORT: tally(ordered.filter((p) => p.direction === "SHORT")),
     },
+    trips: ordered,
   };
 }
 
@@ -163,7 +166,8 @@ function extreme(trips: readonly PositionRecord[], sign: 1 | -1): Extreme | unde
   return best && { net: netPnl(best), symbol: best.symbol, closeTime: best.closeTime! };
 }
 
-function tally(trips: readonly PositionRecord[]): Tally {
+/** Count, wins, losses, net P&L and win rate of `trips`. */
+export function tally(trips: readonly PositionRecord[]): Tally {
   const nets = trips.map(netPnl);
   const wins = nets.filter((n) => n.sign() > 0).length;
   return {

@@ -27,44 +27,68 @@ export class DataFileError extends Error {
 
 /** What a reader does with a data file's rows. */
 export interface DataFileReader {
-  /** The header row. */
+  /** The header row (already checked: no column named twice). */
   header(fields: string[], line: number): void;
-  /** Each record after the header. */
+  /** Each record after the header (already checked: exactly the header's number of fields). */
   record(fields: string[], line: number): void;
-  /** Optional fast path: an unquoted record as a line range (see `LineHandler`). */
+  /**
+   * Optional fast path: an unquoted record as a line range (see `LineHandler`), given before its
+   * fields are counted: a handler that takes the record must itself make sure it has exactly the
+   * header's number of fields.
+   */
   line?: LineHandler;
 }
 
 /**
- * Streams a data file through `reader`.
+ * Streams a data file through `reader`, strictly: the header names each column once, every record
+ * has exactly the header's number of fields, and the file ends with a line break (a file cut
+ * short ends in the middle of a row).
  *
  * @throws {Deno.errors.NotFound} when there is no such file.
- * @throws {DataFileError} for malformed CSV, bytes that are not UTF-8, or a file without a header
- *   (and whatever the reader throws).
+ * @throws {DataFileError} for malformed CSV, bytes that are not UTF-8, a column named twice, a
+ *   record with too few or too many fields, a last line without its line break, or a file
+ *   without a header (and whatever the reader throws).
  */
 export async function readDataFile(path: string, reader: DataFileReader): Promise<void> {
-  let started = false;
+  let columns = -1;
   const onRecord = (fields: string[], line: number) => {
-    if (started) return reader.record(fields, line);
-    started = true;
+    if (columns >= 0) {
+      if (fields.length !== columns) throw fieldCountError(path, line, fields.length, columns);
+      return reader.record(fields, line);
+    }
+    const twice = fields.find((name, i) => fields.indexOf(name) !== i);
+    if (twice !== undefined) {
+      throw new DataFileError(path, line, `the header names column "${twice}" twice`);
+    }
+    columns = fields.length;
     reader.header(fields, line);
   };
   const fast = reader.line;
   const onLine: LineHandler | undefined = fast === undefined
     ? undefined
-    : (text, start, end, line) => started && fast(text, start, end, line);
+    : (text, start, end, line) => columns >= 0 && fast(text, start, end, line);
   try {
-    await parseCsvFile(path, onRecord, onLine);
+    await parseCsvFile(path, onRecord, onLine, true);
   } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new DataFileError(path, error.line, error.message);
-    if (
-      error instanceof TypeError && /encoded data is not valid|decode|utf-?8/i.test(error.message)
-    ) {
-      throw new DataFileError(path, 0, "is not UTF-8 text");
-    }
+    if (error instanceof CsvSyntaxError) throw new DataFileError(path, error.line, error.problem);
     throw error;
   }
-  if (!started) throw new DataFileError(path, 0, "is empty (expected a header row)");
+  if (columns < 0) throw new DataFileError(path, 0, "is empty (expected a header row)");
+}
+
+/** The error of a record whose number of fields is not the header's. */
+export function fieldCountError(
+  path: string,
+  line: number,
+  found: number,
+  expected: number,
+): DataFileError {
+  const what = found < expected ? "a row cut short, or a field lost" : "a stray comma?";
+  return new DataFileError(
+    path,
+    line,
+    `has ${found} field${found === 1 ? "" : "s"}, the header has ${expected} (${what})`,
+  );
 }
 
 /**

@@ -12,22 +12,16 @@
  */
 
 import { copyRange, rangeIs } from "../csv/row_view.ts";
-import type { Fill, LedgerFill, Market, PositionSide, Side } from "../fill.ts";
+import type { Fill, LedgerFill, Market, PositionSide, Side, Source } from "../fill.ts";
 import { parseTimeAt } from "../time.ts";
-import { defaultMarginAsset, intern } from "./fill_text.ts";
+import { defaultMarginAsset, intern, type RecentTexts } from "./fill_text.ts";
 import { FILL_COLUMNS } from "./fill_row.ts";
+import { lineMatchesCrc } from "./row_check.ts";
 
-/** Whether a header's columns start with {@linkcode FILL_COLUMNS}, in order. */
+/** Whether a header is exactly {@linkcode FILL_COLUMNS}, in order. */
 export function isCanonicalHeader(header: readonly string[]): boolean {
-  return FILL_COLUMNS.every((name, i) => header[i] === name);
+  return header.length === FILL_COLUMNS.length && FILL_COLUMNS.every((n, i) => header[i] === n);
 }
-
-// Texts of the row before, compared in place before anything is copied: rows of one order
-// share their symbol and often their price; opening fills share a zero P&L.
-let lastSymbol = "";
-let lastPrice = "";
-let lastZero = "0";
-let lastAssets: string[] = [];
 
 /** Where the field starting at `at` ends: its comma, or `end`. */
 function fieldEnd(t: string, at: number, end: number): number {
@@ -96,23 +90,22 @@ function nameEnd(t: string, at: number, end: number, max: number, underscore: bo
 }
 
 /** An asset field (`ASSET`, checked by `nameEnd`): one of the last few seen, or a new one. */
-function assetAt(t: string, from: number, to: number): string {
-  for (const known of lastAssets) if (rangeIs(t, from, to, known)) return known;
-  const shared = intern(copyRange(t, from, to));
-  lastAssets = [shared, ...lastAssets.slice(0, 7)];
-  return shared;
+function assetAt(t: string, from: number, to: number, recent: RecentTexts): string {
+  return recent.knownAsset(t, from, to) ?? recent.rememberAsset(copyRange(t, from, to));
 }
 
 /**
  * The fill in the unquoted row `t[start, end)` of a file with canonical columns, every field
- * checked; `undefined` if the row is not plainly valid (the general reader then reads it).
- * With `ledgerOnly`, only the ledger's fields are kept, as `parseFillRow` does.
+ * checked and the row's check matched; `undefined` if the row is not plainly valid (the general
+ * reader then reads it, or says what is wrong). With `ledgerOnly`, only the ledger's fields are
+ * kept, as `parseFillRow` does. `recent` holds the texts of the rows read just before.
  */
 export function parseCanonicalLine(
   t: string,
   start: number,
   end: number,
   ledgerOnly: boolean,
+  recent: RecentTexts,
 ): LedgerFill | Fill | undefined {
   // Each field: `to` is where it ends (-1: not plainly valid); every field but the last must be
   // followed by a comma.
@@ -124,9 +117,9 @@ export function parseCanonicalLine(
   at++;
   let to = nameEnd(t, at, end, 40, true);
   if (to < 0 || to === end) return undefined;
-  let symbol = lastSymbol;
+  let symbol = recent.symbol;
   if (symbol === "" || !rangeIs(t, at, to, symbol)) {
-    symbol = lastSymbol = intern(copyRange(t, at, to));
+    symbol = recent.symbol = intern(copyRange(t, at, to));
   }
 
   at = to + 1;
@@ -143,8 +136,8 @@ export function parseCanonicalLine(
   at = to + 1;
   to = decimalEnd(t, at, end, true);
   if (to < 0 || to === end) return undefined;
-  let price = lastPrice;
-  if (price === "" || !rangeIs(t, at, to, price)) price = lastPrice = copyRange(t, at, to);
+  let price = recent.price;
+  if (price === "" || !rangeIs(t, at, to, price)) price = recent.price = copyRange(t, at, to);
 
   at = to + 1;
   to = decimalEnd(t, at, end, false);
@@ -154,15 +147,15 @@ export function parseCanonicalLine(
   at = to + 1;
   to = nameEnd(t, at, end, 20, false);
   if (to < 0 || to === end) return undefined;
-  const commissionAsset = assetAt(t, at, to);
+  const commissionAsset = assetAt(t, at, to, recent);
 
   at = to + 1;
   to = decimalEnd(t, at, end, false);
   if (to < 0 || to === end) return undefined;
-  let realizedPnl = lastZero;
+  let realizedPnl = recent.zero;
   if (!rangeIs(t, at, to, realizedPnl)) {
     realizedPnl = copyRange(t, at, to);
-    if (!/[1-9]/.test(realizedPnl)) lastZero = realizedPnl;
+    if (!/[1-9]/.test(realizedPnl)) recent.zero = realizedPnl;
   }
 
   at = to + 1;
@@ -214,18 +207,29 @@ export function parseCanonicalLine(
   if (market === undefined || to === end) return undefined;
   const marginAsset = marginTo === marginFrom
     ? defaultMarginAsset(symbol, market)
-    : assetAt(t, marginFrom, marginTo);
+    : assetAt(t, marginFrom, marginTo, recent);
   if (marginAsset === "") return undefined;
 
-  at = to + 1; // pair: not checked, as by the general reader
-  to = fieldEnd(t, at, end);
-  if (to === end) return undefined;
+  at = to + 1; // pair, may be empty
+  to = t.charCodeAt(at) === 44 ? at : nameEnd(t, at, end, 40, true);
+  if (to < 0 || to === end) return undefined;
   const pair = ledgerOnly || to === at ? "" : intern(copyRange(t, at, to));
 
-  at = to + 1; // baseQty, may be empty; the last field read
-  to = at === end || t.charCodeAt(at) === 44 ? at : decimalEnd(t, at, end, false);
-  if (to < 0) return undefined;
+  at = to + 1; // baseQty, may be empty
+  to = t.charCodeAt(at) === 44 ? at : decimalEnd(t, at, end, false);
+  if (to < 0 || to === end) return undefined;
   const baseQty = ledgerOnly || to === at ? "" : copyRange(t, at, to);
+
+  at = to + 1;
+  let source: Source = "api";
+  to = wordEnd(t, at, end, source);
+  if (to < 0) to = wordEnd(t, at, end, source = "archive");
+  if (to < 0 || to === end) return undefined;
+
+  // The check, the last field: exactly one more field, matching the rest of the row.
+  const comma = t.indexOf(",", to + 1);
+  if (comma !== -1 && comma < end) return undefined;
+  if (!lineMatchesCrc(t, start, end)) return undefined;
 
   // The same literal as parseFillRow's, field for field: fills from either reader share a shape.
   const ledger = {
@@ -243,6 +247,6 @@ export function parseCanonicalLine(
     marginAsset,
   };
   if (ledgerOnly) return ledger;
-  const fill: Fill = { ...ledger, orderId, maker, quoteQty, baseQty, pair };
+  const fill: Fill = { ...ledger, orderId, maker, quoteQty, baseQty, pair, source };
   return fill;
 }

@@ -7,11 +7,13 @@
  * @module
  */
 
+import { csvLine } from "../csv/format.ts";
 import type { RowView } from "../csv/row_view.ts";
 import { Decimal, isPlainDecimal } from "../decimal.ts";
-import type { Fill, LedgerFill, Market, PositionSide, Side } from "../fill.ts";
+import type { Fill, LedgerFill, Market, PositionSide, Side, Source } from "../fill.ts";
 import { formatTime, parseTimeAt } from "../time.ts";
-import { ASSET, defaultMarginAsset, intern, SYMBOL } from "./fill_text.ts";
+import { ASSET, defaultMarginAsset, intern, type RecentTexts, SYMBOL } from "./fill_text.ts";
+import { CRC_COLUMN, withCrc } from "./row_check.ts";
 
 /** Column order of `futures_fills.csv`: the original pipeline's columns first. */
 export const FILL_COLUMNS = [
@@ -32,6 +34,8 @@ export const FILL_COLUMNS = [
   "market",
   "pair",
   "baseQty",
+  "source",
+  CRC_COLUMN,
 ] as const;
 
 /** Columns a fills file must have; the others may be missing (older files, the Python tool's). */
@@ -53,18 +57,18 @@ export type ColumnIndex = Readonly<Record<(typeof FILL_COLUMNS)[number], number>
 
 /**
  * Maps column names to positions from a header row. Extra columns are ignored; a missing
- * required column is an error; a missing optional one reads as empty.
+ * required column is an error; a missing optional one reads as empty — except in a file with
+ * the `crc32` column, which futures-ledger wrote with every column: there a missing one means the
+ * header was changed, and is an error too.
  */
 export function indexColumns(header: readonly string[]): ColumnIndex {
-  const missing = REQUIRED_FILL_COLUMNS.filter((c) => !header.includes(c));
+  const required = header.includes(CRC_COLUMN) ? FILL_COLUMNS : REQUIRED_FILL_COLUMNS;
+  const missing = required.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new FillRowError(missing[0], `the header has no column ${missing.join(", ")}`);
   }
   return Object.fromEntries(FILL_COLUMNS.map((c) => [c, header.indexOf(c)])) as ColumnIndex;
 }
-
-let lastSymbol = "";
-let lastZero = "0";
 
 /** `last` if field `i` is that very text (compared in place), else `undefined`. */
 function sameAsLast(row: RowView, i: number, last: string): string | undefined {
@@ -72,14 +76,25 @@ function sameAsLast(row: RowView, i: number, last: string): string | undefined {
 }
 
 /**
- * Reads one row: every field is checked; the result keeps all of them, or with `ledgerOnly` just
- * the ledger's (a smaller object, for rebuilding positions from a million fills).
+ * Reads one row (its check, if any, is the caller's): every field is checked; the result keeps
+ * all of them, or with `ledgerOnly` just the ledger's (a smaller object, for rebuilding positions
+ * from a million fills). `recent` holds the texts of the rows read just before.
  *
  * @throws {FillRowError} naming the first field that is missing or malformed.
  */
-export function parseFillRow(row: RowView, columns: ColumnIndex): Fill;
-export function parseFillRow(row: RowView, columns: ColumnIndex, ledgerOnly: true): LedgerFill;
-export function parseFillRow(row: RowView, columns: ColumnIndex, ledgerOnly = false): LedgerFill {
+export function parseFillRow(row: RowView, columns: ColumnIndex, recent: RecentTexts): Fill;
+export function parseFillRow(
+  row: RowView,
+  columns: ColumnIndex,
+  recent: RecentTexts,
+  ledgerOnly: true,
+): LedgerFill;
+export function parseFillRow(
+  row: RowView,
+  columns: ColumnIndex,
+  recent: RecentTexts,
+  ledgerOnly = false,
+): LedgerFill {
   const c = columns;
   row.span(c.time);
   const time = parseTimeAt(row.source, row.from, row.to);
@@ -87,21 +102,21 @@ export function parseFillRow(row: RowView, columns: ColumnIndex, ledgerOnly = fa
   const market = row.is(c.market, "usdm") || row.empty(c.market)
     ? "usdm"
     : oneOf(row, c.market, MARKETS, "market");
-  let symbol = sameAsLast(row, c.symbol, lastSymbol); // fills of one order come together
+  let symbol = sameAsLast(row, c.symbol, recent.symbol); // fills of one order come together
   if (symbol === undefined) {
     symbol = intern(row.field(c.symbol));
     if (!SYMBOL.test(symbol)) throw new FillRowError("symbol", describe(symbol));
-    lastSymbol = symbol;
+    recent.symbol = symbol;
   }
   const side = oneOf(row, c.side, SIDES, "side");
   const qty = decimal(row, c.qty, "qty", true);
   const price = decimal(row, c.price, "price", true);
   const commission = decimal(row, c.commission, "commission");
-  const commissionAsset = asset(row, c.commissionAsset, "commissionAsset");
-  let realizedPnl = sameAsLast(row, c.realizedPnl, lastZero);
+  const commissionAsset = asset(row, c.commissionAsset, "commissionAsset", recent);
+  let realizedPnl = sameAsLast(row, c.realizedPnl, recent.zero);
   if (realizedPnl === undefined) {
     realizedPnl = decimal(row, c.realizedPnl, "realizedPnl");
-    if (!/[1-9]/.test(realizedPnl)) lastZero = realizedPnl; // opening fills: share their zero
+    if (!/[1-9]/.test(realizedPnl)) recent.zero = realizedPnl; // opening fills: share their zero
   }
   const positionSide = oneOf(row, c.positionSide, POSITION_SIDES, "positionSide");
   const id = digits(row, c.id, "id");
@@ -112,12 +127,20 @@ export function parseFillRow(row: RowView, columns: ColumnIndex, ledgerOnly = fa
   const quoteQty = decimal(row, c.quoteQty, "quoteQty", false, true, keep);
   const marginAsset = row.empty(c.marginAsset)
     ? defaultMarginAsset(symbol, market)
-    : asset(row, c.marginAsset, "marginAsset");
+    : asset(row, c.marginAsset, "marginAsset", recent);
   if (marginAsset === "") {
     throw new FillRowError("marginAsset", `empty, and cannot be told from symbol ${symbol}`);
   }
-  const pair = row.empty(c.pair) || ledgerOnly ? "" : intern(row.field(c.pair));
+  let pair = "";
+  if (!row.empty(c.pair)) {
+    pair = intern(row.field(c.pair));
+    if (!SYMBOL.test(pair)) throw new FillRowError("pair", describe(pair));
+    if (ledgerOnly) pair = "";
+  }
   const baseQty = decimal(row, c.baseQty, "baseQty", false, true, keep);
+  const source = row.is(c.source, "api") || row.empty(c.source)
+    ? "api"
+    : oneOf(row, c.source, SOURCES, "source");
   const ledger = {
     market,
     symbol,
@@ -133,11 +156,19 @@ export function parseFillRow(row: RowView, columns: ColumnIndex, ledgerOnly = fa
     marginAsset,
   };
   if (ledgerOnly) return ledger;
-  const fill: Fill = { ...ledger, orderId, maker, quoteQty, baseQty, pair };
+  const fill: Fill = { ...ledger, orderId, maker, quoteQty, baseQty, pair, source };
   return fill;
 }
 
-/** One fill as row fields, in {@linkcode FILL_COLUMNS} order; decimals as Binance sent them. */
+/** One fill as a line of the fills file, with its check and line break. */
+export function fillLine(fill: Fill): string {
+  return withCrc(csvLine(formatFillRow(fill)));
+}
+
+/**
+ * One fill as row fields, in {@linkcode FILL_COLUMNS} order but for the check (see
+ * {@linkcode fillLine}); decimals as Binance sent them.
+ */
 export function formatFillRow(fill: Fill): string[] {
   return [
     formatTime(fill.time),
@@ -157,12 +188,14 @@ export function formatFillRow(fill: Fill): string[] {
     fill.market,
     fill.pair,
     fill.baseQty,
+    fill.source,
   ];
 }
 
 const MARKETS: readonly Market[] = ["usdm", "coinm", "" as Market];
 const SIDES: readonly Side[] = ["BUY", "SELL"];
 const POSITION_SIDES: readonly PositionSide[] = ["BOTH", "LONG", "SHORT"];
+const SOURCES: readonly Source[] = ["api", "archive"];
 
 function describe(text: string): string {
   return text === "" ? "empty" : `not valid: ${JSON.stringify(text.slice(0, 40))}`;
@@ -228,15 +261,14 @@ function decimal(
   return value;
 }
 
-/** Recently seen assets, compared in place before anything is copied. */
-const recentAssets: string[] = [];
-function asset(row: RowView, i: number, name: string): string {
-  for (const known of recentAssets) if (row.is(i, known)) return known;
+/** An asset field: one of the recently seen ones (compared in place), or a new one. */
+function asset(row: RowView, i: number, name: string, recent: RecentTexts): string {
+  row.span(i);
+  const known = recent.knownAsset(row.source, row.from, row.to);
+  if (known !== undefined) return known;
   const text = row.field(i);
   if (!ASSET.test(text)) throw new FillRowError(name, describe(text));
-  const shared = intern(text);
-  if (recentAssets.length < 8) recentAssets.push(shared);
-  return shared;
+  return recent.rememberAsset(text);
 }
 
 function bool(row: RowView, i: number): boolean | undefined {

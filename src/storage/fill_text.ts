@@ -5,6 +5,7 @@
  * @module
  */
 
+import { rangeIs } from "../csv/row_view.ts";
 import { inferMarginAsset, type Market } from "../fill.ts";
 
 /** A contract symbol as Binance writes them (`BTCUSDT`, `BTCUSD_PERP`, `1000PEPEUSDT`). */
@@ -31,4 +32,32 @@ export function defaultMarginAsset(symbol: string, market: Market): string {
     marginAssets[market].set(symbol, asset = inferMarginAsset(symbol, market));
   }
   return asset;
+}
+
+/**
+ * The texts of the rows a reader read just before, compared in place before anything is copied:
+ * rows of one order share their symbol and often their price; opening fills share a zero P&L; a
+ * file has few assets. One per reading of a file, shared by its two row readers.
+ */
+export class RecentTexts {
+  /** The last symbol read. */
+  symbol = "";
+  /** The last price read. */
+  price = "";
+  /** The last zero P&L read (`0`, `0.00000000`...). */
+  zero = "0";
+  #assets: string[] = [];
+
+  /** The asset `text[from, to)` if it is one of the last eight seen. */
+  knownAsset(text: string, from: number, to: number): string | undefined {
+    for (const known of this.#assets) if (rangeIs(text, from, to, known)) return known;
+    return undefined;
+  }
+
+  /** Remembers a new asset (checked by the caller); returns its shared copy. */
+  rememberAsset(text: string): string {
+    const shared = intern(text);
+    this.#assets = [shared, ...this.#assets.slice(0, 7)];
+    return shared;
+  }
 }

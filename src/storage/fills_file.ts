@@ -9,15 +9,17 @@ import { csvLine } from "../csv/format.ts";
 import { compareFillsByTime, type Fill, type LedgerFill } from "../fill.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 import { isCanonicalHeader, parseCanonicalLine } from "./fill_line.ts";
-import { DataFileError, readDataFile } from "./data_file.ts";
+import { DataFileError, fieldCountError, readDataFile } from "./data_file.ts";
 import {
   type ColumnIndex,
   FILL_COLUMNS,
+  fillLine,
   FillRowError,
-  formatFillRow,
   indexColumns,
   parseFillRow,
 } from "./fill_row.ts";
+import { RecentTexts } from "./fill_text.ts";
+import { crcError, fieldsMatchCrc, lineMatchesCrc } from "./row_check.ts";
 
 /** What a fills file holds. */
 export interface FillsFile<T extends LedgerFill = Fill> {
@@ -98,7 +100,7 @@ export async function estimateFillsBySymbol(path: string): Promise<Map<string, n
     const offset = whole ? 0 : Math.floor((k * size) / SAMPLES);
     const text = decoder.decode(await readAt(file, offset, whole ? size : SAMPLE_BYTES));
     let at = text.indexOf("\n") + 1; // the header, or a line cut by the sample's start
-    if (k === 0) column = text.slice(0, at).replace(/^\uFEFF/, "").split(",").indexOf("symbol");
+    if (k === 0) column = text.slice(0, at).split(",").indexOf("symbol"); // (BOM: decoded away)
     if (column < 0) break;
     for (let end = text.indexOf("\n", at); end !== -1; at = end + 1, end = text.indexOf("\n", at)) {
       const quote = text.indexOf('"', at);
@@ -127,7 +129,8 @@ async function readAt(file: Deno.FsFile, offset: number, length: number): Promis
 /**
  * Reads every row (of the symbols `symbols` accepts) into `onFill`: all of a fill's fields, or
  * with `ledgerOnly` the ledger's. Rows of a file with futures-ledger's own columns are read in one
- * pass each (`fill_line.ts`); any other row by {@linkcode parseFillRow}.
+ * pass each (`fill_line.ts`); any other row by {@linkcode parseFillRow}. Every row read has the
+ * header's number of fields and matches its check (`row_check.ts`).
  */
 async function readRows(
   path: string,
@@ -135,12 +138,14 @@ async function readRows(
   onFill: (fill: LedgerFill) => void,
   symbols?: (symbol: string) => boolean,
 ): Promise<FillsStreamed> {
+  const recent = new RecentTexts();
   const parse = (row: RowView, columns: ColumnIndex): LedgerFill =>
-    ledgerOnly ? parseFillRow(row, columns, true) : parseFillRow(row, columns);
+    ledgerOnly ? parseFillRow(row, columns, recent, true) : parseFillRow(row, columns, recent);
   let canonical = false;
   let count = 0;
   const row = new RowView();
   let columns: ColumnIndex | undefined;
+  let width = 0;
   // The last symbol field seen and whether `symbols` accepts it: rows of one order come together.
   let lastSymbol: string | undefined;
   let lastWanted = true;
@@ -155,6 +160,16 @@ async function readRows(
   /** A FillRowError as a DataFileError at `line`; anything else unchanged. */
   const located = (error: unknown, line: number) =>
     error instanceof FillRowError ? new DataFileError(path, line, error.message) : error;
+  const read = (line: number, crcMatches: () => boolean) => {
+    try {
+      const fill = parse(row, columns!);
+      if (!crcMatches()) throw crcError(path, line);
+      onFill(fill);
+      count++;
+    } catch (error) {
+      throw located(error, line);
+    }
+  };
   await readDataFile(path, {
     header(fields, line) {
       try {
@@ -163,17 +178,13 @@ async function readRows(
       } catch (error) {
         throw located(error, line);
       }
+      width = fields.length;
       unknownColumns = fields.filter((f) => !(FILL_COLUMNS as readonly string[]).includes(f));
     },
     record(fields, line) {
       if (symbols !== undefined && !wanted(fields[columns!.symbol] ?? "")) return;
       row.setFields(fields);
-      try {
-        onFill(parse(row, columns!));
-        count++;
-      } catch (error) {
-        throw located(error, line);
-      }
+      read(line, () => columns!.crc32 < 0 || fieldsMatchCrc(fields, columns!.crc32));
     },
     line(text, start, end, line) {
       if (symbols !== undefined) {
@@ -181,19 +192,23 @@ async function readRows(
         const same = lastSymbol !== undefined && row.spanIs(lastSymbol);
         if (!wanted(same ? lastSymbol! : row.spanText())) return true;
       }
-      const fill = canonical ? parseCanonicalLine(text, start, end, ledgerOnly) : undefined;
+      const fill = canonical ? parseCanonicalLine(text, start, end, ledgerOnly, recent) : undefined;
       if (fill !== undefined) {
         onFill(fill);
         count++;
         return true;
       }
-      row.setLine(text, start, end);
-      try {
-        onFill(parse(row, columns!));
-        count++;
-      } catch (error) {
-        throw located(error, line);
-      }
+      const fields = row.setLine(text, start, end);
+      if (fields !== width) throw fieldCountError(path, line, fields, width);
+      const c = columns!.crc32;
+      read(
+        line,
+        () =>
+          c < 0 ||
+          (c === width - 1
+            ? lineMatchesCrc(text, start, end)
+            : fieldsMatchCrc(text.slice(start, end).split(","), c)),
+      );
       return true;
     },
   });
@@ -208,7 +223,7 @@ export async function writeFillsFile(path: string, fills: readonly Fill[]): Prom
 
 function* fillsCsv(fills: readonly Fill[]): Generator<string> {
   yield csvLine(FILL_COLUMNS);
-  for (const fill of fills) yield csvLine(formatFillRow(fill));
+  for (const fill of fills) yield fillLine(fill);
 }
 
 function isSorted(fills: readonly LedgerFill[]): boolean {

@@ -192,7 +192,7 @@ function parsePositionRow(row: RowReader): PositionRecord {
     }
     otherCommission.set(asset, parseDecimal(row, "commission_other", amount));
   }
-  return {
+  const position: PositionRecord = {
     status,
     symbol: row.match("symbol", SYMBOL),
     direction: row.oneOf("direction", ["LONG", "SHORT"] as Direction[]),
@@ -220,6 +220,28 @@ function parsePositionRow(row: RowReader): PositionRecord {
     funding: row.optionalDecimal("funding"),
     netPnl: row.optionalDecimal("net_pnl"),
   };
+  checkSums(row, position);
+  return position;
+}
+
+/**
+ * The columns that are sums of others must add up, and a position is flat exactly when it has a
+ * close time: a digit lost or changed in one of them is caught here.
+ */
+function checkSums(row: RowReader, p: PositionRecord): void {
+  if (p.netPnlAfterFees.cmp(p.realizedPnl.minus(p.commission)) !== 0) {
+    row.fail("net_pnl_after_fees", "is not realizedPnl − commission");
+  }
+  const { commissionConverted: converted, funding, netPnl } = p;
+  if (netPnl !== undefined && converted !== undefined && funding !== undefined) {
+    const expected = p.realizedPnl.minus(p.commission).minus(converted).plus(funding);
+    if (netPnl.cmp(expected) !== 0) {
+      row.fail("net_pnl", "is not realizedPnl − commission − commission_converted + funding");
+    }
+  }
+  if ((p.closeTime === undefined) !== (p.openQty.sign() > 0)) {
+    row.fail("open_qty", p.closeTime === undefined ? "zero on an open position" : "not zero");
+  }
 }
 
 function parseDecimal(row: RowReader, field: string, text: string): Decimal {

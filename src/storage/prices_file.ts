@@ -15,9 +15,10 @@ import { Decimal, isPlainDecimal } from "../decimal.ts";
 import { formatTime, parseTime } from "../time.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 import { columnsOf, DataFileError, readDataFile } from "./data_file.ts";
+import { CRC_COLUMN, crcError, fieldsMatchCrc, withCrc } from "./row_check.ts";
 
-/** Column order of `futures_fee_prices.csv`. */
-export const PRICE_COLUMNS = ["symbol", "minute", "open"] as const;
+/** Column order of `futures_fee_prices.csv` (`crc32` may be missing: older files). */
+export const PRICE_COLUMNS = ["symbol", "minute", "open", CRC_COLUMN] as const;
 
 /** One cached minute. */
 export interface PriceEntry {
@@ -43,10 +44,12 @@ export function priceKey(symbol: string, minute: number): string {
 export async function readPricesFile(path: string): Promise<PriceEntry[]> {
   const entries: PriceEntry[] = [];
   let index: number[] = [];
+  let crc = -1;
   await readDataFile(path, {
     header(fields, line) {
-      const columns = columnsOf(path, line, fields, PRICE_COLUMNS);
-      index = PRICE_COLUMNS.map((c) => columns.get(c)!);
+      const columns = columnsOf(path, line, fields, PRICE_COLUMNS.slice(0, 3));
+      index = PRICE_COLUMNS.slice(0, 3).map((c) => columns.get(c)!);
+      crc = columns.get(CRC_COLUMN) ?? -1;
     },
     record(fields, line) {
       const [symbol, minuteText, open] = index.map((i) => fields[i] ?? "");
@@ -56,6 +59,7 @@ export async function readPricesFile(path: string): Promise<PriceEntry[]> {
       if (!/^[A-Z0-9_]{1,40}$/.test(symbol)) throw bad("symbol", symbol);
       if (minute === undefined || minute % 60_000 !== 0) throw bad("minute", minuteText);
       if (open !== "" && !isPlainDecimal(open)) throw bad("open", open);
+      if (crc >= 0 && !fieldsMatchCrc(fields, crc)) throw crcError(path, line);
       entries.push({ symbol, minute, open: open === "" ? undefined : Decimal.parse(open) });
     },
   });
@@ -69,6 +73,8 @@ export async function writePricesFile(path: string, entries: readonly PriceEntry
   );
   await writeFileAtomic(path, [
     csvLine(PRICE_COLUMNS),
-    ...sorted.map((e) => csvLine([e.symbol, formatTime(e.minute), e.open?.toString() ?? ""])),
+    ...sorted.map((e) =>
+      withCrc(csvLine([e.symbol, formatTime(e.minute), e.open?.toString() ?? ""]))
+    ),
   ]);
 }

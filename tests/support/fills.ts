@@ -32,6 +32,7 @@ export function f(
     quoteQty: "",
     baseQty: "",
     pair: "",
+    source: "api",
     ...extra,
   };
 }

@@ -6,7 +6,7 @@
 
 import { fillFromTrade } from "../../src/binance/trade_row.ts";
 import { compareFillsByTime } from "../../src/fill.ts";
-import { FILL_COLUMNS, formatFillRow } from "../../src/storage/fill_row.ts";
+import { FILL_COLUMNS, fillLine } from "../../src/storage/fill_row.ts";
 import { csvLine } from "../../src/csv/format.ts";
 import type { FakeExchange, GeneratedAccount } from "../fake_exchange/mod.ts";
 import { type CliResult, runCli } from "./cli.ts";
@@ -63,7 +63,7 @@ export function expectedFillsCsv(account: GeneratedAccount, since = 0): string {
   const fills = account.trades.filter((t) => t.time >= since)
     .map((t) => fillFromTrade(t, account.market))
     .sort(compareFillsByTime);
-  return csvLine(FILL_COLUMNS) + fills.map((f) => csvLine(formatFillRow(f))).join("");
+  return csvLine(FILL_COLUMNS) + fills.map(fillLine).join("");
 }
 
 /** A fresh temporary directory, removed by `await using`. */

@@ -1,0 +1,180 @@
+/**
+ * `futures-ledger export`: the realized P&L, commissions and funding of a period as a tax tool's
+ * CSV import (Koinly, CoinTracking, CoinTracker), offline.
+ *
+ * @module
+ */
+
+import type { Decimal } from "../decimal.ts";
+import { exportEntries, type ExportEntry, totalsByAsset } from "../export/entries.ts";
+import { EXPORT_FORMATS, type ExportFormat } from "../export/formats.ts";
+import type { IncomeRecord } from "../income.ts";
+import { inPeriod } from "../period.ts";
+import { writeFileAtomic } from "../storage/atomic_write.ts";
+import { FILES } from "../storage/file_names.ts";
+import { readIncomeFile } from "../storage/income_file.ts";
+import { readPositionsFile } from "../storage/positions_file.ts";
+import { type Command, parseOptions, UsageError } from "./command.ts";
+import { describePeriod, periodOption } from "./filter_options.ts";
+
+const NAMES = EXPORT_FORMATS.map((f) => f.name).join("|");
+
+const HELP = `Usage: futures-ledger export ${NAMES} [--from DATE] [--to DATE] [options]
+       futures-ledger export --to ${NAMES} [--from DATE] [--to DATE] [options]
+
+Writes the realized profit and loss, commissions and funding of a period as the CSV that a
+tax tool imports: koinly (Koinly's universal CSV), cointracking (CoinTracking's CSV import)
+or cointracker (CoinTracker's CSV template). Offline: it reads the positions and income
+files that sync writes.
+
+Options:
+  --to TOOL           the tool (${EXPORT_FORMATS.map((f) => f.name).join(", ")}); or name it first
+  --from YYYY-MM-DD   first day of the period (UTC), included
+  --to YYYY-MM-DD     last day of the period (UTC), included (--to takes a tool or a date)
+  --positions FILE    positions to read (default: ${FILES.positions})
+  --income FILE       income history to take funding from (default: ${FILES.income})
+  --no-funding        export without funding, when there is no income file
+  --out FILE          file to write (default: futures-ledger-TOOL.csv), replaced atomically
+  -h, --help          show this help
+
+What the rows are:
+  - Each closed position (CLOSED, or PARTIAL with a close time) gives up to three kinds of
+    row, all dated at its close time: its realized P&L (Binance's, before fees), its
+    commission in the margin asset, and each fee paid in another asset in that asset (BNB
+    as BNB, never converted). A PARTIAL position (opened before the data) is exported; its
+    commission covers only the fills in the data, and the description says so.
+  - Each FUNDING_FEE record of the income file gives one row at its own time, including
+    funding that the ledger attached to no position.
+  - Open positions give nothing. A row of exactly zero is left out.
+  - A row is in the period when its date is: the close time for P&L and commissions, the
+    record time for funding.
+  - Per asset, the rows add up to: sum of realized P&L - commissions - fees in that asset
+    + funding, over the period. The command prints these totals.
+  - Amounts are exact decimals, never rounded. Dates are UTC. Each row of koinly and
+    cointracking carries a transaction id made from the movement itself (book and closing
+    trade id, or the funding record's id), so exporting an overlapping period again gives
+    the same ids. CoinTracker's template has no id column.
+  - Labels: koinly "realized gain" (P&L and funding), "margin fee" / "fee refund"
+    (commission, rebate); cointracking "Derivatives / Futures Profit" / "Loss" (P&L),
+    "Other Fee" / "Other Income" (commission and funding); cointracker "margin gain" /
+    "margin loss" (P&L and funding), "margin fee" / "margin rebate" (commission).
+`;
+
+/** The `export` command. */
+export const exportCommand: Command = {
+  name: "export",
+  summary: "write a period's P&L, fees and funding for Koinly, CoinTracking or CoinTracker",
+  help: HELP,
+  async run(args) {
+    const { values, positionals } = parseOptions(args, {
+      to: { type: "string", multiple: true },
+      from: { type: "string" },
+      positions: { type: "string" },
+      income: { type: "string" },
+      "no-funding": { type: "boolean" },
+      out: { type: "string" },
+    }, true);
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    const { format, lastDay } = formatAndEnd(positionals, values.to as unknown as string[]);
+    const period = periodOption(values.from as string | undefined, lastDay);
+    const noFunding = values["no-funding"] === true;
+    if (noFunding && values.income !== undefined) {
+      throw new UsageError("--income and --no-funding exclude each other");
+    }
+    const positionsPath = (values.positions as string | undefined) ?? FILES.positions;
+    const incomePath = (values.income as string | undefined) ?? FILES.income;
+    const outPath = (values.out as string | undefined) ?? `futures-ledger-${format.name}.csv`;
+
+    const file = await readPositionsFile(positionsPath);
+    const income = noFunding ? [] : await readIncome(incomePath);
+    const entries = exportEntries(file.positions, income, period);
+    await writeFileAtomic(outPath, format.csv(entries));
+
+    const closed = file.positions.filter((p) => p.closeTime !== undefined);
+    const count = (kind: string) => entries.filter((e) => e.kind === kind).length;
+    console.log(
+      `${format.tool}, ${describePeriod(period)}: ${entries.length} rows (` +
+        `${count("realized")} realized P&L, ${count("commission")} commission, ` +
+        `${count("funding")} funding) written to ${outPath}`,
+    );
+    for (const line of totalLines(entries)) console.log(line);
+    const partial = closed.filter((p) => p.status === "PARTIAL" && inPeriod(p.closeTime!, period));
+    if (partial.length > 0) {
+      console.error(
+        `note: ${partial.length} PARTIAL position${partial.length === 1 ? "" : "s"} exported ` +
+          `(opened before the data): ${partial.length === 1 ? "its" : "their"} commission ` +
+          "covers only the fills in the data",
+      );
+    }
+    const open = file.positions.length - closed.length;
+    if (open > 0) {
+      console.error(`note: ${open} open position${open === 1 ? " is" : "s are"} not exported`);
+    }
+    if (noFunding) console.error("note: --no-funding: funding payments are not in the file");
+    if (!format.hasIds) duplicateNote(format, entries);
+    return 0;
+  },
+};
+
+/** The tool, from the first positional or a `--to` that names one; the last day from the other `--to`. */
+function formatAndEnd(
+  positionals: string[],
+  to: string[] | undefined,
+): { format: ExportFormat; lastDay: string | undefined } {
+  const names = [...positionals];
+  const days: string[] = [];
+  for (const value of to ?? []) {
+    if (/^\d/.test(value)) days.push(value);
+    else names.push(value);
+  }
+  if (names.length === 0) throw new UsageError(`which tool? export ${NAMES}`);
+  if (names.length > 1) throw new UsageError(`one tool at a time, not ${names.join(" and ")}`);
+  if (days.length > 1) throw new UsageError(`one --to date, not ${days.join(" and ")}`);
+  const format = EXPORT_FORMATS.find((f) => f.name === names[0].toLowerCase());
+  if (format === undefined) {
+    throw new UsageError(`unknown tool "${names[0]}" (expected ${NAMES})`);
+  }
+  return { format, lastDay: days[0] };
+}
+
+async function readIncome(path: string): Promise<IncomeRecord[]> {
+  try {
+    return await readIncomeFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Deno.errors.NotFound(
+        `${path} not found: the funding payments come from it (sync writes it); give ` +
+          "--income FILE, or --no-funding to export without funding",
+      );
+    }
+    throw error;
+  }
+}
+
+/** Per asset: the rows' total, and its parts. */
+function totalLines(entries: readonly ExportEntry[]): string[] {
+  const totals = totalsByAsset(entries);
+  const part = (asset: string, kind: string) =>
+    totalsByAsset(entries.filter((e) => e.asset === asset && e.kind === kind)).get(asset);
+  const show = (d: Decimal | undefined) => (d === undefined ? "0" : d.toString());
+  return [...totals].map(([asset, total]) =>
+    `  ${asset}: ${total} (realized ${show(part(asset, "realized"))}, commission ` +
+    `${show(part(asset, "commission"))}, funding ${show(part(asset, "funding"))})`
+  );
+}
+
+/** A tool without ids may take two rows that are alike in every field for one: say so. */
+function duplicateNote(format: ExportFormat, entries: readonly ExportEntry[]): void {
+  const lines = format.csv(entries).split("\n");
+  const alike = lines.length - new Set(lines).size;
+  if (alike > 0) {
+    console.error(
+      `note: ${alike} row${alike === 1 ? " is" : "s are"} alike in every field to another ` +
+        `(same time, amount, asset and tag); ${format.tool} has no id column and may take ` +
+        "them for one: check its totals against those above",
+    );
+  }
+}

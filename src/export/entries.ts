@@ -1,0 +1,138 @@
+/**
+ * What a tax tool is given: the ledger's money movements, one entry each, in their own asset.
+ * Pure: positions and income records in, entries out; the formats (`koinly.ts`,
+ * `cointracking.ts`, `cointracker.ts`) only lay them out.
+ *
+ * The entries of a period, and when each one happens:
+ * - a closed position (CLOSED, or PARTIAL with a close time) gives its realized P&L, its
+ *   commission in the margin asset and each fee paid in another asset (BNB: as BNB, never
+ *   converted), all at its **close time**: the whole round trip is realized when it closes;
+ * - each FUNDING_FEE income record gives a funding entry at its **own time**, whether or not a
+ *   position took it (the "unattached" funding too), so the funding is the income history's;
+ * - a position still open gives nothing (it has realized nothing yet).
+ *
+ * A period runs from `from` (included) to `to` (excluded), in ms. Per asset, the entries of a
+ * period add up to Σ realized P&L − Σ commission − Σ fees in that asset + Σ funding over it.
+ * Amounts are exact; an entry of exactly zero is left out (it moves nothing).
+ *
+ * @module
+ */
+
+import { Decimal } from "../decimal.ts";
+import type { IncomeRecord } from "../income.ts";
+import type { Position } from "../position.ts";
+import { inPeriod, type Period } from "../period.ts";
+import { formatTime } from "../time.ts";
+
+/** What an entry is. */
+export type EntryKind = "realized" | "commission" | "funding";
+
+/** One money movement, as a tax tool's row describes it. */
+export interface ExportEntry {
+  /** Realized P&L, a commission (fee) or a funding payment. */
+  readonly kind: EntryKind;
+  /** When it counts, ms since the epoch (UTC). */
+  readonly time: number;
+  /** Signed, exact: positive into the account (a gain, a rebate, funding received), else out. */
+  readonly amount: Decimal;
+  /** The asset of `amount` (`USDT`, `BTC`, `BNB`...). */
+  readonly asset: string;
+  /**
+   * A transaction id made only from what identifies the movement (never from file order), so
+   * exporting an overlapping period again gives the same id. Positions are named by their book
+   * and **closing** trade id, which stays the same when older fills are added to the data later
+   * (the opening trade of a PARTIAL position would not); funding by market and `tranId`.
+   */
+  readonly id: string;
+  /** The contract. */
+  readonly symbol: string;
+  /** What it is, for people: contract, book, direction, close time, and a PARTIAL's note. */
+  readonly description: string;
+}
+
+/**
+ * The entries of `period`, by time, then id.
+ *
+ * @example
+ * ```ts
+ * import { exportEntries } from "./entries.ts";
+ * const entries = exportEntries([], [{
+ *   market: "usdm", time: 0, symbol: "BTCUSDT", incomeType: "FUNDING_FEE", income: "-0.5",
+ *   asset: "USDT", info: "", tranId: "7", tradeId: "",
+ * }], {});
+ * if (entries[0].id !== "fl-usdm-funding-7" || `${entries[0].amount}` !== "-0.5") throw 0;
+ * ```
+ */
+export function exportEntries(
+  positions: readonly Position[],
+  income: readonly IncomeRecord[],
+  period: Period,
+): ExportEntry[] {
+  const entries: ExportEntry[] = [];
+  for (const p of positions) {
+    if (p.closeTime === undefined || !inPeriod(p.closeTime, period)) continue;
+    entries.push(...positionEntries(p, p.closeTime));
+  }
+  for (const r of income) {
+    if (r.incomeType !== "FUNDING_FEE" || !inPeriod(r.time, period)) continue;
+    const amount = Decimal.parse(r.income).normalize();
+    if (amount.isZero()) continue;
+    entries.push({
+      kind: "funding",
+      time: r.time,
+      amount,
+      asset: r.asset,
+      id: `fl-${r.market}-funding-${r.tranId}`,
+      symbol: r.symbol,
+      description: `${r.symbol} funding fee (${r.market}, income tranId ${r.tranId})`,
+    });
+  }
+  return entries.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function positionEntries(p: Position, time: number): ExportEntry[] {
+  const book = p.positionSide === "BOTH" ? "one-way" : `hedge ${p.positionSide}`;
+  const what = `${p.symbol} ${p.direction.toLowerCase()} (${p.market}, ${book}) closed ` +
+    `${formatTime(time)}`;
+  const note = p.status === "PARTIAL"
+    ? `; PARTIAL: ${p.note || "opened before the data"}; its commission covers only the ` +
+      "fills in the data"
+    : "";
+  const base = `fl-${p.market}-${p.symbol}-${p.positionSide}-${p.closeTradeId}`;
+  const entry = (kind: EntryKind, amount: Decimal, asset: string, id: string, label: string) => ({
+    kind,
+    time,
+    amount: amount.normalize(),
+    asset,
+    id,
+    symbol: p.symbol,
+    description: `${what}: ${label}${note}`,
+  });
+  const entries: ExportEntry[] = [
+    entry("realized", p.realizedPnl, p.marginAsset, `${base}-pnl`, "realized P&L"),
+    entry(
+      "commission",
+      p.commission.neg(),
+      p.marginAsset,
+      `${base}-fee-${p.marginAsset}`,
+      "commission",
+    ),
+  ];
+  for (const [asset, fee] of [...p.otherCommission].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    entries.push(
+      entry("commission", fee.neg(), asset, `${base}-fee-${asset}`, `commission in ${asset}`),
+    );
+  }
+  return entries.filter((e) => !e.amount.isZero());
+}
+
+/** Per asset, the sum of the entries' amounts (exact, without trailing zeros). */
+export function totalsByAsset(entries: readonly ExportEntry[]): Map<string, Decimal> {
+  const totals = new Map<string, Decimal>();
+  for (const e of entries) {
+    totals.set(e.asset, (totals.get(e.asset) ?? Decimal.ZERO).plus(e.amount));
+  }
+  return new Map(
+    [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([a, t]) => [a, t.normalize()]),
+  );
+}

@@ -1,0 +1,343 @@
+/**
+ * The books of one `(market, symbol)` — one per position side — and the symbol's FUNDING_FEE
+ * records, attached between its fills (`funding.ts`).
+ *
+ * Each book is an engine (`book_engine.ts`) that applies fills once what the book held before the
+ * data is decided, and the evidence that decides it (`prior_quantity.ts`), with Binance's position
+ * at the last sync as an anchor when there is one.
+ *
+ * Fed in one of two ways:
+ * - **One pass** ({@linkcode SymbolBooks.step}): each new book assumes it held nothing; each fill
+ *   is observed and applied at once. Afterwards {@linkcode SymbolBooks.holds} says whether what
+ *   every book assumed is what the evidence decides; if so the positions are exactly those of
+ *   three passes. A one pass can also continue the books of an earlier run, restored from their
+ *   saved state ({@linkcode SymbolBooks.restore}), over new fills only.
+ * - **Three passes**: {@linkcode SymbolBooks.observe} every fill, {@linkcode SymbolBooks.reobserve}
+ *   every fill again if {@linkcode SymbolBooks.needsSecondPass}, {@linkcode SymbolBooks.decide},
+ *   then {@linkcode SymbolBooks.apply} every fill.
+ *
+ * @module
+ */
+
+import { Decimal } from "../decimal.ts";
+import { compareIds, type LedgerFill, type Market, type PositionSide } from "../fill.ts";
+import type { IncomeRecord } from "../income.ts";
+import type { Position } from "../position.ts";
+import type { BookAnchor } from "./anchor.ts";
+import {
+  BookEngine,
+  isNonZero,
+  NOTHING_HELD,
+  opens,
+  type Prior,
+  quantityOf,
+  type SavedEngine,
+} from "./book_engine.ts";
+import { type FundingShare, splitFunding } from "./funding.ts";
+import type { BookKey, LedgerContext, PositionBuilder } from "./position_builder.ts";
+import { type PriorInference, priorInference, type SavedEvidence } from "./prior_quantity.ts";
+
+const SIDES: readonly PositionSide[] = ["BOTH", "LONG", "SHORT"];
+
+/** Where a ledger run sends what it builds. */
+export interface LedgerSink {
+  /** A position, once final (closed, or still open at the end). */
+  position(position: Position): void;
+  /** A FUNDING_FEE record's part attached to a position. */
+  funding(share: FundingShare): void;
+  /** A FUNDING_FEE record no open position took. */
+  unattached(record: IncomeRecord): void;
+}
+
+/** What every book of a symbol shares. */
+export interface SymbolContext {
+  /** Prices and the start of the income history. */
+  readonly ledger: LedgerContext;
+  /** Binance's position of a book at the last sync, if known. */
+  anchorOf(market: Market, symbol: string, positionSide: PositionSide): BookAnchor | undefined;
+  /** Where positions and funding go. */
+  readonly sink: LedgerSink;
+}
+
+/** One book of a symbol as data. */
+export interface SavedBook {
+  /** Its engine. */
+  readonly engine: SavedEngine;
+  /** What its fills showed so far (first pass). */
+  readonly evidence: SavedEvidence;
+  /** Time of its last fill, ms. */
+  readonly lastTime: number;
+}
+
+/** A symbol's books as data: what a later run needs to go on from here with new fills only. */
+export interface SavedSymbol {
+  /** Trade id of the last fill. */
+  readonly lastId: string;
+  /** Time of the last fill, ms. */
+  readonly lastTime: number;
+  /** Its books, by position side. */
+  readonly books: Readonly<Partial<Record<PositionSide, SavedBook>>>;
+}
+
+interface Book {
+  readonly key: BookKey;
+  readonly evidence: PriorInference;
+  engine: BookEngine | undefined;
+  first: LedgerFill | undefined;
+  lastTime: number;
+}
+
+/** The books and funding of one `(market, symbol)`. */
+export class SymbolBooks {
+  /** `usdm` or `coinm`. */
+  readonly market: Market;
+  /** The contract. */
+  readonly symbol: string;
+  readonly #context: SymbolContext;
+  readonly #books = new Map<PositionSide, Book>();
+  readonly #funding: readonly IncomeRecord[];
+  #next = 0;
+  #lastId: string | undefined;
+  #lastTime = -Infinity;
+  #disordered = false;
+  // The last fill's book: fills of one order come together.
+  #lastSide: PositionSide | undefined;
+  #lastBook: Book | undefined;
+
+  /** A symbol with no fills yet; `funding`: its FUNDING_FEE records, in time order. */
+  constructor(
+    market: Market,
+    symbol: string,
+    funding: readonly IncomeRecord[],
+    context: SymbolContext,
+  ) {
+    this.market = market;
+    this.symbol = symbol;
+    this.#funding = funding;
+    this.#context = context;
+  }
+
+  /**
+   * The books `saved` describes, to go on with the fills after them. `funding`: the symbol's
+   * FUNDING_FEE records not attached yet, in time order.
+   *
+   * @throws {DecimalSyntaxError} for a damaged checkpoint.
+   */
+  static restore(
+    market: Market,
+    symbol: string,
+    saved: SavedSymbol,
+    funding: readonly IncomeRecord[],
+    context: SymbolContext,
+  ): SymbolBooks {
+    const group = new SymbolBooks(market, symbol, funding, context);
+    group.#lastId = saved.lastId;
+    group.#lastTime = saved.lastTime;
+    // A record at or before the last fill belonged to positions as they were then: out of order.
+    group.#disordered = funding.some((record) => record.time <= saved.lastTime);
+    for (const side of SIDES) {
+      const book = saved.books[side];
+      if (book === undefined) continue;
+      const key = { market, symbol, positionSide: side };
+      const emit = context.sink.position;
+      group.#books.set(side, {
+        key,
+        evidence: priorInference(side !== "BOTH", book.evidence),
+        engine: BookEngine.restore(key, context.ledger, book.engine, emit),
+        first: undefined,
+        lastTime: book.lastTime,
+      });
+    }
+    return group;
+  }
+
+  /**
+   * Whether a fill came out of trade-id order, or twice, or (continuing an earlier run) a new
+   * funding record is not after its last fill: the one pass ignored the rest.
+   */
+  get disordered(): boolean {
+    return this.#disordered;
+  }
+
+  /** Time of the last fill, ms (`-Infinity` before any). */
+  get lastTime(): number {
+    return this.#lastTime;
+  }
+
+  /**
+   * The one pass, for each fill in file order: the funding due before it, then the fill, observed
+   * and applied by its book (a new book assumes it held nothing). A fill whose trade id is not
+   * above the last one makes the symbol disordered, and the rest of its fills are ignored.
+   *
+   * @throws {RangeError} for a fill whose quantity is not positive.
+   */
+  step(fill: LedgerFill): void {
+    if (this.#disordered) return;
+    if (this.#lastId !== undefined && compareIds(this.#lastId, fill.id) >= 0) {
+      this.#disordered = true;
+      return;
+    }
+    this.#lastId = fill.id;
+    this.#fundUntil(fill.time);
+    const book = this.#bookOf(fill);
+    this.#observe(book, fill);
+    book.engine ??= new BookEngine(
+      book.key,
+      this.#context.ledger,
+      NOTHING_HELD,
+      undefined,
+      this.#context.sink.position,
+    );
+    book.engine.apply(fill);
+  }
+
+  /** Three passes, the first: every fill, in trade-id order. */
+  observe(fill: LedgerFill): void {
+    this.#lastId = fill.id;
+    this.#observe(this.#bookOf(fill), fill);
+  }
+
+  /** After the first pass: whether a book needs its fills again to decide its prior. */
+  get needsSecondPass(): boolean {
+    return [...this.#books.values()].some((b) =>
+      this.#anchored(b) === undefined && b.evidence.needsSecondPass
+    );
+  }
+
+  /** Three passes, the second (only if needed): every fill again. */
+  reobserve(fill: LedgerFill): void {
+    const book = this.#bookOf(fill);
+    if (this.#anchored(book) !== undefined || !book.evidence.needsSecondPass) return;
+    book.evidence.reobserve(signedQuantity(fill), isNonZero(fill.realizedPnl));
+  }
+
+  /** After the evidence passes: each book's prior, decided. */
+  decide(): void {
+    for (const book of this.#books.values()) {
+      const qty = this.#anchored(book) ?? book.evidence.result();
+      const prior: Prior = qty === undefined ? { kind: "inconsistent" } : { kind: "known", qty };
+      book.engine = new BookEngine(
+        book.key,
+        this.#context.ledger,
+        prior,
+        book.first,
+        this.#context.sink.position,
+      );
+    }
+  }
+
+  /** Three passes, the third: the funding due before each fill, then the fill. */
+  apply(fill: LedgerFill): void {
+    this.#fundUntil(fill.time);
+    this.#bookOf(fill).engine!.apply(fill);
+  }
+
+  /** After the last fill: the funding after it. */
+  fundRest(): void {
+    if (!this.#disordered) this.#fundUntil(Infinity);
+  }
+
+  /**
+   * After a one pass: whether every book's prior is what its evidence and anchor decide now —
+   * then its positions are exactly those of three passes over all of its fills. Never for a
+   * disordered symbol, nor where deciding would need the fills again (no usable anchor).
+   */
+  holds(): boolean {
+    if (this.#disordered) return false;
+    for (const book of this.#books.values()) {
+      const decided = this.#anchored(book) ??
+        (book.evidence.needsSecondPass ? undefined : book.evidence.result());
+      const prior = book.engine?.prior;
+      if (decided === undefined || prior?.kind !== "known" || !prior.qty.eq(decided)) return false;
+    }
+    return true;
+  }
+
+  /** The positions still open, emitted. Call once, last. */
+  finish(): void {
+    for (const side of SIDES) this.#books.get(side)?.engine?.finish();
+  }
+
+  /** The books as data (call before {@linkcode SymbolBooks.finish}). */
+  save(): SavedSymbol {
+    const books: Partial<Record<PositionSide, SavedBook>> = {};
+    for (const side of SIDES) {
+      const book = this.#books.get(side);
+      if (book?.engine === undefined) continue;
+      books[side] = {
+        engine: book.engine.save(),
+        evidence: book.evidence.save(),
+        lastTime: book.lastTime,
+      };
+    }
+    return { lastId: this.#lastId ?? "", lastTime: this.#lastTime, books };
+  }
+
+  #observe(book: Book, fill: LedgerFill): void {
+    book.evidence.observe(signedQuantity(fill), isNonZero(fill.realizedPnl));
+    if (fill.time > book.lastTime) book.lastTime = fill.time;
+    if (fill.time > this.#lastTime) this.#lastTime = fill.time;
+    book.first ??= fill;
+  }
+
+  #bookOf(fill: LedgerFill): Book {
+    if (this.#lastBook !== undefined && fill.positionSide === this.#lastSide) return this.#lastBook;
+    let book = this.#books.get(fill.positionSide);
+    if (book === undefined) {
+      const key = { market: this.market, symbol: this.symbol, positionSide: fill.positionSide };
+      const evidence = priorInference(fill.positionSide !== "BOTH");
+      book = { key, evidence, engine: undefined, first: undefined, lastTime: -Infinity };
+      this.#books.set(fill.positionSide, book);
+    }
+    this.#lastSide = fill.positionSide;
+    this.#lastBook = book;
+    return book;
+  }
+
+  /** The quantity held before the data according to the anchor, if it is usable and fits. */
+  #anchored(book: Book): Decimal | undefined {
+    const { market, symbol, positionSide } = book.key;
+    const anchor = this.#context.anchorOf(market, symbol, positionSide);
+    if (anchor === undefined || book.lastTime > anchor.time) return undefined;
+    // positionRisk signs a short negative; a SHORT hedge book counts it positive.
+    const now = positionSide === "SHORT" ? anchor.amount.neg() : anchor.amount;
+    const held = now.minus(book.evidence.total());
+    return book.evidence.fits(held) ? held.normalize() : undefined;
+  }
+
+  #fundUntil(time: number): void {
+    const funding = this.#funding;
+    while (this.#next < funding.length && funding[this.#next].time <= time) {
+      this.#fund(funding[this.#next++]);
+    }
+  }
+
+  #fund(record: IncomeRecord): void {
+    const sink = this.#context.sink;
+    const open: [PositionSide, PositionBuilder][] = [];
+    for (const side of SIDES) {
+      const position = this.#books.get(side)?.engine?.openPosition();
+      if (position !== undefined) open.push([side, position]);
+    }
+    if (open.length === 0 || open.some(([, p]) => p.marginAsset !== record.asset)) {
+      sink.unattached(record);
+      return;
+    }
+    const parts = splitFunding(Decimal.parse(record.income), open.map(([, p]) => p.claim));
+    open.forEach(([positionSide, position], i) => {
+      position.fund(parts[i]);
+      const { market, symbol } = record;
+      sink.funding({
+        record,
+        position: { market, symbol, positionSide, openTradeId: position.openTradeId },
+        amount: parts[i],
+      });
+    });
+  }
+}
+
+/** Signed quantity: one-way BUY +, SELL −; hedge + opens (BUY on LONG, SELL on SHORT). */
+function signedQuantity(fill: LedgerFill): Decimal {
+  const qty = quantityOf(fill);
+  return opens(fill) ? qty : qty.neg();
+}

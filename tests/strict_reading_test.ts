@@ -1,0 +1,223 @@
+/**
+ * Strict reading of the data files: a row cut short, a field too many, a column named twice, a
+ * last line without its line break, bytes that are not UTF-8, and a row that no longer matches
+ * its check are each an error naming the file and line — never a row read as if it were whole.
+ */
+import assert from "node:assert/strict";
+import { crc32Hex } from "../src/csv/crc32.ts";
+import { DataFileError } from "../src/storage/data_file.ts";
+import { readFillsFile, writeFillsFile } from "../src/storage/fills_file.ts";
+import { readIncomeFile, writeIncomeFile } from "../src/storage/income_file.ts";
+import { readPositionsFile } from "../src/storage/positions_file.ts";
+import { readPricesFile, writePricesFile } from "../src/storage/prices_file.ts";
+import { Decimal } from "../src/decimal.ts";
+import type { IncomeRecord } from "../src/income.ts";
+import { aggregatePositions } from "../src/ledger/aggregate.ts";
+import { positionsCsv } from "../src/storage/positions_file.ts";
+import { f } from "./support/fills.ts";
+import { tempDir } from "./support/sync.ts";
+
+const FILLS = [
+  f(1, "BUY", "0.010", "47263.40", { commission: "0.18905360" }),
+  f(2, "SELL", "0.010", "47300", { commission: "0.1892", realizedPnl: "0.3660" }),
+  f(3, "BUY", "5", "2.5", { symbol: "ETHUSDT", commission: "0.001", commissionAsset: "BNB" }),
+];
+
+const INCOME: IncomeRecord[] = [
+  {
+    market: "usdm",
+    time: Date.UTC(2025, 0, 1, 8),
+    symbol: "ETHUSDT",
+    incomeType: "FUNDING_FEE",
+    income: "-0.0125",
+    asset: "USDT",
+    info: "FUNDING_FEE, with a comma",
+    tranId: "4480321991774044580",
+    tradeId: "",
+  },
+];
+
+/** Expects `read(path)` to fail with a DataFileError at `line` whose message matches `problem`. */
+async function rejectsAt(
+  read: (path: string) => Promise<unknown>,
+  path: string,
+  line: number,
+  problem: RegExp,
+): Promise<void> {
+  await assert.rejects(read(path), (e: unknown) => {
+    assert.ok(e instanceof DataFileError, String(e));
+    assert.equal(e.line, line, e.message);
+    assert.ok(e.message.startsWith(`${path}${line > 0 ? `:${line}` : ""}: `), e.message);
+    assert.match(e.message, problem);
+    return true;
+  });
+}
+
+/** The file's lines (without their line breaks). */
+async function linesOf(path: string): Promise<string[]> {
+  return (await Deno.readTextFile(path)).split("\n").slice(0, -1);
+}
+
+async function writeLines(path: string, lines: readonly string[]): Promise<void> {
+  await Deno.writeTextFile(path, lines.map((l) => l + "\n").join(""));
+}
+
+Deno.test("fills file: what is not whole is refused, naming the line", async (t) => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/futures_fills.csv`;
+  await writeFillsFile(path, FILLS);
+  const whole = await Deno.readTextFile(path);
+  const [header, ...rows] = await linesOf(path);
+
+  await t.step("the file as written reads back exactly", async () => {
+    assert.deepEqual((await readFillsFile(path)).fills, FILLS);
+  });
+
+  await t.step("cut short in its last row (head -c -40): the last line is named", async () => {
+    await Deno.writeTextFile(path, whole.slice(0, -40));
+    await rejectsAt(readFillsFile, path, 4, /cut short|has \d+ fields/);
+  });
+
+  await t.step(
+    "cut inside the last field, keeping every field: no line break at the end",
+    () =>
+      Deno.writeTextFile(path, whole.slice(0, -3)).then(() =>
+        rejectsAt(readFillsFile, path, 4, /ends in the middle of this line/)
+      ),
+  );
+
+  await t.step("a row cut short in the middle of the file", async () => {
+    const cut = rows[0].slice(0, rows[0].indexOf(",BOTH,") + 10);
+    await writeLines(path, [header, cut, ...rows.slice(1)]);
+    await rejectsAt(readFillsFile, path, 2, /has 11 fields, the header has 19/);
+  });
+
+  await t.step("a field too many, and a stray comma", async () => {
+    await writeLines(path, [header, rows[0], rows[1] + ",extra", rows[2]]);
+    await rejectsAt(readFillsFile, path, 3, /has 20 fields, the header has 19 \(a stray comma/);
+    await writeLines(path, [header, rows[0].replace(",BUY,", ",BUY,,"), ...rows.slice(1)]);
+    await rejectsAt(readFillsFile, path, 2, /has 20 fields/);
+  });
+
+  await t.step("a column named twice", async () => {
+    await writeLines(path, [header.replace("price", "qty"), ...rows]);
+    await rejectsAt(readFillsFile, path, 1, /names column "qty" twice/);
+  });
+
+  await t.step(
+    "a digit lost, a digit doubled, a number reformatted: the check refuses",
+    async () => {
+      for (
+        const changed of [
+          rows[1].replace("47300", "4730"),
+          rows[1].replace("0.3660", "0.36660"),
+          rows[1].replace("0.3660", "0.366"),
+          rows[1].replace(",2,", ",22,"),
+        ]
+      ) {
+        assert.notEqual(changed, rows[1]);
+        await writeLines(path, [header, rows[0], changed, rows[2]]);
+        await rejectsAt(readFillsFile, path, 3, /field "crc32": does not match the row/);
+      }
+    },
+  );
+
+  await t.step("a row changed on purpose, with its check emptied, is read", async () => {
+    const changed = rows[1].replace("47300", "47301").replace(/,[0-9a-f]{8}$/, ",");
+    await writeLines(path, [header, rows[0], changed, rows[2]]);
+    const { fills } = await readFillsFile(path);
+    assert.equal(fills[1].price, "47301");
+  });
+
+  await t.step("the check is the CRC-32 of the rest of the row", () => {
+    for (const row of rows) {
+      const comma = row.lastIndexOf(",");
+      assert.equal(row.slice(comma + 1), crc32Hex(row.slice(0, comma)));
+    }
+  });
+
+  await t.step(
+    "a header with the check must name every column: one renamed is refused",
+    async () => {
+      await writeLines(path, [header.replace("maker", "makker"), ...rows]);
+      await rejectsAt(readFillsFile, path, 1, /the header has no column maker/);
+    },
+  );
+
+  await t.step("bytes that are not UTF-8 are named by line", async () => {
+    const bytes = new TextEncoder().encode(whole);
+    const at = whole.indexOf("ETHUSDT");
+    bytes[at] = 0xff;
+    await Deno.writeFile(path, bytes);
+    await rejectsAt(readFillsFile, path, 4, /is not UTF-8 text/);
+  });
+});
+
+Deno.test("income and price files: the same rules", async (t) => {
+  await using dir = await tempDir();
+  const income = `${dir.path}/futures_income.csv`;
+  await writeIncomeFile(income, INCOME);
+
+  await t.step("the income file reads back exactly, ids above 2^53 and all", async () => {
+    assert.deepEqual(await readIncomeFile(income), INCOME);
+  });
+
+  await t.step("a changed amount is refused by the check", async () => {
+    const text = await Deno.readTextFile(income);
+    await Deno.writeTextFile(income, text.replace("-0.0125", "-0.125"));
+    await rejectsAt(readIncomeFile, income, 2, /"crc32": does not match/);
+  });
+
+  await t.step("a row cut short, a column twice", async () => {
+    await writeIncomeFile(income, INCOME);
+    const [header, row] = await linesOf(income);
+    await writeLines(income, [header, row.slice(0, row.indexOf(",usdm"))]);
+    await rejectsAt(readIncomeFile, income, 2, /has \d+ fields, the header has 11/);
+    await writeLines(income, [header.replace("asset", "symbol"), row]);
+    await rejectsAt(readIncomeFile, income, 1, /"symbol" twice/);
+  });
+
+  await t.step("every field is checked for its type", async () => {
+    await writeIncomeFile(income, [{ ...INCOME[0], tranId: "12a" }]);
+    await rejectsAt(readIncomeFile, income, 2, /field "tranId": not valid: "12a"/);
+    await writeIncomeFile(income, [{ ...INCOME[0], asset: "usdt" }]);
+    await rejectsAt(readIncomeFile, income, 2, /field "asset"/);
+  });
+
+  const prices = `${dir.path}/futures_fee_prices.csv`;
+  await t.step("the price cache: a changed price is refused", async () => {
+    const minute = Date.UTC(2025, 0, 1, 0, 1);
+    await writePricesFile(prices, [{ symbol: "BNBUSDT", minute, open: Decimal.parse("601.5") }]);
+    assert.equal((await readPricesFile(prices))[0].open?.toString(), "601.5");
+    const text = await Deno.readTextFile(prices);
+    await Deno.writeTextFile(prices, text.replace("601.5", "61.5"));
+    await rejectsAt(readPricesFile, prices, 2, /"crc32": does not match/);
+  });
+});
+
+Deno.test("positions file: sums that do not add up are refused", async (t) => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/futures_positions.csv`;
+  const text = positionsCsv(aggregatePositions(FILLS));
+  // BTCUSDT closed: realizedPnl 0.366, commission 0.18905360 + 0.1892 = 0.3782536,
+  // net_pnl_after_fees = 0.366 − 0.3782536 = −0.0122536.
+  assert.match(text, /,0\.366,0\.3782536,-0\.0122536,/);
+
+  await t.step("a digit lost in a sum is caught", async () => {
+    await Deno.writeTextFile(path, text.replace(",0.366,0.3782536,", ",0.36,0.3782536,"));
+    await rejectsAt(readPositionsFile, path, 2, /"net_pnl_after_fees": is not realizedPnl/);
+  });
+
+  await t.step("a closed position with a quantity still open is caught", async () => {
+    const [header, first, ...rest] = text.trimEnd().split("\n");
+    const fields = first.split(",");
+    fields[17] = "0.01"; // open_qty
+    await writeLines(path, [header, fields.join(","), ...rest]);
+    await rejectsAt(readPositionsFile, path, 2, /"open_qty": not zero/);
+  });
+
+  await t.step("the file as written reads", async () => {
+    await Deno.writeTextFile(path, text);
+    assert.equal((await readPositionsFile(path)).positions.length, 2);
+  });
+});
