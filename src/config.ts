@@ -8,7 +8,7 @@
  */
 
 import { basename, dirname, join } from "node:path";
-import { parseEnv } from "node:util";
+import { parseDotenv } from "./dotenv.ts";
 
 /** The variables futures-ledger reads. */
 export const VARIABLES = [
@@ -66,7 +66,7 @@ export async function loadSettings(): Promise<Settings> {
   let dotenv: Record<string, string> = {};
   if (file !== undefined) {
     try {
-      dotenv = parseEnv(await Deno.readTextFile(file)) as Record<string, string>;
+      dotenv = parseDotenv(await Deno.readFile(file));
     } catch (error) {
       throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`);
     }
@@ -88,7 +88,7 @@ export function settingsFrom(
     apiKey: lookup("BINANCE_API_KEY"),
     secretKey: lookup("BINANCE_SECRET_KEY"),
     privateKeyFile: lookup("BINANCE_PRIVATE_KEY_FILE"),
-    baseUrl: lookup("BINANCE_BASE_URL"),
+    baseUrl: baseUrl(lookup("BINANCE_BASE_URL")),
     requestTimeoutMs: Math.round(timeout * 1000),
     maxRetries: number(lookup, "MAX_RETRIES", 5, 0, 20, true),
     logLevel: logLevel(lookup("LOG_LEVEL")),
@@ -116,6 +116,33 @@ function number(
     );
   }
   return value;
+}
+
+function baseUrl(text: string | undefined): string | undefined {
+  const problem = text === undefined ? undefined : baseUrlProblem(text);
+  if (problem !== undefined) {
+    throw new ConfigError(`BINANCE_BASE_URL=${text} is not valid: ${problem}`);
+  }
+  return text;
+}
+
+/**
+ * What is wrong with `text` as a Binance host (`--base-url`, `BINANCE_BASE_URL`): it must be an
+ * http(s) URL, optionally with a path (a proxy's prefix), to which the client appends `/fapi/…`.
+ * `undefined` when it can be used.
+ */
+export function baseUrlProblem(text: string): string | undefined {
+  const url = URL.parse(text);
+  if (url === null || url.hostname === "") {
+    return "expected a URL such as https://fapi.binance.com";
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return `expected an http:// or https:// URL, not ${url.protocol}`;
+  }
+  if (url.search !== "" || url.hash !== "") {
+    return "expected a URL without ? or #, to which /fapi/… is appended";
+  }
+  return undefined;
 }
 
 function logLevel(text: string | undefined): LogLevel {

@@ -25,11 +25,13 @@ import { FILES } from "./storage/file_names.ts";
 import { snapshotsOf } from "./storage/state_file.ts";
 import { commitSync, type SyncResult } from "./sync/commit.ts";
 import { type LocalState, readLocal } from "./sync/local.ts";
-import { fetchRemote, type SyncClient, type SyncEvent } from "./sync/remote.ts";
+import type { SyncEvent } from "./sync/progress_events.ts";
+import { fetchRemote, type SyncClient } from "./sync/remote.ts";
 
 export { FILES } from "./storage/file_names.ts";
 export { SyncError, type SyncResult } from "./sync/commit.ts";
-export type { SyncClient, SyncEvent } from "./sync/remote.ts";
+export type { SyncClient } from "./sync/remote.ts";
+export type { SyncEvent } from "./sync/progress_events.ts";
 
 /** What to sync. */
 export interface SyncOptions {

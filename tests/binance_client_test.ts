@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { BinanceApiError, type BinanceError, BinanceNetworkError } from "../src/binance/errors.ts";
-import type { RequestEvent } from "../src/binance/transport.ts";
+import type { RequestEvent, RetryEvent } from "../src/binance/transport.ts";
 import {
   API_KEY,
   client,
@@ -117,9 +117,17 @@ Deno.test("Binance client: requests", async (t) => {
       if (n === 2) return json(error(-1003, "Too many requests"), 429, { "Retry-After": "3" });
       return json([]);
     });
-    await (await client(binance.baseUrl, time)).userTrades({ symbol: "BTCUSDT" });
+    const retries: RetryEvent[] = [];
+    const binanceClient = await client(binance.baseUrl, time, { onRetry: (r) => retries.push(r) });
+    await binanceClient.userTrades({ symbol: "BTCUSDT" });
     assert.equal(binance.calls(TRADES).length, 3);
     assert.deepEqual(time.slept, [500, 3_000]);
+    // Each retry is told before its backoff, for the progress line.
+    assert.deepEqual(retries.map((r) => [r.path, r.attempt, r.attempts, r.delayMs]), [
+      [TRADES, 2, 6, 500],
+      [TRADES, 3, 6, 3_000],
+    ]);
+    assert.match(retries[1].reason, /HTTP 429/);
   });
 
   await t.step("gives up after maxRetries + 1 attempts, and says so", async () => {

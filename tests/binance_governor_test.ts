@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { BOUNDARY_MARGIN_MS, WeightGovernor, WINDOW_MS } from "../src/binance/governor.ts";
+import {
+  BOUNDARY_MARGIN_MS,
+  type GovernorWait,
+  WeightGovernor,
+  WINDOW_MS,
+} from "../src/binance/governor.ts";
 
 /** A server clock that only moves when the governor sleeps. */
 function fakeClock(start: number) {
@@ -83,6 +88,24 @@ Deno.test("weight governor", async (t) => {
     const windows = await Promise.all([30, 30, 30, 30].map((w) => governor.acquire(w)));
     const first = MINUTE_START / WINDOW_MS;
     assert.deepEqual(windows, [first, first, first + 1, first + 1]);
+  });
+
+  await t.step("says each wait before it starts, with its cause and length", async () => {
+    const clock = fakeClock(MINUTE_START + 45_000);
+    const waits: [GovernorWait, number][] = [];
+    const governor = new WeightGovernor(clock, 100, undefined, (wait) => {
+      waits.push([wait, clock.slept.length]);
+    });
+    await governor.acquire(40);
+    await governor.acquire(40);
+    await governor.acquire(5); // 85 > 80: the rest of the minute, 15 s, and the margin
+    governor.pauseUntil(clock.time + 3_000); // a 429
+    await governor.acquire(1);
+    assert.deepEqual(waits, [
+      [{ cause: "budget", ms: 15_000 + BOUNDARY_MARGIN_MS, used: 80, budget: 80 }, 0],
+      [{ cause: "429", ms: 3_000, used: 5, budget: 80 }, 1],
+    ]);
+    assert.deepEqual(clock.slept, waits.map(([wait]) => wait.ms));
   });
 
   await t.step("adopts a new limit from exchangeInfo", () => {

@@ -86,10 +86,10 @@ Deno.test("positions command", async (t) => {
       },
     );
 
-    await t.step("a missing fills file says so", async () => {
+    await t.step("a missing fills file says so: a bad command line, exit 2", async () => {
       const { code, stderr } = await cli(dir, "positions", "--fills", "nope.csv");
-      assert.equal(code, 1);
-      assert.match(stderr, /nope\.csv/);
+      assert.equal(code, 2);
+      assert.match(stderr, /--fills nope\.csv: no such file/);
     });
   } finally {
     await Deno.remove(dir, { recursive: true });

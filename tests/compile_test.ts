@@ -1,8 +1,13 @@
 /**
- * The standalone executables. The compile task and the release workflow must build the same five
- * targets. Building one needs deno compile's runtime, `denort`, which deno downloads and this
- * machine cannot: when `DENORT_BIN` names one, the host's binary is built with `deno task compile`
- * and run, with the permissions baked into it; otherwise that test is skipped, saying why.
+ * The standalone executables. The compile task and the workflows must build the same five
+ * targets, and run each on a runner of its own platform; the `deno task` entries must grant what
+ * the binary grants. Building one needs deno compile's runtime, `denort`, which deno downloads
+ * and this machine cannot: when `DENORT_BIN` names one (the CI workflow sets it), the host's
+ * binary is built with `deno task compile` and run, with the permissions baked into it;
+ * otherwise that test is skipped, saying why.
+ *
+ * The workflows themselves run only on GitHub: here they are parsed as YAML and their structure
+ * checked, which catches a wrong target, runner or step, not a failure on GitHub's machines.
  *
  * @module
  */
@@ -10,15 +15,22 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
+import YAML from "yaml";
 import denoJson from "../deno.json" with { type: "json" };
 import { csvLine } from "../src/csv/format.ts";
 import { FILL_COLUMNS, fillLine } from "../src/storage/fill_row.ts";
-import { binaryPath, compileArgs, hostTarget, TARGETS, WORKER } from "../scripts/compile.ts";
+import {
+  binaryPath,
+  compileArgs,
+  hostTarget,
+  permissionFlags,
+  TARGETS,
+  WORKER,
+} from "../scripts/compile.ts";
 import { f } from "./support/fills.ts";
 import { tempDir } from "./support/sync.ts";
 
 const ROOT = new URL("..", import.meta.url);
-const WORKFLOW = new URL(".github/workflows/release.yml", ROOT);
 
 /** What issue 6 asks for: Linux x64 and arm64, macOS x64 and arm64, Windows x64. */
 const FIVE = [
@@ -31,16 +43,79 @@ const FIVE = [
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-/** The targets listed under `matrix: target:` in the workflow text. */
-function matrixTargets(workflow: string): string[] {
-  const block = /\n(\s+)target:\n((?:\1\s+- .*\n)+)/.exec(
-    workflow.slice(workflow.indexOf("matrix:")),
-  );
-  assert.ok(block, "the workflow has a matrix of targets");
-  return block[2].trim().split("\n").map((line) => line.replace(/^\s*-\s*/, "").trim());
+/**
+ * GitHub-hosted runner labels and the platform each runs on ("GitHub-hosted runners reference",
+ * https://docs.github.com/en/actions/reference/runners/github-hosted-runners; the
+ * actions/runner-images README, "Available Images", 2026-08-21).
+ */
+const RUNNER_PLATFORMS: Record<string, { os: string; cpu: string }> = {
+  "ubuntu-24.04": { os: "linux", cpu: "x86_64" },
+  "ubuntu-24.04-arm": { os: "linux", cpu: "aarch64" },
+  "macos-15-intel": { os: "darwin", cpu: "x86_64" },
+  "macos-15": { os: "darwin", cpu: "aarch64" },
+  "windows-2025": { os: "windows", cpu: "x86_64" },
+};
+
+/** The OS and CPU a `deno compile` target is for. */
+function targetPlatform(target: string): { os: string; cpu: string } {
+  const os = target.includes("linux") ? "linux" : target.includes("apple") ? "darwin" : "windows";
+  return { os, cpu: target.split("-")[0] };
 }
 
-Deno.test("the compile task and the release workflow build the same five targets", async (t) => {
+interface Step {
+  readonly uses?: string;
+  readonly run?: string;
+  readonly with?: Record<string, string>;
+}
+interface Job {
+  readonly needs?: string | string[];
+  readonly "runs-on": string;
+  readonly strategy?: { readonly matrix: Record<string, unknown> };
+  readonly defaults?: { readonly run?: { readonly shell?: string } };
+  readonly steps: Step[];
+}
+interface Workflow {
+  readonly on: Record<string, unknown>;
+  readonly jobs: Record<string, Job>;
+}
+
+async function workflow(name: string): Promise<Workflow> {
+  return YAML.parse(await Deno.readTextFile(new URL(`.github/workflows/${name}`, ROOT)));
+}
+
+const runs = (job: Job) => job.steps.flatMap((step) => step.run === undefined ? [] : [step.run]);
+
+/** Checks that `job` runs scripts/check_binary.sh for each of the five on its own platform. */
+function assertRunsEachOnItsPlatform(job: Job): void {
+  const include = job.strategy?.matrix.include as { target: string; runner: string }[];
+  assert.deepEqual(include.map((entry) => entry.target).sort(), FIVE);
+  for (const { target, runner } of include) {
+    assert.deepEqual(RUNNER_PLATFORMS[runner], targetPlatform(target), `${target} on ${runner}`);
+  }
+  assert.equal(job["runs-on"], "${{ matrix.runner }}");
+  assert.equal(job.defaults?.run?.shell, "bash", "one bash script on every OS (Git Bash)");
+  const all = runs(job).join("\n");
+  assert.match(
+    all,
+    /deno eval 'console\.log\(Deno\.build\.target\)'\)" = "\$\{\{ matrix\.target \}\}"/,
+  );
+  assert.match(all, /bash scripts\/check_binary\.sh "/);
+  assert.ok(
+    all.includes(
+      "dist/futures-ledger-${{ matrix.target }}${{ runner.os == 'Windows' && '.exe' || '' }}",
+    ),
+    "the binary's name: .exe on Windows",
+  );
+}
+
+Deno.test("the deno tasks grant exactly what the binary grants", () => {
+  const tasks = denoJson.tasks as Record<string, string>;
+  for (const name of ["sync", "positions", "report", "export"]) {
+    assert.equal(tasks[name], `deno run ${permissionFlags().join(" ")} main.ts ${name}`, name);
+  }
+});
+
+Deno.test("the compile task and the workflows build the same five targets", async (t) => {
   await t.step("scripts/compile.ts lists the five", () => {
     assert.deepEqual([...TARGETS].sort(), FIVE);
   });
@@ -73,17 +148,42 @@ Deno.test("the compile task and the release workflow build the same five targets
     assert.match(rebuild, /new URL\("\.\/worker\.ts", import\.meta\.url\)/);
   });
 
-  const workflow = await Deno.readTextFile(WORKFLOW);
+  const release = await workflow("release.yml");
   await t.step("release.yml builds the five, each with deno task compile", () => {
-    assert.deepEqual(matrixTargets(workflow).sort(), FIVE);
-    assert.match(workflow, /run: deno task compile --target \$\{\{ matrix\.target \}\}/);
+    const build = release.jobs.build;
+    assert.deepEqual([...(build.strategy?.matrix.target as string[])].sort(), FIVE);
+    assert.ok(runs(build).includes("deno task compile --target ${{ matrix.target }}"));
   });
 
   await t.step("release.yml runs the tests first and attaches SHA-256 checksums", () => {
-    assert.match(workflow, /build:\n\s+needs: test\n/);
-    assert.match(workflow, /run: deno task test\n/);
-    assert.match(workflow, /sha256sum futures-ledger-\* > SHA256SUMS\.txt/);
-    assert.match(workflow, /gh release upload .* dist\/futures-ledger-\* dist\/SHA256SUMS\.txt/);
+    assert.equal(release.jobs.build.needs, "test");
+    assert.ok(runs(release.jobs.test).includes("deno task test"));
+    const publish = runs(release.jobs.release).join("\n");
+    assert.match(publish, /sha256sum futures-ledger-\* > SHA256SUMS\.txt/);
+    assert.match(publish, /gh release upload .* dist\/futures-ledger-\* dist\/SHA256SUMS\.txt/);
+  });
+
+  await t.step("release.yml runs each built file on its own platform before releasing", () => {
+    const verify = release.jobs.verify;
+    assert.equal(verify.needs, "build");
+    assertRunsEachOnItsPlatform(verify);
+    const download = verify.steps.find((step) =>
+      step.uses?.startsWith("actions/download-artifact")
+    );
+    assert.equal(download?.with?.name, "futures-ledger-${{ matrix.target }}");
+    assert.equal(release.jobs.release.needs, "verify");
+  });
+
+  const ci = await workflow("ci.yml");
+  await t.step("ci.yml runs on every push the tests with DENORT_BIN, then the five", () => {
+    assert.ok("push" in ci.on && ci.on.push === null, "every push: no branch or tag filter");
+    assert.ok("pull_request" in ci.on);
+    const test = runs(ci.jobs.test);
+    assert.ok(test.includes("deno task test"));
+    assert.ok(test.some((run) => run.includes('echo "DENORT_BIN=')), "DENORT_BIN is set");
+    assert.equal(ci.jobs.binaries.needs, "test");
+    assert.ok(runs(ci.jobs.binaries).includes("deno task compile --target ${{ matrix.target }}"));
+    assertRunsEachOnItsPlatform(ci.jobs.binaries);
   });
 });
 
@@ -166,8 +266,8 @@ Deno.test({
         BINANCE_BASE_URL: "http://127.0.0.1:8080",
         MAX_RETRIES: "0",
       }, "sync");
-      assert.equal(code, 1, stderr);
-      assert.match(stderr, /Requires net access to "127\.0\.0\.1:8080"/);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, /^futures-ledger: this program may not connect to 127\.0\.0\.1:8080: /);
     });
 
     await t.step(

@@ -53,6 +53,25 @@ Deno.test("sync reads .env, the environment wins over it, flags win over both", 
     assert.equal(code, 0, stderr);
   });
 
+  await t.step(".env saved by Notepad (BOM, CRLF) with export<TAB> lines", async () => {
+    await Deno.writeTextFile(
+      `${dir.path}/.env`,
+      `\uFEFFBINANCE_API_KEY=${exchange.apiKey}\r\n` +
+        `export\tBINANCE_SECRET_KEY=${exchange.secret}\r\n` +
+        `export  BINANCE_BASE_URL="${exchange.url}"\r\n`,
+    );
+    const { code, stderr } = await runCli({ cwd: dir.path }, "sync");
+    assert.equal(code, 0, stderr);
+  });
+
+  await t.step(".env that is not text: one line, exit 2, the file named", async () => {
+    await Deno.writeFile(`${dir.path}/.env`, new Uint8Array([0x41, 0x3d, 0xff, 0x0a]));
+    const { code, stderr } = await runCli({ cwd: dir.path }, "sync");
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, /^futures-ledger: cannot read .*\.env: it is not valid UTF-8 text/);
+    assert.equal(stderr.trim().split("\n").length, 1, stderr);
+  });
+
   await t.step("the environment wins over .env", async () => {
     await dotenv([
       `BINANCE_API_KEY=wrong`,

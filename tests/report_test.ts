@@ -319,8 +319,8 @@ Deno.test("report", async (t) => {
         assert.equal(usage.stderr.trim().split("\n").length, 1);
       }
       const missing = await cli(dir, "report", "--income", "none.csv", "--out", "x.html");
-      assert.equal(missing.code, 1);
-      assert.match(missing.stderr, /none\.csv/);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /--income none\.csv: no such file/);
     });
 
     await t.step({

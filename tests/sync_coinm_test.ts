@@ -75,7 +75,6 @@ Deno.test("fetchPlan walks a COIN-M pair when three of its symbols need a walk",
     horizon: Date.UTC(2025, 0, 1),
     now: Date.UTC(2025, 0, 20),
   };
-  const progress = { symbol: () => {}, page: () => {} };
 
   await t.step("by pair: every 7-day window from the earliest start, once for all", async () => {
     const queries: UserTradesQuery[] = [];
@@ -86,7 +85,7 @@ Deno.test("fetchPlan walks a COIN-M pair when three of its symbols need a walk",
         return Promise.resolve(queries.length === 1 ? [fill] : []);
       },
     };
-    const { fills, failure } = await fetchPlan(source, plan, scope, progress);
+    const { fills, failure } = await fetchPlan(source, plan, scope);
     assert.equal(failure, undefined);
     assert.deepEqual(fills, [fill]);
     // From 9 January (a day before the evidence) to 20 January: two windows.
@@ -105,7 +104,7 @@ Deno.test("fetchPlan walks a COIN-M pair when three of its symbols need a walk",
         return Promise.resolve(q.pair !== undefined ? full : []);
       },
     };
-    await fetchPlan(source, plan, scope, progress);
+    await fetchPlan(source, plan, scope);
     assert.equal(queries[0].pair, "BTCUSD");
     assert.deepEqual(
       new Set(queries.slice(1).map((q) => q.symbol)),

@@ -34,7 +34,8 @@ import {
 } from "./rows.ts";
 import type { Signer } from "./sign.ts";
 import { fillFromTrade, TradeRowError } from "./trade_row.ts";
-import { type Params, type RequestEvent, Transport } from "./transport.ts";
+import type { GovernorWait } from "./governor.ts";
+import { type Params, type RequestEvent, type RetryEvent, Transport } from "./transport.ts";
 import {
   checkTimes,
   type IncomeQuery,
@@ -44,7 +45,8 @@ import {
   whole,
 } from "./queries.ts";
 
-export type { RequestEvent } from "./transport.ts";
+export type { GovernorWait } from "./governor.ts";
+export type { RequestEvent, RetryEvent } from "./transport.ts";
 
 /**
  * Live hosts (https://developers.binance.com/docs/derivatives/usds-margined-futures/general-info,
@@ -86,6 +88,10 @@ export interface BinanceClientOptions {
   readonly retryMaxDelayMs?: number;
   /** Called after every HTTP exchange (for a progress line). */
   readonly onRequest?: (event: RequestEvent) => void;
+  /** Called when requests are held back for the weight limit (for a progress line). */
+  readonly onWait?: (wait: GovernorWait) => void;
+  /** Called when a failed request is about to be retried (for a progress line). */
+  readonly onRetry?: (retry: RetryEvent) => void;
   /** Local clock (tests). Default `Date.now`. */
   readonly now?: () => number;
   /** Waits (tests). Default `setTimeout`. */
@@ -121,6 +127,8 @@ export class BinanceClient {
       weightBudgetRatio: options.weightBudgetRatio,
       timeEndpoint: timeEndpoint(options.market),
       onRequest: options.onRequest,
+      onWait: options.onWait,
+      onRetry: options.onRetry,
       now: options.now ?? Date.now,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       random: options.random ?? Math.random,

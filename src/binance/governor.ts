@@ -41,20 +41,42 @@ export interface GovernorClock {
   sleep(ms: number): Promise<void>;
 }
 
+/**
+ * A wait the governor is about to make, for a progress display: `budget` when this minute's
+ * budget is spent (`used` of `budget`), `429` when Binance asked to slow down.
+ */
+export interface GovernorWait {
+  readonly cause: "budget" | "429";
+  /** How long, in milliseconds. */
+  readonly ms: number;
+  /** The weight counted in the current minute. */
+  readonly used: number;
+  /** The weight allowed per minute. */
+  readonly budget: number;
+}
+
 /** Paces requests to keep the per-minute weight under `budget`. */
 export class WeightGovernor {
   #limit: number;
   readonly #ratio: number;
   readonly #clock: GovernorClock;
+  readonly #onWait: ((wait: GovernorWait) => void) | undefined;
   #window = -1;
   #used = 0;
   #lastSeen: number | undefined;
   #pausedUntil = 0;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(clock: GovernorClock, limit = DEFAULT_WEIGHT_LIMIT, ratio = DEFAULT_BUDGET_RATIO) {
+  /** `onWait` is told of each wait before it starts. */
+  constructor(
+    clock: GovernorClock,
+    limit = DEFAULT_WEIGHT_LIMIT,
+    ratio = DEFAULT_BUDGET_RATIO,
+    onWait?: (wait: GovernorWait) => void,
+  ) {
     if (!(ratio > 0 && ratio <= 1)) throw new RangeError(`weight budget ratio ${ratio} ∉ (0, 1]`);
     this.#clock = clock;
+    this.#onWait = onWait;
     this.#ratio = ratio;
     this.#limit = positive(limit);
   }
@@ -116,7 +138,7 @@ export class WeightGovernor {
     for (;;) {
       const now = this.#clock.now();
       if (now < this.#pausedUntil) {
-        await this.#clock.sleep(this.#pausedUntil - now);
+        await this.#wait("429", this.#pausedUntil - now);
         continue;
       }
       const window = this.#minute(now);
@@ -128,8 +150,13 @@ export class WeightGovernor {
         this.#used += weight;
         return window;
       }
-      await this.#clock.sleep((window + 1) * WINDOW_MS + BOUNDARY_MARGIN_MS - now);
+      await this.#wait("budget", (window + 1) * WINDOW_MS + BOUNDARY_MARGIN_MS - now);
     }
+  }
+
+  async #wait(cause: GovernorWait["cause"], ms: number): Promise<void> {
+    this.#onWait?.({ cause, ms, used: this.#used, budget: this.budget });
+    await this.#clock.sleep(ms);
   }
 
   #minute(serverTimeMs: number): number {

@@ -36,7 +36,7 @@ import {
   BinanceTimeoutError,
   retryAfterMs,
 } from "./errors.ts";
-import { WeightGovernor } from "./governor.ts";
+import { type GovernorWait, WeightGovernor } from "./governor.ts";
 import { parseBody, parseUsedWeight } from "./reply.ts";
 import type { Signer } from "./sign.ts";
 
@@ -63,6 +63,20 @@ export interface RequestEvent {
   readonly durationMs: number;
 }
 
+/** A failed request about to be sent again, as reported to `onRetry` (no secrets in it). */
+export interface RetryEvent {
+  /** The endpoint's path. */
+  readonly path: string;
+  /** The attempt that comes next: 2 for the first retry, … */
+  readonly attempt: number;
+  /** Attempts in all (`MAX_RETRIES` + 1). */
+  readonly attempts: number;
+  /** The backoff before it, in milliseconds. */
+  readonly delayMs: number;
+  /** Why the last attempt failed. */
+  readonly reason: string;
+}
+
 /** Everything the transport needs; {@linkcode BinanceClient} fills in the defaults. */
 export interface TransportOptions {
   readonly baseUrl: string;
@@ -78,6 +92,10 @@ export interface TransportOptions {
   /** The market's `/time` endpoint, for the clock offset. */
   readonly timeEndpoint: Endpoint;
   readonly onRequest: ((event: RequestEvent) => void) | undefined;
+  /** Told of each wait of the weight governor. */
+  readonly onWait: ((wait: GovernorWait) => void) | undefined;
+  /** Told of each retry, before its backoff. */
+  readonly onRetry: ((retry: RetryEvent) => void) | undefined;
   /** The local clock, epoch milliseconds. */
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -105,6 +123,7 @@ export class Transport {
       { now: () => this.#serverNow(), sleep: options.sleep },
       options.weightLimit,
       options.weightBudgetRatio,
+      options.onWait,
     );
   }
 
@@ -162,6 +181,13 @@ export class Transport {
           const delayMs = this.#retryDelay(error, attemptNumber);
           logger.warn("{path} failed, retrying in {delayMs} ms: {reason}", {
             path: endpoint.path,
+            delayMs,
+            reason: error.message,
+          });
+          this.#o.onRetry?.({
+            path: endpoint.path,
+            attempt: attemptNumber + 1,
+            attempts: this.#o.maxRetries + 1,
             delayMs,
             reason: error.message,
           });

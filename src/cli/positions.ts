@@ -12,6 +12,7 @@ import { FILES } from "../storage/file_names.ts";
 import { readStateFile, snapshotsOf } from "../storage/state_file.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
 import { unattachedLines } from "./funding_report.ts";
+import { checkInputFile, checkOutputFile } from "./paths.ts";
 
 const HELP = `Usage: futures-ledger positions [--fills FILE] [--out FILE] [--jobs N]
 
@@ -72,15 +73,28 @@ export const positionsCommand: Command = {
       console.log(HELP);
       return 0;
     }
-    const fillsPath = (values.fills as string | undefined) ?? "futures_fills.csv";
-    const outPath = (values.out as string | undefined) ?? "futures_positions.csv";
+    const fillsPath = (values.fills as string | undefined) ?? FILES.fills;
+    const outPath = (values.out as string | undefined) ?? FILES.positions;
     const jobs = values.jobs === undefined ? undefined : parseJobs(values.jobs as string);
-    const beside = (name: string) => join(dirname(fillsPath), name);
-    const state = await readStateFile(beside(FILES.state));
+    await checkInputFile(
+      { path: fillsPath, option: values.fills === undefined ? undefined : "--fills" },
+      "run sync first, or give --fills FILE",
+    );
+    const beside = (name: keyof typeof FILES) => join(dirname(fillsPath), FILES[name]);
+    await checkOutputFile(
+      { path: outPath, option: values.out === undefined ? undefined : "--out" },
+      [
+        { path: fillsPath, what: "fills file" },
+        { path: beside("income"), what: "income file" },
+        { path: beside("prices"), what: "fee price file" },
+        { path: beside("state"), what: "state file" },
+      ],
+    );
+    const state = await readStateFile(beside("state"));
     await using rebuilt = await rebuildPositions(fillsPath, {
       jobs,
-      incomePath: beside(FILES.income),
-      pricesPath: beside(FILES.prices),
+      incomePath: beside("income"),
+      pricesPath: beside("prices"),
       snapshots: typeof state === "string" ? [] : snapshotsOf(state).map(saveSnapshot),
     });
     if (rebuilt.unknownColumns.length > 0) {

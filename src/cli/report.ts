@@ -10,12 +10,14 @@ import { fundingTotals, isWhole, positionsInScope, type ReportScope } from "../r
 import { isRoundTrip, roundTripStats } from "../report/stats.ts";
 import { feesAndFunding } from "../report/totals.ts";
 import { writeFileAtomic } from "../storage/atomic_write.ts";
+import { FILES } from "../storage/file_names.ts";
 import { readIncomeFile } from "../storage/income_file.ts";
 import { readPositionsFile } from "../storage/positions_file.ts";
 import { type Command, parseOptions } from "./command.ts";
 import { describePeriod, periodOption, symbolsOption } from "./filter_options.ts";
+import { checkInputFile, checkOutputFile } from "./paths.ts";
 
-const DEFAULT_INCOME = "futures_income.csv";
+const DEFAULT_INCOME = FILES.income;
 
 const HELP = `Usage: futures-ledger report [--from DATE] [--to DATE] [--symbols A,B]
                              [--positions FILE] [--income FILE] [--out FILE]
@@ -73,13 +75,27 @@ export const reportCommand: Command = {
       console.log(HELP);
       return 0;
     }
-    const positionsPath = (values.positions as string | undefined) ?? "futures_positions.csv";
+    const positionsPath = (values.positions as string | undefined) ?? FILES.positions;
     const incomePath = values.income as string | undefined;
     const outPath = (values.out as string | undefined) ?? "report.html";
     const scope: ReportScope = {
       period: periodOption(values.from as string | undefined, values.to as string | undefined),
       symbols: symbolsOption(values.symbols as string | undefined),
     };
+    await checkInputFile(
+      { path: positionsPath, option: values.positions === undefined ? undefined : "--positions" },
+      "run sync or positions first, or give --positions FILE",
+    );
+    if (incomePath !== undefined) {
+      await checkInputFile({ path: incomePath, option: "--income" });
+    }
+    await checkOutputFile(
+      { path: outPath, option: values.out === undefined ? undefined : "--out" },
+      [
+        { path: positionsPath, what: "positions file" },
+        { path: incomePath ?? DEFAULT_INCOME, what: "income file" },
+      ],
+    );
 
     const file = await readPositionsFile(positionsPath);
     if (file.unknownColumns.length > 0) {

@@ -7,13 +7,13 @@
 import { getLogger } from "@logtape/logtape";
 import { BASE_URLS, BinanceClient, TESTNET_BASE_URLS } from "../binance/client.ts";
 import { hmacSigner, readPrivateKeySigner, type Signer } from "../binance/sign.ts";
-import { ConfigError, loadSettings, type Settings } from "../config.ts";
+import { baseUrlProblem, ConfigError, loadSettings, type Settings } from "../config.ts";
 import type { Market } from "../fill.ts";
 import { setUpLogging } from "../log.ts";
-import { acquireLock } from "../storage/lock.ts";
 import { FILES, runSync } from "../sync.ts";
 import { parseDate } from "../time.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
+import { lockOutputDirectory } from "./paths.ts";
 import { Progress } from "./progress.ts";
 import { incomeCheckLines, positionCheckLines } from "./reconcile_report.ts";
 import { summaryTable } from "./summary.ts";
@@ -48,7 +48,8 @@ Options:
   --out DIR           directory of the files (default: the working directory; created)
   --market M          usdm (USDⓈ-M, /fapi; default) or coinm (COIN-M, /dapi)
   --testnet           use Binance's futures testnet
-  --base-url URL      another host, e.g. a proxy (overrides BINANCE_BASE_URL)
+  --base-url URL      another host, e.g. a proxy (overrides BINANCE_BASE_URL; not with
+                      --testnet)
   -h, --help          show this help
 
 Settings (flags > environment > .env in the working directory or beside the binary):
@@ -85,25 +86,31 @@ export const syncCommand: Command = {
     }
     const options = checkOptions(values, positionals);
     const settings = await loadSettings();
+    const baseUrl = options.baseUrl ??
+      (options.testnet ? TESTNET_BASE_URLS : undefined)?.[options.market] ??
+      settings.baseUrl ?? BASE_URLS[options.market];
+    checkNetAccess(baseUrl);
+    const signer = await signerFrom(settings);
+    // Everything is checked before the first request: the lock is the last check (that the
+    // directory can be written).
+    using _lock = await lockOutputDirectory({ path: options.dir, option: options.dirOption });
     const progress = new Progress(Deno.stderr.isTerminal());
     setUpLogging(settings.logLevel, progress.write);
     const client = new BinanceClient({
       market: options.market,
       apiKey: settings.apiKey,
-      signer: await signerFrom(settings),
-      baseUrl: options.baseUrl ??
-        (options.testnet ? TESTNET_BASE_URLS : undefined)?.[options.market] ??
-        settings.baseUrl ?? BASE_URLS[options.market],
+      signer,
+      baseUrl,
       timeoutMs: settings.requestTimeoutMs,
       maxRetries: settings.maxRetries,
       onRequest: progress.onRequest,
+      onWait: progress.onWait,
+      onRetry: progress.onRetry,
     });
 
-    await Deno.mkdir(options.dir, { recursive: true });
-    using _lock = await acquireLock(options.dir);
     log.info("syncing {market} into {dir}", { market: options.market, dir: options.dir });
     try {
-      const result = await runSync(options, client, progress.onSync);
+      const result = await runSync(options, client, progress.onEvent);
       progress.finish();
       const fills = [...result.added.values()].reduce((a, b) => a + b, 0);
       console.log(summaryTable(result.summaries, result.added));
@@ -129,6 +136,8 @@ export const syncCommand: Command = {
 
 interface CheckedOptions {
   dir: string;
+  /** `--out` when it was given. */
+  dirOption: string | undefined;
   market: Market;
   from: number | undefined;
   symbols: string[] | undefined;
@@ -149,6 +158,9 @@ function checkOptions(
   if (fromText !== undefined && from === undefined) {
     throw new UsageError(`"${fromText}" is not a date (expected YYYY-MM-DD, e.g. 2025-01-31)`);
   }
+  if (from !== undefined && from > Date.now()) {
+    throw new UsageError(`${fromText} is in the future: there is nothing to fetch from then`);
+  }
   const market = (values.market as string | undefined) ?? "usdm";
   if (market !== "usdm" && market !== "coinm") {
     throw new UsageError(`--market ${market}: expected usdm or coinm`);
@@ -162,15 +174,38 @@ function checkOptions(
   ) {
     throw new UsageError(`--symbols ${values.symbols}: expected symbols like BTCUSDT,ETHUSDT`);
   }
+  const baseUrl = values["base-url"] as string | undefined;
+  const problem = baseUrl === undefined ? undefined : baseUrlProblem(baseUrl);
+  if (problem !== undefined) throw new UsageError(`--base-url ${baseUrl}: ${problem}`);
+  if (baseUrl !== undefined && values.testnet === true) {
+    throw new UsageError("--testnet and --base-url each pick the host: give one of them");
+  }
   return {
     dir: (values.out as string | undefined) ?? ".",
+    dirOption: values.out === undefined ? undefined : "--out",
     market,
     from,
     symbols,
     full: values.full === true,
     testnet: values.testnet === true,
-    baseUrl: values["base-url"] as string | undefined,
+    baseUrl,
   };
+}
+
+/**
+ * Refuses a host this process may not connect to: the binary and `deno task sync` may reach
+ * only Binance's futures hosts (`scripts/compile.ts`), so a proxy given to them would fail at the
+ * first request.
+ */
+function checkNetAccess(baseUrl: string): void {
+  const host = new URL(baseUrl).host;
+  if (Deno.permissions.querySync({ name: "net", host }).state !== "granted") {
+    throw new ConfigError(
+      `this program may not connect to ${host}: the futures-ledger binary and \`deno task sync\` ` +
+        "reach only Binance's futures hosts (use `deno run --allow-read --allow-write " +
+        "--allow-env --allow-net main.ts sync` for another host)",
+    );
+  }
 }
 
 async function signerFrom(settings: Settings): Promise<Signer> {

@@ -18,6 +18,7 @@ import { Decimal } from "../decimal.ts";
 import type { LedgerFill } from "../fill.ts";
 import { minuteOf, needsConversion, priceSymbol } from "../ledger/fee_prices.ts";
 import { type PriceEntry, priceKey } from "../storage/prices_file.ts";
+import type { SyncEventHandler } from "./progress_events.ts";
 
 /** What fetching prices needs of the Binance client. */
 export interface KlinesSource {
@@ -52,7 +53,8 @@ export function wantedMinutes(
 
 /**
  * Fetches every wanted minute, appending one entry per minute to `into` as each window arrives
- * (so what was fetched before a failure is kept).
+ * (so what was fetched before a failure is kept). Tells `onEvent` when it starts
+ * (`prices-start`) and the minutes of each window fetched (`prices-page`).
  *
  * @throws what the client throws, except Binance's "invalid symbol".
  */
@@ -60,7 +62,10 @@ export async function fetchPrices(
   source: KlinesSource,
   wanted: ReadonlyMap<string, readonly number[]>,
   into: PriceEntry[],
+  onEvent: SyncEventHandler = () => {},
 ): Promise<void> {
+  const minutes = [...wanted.values()].reduce((sum, list) => sum + list.length, 0);
+  onEvent({ kind: "prices-start", minutes, symbols: [...wanted.keys()] });
   for (const [symbol, minutes] of wanted) {
     for (let i = 0; i < minutes.length;) {
       const first = minutes[i];
@@ -84,6 +89,7 @@ export async function fetchPrices(
         const open = opens.get(minute);
         into.push({ symbol, minute, open: open === undefined ? undefined : Decimal.parse(open) });
       }
+      onEvent({ kind: "prices-page", minutes: j + 1 - i });
       i = j + 1;
     }
   }

@@ -15,6 +15,7 @@
 
 import type { IncomeQuery } from "../binance/queries.ts";
 import type { IncomeRow } from "../binance/rows.ts";
+import type { SyncEventHandler } from "./progress_events.ts";
 
 /** What fetching income needs of the Binance client. */
 export interface IncomeSource {
@@ -63,18 +64,24 @@ export interface IncomeFetch {
   readonly gaps: string[];
 }
 
-/** Every income record with `startTime ≤ time ≤ endTime`, oldest first, each once. */
+/**
+ * Every income record with `startTime ≤ time ≤ endTime`, oldest first, each once. Tells `onEvent`
+ * when it starts (`income-start`) and, after each page, the time read up to and the records kept
+ * so far (`income-page`).
+ */
 export async function fetchIncome(
   source: IncomeSource,
   startTime: number,
   endTime: number,
-  onPage?: (records: number) => void,
+  onEvent: SyncEventHandler = () => {},
 ): Promise<IncomeFetch> {
   const rows: IncomeRow[] = [];
   const gaps: string[] = [];
   const seen = new Set<string>();
+  onEvent({ kind: "income-start", from: startTime, to: endTime });
+  const reached = (time: number) =>
+    onEvent({ kind: "income-page", reached: time, records: rows.length });
   const keep = (page: readonly IncomeRow[]) => {
-    onPage?.(page.length);
     for (const row of page) {
       const key = `${row.incomeType}|${row.tranId}`;
       if (!seen.has(key)) {
@@ -89,10 +96,12 @@ export async function fetchIncome(
     const page = await source.income({ startTime: start, endTime: end, limit: PAGE });
     keep(page);
     if (page.length < PAGE) {
+      reached(end);
       start = end + 1;
       continue;
     }
     const last = page[page.length - 1].time;
+    reached(last);
     if (last > start) {
       start = last;
       continue;

@@ -10,6 +10,7 @@ import type { SymbolWatermark } from "../storage/state_file.ts";
 import type { SymbolPlan } from "./discovery.ts";
 import { fetchFillsAfter, fetchFillsFrom, type TradesSource } from "./fetch_fills.ts";
 import { fetchPairFrom, pairOf, pairWalks } from "./fetch_pair.ts";
+import type { SyncEventHandler } from "./progress_events.ts";
 
 /** A new symbol's walk starts this long before its first income record (funding is 8-hourly). */
 const EVIDENCE_MARGIN_MS = 86_400_000;
@@ -28,14 +29,6 @@ export interface FetchScope {
   readonly now: number;
 }
 
-/** Progress of one symbol (or pair): it starts, then each page. */
-export interface FetchProgress {
-  /** A symbol (or pair) starts. */
-  symbol(index: number, symbol: string): void;
-  /** A page of it arrived, with this many fills. */
-  page(symbol: string, fills: number): void;
-}
-
 /** The fills fetched, and the error that stopped fetching (what came before it is kept). */
 export interface PlanFetch {
   /** Every fill fetched, any order. */
@@ -44,13 +37,17 @@ export interface PlanFetch {
   readonly failure: { readonly symbol: string; readonly error: unknown } | undefined;
 }
 
-/** Fetches every symbol of `plan`, in order. */
+/**
+ * Fetches every symbol of `plan`, in order; tells `onEvent` when it starts (`fills-start`), as
+ * each symbol (or pair) starts and as each page arrives.
+ */
 export async function fetchPlan(
   source: TradesSource,
   plan: readonly SymbolPlan[],
   scope: FetchScope,
-  progress: FetchProgress,
+  onEvent: SyncEventHandler = () => {},
 ): Promise<PlanFetch> {
+  onEvent({ kind: "fills-start", symbols: plan.map((item) => item.symbol) });
   const fills: Fill[] = [];
   const startOf = (item: SymbolPlan) =>
     Math.max(
@@ -69,8 +66,8 @@ export async function fetchPlan(
     if (done.has(item.symbol)) continue;
     const pair = pairs.get(pairOf(item.symbol));
     const label = pair === undefined ? item.symbol : pairOf(item.symbol);
-    progress.symbol(index, label);
-    const onPage = (n: number) => progress.page(label, n);
+    onEvent({ kind: "symbol", index, symbol: label });
+    const onPage = (fills: number) => onEvent({ kind: "page", symbol: label, fills });
     try {
       const last = scope.watermarks[item.symbol]?.last_trade_id;
       if (pair !== undefined) {

@@ -25,6 +25,7 @@ import { fetchPlan } from "./fetch_plan.ts";
 import type { LocalState } from "./local.ts";
 import { exchangePositions, ledgerPositions } from "./positions_map.ts";
 import type { SymbolSummary } from "../ledger/summary.ts";
+import type { SyncEvent, SyncEventHandler } from "./progress_events.ts";
 
 const log = getLogger(["futures-ledger", "sync"]);
 
@@ -50,12 +51,6 @@ export interface SyncClient extends TradesSource, IncomeSource, KlinesSource {
   /** Open positions. */
   positionRisk(): Promise<PositionRiskRow[]>;
 }
-
-/** Progress, for a live line or log lines. */
-export type SyncEvent =
-  | { readonly kind: "plan"; readonly symbols: readonly SymbolPlan[] }
-  | { readonly kind: "page"; readonly symbol: string; readonly fills: number }
-  | { readonly kind: "symbol"; readonly index: number; readonly symbol: string };
 
 /** What to fetch. */
 export interface FetchOptions {
@@ -115,7 +110,7 @@ export async function fetchRemote(
     options.from ??
       (watermark === null || watermark === undefined ? horizon : watermark - INCOME_OVERLAP_MS),
   );
-  const { rows, gaps } = await fetchIncome(client, incomeFrom, now);
+  const { rows, gaps } = await fetchIncome(client, incomeFrom, now, onEvent);
   for (const gap of gaps) {
     log.warn(
       "income history: {gap}; Binance returns only the first 1000, so {file} lacks the rest " +
@@ -141,7 +136,6 @@ export async function fetchRemote(
     walk: local.walk,
     only: options.symbols,
   });
-  onEvent({ kind: "plan", symbols: plan });
   for (const { symbol, reason } of plan) log.debug("{symbol}: {reason}", { symbol, reason });
   const { fills, failure } = await fetchPlan(client, plan, {
     market,
@@ -149,12 +143,16 @@ export async function fetchRemote(
     watermarks: local.marks?.symbols ?? {},
     horizon,
     now,
-  }, {
-    symbol: (index, symbol) => onEvent({ kind: "symbol", index, symbol }),
-    page: (symbol, count) => onEvent({ kind: "page", symbol, fills: count }),
-  });
+  }, onEvent);
 
-  const { prices, pricesFailure } = await fetchFeePrices(client, local.dir, market, fills, reprice);
+  const { prices, pricesFailure } = await fetchFeePrices(
+    client,
+    local.dir,
+    market,
+    fills,
+    reprice,
+    onEvent,
+  );
   return { now, plan, fills, failure, income, onExchange, prices, pricesFailure };
 }
 
@@ -168,6 +166,7 @@ async function fetchFeePrices(
   market: Market,
   fills: readonly Fill[],
   reprice: readonly string[],
+  onEvent: SyncEventHandler,
 ): Promise<{ prices: PriceEntry[]; pricesFailure: unknown }> {
   const needing: LedgerFill[] = fills.filter((f) => f.market === market);
   if (reprice.length > 0) {
@@ -188,7 +187,7 @@ async function fetchFeePrices(
   const wanted = wantedMinutes(needing, cached);
   const prices: PriceEntry[] = [];
   try {
-    await fetchPrices(client, wanted, prices);
+    await fetchPrices(client, wanted, prices, onEvent);
   } catch (error) {
     return { prices, pricesFailure: error };
   }

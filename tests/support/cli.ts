@@ -4,6 +4,8 @@
  * @module
  */
 
+import { permissionFlags } from "../../scripts/compile.ts";
+
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** What a finished run printed and returned. */
@@ -25,9 +27,11 @@ export interface CliOptions {
 }
 
 /**
- * The command `deno run main.ts ...args` with the permissions the `deno task` entries grant
- * (network only to 127.0.0.1, where the fake exchange listens), in `options.cwd`, with only
- * `options.env` (plus PATH and HOME) in its environment; output piped unless told otherwise.
+ * The command `deno run main.ts ...args` with the permissions the `deno task` entries and the
+ * binary grant (`permissionFlags` of `scripts/compile.ts`: only futures-ledger's own variables of
+ * the environment, no prompt), except that the network is 127.0.0.1, where the fake exchange
+ * listens; in `options.cwd`, with only `options.env` (plus PATH and HOME, which it may not read)
+ * in its environment; output piped unless told otherwise.
  */
 export function cliCommand(
   options: CliOptions & { readonly output?: "piped" | "null" },
@@ -37,10 +41,7 @@ export function cliCommand(
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net=127.0.0.1",
+      ...permissionFlags(["127.0.0.1"]),
       MAIN,
       ...args,
     ],

@@ -1,0 +1,138 @@
+/**
+ * Checks of the files and directories a command line names, made before anything is read,
+ * requested or written: a missing input, an output that is a directory, lies in a directory that
+ * does not exist or cannot be written, or would overwrite an input is one line and exit code 2
+ * ({@linkcode ConfigError}), never a stack trace or a failure after the work is done.
+ *
+ * @module
+ */
+
+import { dirname, resolve } from "node:path";
+import { ConfigError } from "../config.ts";
+import { acquireLock, LockedError, type SyncLock } from "../storage/lock.ts";
+
+/** A path as the command line gave it: the option (`--fills`) or `undefined` for a default. */
+export interface NamedPath {
+  /** The path. */
+  readonly path: string;
+  /** The option that named it, e.g. `--fills`; `undefined` when it is the default. */
+  readonly option: string | undefined;
+}
+
+/**
+ * Checks that `input` is an existing file. `hint` says what to do when the default file is
+ * missing (e.g. "run sync first, or give --fills FILE").
+ */
+export async function checkInputFile(input: NamedPath, hint = ""): Promise<void> {
+  const info = await statOrUndefined(input.path);
+  if (info === undefined) {
+    throw new ConfigError(
+      input.option === undefined
+        ? `there is no ${input.path} in ${Deno.cwd()}: ${hint}`
+        : `${input.option} ${input.path}: no such file`,
+    );
+  }
+  if (!info.isFile) {
+    throw new ConfigError(
+      `${label(input)} is ${info.isDirectory ? "a directory, not a file" : "not a regular file"}`,
+    );
+  }
+}
+
+/**
+ * Checks that `output` can be written: not a directory, in an existing directory where a file
+ * can be created (tried with an empty file, removed at once), and none of `inputs` (the files
+ * the command reads, which it would otherwise overwrite).
+ */
+export async function checkOutputFile(
+  output: NamedPath,
+  inputs: readonly { readonly path: string; readonly what: string }[],
+): Promise<void> {
+  const info = await statOrUndefined(output.path);
+  if (info?.isDirectory) {
+    throw new ConfigError(`${label(output)} is a directory: give a file name`);
+  }
+  for (const input of inputs) {
+    if (await samePath(output.path, input.path)) {
+      throw new ConfigError(
+        `${label(output)} is the ${input.what} it reads: give another file name`,
+      );
+    }
+  }
+  const dir = dirname(resolve(output.path));
+  const parent = await statOrUndefined(dir);
+  if (parent === undefined) throw new ConfigError(`${label(output)}: ${dir} does not exist`);
+  if (!parent.isDirectory) throw new ConfigError(`${label(output)}: ${dir} is not a directory`);
+  let probe: string | undefined;
+  try {
+    probe = await Deno.makeTempFile({ dir, prefix: ".futures-ledger-", suffix: ".tmp" });
+  } catch (error) {
+    throw new ConfigError(`${label(output)}: cannot write in ${dir} (${reason(error)})`);
+  } finally {
+    if (probe !== undefined) await Deno.remove(probe).catch(() => {});
+  }
+}
+
+/**
+ * Creates the output directory `dir` if needed and takes its lock (which is also the proof that
+ * files can be written in it).
+ *
+ * @throws {LockedError} when another run holds it.
+ */
+export async function lockOutputDirectory(dir: NamedPath): Promise<SyncLock> {
+  const info = await statOrUndefined(dir.path);
+  if (info !== undefined && !info.isDirectory) {
+    throw new ConfigError(`${label(dir)} is a file, not a directory`);
+  }
+  try {
+    await Deno.mkdir(dir.path, { recursive: true });
+  } catch (error) {
+    throw new ConfigError(`${label(dir)}: cannot create the directory (${reason(error)})`);
+  }
+  try {
+    return await acquireLock(dir.path);
+  } catch (error) {
+    if (error instanceof LockedError || !isFileSystemError(error)) throw error;
+    throw new ConfigError(`${label(dir)}: cannot write in it (${reason(error)})`);
+  }
+}
+
+/** Whether `error` is the operating system refusing a file operation. */
+function isFileSystemError(error: unknown): boolean {
+  return Object.values(Deno.errors).some((kind) => error instanceof kind);
+}
+
+function label(named: NamedPath): string {
+  return named.option === undefined ? named.path : `${named.option} ${named.path}`;
+}
+
+/** The operating system's reason, without the path it repeats (the message names the path). */
+function reason(error: unknown): string {
+  if (error instanceof Deno.errors.NotADirectory) return "a part of the path is a file";
+  // Deno asks for --allow-all to touch /dev, /proc or /sys: nothing this program should write.
+  if (error instanceof Deno.errors.NotCapable) return "this program may not use that path";
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\(os error \d+\).*$/s, "").toLowerCase();
+}
+
+async function samePath(a: string, b: string): Promise<boolean> {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    return await Deno.realPath(a) === await Deno.realPath(b);
+  } catch {
+    return false; // one does not exist (yet): not the same file
+  }
+}
+
+/** `path`'s information; `undefined` if it does not exist. */
+async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
+    if (isFileSystemError(error)) throw new ConfigError(`${path}: ${reason(error)}`);
+    throw error;
+  }
+}
