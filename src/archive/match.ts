@@ -8,7 +8,10 @@
  *   archive's precision (to the second, for exports that print no milliseconds: the export
  *   truncates, `12:34:56.789` printing as `12:34:56`). Rows and fills that share all of this (the
  *   fills of one order at one price in one second) pair one to one in time order (fills by id,
- *   rows by line), so two identical rows take two fills, never one twice.
+ *   rows by line), so two identical rows take two fills, never one twice. Within such a group a
+ *   row first pairs with a fill that also has its realized P&L and fee (two orders can fill the
+ *   same quantity at the same price in one second, one closing and one opening, and the export's
+ *   order within a second is not the API's), then with any.
  * - What is left of the archive is either older than the API's period (history only the archive
  *   has: `archiveOnly`) or inside it (`unmatchedInApiPeriod`: the API should have served it, so
  *   something is off, e.g. the time zone; a row whose interval straddles the period's start counts
@@ -30,6 +33,10 @@ export interface ApiFillLike {
   readonly side: Side;
   readonly price: string;
   readonly qty: string;
+  /** Used, when present, to pair identical-looking rows more exactly. */
+  readonly realizedPnl?: string;
+  /** Used, when present, as `realizedPnl` is. */
+  readonly commission?: string;
 }
 
 /** The API's period and the archive's time precision. */
@@ -91,29 +98,33 @@ export function matchArchiveTrades<F extends ApiFillLike>(
       } else left.push(row);
       continue;
     }
-    const key = keyOf(row, precision);
-    const group = withoutId.get(key);
-    if (group === undefined) withoutId.set(key, [row]);
-    else group.push(row);
+    push(withoutId, keyOf(row, precision, false), row);
   }
-  const candidates = new Map<string, F[]>();
-  for (const f of api) {
-    if (taken.has(f)) continue;
-    const key = keyOf(f, precision);
-    if (!withoutId.has(key)) continue;
-    const group = candidates.get(key);
-    if (group === undefined) candidates.set(key, [f]);
-    else group.push(f);
-  }
-  for (const [key, rows] of withoutId) {
-    rows.sort((a, b) => a.time - b.time || a.line - b.line);
-    const fills = (candidates.get(key) ?? []).sort((a, b) =>
-      a.time - b.time || compareIds(a.id, b.id)
-    );
-    rows.forEach((row, i) => {
-      if (i < fills.length) matched.push({ archive: row, api: fills[i] });
-      else left.push(row);
-    });
+  for (const exact of [true, false]) {
+    const rowsByKey = new Map<string, ArchiveTrade[]>();
+    for (const rows of withoutId.values()) {
+      for (const row of rows) push(rowsByKey, keyOf(row, precision, exact), row);
+    }
+    const fillsByKey = new Map<string, F[]>();
+    for (const f of api) {
+      if (taken.has(f)) continue;
+      const key = keyOf(f, precision, exact);
+      if (rowsByKey.has(key)) push(fillsByKey, key, f);
+    }
+    withoutId.clear();
+    for (const [key, rows] of rowsByKey) {
+      rows.sort((a, b) => a.time - b.time || a.line - b.line);
+      const fills = (fillsByKey.get(key) ?? []).sort((a, b) =>
+        a.time - b.time || compareIds(a.id, b.id)
+      );
+      rows.forEach((row, i) => {
+        if (i < fills.length) {
+          taken.add(fills[i]);
+          matched.push({ archive: row, api: fills[i] });
+        } else if (exact) push(withoutId, keyOf(row, precision, false), row);
+        else left.push(row);
+      });
+    }
   }
   const archiveOnly: ArchiveTrade[] = [];
   const unmatchedInApiPeriod: ArchiveTrade[] = [];
@@ -124,12 +135,21 @@ export function matchArchiveTrades<F extends ApiFillLike>(
   return { matched, archiveOnly, unmatchedInApiPeriod };
 }
 
-function keyOf(
-  t: Pick<ApiFillLike, "market" | "symbol" | "time" | "side" | "price" | "qty">,
-  precision: number,
-): string {
-  return `${t.market}|${t.symbol}|${Math.floor(t.time / precision)}|${t.side}|` +
+/** What a row and a fill must share; `exact` adds the realized P&L and fee when both have them. */
+function keyOf(t: ApiFillLike | ArchiveTrade, precision: number, exact: boolean): string {
+  const base = `${t.market}|${t.symbol}|${Math.floor(t.time / precision)}|${t.side}|` +
     `${number(t.price)}|${number(t.qty)}`;
+  if (!exact) return base;
+  const { realizedPnl, commission } = t;
+  return realizedPnl === undefined || commission === undefined
+    ? base
+    : `${base}|${number(realizedPnl)}|${number(commission)}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const group = map.get(key);
+  if (group === undefined) map.set(key, [value]);
+  else group.push(value);
 }
 
 function number(text: string): string {
