@@ -56,6 +56,9 @@ export class TableReader {
   readonly #out: ArchiveContents;
   readonly #strictWidth: boolean;
   #columns: Columns | undefined;
+  #cells: readonly Cell[] = [];
+  #line = 0;
+  readonly #contracts = new Map<string, { market: Market; marginAsset: string | undefined }>();
   #headerNames: readonly string[] = [];
   #offset = 0;
   #zoneFrom: ArchiveFile["zoneFrom"] = "header";
@@ -128,20 +131,24 @@ export class TableReader {
   /** Reads one data row. @throws {ArchiveError} for a bad cell. */
   row(cells: readonly Cell[], line: number): void {
     const c = this.#columns!;
-    const filled = cells.filter((cell) => text(cell) !== "");
-    if (filled.length === 0) return;
-    if (filled.length === 1 && text(filled[0]).toLowerCase() === NO_DATA) return;
-    if (this.#strictWidth && cells.length !== c.width) {
-      throw new ArchiveError(
-        this.#source,
-        `${cells.length} fields where the header has ${c.width}`,
-        line,
-      );
+    if (cells.length !== c.width || text(cells[0]) === "") {
+      const filled = cells.filter((cell) => text(cell) !== "");
+      if (filled.length === 0) return;
+      if (filled.length === 1 && text(filled[0]).toLowerCase() === NO_DATA) return;
+      if (this.#strictWidth && cells.length !== c.width) {
+        throw new ArchiveError(
+          this.#source,
+          `${cells.length} fields where the header has ${c.width}`,
+          line,
+        );
+      }
     }
-    const row = c.kind === "trades" ? this.#trade(cells, line) : this.#income(cells, line);
+    this.#cells = cells;
+    this.#line = line;
+    const time = c.kind === "trades" ? this.#trade() : this.#income();
     this.#rows++;
-    this.#first = Math.min(this.#first ?? row.time, row.time);
-    this.#last = Math.max(this.#last ?? row.time, row.time);
+    if (this.#first === undefined || time < this.#first) this.#first = time;
+    if (this.#last === undefined || time > this.#last) this.#last = time;
   }
 
   /** The file's summary, and its notes added to the output. */
@@ -172,18 +179,15 @@ export class TableReader {
     return file;
   }
 
-  #trade(cells: readonly Cell[], line: number): ArchiveTrade {
-    const get = this.#getter(cells, line);
-    const symbol = get("symbol", (v) => readSymbol(v, true))!;
-    const market = this.#options.market ?? marketOf(symbol);
-    const quoteAsset = get("quoteAsset", (v) => text(v) === "" ? undefined : readAsset(v));
-    const marginAsset = (market === "usdm" ? quoteAsset : undefined) ||
-      inferMarginAsset(symbol, market) || undefined;
-    const fee = get("fee", (v) => readFee(v, this.#float(line)))!;
-    const feeCoin = get("feeCoin", (v) => text(v) === "" ? undefined : readAsset(v));
+  #trade(): number {
+    const line = this.#line;
+    const symbol = this.#get("symbol", readSymbol)!;
+    const quoteAsset = this.#get("quoteAsset", readOptionalAsset);
+    const { market, marginAsset } = this.#contract(symbol, quoteAsset);
+    const fee = this.#get("fee", (v) => readFee(v, this.#onFloat))!;
+    const feeCoin = this.#get("feeCoin", readOptionalAsset);
     if (fee.asset !== undefined && feeCoin !== undefined && fee.asset !== feeCoin) {
       throw this.#error(
-        line,
         "feeCoin",
         `the fee is in ${fee.asset} but the fee asset column says ${feeCoin}`,
       );
@@ -191,136 +195,132 @@ export class TableReader {
     let commissionAsset = fee.asset ?? feeCoin;
     if (commissionAsset === undefined) {
       if (marginAsset === undefined) {
-        throw this.#error(line, "fee", `no fee asset, and none can be told from ${symbol}`);
+        throw this.#error("fee", `no fee asset, and none can be told from ${symbol}`);
       }
       commissionAsset = marginAsset;
-      this.#count(
-        "the file gives no fee asset: fees taken to be in the margin asset",
-        line,
-        symbol,
-      );
+      this.#count("the file gives no fee asset: fees taken to be in the margin asset", symbol);
     }
-    const amount = get(
-      "amount",
-      (v) => text(v) === "" ? undefined : readDecimal(v, this.#float(line)),
-    );
-    const id = this.#id(get("tradeId", readId), "trade ids", line);
-    const orderId = this.#id(get("orderId", readId), "order ids", line);
-    const positionSide = get("positionSide", readPositionSide);
-    const maker = get("maker", readFlag);
-    const trade: ArchiveTrade = {
+    const amount = this.#get("amount", this.#optionalDecimal);
+    const id = this.#id(this.#get("tradeId", readId), "trade ids");
+    const orderId = this.#id(this.#get("orderId", readId), "order ids");
+    const positionSide = this.#get("positionSide", readPositionSide);
+    const maker = this.#get("maker", readFlag);
+    const trade: Mutable<ArchiveTrade> = {
       market,
       symbol,
-      time: this.#time(get("time", (v) => v), line),
-      side: get("side", readSide)!,
-      price: get("price", (v) => readDecimal(v, this.#float(line)))!,
-      qty: get("qty", (v) => readDecimal(v, this.#float(line)))!,
-      ...(amount === undefined
-        ? {}
-        : market === "usdm"
-        ? { quoteQty: amount }
-        : { baseQty: amount }),
+      time: this.#time(),
+      side: this.#get("side", readSide)!,
+      price: this.#get("price", this.#decimal)!,
+      qty: this.#get("qty", this.#decimal)!,
       commission: fee.amount,
       commissionAsset,
-      realizedPnl: get("realizedPnl", (v) => readDecimal(v, this.#float(line)))!,
-      ...(positionSide === undefined ? {} : { positionSide }),
-      ...(id === undefined ? {} : { id }),
-      ...(orderId === undefined ? {} : { orderId }),
-      ...(marginAsset === undefined ? {} : { marginAsset }),
-      ...(maker === undefined ? {} : { maker }),
+      realizedPnl: this.#get("realizedPnl", this.#decimal)!,
       source: this.#source,
       line,
     };
+    if (amount !== undefined) {
+      if (market === "usdm") trade.quoteQty = amount;
+      else trade.baseQty = amount;
+    }
+    if (positionSide !== undefined) trade.positionSide = positionSide;
+    if (id !== undefined) trade.id = id;
+    if (orderId !== undefined) trade.orderId = orderId;
+    if (marginAsset !== undefined) trade.marginAsset = marginAsset;
+    if (maker !== undefined) trade.maker = maker;
     this.#out.trades.push(trade);
-    return trade;
+    return trade.time;
   }
 
-  #income(cells: readonly Cell[], line: number): ArchiveIncome {
-    const get = this.#getter(cells, line);
-    const symbol = get("symbol", (v) => readSymbol(v, false))!;
-    const written = get("type", (v) => {
+  #income(): number {
+    const symbol = this.#get("symbol", readOptionalSymbol)!;
+    const written = this.#get("type", (v) => {
       const t = text(v);
       if (t === "") throw new ValueError("empty; a transaction type is required");
       return t;
     })!;
     const { type, known } = incomeTypeOf(written);
-    if (!known) this.#count(`unknown transaction type "${written}", kept as ${type}`, line, type);
-    const tranId = this.#id(get("tranId", readId), "transaction ids", line);
-    const row: ArchiveIncome = {
+    if (!known) this.#count(`unknown transaction type "${written}", kept as ${type}`, type);
+    const tranId = this.#id(this.#get("tranId", readId), "transaction ids");
+    const row: Mutable<ArchiveIncome> = {
       market: this.#options.market ?? (symbol === "" ? "usdm" : marketOf(symbol)),
-      time: this.#time(get("time", (v) => v), line),
+      time: this.#time(),
       symbol,
       incomeType: type,
-      income: get("amount", (v) => readDecimal(v, this.#float(line)))!,
-      asset: get("asset", readAsset)!,
-      ...(tranId === undefined ? {} : { tranId }),
+      income: this.#get("amount", this.#decimal)!,
+      asset: this.#get("asset", readAsset)!,
       info: written,
       source: this.#source,
-      line,
+      line: this.#line,
     };
+    if (tranId !== undefined) row.tranId = tranId;
     this.#out.income.push(row);
-    return row;
+    return row.time;
   }
 
-  /** Reads a field's cell with `read`, or `undefined` when the column is absent. */
-  #getter(cells: readonly Cell[], line: number) {
-    const at = this.#columns!.at;
-    return <T>(field: Field, read: (cell: Cell) => T): T | undefined => {
-      const i = at[field];
-      if (i === undefined) return undefined;
-      try {
-        return read(cells[i]);
-      } catch (error) {
-        if (error instanceof ValueError) throw this.#error(line, field, error.message);
-        throw error;
-      }
-    };
+  /** The market and margin asset of a symbol (and `Quote Asset`), worked out once. */
+  #contract(symbol: string, quoteAsset: string | undefined) {
+    const key = quoteAsset === undefined ? symbol : `${symbol}|${quoteAsset}`;
+    let known = this.#contracts.get(key);
+    if (known === undefined) {
+      const market = this.#options.market ?? marketOf(symbol);
+      const marginAsset = (market === "usdm" ? quoteAsset : undefined) ||
+        inferMarginAsset(symbol, market) || undefined;
+      known = { market, marginAsset };
+      this.#contracts.set(key, known);
+    }
+    return known;
   }
 
-  #time(cell: Cell | undefined, line: number): number {
+  readonly #decimal = (cell: Cell): string => readDecimal(cell, this.#onFloat);
+
+  readonly #optionalDecimal = (cell: Cell): string | undefined =>
+    text(cell) === "" ? undefined : readDecimal(cell, this.#onFloat);
+
+  readonly #onFloat = (written: string, read: string): void =>
+    this.#count(
+      "numbers stored as binary floats were read as the shortest decimal of the same value",
+      `${written} → ${read}`,
+    );
+
+  /** Reads a field's cell of the current row with `read`; `undefined` when there is no column. */
+  #get<T>(field: Field, read: (cell: Cell) => T): T | undefined {
+    const i = this.#columns!.at[field];
+    if (i === undefined) return undefined;
     try {
-      const { ms, precisionMs } = readTime(cell, this.#offset);
-      this.#precision = Math.max(this.#precision, precisionMs);
-      return ms;
+      return read(this.#cells[i]);
     } catch (error) {
-      if (error instanceof ValueError) throw this.#error(line, "time", error.message);
+      if (error instanceof ValueError) throw this.#error(field, error.message);
       throw error;
     }
   }
 
-  #id(id: string | "lost" | undefined, what: string, line: number): string | undefined {
+  #time(): number {
+    const i = this.#columns!.at.time!;
+    try {
+      const { ms, precisionMs } = readTime(this.#cells[i], this.#offset);
+      if (precisionMs > this.#precision) this.#precision = precisionMs;
+      return ms;
+    } catch (error) {
+      if (error instanceof ValueError) throw this.#error("time", error.message);
+      throw error;
+    }
+  }
+
+  #id(id: string | "lost" | undefined, what: string): string | undefined {
     if (id !== "lost") return id;
-    this.#count(
-      `${what} stored as floating-point numbers lost digits and are left out`,
-      line,
-      what,
-    );
+    this.#count(`${what} stored as floating-point numbers lost digits and are left out`, what);
     return undefined;
   }
 
-  #float(line: number): (written: string, read: string) => void {
-    return (written, read) =>
-      this.#count(
-        "numbers stored as binary floats were read as the shortest decimal of the same value",
-        line,
-        `${written} → ${read}`,
-      );
+  #error(field: Field, problem: string): ArchiveError {
+    const i = this.#columns!.at[field];
+    const name = i === undefined ? field : this.#headerNames[i];
+    return new ArchiveError(this.#source, problem, this.#line, name);
   }
 
-  #error(line: number, field: Field, problem: string): ArchiveError {
-    const c = this.#columns!;
-    const i = c.at[field];
-    return new ArchiveError(
-      this.#source,
-      problem,
-      line,
-      i === undefined ? field : this.#headerNames[i],
-    );
-  }
-
-  #count(message: string, line: number, example: string): void {
+  #count(message: string, example: string): void {
     const seen = this.#counts.get(message);
-    if (seen === undefined) this.#counts.set(message, { count: 1, line, example });
+    if (seen === undefined) this.#counts.set(message, { count: 1, line: this.#line, example });
     else seen.count++;
   }
 
@@ -335,5 +335,16 @@ export class TableReader {
 
 /** COIN-M symbols end in `USD_PERP` or `USD_YYMMDD`; others are USD-M. */
 export function marketOf(symbol: string): Market {
-  return symbol.split("_")[0].endsWith("USD") && symbol.includes("_") ? "coinm" : "usdm";
+  const underscore = symbol.indexOf("_");
+  return underscore > 3 && symbol.startsWith("USD", underscore - 3) ? "coinm" : "usdm";
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function readOptionalAsset(cell: Cell): string | undefined {
+  return text(cell) === "" ? undefined : readAsset(cell);
+}
+
+function readOptionalSymbol(cell: Cell): string {
+  return readSymbol(cell, false);
 }

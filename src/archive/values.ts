@@ -126,7 +126,7 @@ export function readId(cell: Cell): string | "lost" | undefined {
 }
 
 /** A contract symbol, upper case (`BTCUSDT`, `BTCUSD_PERP`). */
-export function readSymbol(cell: Cell, required: boolean): string {
+export function readSymbol(cell: Cell, required = true): string {
   const t = text(cell).toUpperCase();
   if (t === "" && !required) return "";
   if (!/^[A-Z0-9][A-Z0-9_]{1,39}$/.test(t)) {
@@ -169,6 +169,8 @@ export function readTime(cell: Cell, offsetMinutes: number): { ms: number; preci
     return { ms: ms - offsetMinutes * 60_000, precisionMs: ms % 1000 === 0 ? 1000 : 1 };
   }
   const t = text(cell);
+  const fast = quickTime(t);
+  if (fast !== undefined) return { ms: fast - offsetMinutes * 60_000, precisionMs: 1000 };
   const m = DATE_TIME.exec(t);
   if (m === null) throw new ValueError(`not a date and time: ${JSON.stringify(t)}`);
   const [, y, mo, d, h, mi, s, frac] = m;
@@ -192,6 +194,45 @@ export function readTime(cell: Cell, offsetMinutes: number): { ms: number; preci
   }
   const precisionMs = frac !== undefined ? 1 : s !== undefined ? 1000 : 60_000;
   return { ms: ms - offsetMinutes * 60_000, precisionMs };
+}
+
+// The day of the last `YYYY-MM-DD HH:MM:SS` read and its midnight: rows of a day share them.
+let lastDay = "";
+let lastMidnight = 0;
+
+/** `YYYY-MM-DD HH:MM:SS` (the usual form) as UTC wall-clock ms, without a regular expression. */
+function quickTime(t: string): number | undefined {
+  if (
+    t.length !== 19 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 ||
+    t.charCodeAt(10) !== 32 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58
+  ) return undefined;
+  if (!t.startsWith(lastDay) || lastDay === "") {
+    const [y, mo, d] = [digits(t, 0, 4), digits(t, 5, 2), digits(t, 8, 2)];
+    const midnight = Date.UTC(y, mo - 1, d);
+    const back = new Date(midnight);
+    if (
+      Number.isNaN(midnight) || back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 ||
+      back.getUTCDate() !== d
+    ) return undefined;
+    lastDay = t.slice(0, 11);
+    lastMidnight = midnight;
+  }
+  const h = digits(t, 11, 2);
+  const mi = digits(t, 14, 2);
+  const sec = digits(t, 17, 2);
+  if (!(h < 24 && mi < 60 && sec < 60)) return undefined; // (false for NaN)
+  return lastMidnight + ((h * 60 + mi) * 60 + sec) * 1000;
+}
+
+/** The number written by `width` digits at `at`; NaN if one is not a digit. */
+function digits(t: string, at: number, width: number): number {
+  let v = 0;
+  for (let i = at; i < at + width; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 function significantDigits(written: string): number {
