@@ -7,6 +7,7 @@
 
 import type { Market } from "../../src/fill.ts";
 import type { GeneratedAccount } from "./account.ts";
+import type { DownloadDesk } from "./download_desk.ts";
 import type { Params } from "./params.ts";
 
 /** Everything a handler may read. */
@@ -21,8 +22,12 @@ export interface EndpointContext {
   readonly now: number;
   /** Request weight allowed per minute (shown in `exchangeInfo`). */
   readonly weightLimit: number;
-  /** Months of `userTrades` history served. */
+  /** Months of `userTrades` (and USD-M `income`) history served. */
   readonly tradeRetentionMonths: number;
+  /** The bulk download service (download ids, links, the zips). */
+  readonly downloads: DownloadDesk;
+  /** The origin the request came to (`http://127.0.0.1:PORT`), for links back to the fake. */
+  readonly origin: string;
 }
 
 /** One route. */
@@ -32,5 +37,5 @@ export interface Endpoint {
   /** Request weight, which may depend on the parameters. */
   weight(params: Params): number;
   /** The JSON body. @throws {BinanceError} for invalid requests. */
-  handle(ctx: EndpointContext): string;
+  handle(ctx: EndpointContext): string | Promise<string>;
 }

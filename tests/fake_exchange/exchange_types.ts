@@ -4,7 +4,10 @@
  * @module
  */
 
+import type { Market } from "../../src/fill.ts";
 import type { AccountOptions, GeneratedAccount } from "./account.ts";
+import type { DownloadKind } from "./download_desk.ts";
+import type { ExportFormat } from "./export_formats.ts";
 import type { FaultKind } from "./faults.ts";
 
 /** Options of `startFakeExchange`: an account (or options to generate one) and more. */
@@ -28,13 +31,38 @@ export interface FakeExchangeOptions extends AccountOptions {
   /** The server clock, ms (default `Date.now`). */
   readonly clock?: () => number;
   /**
-   * Months of `userTrades` served (default 3: Binance's change log of 2026-08-26 cut the note from
+   * Months of `userTrades` and USD-M `income` served (default 3: Binance's change log of 2026-08-26 cut the note from
    * 6 to 3 months "reflecting current backend behavior", USD-M and COIN-M alike,
    * https://developers.binance.com/en/docs/products/derivatives-trading-options/change-log).
    */
   readonly tradeRetentionMonths?: number;
   /** Delay of a `slow` fault, ms (default 10,000). */
   readonly slowMs?: number;
+  /** Seconds from a download id to its completed link (default 0). */
+  readonly downloadDelaySeconds?: number;
+  /** Seconds a completed download link works (default 86,400: the docs' "24h"). */
+  readonly downloadLinkExpirySeconds?: number;
+  /** Download ids per market, kind and calendar month, API and website together (default 5). */
+  readonly downloadQuotaPerMonth?: number;
+  /** Weight of the download-id endpoints (default: USD-M 1000, COIN-M 5, as documented). */
+  readonly downloadIdWeight?: number;
+  /**
+   * Columns and file type of the downloads: an {@linkcode ExportFormat} or `--export-format`
+   * words (`trade-date-utc,income-uid-time,xlsx`); default `trade-uid-time`, `income-time`, CSV.
+   */
+  readonly exportFormat?: ExportFormat | string;
+  /** The exporter's UTC offset in minutes, for variants with local times (default 0). */
+  readonly exportUtcOffsetMinutes?: number;
+  /** Most rows per file in a download's zip (default 1,000,000). */
+  readonly exportPartRows?: number;
+}
+
+/** The bulk download quota, as a test sees and spends it. */
+export interface DownloadControls {
+  /** Download ids left this calendar month. */
+  remaining(market: Market, kind: DownloadKind): number;
+  /** Spends one as the website's export button does. @throws once none is left. */
+  websiteExport(market: Market, kind: DownloadKind): void;
 }
 
 /** One request, as logged. */
@@ -89,6 +117,8 @@ export interface FakeExchange extends AsyncDisposable {
   setFaultRate(probability: number): void;
   /** Shifts the server clock by `ms` (serverTime included) so unsynced clients get -1021. */
   setClockSkew(ms: number): void;
+  /** The bulk download quota. */
+  readonly downloads: DownloadControls;
   /** Stops the server; pending slow answers end first. */
   close(): Promise<void>;
 }

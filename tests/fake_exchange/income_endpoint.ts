@@ -7,7 +7,8 @@
  *   Binance stopped accepting it on 2026-10-16, paging is by time only
  *   (https://github.com/sieblyio/binance/releases/tag/v3.6.8, the endpoint page no longer lists it);
  * - `startTime`/`endTime` inclusive; neither sent: the last 7 days;
- * - USD-M keeps only the last 3 months; COIN-M: `endTime − startTime` at most 1 year;
+ * - USD-M keeps only the last 3 months (`tradeRetentionMonths`, as for fills; older income only
+ *   through the bulk download); COIN-M: `endTime − startTime` at most 1 year;
  * - `tranId` is unique only within an income type; `tradeId` on COMMISSION and REALIZED_PNL.
  *
  * @module
@@ -88,7 +89,7 @@ function incomeHandler(ctx: EndpointContext): string {
     if (endTime - startTime > YEAR_MS) throw new BinanceError(400, -4165, "Invalid time interval.");
   }
   const both = startTime === undefined && endTime === undefined;
-  const oldest = market === "usdm" ? monthsBefore(now, 3) : 0;
+  const oldest = market === "usdm" ? monthsBefore(now, ctx.tradeRetentionMonths) : 0;
   const from = Math.max(oldest, both ? now - WEEK_MS : startTime ?? 0);
   const to = both ? now : endTime ?? now;
   const rows = rowsSince(account, oldest);

@@ -7,6 +7,7 @@
  */
 
 import { GeneratedAccount } from "./account.ts";
+import { parseExportFormat } from "./export_formats.ts";
 import { startFakeExchange } from "./server.ts";
 
 const HELP = `fake-exchange: a fake Binance Futures exchange for tests and benchmarks.
@@ -25,14 +26,43 @@ Usage: deno task fake-exchange [options]
   --weight-limit N  request weight per minute (default 2400)
   --api-key K       API key (default random)
   --secret S        HMAC secret (default random)
-  --truth FILE      write the ground-truth positions CSV to FILE
+  --truth FILE      write the ground-truth positions CSV to FILE (every month)
+  --retention N     months of fills (and USD-M income) the API serves (default 3);
+                    older history only through the bulk download
+  --download-delay S      seconds before a download id's link is ready (default 0)
+  --link-expiry S         seconds a download link works (default 86400)
+  --download-quota N      download ids per month, market and kind (default 5)
+  --download-weight N     weight of the download-id endpoints (default 1000 USD-M, 5 COIN-M)
+  --export-format WORDS   columns and file type of downloads, comma-separated:
+                          trade-uid-time (default), trade-uid-time-yy,
+                          trade-time-utc-position, trade-date-utc, trade-date-utc-fee-coin;
+                          income-time (default), income-date-utc, income-uid-time;
+                          csv (default) or xlsx
+  --export-utc-offset M   the exporter's UTC offset in minutes (default 0)
+  --export-part-rows N    most rows per file in a download's zip (default 1000000)
   -h, --help        this help
 
 The first line of output is "URL API_KEY SECRET".
 `;
 
-const NUMBERS = ["port", "seed", "symbols", "fills", "listed", "months", "faults", "weight-limit"];
-const TEXTS = ["market", "api-key", "secret", "truth"];
+const NUMBERS = [
+  "port",
+  "seed",
+  "symbols",
+  "fills",
+  "listed",
+  "months",
+  "faults",
+  "weight-limit",
+  "retention",
+  "download-delay",
+  "link-expiry",
+  "download-quota",
+  "download-weight",
+  "export-utc-offset",
+  "export-part-rows",
+];
+const TEXTS = ["market", "api-key", "secret", "truth", "export-format"];
 
 /** Parses the command line; throws on an unknown option or a bad value. */
 export function parseArgs(args: readonly string[]): Map<string, string> {
@@ -55,6 +85,8 @@ export function parseArgs(args: readonly string[]): Map<string, string> {
   if (market !== undefined && market !== "usdm" && market !== "coinm") {
     throw new Error(`--market: usdm or coinm, not ${market}`);
   }
+  const format = out.get("export-format");
+  if (format !== undefined) parseExportFormat(format); // throws for an unknown word
   return out;
 }
 
@@ -90,6 +122,14 @@ async function run(args: string[]): Promise<number> {
     weightLimit: num("weight-limit"),
     apiKey: o.get("api-key"),
     secret: o.get("secret"),
+    tradeRetentionMonths: num("retention"),
+    downloadDelaySeconds: num("download-delay"),
+    downloadLinkExpirySeconds: num("link-expiry"),
+    downloadQuotaPerMonth: num("download-quota"),
+    downloadIdWeight: num("download-weight"),
+    exportFormat: o.get("export-format"),
+    exportUtcOffsetMinutes: num("export-utc-offset"),
+    exportPartRows: num("export-part-rows"),
   });
   console.log(`${exchange.url} ${exchange.apiKey} ${exchange.secret}`);
   await new Promise<void>((resolve) => {

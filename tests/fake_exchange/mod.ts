@@ -20,7 +20,24 @@ export {
   type ResolvedAccountOptions,
 } from "./account.ts";
 export type { SymbolSpec } from "./catalog.ts";
-export type { FakeExchange, FakeExchangeOptions, LogEntry, Totals } from "./exchange_types.ts";
+export type {
+  DownloadControls,
+  FakeExchange,
+  FakeExchangeOptions,
+  LogEntry,
+  Totals,
+} from "./exchange_types.ts";
+export { type DownloadKind, quotaExhausted } from "./download_desk.ts";
+export { DOWNLOAD_RANGE_MS, USDM_DOWNLOAD_ID_WEIGHT } from "./download_endpoints.ts";
+export {
+  DEFAULT_EXPORT_FORMAT,
+  type ExportFormat,
+  INCOME_VARIANTS,
+  type IncomeVariant,
+  parseExportFormat,
+  TRADE_VARIANTS,
+  type TradeVariant,
+} from "./export_formats.ts";
 export type { FaultKind } from "./faults.ts";
 export { incomeJson, type IncomeRow, tradeJson, type TradeRow } from "./rows.ts";
 export { startFakeExchange } from "./server.ts";

@@ -8,6 +8,7 @@
  */
 
 import type { Market } from "../../src/fill.ts";
+import { downloadEndpoint } from "./download_endpoints.ts";
 import type { Endpoint } from "./endpoint.ts";
 import { incomeEndpoint } from "./income_endpoint.ts";
 import { exchangeInfo, klines, serverTime } from "./market_endpoints.ts";
@@ -35,9 +36,15 @@ const ROUTES: Record<string, Endpoint> = {
   "/dapi/v1/positionSide/dual": positionMode,
 };
 
-/** The endpoint serving `path` and its market, or `undefined` for an unknown path. */
-export function route(path: string): { endpoint: Endpoint; market: Market } | undefined {
-  const endpoint = ROUTES[path];
+/**
+ * The endpoint serving `path` and its market, or `undefined` for an unknown path;
+ * `downloadIdWeight` overrides the documented weight of the download-id endpoints.
+ */
+export function route(
+  path: string,
+  downloadIdWeight?: number,
+): { endpoint: Endpoint; market: Market } | undefined {
+  const endpoint = ROUTES[path] ?? downloadEndpoint(path, downloadIdWeight);
   if (endpoint === undefined) return undefined;
   return { endpoint, market: path.startsWith("/dapi/") ? "coinm" : "usdm" };
 }

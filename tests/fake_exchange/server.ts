@@ -14,9 +14,11 @@
 import type { Market } from "../../src/fill.ts";
 import { GeneratedAccount } from "./account.ts";
 import { Authenticator } from "./auth.ts";
+import { DownloadDesk } from "./download_desk.ts";
 import type { EndpointContext } from "./endpoint.ts";
 import { BinanceError } from "./errors.ts";
 import type { FakeExchange, FakeExchangeOptions, LogEntry, Totals } from "./exchange_types.ts";
+import { DEFAULT_EXPORT_FORMAT, parseExportFormat } from "./export_formats.ts";
 import { type FaultKind, FaultPlan } from "./faults.ts";
 import { Params } from "./params.ts";
 import { RateLimitError, WeightLimiter } from "./rate_limit.ts";
@@ -52,6 +54,17 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
   const clock = options.clock ?? Date.now;
   const slowMs = options.slowMs ?? 10_000;
   const retention = options.tradeRetentionMonths ?? 3;
+  const format = options.exportFormat ?? DEFAULT_EXPORT_FORMAT;
+  const downloads = new DownloadDesk({
+    accounts,
+    delayMs: Math.round((options.downloadDelaySeconds ?? 0) * 1000),
+    linkExpiryMs: Math.round((options.downloadLinkExpirySeconds ?? 86_400) * 1000),
+    monthlyQuota: options.downloadQuotaPerMonth ?? 5,
+    format: typeof format === "string" ? parseExportFormat(format) : format,
+    offsetMinutes: options.exportUtcOffsetMinutes ?? 0,
+    partRows: options.exportPartRows ?? 1_000_000,
+    seed: account.options.seed,
+  });
   let skew = 0;
   const now = () => clock() + skew;
   const log: LogEntry[] = [];
@@ -78,7 +91,15 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
     const params = new Params(rawQuery);
     const t = now();
     const entry = { time: t, endpoint: url.pathname, params: params.loggable(), weight: 0 };
-    const found = request.method === "GET" ? route(url.pathname) : undefined;
+    if (request.method === "GET" && url.pathname.startsWith("/s3/")) {
+      // The download links' "S3 host": no API key, no weight (see download_desk.ts).
+      const response = await downloads.object(url, t);
+      log.push({ ...entry, params: {}, status: response.status });
+      return response;
+    }
+    const found = request.method === "GET"
+      ? route(url.pathname, options.downloadIdWeight)
+      : undefined;
     if (found === undefined) {
       log.push({ ...entry, status: 404, code: -5000 });
       const msg = `Path ${url.pathname}, Method ${request.method} is invalid`;
@@ -113,8 +134,10 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
         now: t,
         weightLimit,
         tradeRetentionMonths: retention,
+        downloads,
+        origin: url.origin,
       };
-      const body = endpoint.handle(ctx);
+      const body = await endpoint.handle(ctx);
       log.push({ ...entry, weight, status: 200, ...(fault ? { fault } : {}) });
       if (fault === "slow") await delay(slowMs, pending, request.signal);
       if (fault === "truncated") {
@@ -154,6 +177,10 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
     setFaultRate: (p) => faults.setRate(p),
     setClockSkew: (ms) => {
       skew = ms;
+    },
+    downloads: {
+      remaining: (market, kind) => downloads.remaining(market, kind, now()),
+      websiteExport: (market, kind) => downloads.websiteExport(market, kind, now()),
     },
     close,
     [Symbol.asyncDispose]: close,
