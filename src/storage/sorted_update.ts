@@ -5,8 +5,9 @@
  * When every new row sorts after the file's last one — the daily case — the file is copied and
  * the rows appended (`appendAtomic`): the cost is a bulk copy, not a read of every row. Otherwise
  * (rows that arrived late, a symbol fetched again from a date, a file in an older format) the
- * file is read row by row and merged with the new rows into a new file, rows already there kept
- * once. Either way the file is replaced atomically, and the rows actually added are returned.
+ * file is read row by row and merged with the new rows into a new file, each row once — a row
+ * fetched again replacing the file's (Binance's exact text over an older tool's floats). Either
+ * way the file is replaced atomically, and the rows actually added are returned.
  *
  * @module
  */
@@ -151,7 +152,10 @@ async function merge<T>(path: string, fresh: readonly T[], kind: SortedFile<T>):
       if (last !== undefined && kind.compare(row, last) < 0) throw new NotSorted();
       last = row;
       while (j < fresh.length && kind.compare(fresh[j], row) < 0) emit(fresh[j++], true);
-      emit(row, false);
+      // A row fetched again replaces the file's: Binance's own text (the file's may be an older
+      // tool's, with floats).
+      if (j < fresh.length && kind.key(fresh[j]) === kind.key(row)) emit(fresh[j++], false);
+      else emit(row, false);
     });
     while (j < fresh.length) emit(fresh[j++], true);
   });

@@ -30,11 +30,13 @@ export async function readTail(path: string, since: number): Promise<Tail> {
   using file = await Deno.open(path, { read: true });
   const size = (await file.stat()).size;
   const decoder = new TextDecoder("utf-8", { fatal: true });
+  const header = await headerOf(file, decoder, path);
+  // A file of another layout (time not first): no tail; its reader reads it whole.
+  if (!header.startsWith("time,")) return { header, lines: [] };
   const lines: string[] = [];
   let end = size;
   let carried = new Uint8Array(0); // the start of a line whose beginning is in an earlier block
-  let header: string | undefined;
-  while (header === undefined) {
+  for (let done = false; !done;) {
     const start = Math.max(0, end - BLOCK);
     const block = new Uint8Array(end - start + carried.length);
     await file.seek(start, Deno.SeekMode.Start);
@@ -48,34 +50,32 @@ export async function readTail(path: string, since: number): Promise<Tail> {
       throw new DataFileError(path, 0, "ends in the middle of a line: it was cut short");
     }
     // Whole lines of this block: after its first line break, unless it starts the file.
-    const first = start === 0 ? 0 : block.indexOf(10) + 1;
-    if (start > 0 && first === 0) {
+    const whole = start === 0 ? 0 : block.indexOf(10) + 1;
+    if (start > 0 && whole === 0) {
       carried = block; // one line longer than the block: read further back
       end = start;
       continue;
     }
-    const text = decoder.decode(block.subarray(first));
+    const text = decoder.decode(block.subarray(whole));
     const found = text.split("\n");
     found.pop(); // after the last line break
     for (let i = found.length - 1; i >= 0; i--) {
       const line = found[i].endsWith("\r") ? found[i].slice(0, -1) : found[i];
-      if (start === 0 && i === 0) {
-        header = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
-        break;
-      }
+      if (start === 0 && i === 0) break; // the header
       if (line === "") continue;
       const comma = line.indexOf(",");
       const time = parseTimeAt(line, 0, comma < 0 ? line.length : comma);
       if (time === undefined) {
         throw new DataFileError(path, 0, `a row near its end has no time: ${line.slice(0, 40)}`);
       }
-      if (time < since) return { header: await headerOf(file, decoder, path), lines };
-      lines.unshift(line);
+      if (time < since) return { header, lines: lines.reverse() };
+      lines.push(line); // newest first, until reversed
     }
-    carried = block.subarray(0, first);
+    carried = block.subarray(0, whole);
+    done = start === 0;
     end = start;
   }
-  return { header, lines };
+  return { header, lines: lines.reverse() };
 }
 
 /** The first line of `file`. */
