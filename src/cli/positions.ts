@@ -29,7 +29,7 @@ Options:
 
 How fills become positions:
   - Each (market, symbol, positionSide) is a separate book; its fills are taken in
-    trade-id order, and a trade id seen twice counts once.
+    time order (trade-id order within a millisecond), and a trade id seen twice counts once.
   - One-way mode (positionSide BOTH): BUY adds, SELL subtracts. A fill that crosses zero
     is a flip: its closing part gets all its realized P&L and the commission pro rata by
     quantity; its opening part gets the rest of the commission; it counts in both positions.

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { compareIds, compareText, type LedgerFill } from "../fill.ts";
+import { compareIds, compareText, fillKey, type LedgerFill } from "../fill.ts";
 import type { Position } from "../position.ts";
 import type { PositionSnapshot } from "./anchor.ts";
 import {
@@ -21,15 +21,17 @@ import { ThreePasses } from "./three_passes.ts";
  * Rebuilds every position from fills given in any order, attaching funding and converting fees
  * when `inputs` allow.
  *
- * Fills are grouped by `(market, symbol)` — trade ids are unique only there — and taken in
- * trade-id order; a fill whose id was already seen in its group is ignored (the first one
- * counts). Each `(market, symbol, positionSide)` is a book (`book_engine.ts`). Each symbol's
- * FUNDING_FEE records are streamed in time order between its fills, so the open positions at each
- * record's time are known (`funding.ts`). The result is sorted by open time, then symbol (then
+ * Fills are grouped by `(market, symbol)` — trade ids are unique only there — and taken in time
+ * order, then trade-id order (Binance's trade ids grow with time, so this is their order; a fill
+ * from an export without trade ids has one made from its time: see `src/archive/`); a fill whose
+ * id was already seen in its group is ignored (the first one counts). Each
+ * `(market, symbol, positionSide)` is a book (`book_engine.ts`). Each symbol's FUNDING_FEE records
+ * are streamed in time order between its fills, so the open positions at each record's time are
+ * known (`funding.ts`). The result is sorted by open time, then symbol (then
  * market, book and opening trade id, so equal inputs always give equal outputs).
  *
  * Fills go through a {@linkcode LedgerStream} first, in the order given: one pass settles every
- * symbol whose fills are in trade-id order and whose books held nothing before the data. The
+ * symbol whose fills are in ledger order and whose books held nothing before the data. The
  * others are sorted and rebuilt in three passes, the first two inferring what was held.
  *
  * @throws {RangeError} for a fill whose quantity is not positive.
@@ -63,7 +65,7 @@ export function ledgerAndBooks(fills: Iterable<LedgerFill>, inputs: LedgerInputs
 }
 
 /**
- * {@linkcode buildLedger} without the one pass: the fills sorted by trade id per symbol, then
+ * {@linkcode buildLedger} without the one pass: the fills sorted per symbol (time, trade id), then
  * three passes over them (`three_passes.ts`). What `buildLedger` does for the symbols the one
  * pass leaves unsettled, and the reference the one pass is tested against.
  */
@@ -93,14 +95,20 @@ export function aggregatePositions(
   return buildLedger(fills, { snapshots }).positions;
 }
 
-/** Sorted by market, symbol and trade id, keeping the first fill of each id. */
+/**
+ * Sorted by market and symbol, then in ledger order (time, then trade id), keeping the first fill
+ * of each trade id.
+ */
 export function sortedUnique(fills: readonly LedgerFill[]): LedgerFill[] {
   const sorted = [...fills].sort((a, b) =>
-    compareText(a.market, b.market) || compareText(a.symbol, b.symbol) || compareIds(a.id, b.id)
-  ); // stable: of equal ids, the first in the input stays first
-  return sorted.filter((fill, i) => {
-    const previous = sorted[i - 1];
-    return i === 0 || previous.id !== fill.id || previous.symbol !== fill.symbol ||
-      previous.market !== fill.market;
+    compareText(a.market, b.market) || compareText(a.symbol, b.symbol) || a.time - b.time ||
+    compareIds(a.id, b.id)
+  ); // stable: of equal fills, the first in the input stays first
+  const seen = new Set<string>();
+  return sorted.filter((fill) => {
+    const key = fillKey(fill);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }

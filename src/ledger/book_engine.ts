@@ -1,6 +1,7 @@
 /**
- * Applying one book's fills — the fills of one `(market, symbol, positionSide)` in trade-id order
- * — to its positions, once what the book held before its first fill in the data is decided.
+ * Applying one book's fills — the fills of one `(market, symbol, positionSide)` in ledger order
+ * (time, then trade id) — to its positions, once what the book held before its first fill in the
+ * data is decided.
  *
  * Rules:
  * - An opening fill adds to the position; a reducing one closes part of it; a position is closed
@@ -50,7 +51,7 @@ export interface SavedEngine {
 /** Receives each position once it is final: closed, or still open at the end. */
 export type PositionSink = (position: Position) => void;
 
-/** One book's positions, fed its fills in trade-id order. */
+/** One book's positions, fed its fills in ledger order (time, then trade id). */
 export class BookEngine {
   readonly #book: BookKey;
   readonly #hedge: boolean;
@@ -226,7 +227,7 @@ export function quantityOf(fill: LedgerFill): Decimal {
   return qty;
 }
 
-/** Whether a fill counts positive: one-way BUY; hedge, a fill that opens (BUY on LONG, SELL on SHORT). */
+/** Whether a fill counts positive: one-way BUY; hedge, one that opens (BUY on LONG, SELL on SHORT). */
 export function opens(fill: LedgerFill): boolean {
   return fill.positionSide === "SHORT" ? fill.side === "SELL" : fill.side === "BUY";
 }

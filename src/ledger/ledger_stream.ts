@@ -2,7 +2,7 @@
  * The ledger in one pass over fills in file order, holding none of them: what rebuilds positions
  * from a fills file of any size in little memory, and what continues an earlier run's books over
  * new fills only. A symbol the one pass cannot settle (its data starts mid-position, or its fills
- * are out of trade-id order) is named, to be rebuilt from its fills in three passes
+ * are out of order (by time, then trade id)) is named, to be rebuilt from its fills in three passes
  * (`three_passes.ts`). Pure, no I/O.
  *
  * @module
@@ -60,8 +60,8 @@ export interface Ledger {
 export interface SettledLedger extends Ledger {
   /**
    * Symbols the pass did not settle (none of their positions or funding is above): a book of
-   * theirs held a position before the data, or their fills were not in trade-id order. Give
-   * their fills to `buildLedger` with the same inputs, restricted to them.
+   * theirs held a position before the data, or their fills were not in ledger order (time,
+   * then trade id). Give their fills to `buildLedger` with the same inputs, restricted to them.
    */
   readonly unsettled: ReadonlySet<string>;
 }
@@ -151,8 +151,8 @@ export class LedgerStream {
   /**
    * Attaches the funding after every symbol's last fill and emits the open positions; returns
    * the symbols left unsettled (see {@linkcode SymbolBooks.holds}), those of them whose fills
-   * came out of trade-id order or twice, and, for the settled ones, their books as data. Call
-   * once, last.
+   * came out of order (by time, then trade id) or twice, and, for the settled ones, their
+   * books as data. Call once, last.
    */
   finish(): { unsettled: Set<string>; disordered: Set<string>; saved: Map<string, SavedSymbol> } {
     const unsettled = new Set<string>();

@@ -45,7 +45,10 @@ export interface SavedEvidence {
   readonly upper?: string;
 }
 
-/** Infers a book's prior quantity from its signed fill quantities, fed in trade-id order. */
+/**
+ * Infers a book's prior quantity from its signed fill quantities, fed in ledger order (time, then
+ * trade id).
+ */
 export interface PriorInference {
   /** First pass: one fill's signed quantity and whether it realized P&L. */
   observe(delta: Decimal, realizes: boolean): void;

@@ -21,6 +21,11 @@
 
 import { Decimal } from "../decimal.ts";
 import { compareIds, type LedgerFill, type Market, type PositionSide } from "../fill.ts";
+
+/** Ledger order of a fill at `time` with `id` against `fill`: by time, then trade id. */
+function compareLedgerOrder(time: number, id: string, fill: LedgerFill): number {
+  return time - fill.time || compareIds(id, fill.id);
+}
 import type { IncomeRecord } from "../income.ts";
 import type { Position } from "../position.ts";
 import type { BookAnchor } from "./anchor.ts";
@@ -152,8 +157,8 @@ export class SymbolBooks {
   }
 
   /**
-   * Whether a fill came out of trade-id order, or twice, or (continuing an earlier run) a new
-   * funding record is not after its last fill: the one pass ignored the rest.
+   * Whether a fill came out of order (by time, then trade id), or twice, or (continuing an
+   * earlier run) a new funding record is not after its last fill: the one pass ignored the rest.
    */
   get disordered(): boolean {
     return this.#disordered;
@@ -166,14 +171,14 @@ export class SymbolBooks {
 
   /**
    * The one pass, for each fill in file order: the funding due before it, then the fill, observed
-   * and applied by its book (a new book assumes it held nothing). A fill whose trade id is not
-   * above the last one makes the symbol disordered, and the rest of its fills are ignored.
+   * and applied by its book (a new book assumes it held nothing). A fill not after the last one
+   * (by time, then trade id) makes the symbol disordered, and the rest of its fills are ignored.
    *
    * @throws {RangeError} for a fill whose quantity is not positive.
    */
   step(fill: LedgerFill): void {
     if (this.#disordered) return;
-    if (this.#lastId !== undefined && compareIds(this.#lastId, fill.id) >= 0) {
+    if (this.#lastId !== undefined && compareLedgerOrder(this.#lastTime, this.#lastId, fill) >= 0) {
       this.#disordered = true;
       return;
     }
@@ -191,7 +196,7 @@ export class SymbolBooks {
     book.engine.apply(fill);
   }
 
-  /** Three passes, the first: every fill, in trade-id order. */
+  /** Three passes, the first: every fill, in ledger order (time, then trade id). */
   observe(fill: LedgerFill): void {
     this.#lastId = fill.id;
     this.#observe(this.#bookOf(fill), fill);

@@ -1,8 +1,8 @@
 /**
- * The ledger in three passes over fills in trade-id order per symbol: the first two infer what
- * each book held before the data (`prior_quantity.ts`), the third rebuilds the positions. What
- * the one pass (`ledger_stream.ts`) leaves unsettled is rebuilt so. The passes can each be a read
- * of the fills file: nothing here holds the fills. Pure, no I/O.
+ * The ledger in three passes over fills in ledger order (time, then trade id) per symbol: the
+ * first two infer what each book held before the data (`prior_quantity.ts`), the third rebuilds
+ * the positions. What the one pass (`ledger_stream.ts`) leaves unsettled is rebuilt so. The
+ * passes can each be a read of the fills file: nothing here holds the fills. Pure, no I/O.
  *
  * @module
  */
@@ -21,7 +21,8 @@ import {
  * Three passes over the same fills: {@linkcode ThreePasses.observe} each, then, if
  * {@linkcode ThreePasses.needsSecondPass}, {@linkcode ThreePasses.reobserve} each, then
  * {@linkcode ThreePasses.apply} each, then {@linkcode ThreePasses.finish}. Each symbol's fills
- * must come in trade-id order, each id once (the one pass finds symbols whose fills do not).
+ * must come in ledger order (time, then trade id), each id once (the one pass finds symbols
+ * whose fills do not).
  */
 export class ThreePasses {
   readonly #groups = new Map<string, SymbolBooks>();

@@ -94,8 +94,8 @@ class Symbols {
 /**
  * Rebuilds the positions of the task's symbols: in one pass over the fills file that keeps none
  * of them, then, for the symbols that pass cannot settle (`LedgerStream`), in three passes — over
- * the file again, or, for a symbol whose fills are out of trade-id order, over its fills sorted
- * in memory.
+ * the file again, or, for a symbol whose fills are out of order (by time, then trade id), over
+ * its fills sorted in memory.
  *
  * @throws {Deno.errors.NotFound} when there is no fills file.
  * @throws {DataFileError} for a malformed input file (naming its line).
