@@ -79,6 +79,28 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * The id made for a row without one: 20 digits, `9`, its time in ms (13 digits) and its place
+ * (6 digits) among the rows of its market and symbol (or type) in that millisecond. Binance's ids
+ * are 64-bit integers, at most 19 digits: a made id is never one of theirs, and it is the same
+ * each time the same export is read.
+ *
+ * @example
+ * ```ts
+ * import { isMadeId, madeId } from "./fill.ts";
+ * const id = madeId(Date.UTC(2025, 0, 1), 2);
+ * if (id !== "91735689600000000002" || !isMadeId(id) || isMadeId("4575108247")) throw new Error();
+ * ```
+ */
+export function madeId(time: number, place: number): string {
+  return "9" + String(time).padStart(13, "0") + String(place).padStart(6, "0");
+}
+
+/** Whether an id was made by {@linkcode madeId} (not Binance's). */
+export function isMadeId(id: string): boolean {
+  return id.length === 20;
+}
+
 /** The key that identifies a fill: trade ids are unique only per market and symbol. */
 export function fillKey(fill: Pick<Fill, "market" | "symbol" | "id">): string {
   return `${fill.market}|${fill.symbol}|${fill.id}`;

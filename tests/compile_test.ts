@@ -110,7 +110,7 @@ function assertRunsEachOnItsPlatform(job: Job): void {
 
 Deno.test("the deno tasks grant exactly what the binary grants", () => {
   const tasks = denoJson.tasks as Record<string, string>;
-  for (const name of ["sync", "positions", "report", "export"]) {
+  for (const name of ["sync", "import", "positions", "report", "export"]) {
     assert.equal(tasks[name], `deno run ${permissionFlags().join(" ")} main.ts ${name}`, name);
   }
 });

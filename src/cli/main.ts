@@ -8,11 +8,13 @@ import denoJson from "../../deno.json" with { type: "json" };
 import { BinanceError } from "../binance/errors.ts";
 import { SignerError } from "../binance/sign.ts";
 import { ConfigError } from "../config.ts";
+import { ArchiveError } from "../archive/types.ts";
 import { DataFileError } from "../storage/data_file.ts";
 import { LockedError } from "../storage/lock.ts";
 import { SyncError } from "../sync.ts";
 import { type Command, UsageError } from "./command.ts";
 import { exportCommand } from "./export.ts";
+import { importCommand } from "./import.ts";
 import { positionsCommand } from "./positions.ts";
 import { reportCommand } from "./report.ts";
 import { syncCommand } from "./sync.ts";
@@ -20,7 +22,13 @@ import { syncCommand } from "./sync.ts";
 /** The version printed by `--version`, from `deno.json`. */
 export const VERSION: string = denoJson.version;
 
-const COMMANDS: readonly Command[] = [syncCommand, positionsCommand, reportCommand, exportCommand];
+const COMMANDS: readonly Command[] = [
+  syncCommand,
+  importCommand,
+  positionsCommand,
+  reportCommand,
+  exportCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -73,7 +81,7 @@ function report(error: unknown, command: Command | undefined): number {
     console.error(`futures-ledger: ${error.message}`);
     return 3;
   }
-  if (error instanceof DataFileError) {
+  if (error instanceof DataFileError || error instanceof ArchiveError) {
     console.error(`futures-ledger: ${error.message} (nothing was written)`);
     return 1;
   }

@@ -4,16 +4,22 @@
  *
  * When every new row sorts after the file's last one — the daily case — the file is copied and
  * the rows appended (`appendAtomic`): the cost is a bulk copy, not a read of every row. Otherwise
- * (rows that arrived late, a symbol fetched again from a date, a file in an older format) the
- * file is read row by row and merged with the new rows into a new file, each row once — a row
- * fetched again replacing the file's (Binance's exact text over an older tool's floats). Either
- * way the file is replaced atomically, and the rows actually added are returned.
+ * (rows that arrived late, a symbol fetched again from a date, an archive imported, a file in an
+ * older format) the file is read row by row and merged with the new rows into a new file, each
+ * row once:
+ * - a row fetched again replaces the file's (Binance's exact text over an older tool's floats),
+ *   except that an archive's row never replaces the API's;
+ * - an archive's row that had no id (its id was made: `madeId`) and the API's row of the same
+ *   fill (same market, symbol, side, price and quantity, within the second the export printed;
+ *   income: type, symbol, amount and asset) are one row: the API's, whichever came first.
+ * Either way the file is replaced atomically, and the rows added and removed are returned.
  *
  * @module
  */
 
 import { csvLine } from "../csv/format.ts";
-import { compareFillsByTime, type Fill, fillKey } from "../fill.ts";
+import { Decimal } from "../decimal.ts";
+import { compareFillsByTime, type Fill, fillKey, isMadeId } from "../fill.ts";
 import { compareIncome, incomeKey, type IncomeRecord } from "../income.ts";
 import { appendAtomic, writeAtomicWith } from "./atomic_write.ts";
 import { isCanonicalHeader, parseCanonicalLine } from "./fill_line.ts";
@@ -23,22 +29,31 @@ import { streamFills } from "./fills_file.ts";
 import { INCOME_COLUMNS, incomeLine, incomeTail, streamIncomeFile } from "./income_file.ts";
 import { readTail } from "./tail.ts";
 
+/** An archive's row without an id is matched with the API's row within this (its precision). */
+const SECOND = 1000;
+
 /** What adding rows did. */
 export interface Added<T> {
   /** The rows that were not in the file, in file order. */
   readonly added: T[];
+  /** Rows of the file left out: archive rows without an id that the API's rows now stand for. */
+  readonly removed: T[];
   /** Whether the file was only appended to (else rewritten whole, or written anew). */
   readonly appended: boolean;
 }
 
 /** How one kind of sorted data file is read, ordered and written. */
-interface SortedFile<T> {
+interface SortedFile<T extends { time: number; source?: string }> {
   /** The header line, with its break. */
   readonly header: string;
   /** File order. */
   compare(a: T, b: T): number;
   /** The identity of a row (rows with the same key are one row). */
   key(row: T): string;
+  /** Whether the row is an archive's with a made id. */
+  made(row: T): boolean;
+  /** What an archive's row and the API's row of the same fill or record share. */
+  twin(row: T): string;
   /** A row as a line, with its break. */
   line(row: T): string;
   /** The rows of the file's tail from `since` on, if the file is in this version's format. */
@@ -47,10 +62,14 @@ interface SortedFile<T> {
   stream(path: string, onRow: (row: T) => void): Promise<unknown>;
 }
 
+const number = (text: string) => Decimal.parse(text).normalize().toString();
+
 const FILLS: SortedFile<Fill> = {
   header: csvLine(FILL_COLUMNS),
   compare: compareFillsByTime,
   key: fillKey,
+  made: (f) => f.source === "archive" && isMadeId(f.id),
+  twin: (f) => `${f.market}|${f.symbol}|${f.side}|${number(f.price)}|${number(f.qty)}`,
   line: fillLine,
   async tail(path, since) {
     const tail = await readTail(path, since);
@@ -71,6 +90,8 @@ const INCOME: SortedFile<IncomeRecord> = {
   header: csvLine(INCOME_COLUMNS),
   compare: compareIncome,
   key: incomeKey,
+  made: (r) => r.source === "archive" && isMadeId(r.tranId),
+  twin: (r) => `${r.market}|${r.incomeType}|${r.symbol}|${number(r.income)}|${r.asset}`,
   line: incomeLine,
   tail: incomeTail,
   stream: (path, onRow) => streamIncomeFile(path, onRow),
@@ -89,7 +110,7 @@ export function addIncome(
   return addRows(path, records, INCOME);
 }
 
-async function addRows<T extends { time: number }>(
+async function addRows<T extends { time: number; source?: string }>(
   path: string,
   rows: readonly T[],
   kind: SortedFile<T>,
@@ -97,47 +118,63 @@ async function addRows<T extends { time: number }>(
   const fresh = unique([...rows].sort((a, b) => kind.compare(a, b)), kind);
   let tail: T[] | undefined;
   try {
-    tail = fresh.length === 0 ? [] : await kind.tail(path, fresh[0].time);
+    tail = fresh.length === 0 ? [] : await kind.tail(path, fresh[0].time - SECOND);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    await writeAtomicWith(path, (write) => {
-      write(kind.header);
-      for (const row of fresh) write(kind.line(row));
-    });
-    return { added: fresh, appended: false };
+    return { ...await rewrite(path, [], fresh, kind), appended: false };
   }
-  if (fresh.length === 0) return { added: [], appended: true };
+  if (fresh.length === 0) return { added: [], removed: [], appended: true };
   const last = tail?.at(-1);
-  if (tail !== undefined && (last === undefined || kind.compare(last, fresh[0]) < 0)) {
+  const appendable = tail !== undefined && !tail.some(kind.made) && !fresh.some(kind.made) &&
+    (last === undefined || kind.compare(last, fresh[0]) < 0);
+  if (appendable) {
     await appendAtomic(path, fresh.map(kind.line));
-    return { added: fresh, appended: true };
+    return { added: fresh, removed: [], appended: true };
   }
   try {
-    return { added: await merge(path, fresh, kind), appended: false };
+    return { ...await merge(path, fresh, kind), appended: false };
   } catch (error) {
     if (!(error instanceof NotSorted)) throw error;
   }
   // A file not in order (edited by hand?): sorted whole, in memory, once.
   const all: T[] = [];
   await kind.stream(path, (row) => all.push(row));
-  const known = new Set(all.map(kind.key));
-  const added = fresh.filter((row) => !known.has(kind.key(row)));
-  const sorted = unique([...all, ...added].sort((a, b) => kind.compare(a, b)), kind);
-  await writeAtomicWith(path, (write) => {
-    write(kind.header);
-    for (const row of sorted) write(kind.line(row));
-  });
-  return { added, appended: false };
+  return { ...await rewrite(path, all, fresh, kind), appended: false };
 }
 
 /** A file whose rows are not in order. */
 class NotSorted extends Error {}
 
-/** Rewrites the file with `fresh` merged in; returns the rows that were new. */
-async function merge<T>(path: string, fresh: readonly T[], kind: SortedFile<T>): Promise<T[]> {
-  const added: T[] = [];
+/** Writes `old` (any order) and `fresh` (sorted) merged, each row once. */
+async function rewrite<T extends { time: number; source?: string }>(
+  path: string,
+  old: readonly T[],
+  fresh: readonly T[],
+  kind: SortedFile<T>,
+): Promise<{ added: T[]; removed: T[] }> {
+  const known = new Set(old.map(kind.key));
+  const news = new Set(fresh.filter((row) => !known.has(kind.key(row))));
+  const sorted = unique([...old, ...news].sort((a, b) => kind.compare(a, b)), kind);
+  let out: { added: T[]; removed: T[] } = { added: [], removed: [] };
+  await writeAtomicWith(path, (write) => {
+    write(kind.header);
+    const window = new TwinWindow(kind, write);
+    for (const row of sorted) window.push(row, news.has(row));
+    out = window.end();
+  });
+  return out;
+}
+
+/** Rewrites the file with `fresh` merged in; returns the rows that were new, and removed. */
+async function merge<T extends { time: number; source?: string }>(
+  path: string,
+  fresh: readonly T[],
+  kind: SortedFile<T>,
+): Promise<{ added: T[]; removed: T[] }> {
+  let out: { added: T[]; removed: T[] } = { added: [], removed: [] };
   await writeAtomicWith(path, async (write) => {
     write(kind.header);
+    const window = new TwinWindow(kind, write);
     let j = 0;
     let previous: string | undefined;
     let last: T | undefined;
@@ -145,24 +182,81 @@ async function merge<T>(path: string, fresh: readonly T[], kind: SortedFile<T>):
       const key = kind.key(row);
       if (key === previous) return; // a row the file has (or had twice)
       previous = key;
-      if (isNew) added.push(row);
-      write(kind.line(row));
+      window.push(row, isNew);
     };
     await kind.stream(path, (row) => {
       if (last !== undefined && kind.compare(row, last) < 0) throw new NotSorted();
       last = row;
       while (j < fresh.length && kind.compare(fresh[j], row) < 0) emit(fresh[j++], true);
-      // A row fetched again replaces the file's: Binance's own text (the file's may be an older
-      // tool's, with floats).
-      if (j < fresh.length && kind.key(fresh[j]) === kind.key(row)) emit(fresh[j++], false);
-      else emit(row, false);
+      // A row fetched again replaces the file's, unless an archive's would replace the API's.
+      if (j < fresh.length && kind.key(fresh[j]) === kind.key(row)) {
+        const again = fresh[j++];
+        emit(again.source === "archive" && row.source !== "archive" ? row : again, false);
+      } else emit(row, false);
     });
     while (j < fresh.length) emit(fresh[j++], true);
+    out = window.end();
   });
-  return added;
+  return out;
+}
+
+/**
+ * Rows on their way out, held a second, so that an archive's row with a made id and the API's
+ * row of the same fill or record within that second are one row, the API's (one to one).
+ */
+class TwinWindow<T extends { time: number; source?: string }> {
+  readonly #kind: SortedFile<T>;
+  readonly #write: (text: string) => void;
+  readonly #held: { row: T; isNew: boolean; dropped: boolean; paired: boolean }[] = [];
+  readonly #added: T[] = [];
+  readonly #removed: T[] = [];
+
+  constructor(kind: SortedFile<T>, write: (text: string) => void) {
+    this.#kind = kind;
+    this.#write = write;
+  }
+
+  /** The next row in file order. */
+  push(row: T, isNew: boolean): void {
+    while (this.#held.length > 0 && this.#held[0].row.time < row.time - SECOND) this.#out();
+    const kind = this.#kind;
+    const entry = { row, isNew, dropped: false, paired: false };
+    const made = kind.made(row);
+    if (made || row.source !== "archive") {
+      const twin = kind.twin(row);
+      const other = this.#held.find((h) =>
+        !h.dropped && !h.paired && kind.made(h.row) !== made && kind.twin(h.row) === twin &&
+        (made ? h.row.time - row.time : row.time - h.row.time) < SECOND &&
+        (made ? h.row.time >= row.time : row.time >= h.row.time)
+      );
+      if (other !== undefined) {
+        const archive = made ? entry : other;
+        (made ? other : entry).paired = true;
+        archive.dropped = true;
+        if (!archive.isNew) this.#removed.push(archive.row);
+      }
+    }
+    this.#held.push(entry);
+  }
+
+  /** Writes what is held; returns the rows added and removed. */
+  end(): { added: T[]; removed: T[] } {
+    while (this.#held.length > 0) this.#out();
+    return { added: this.#added, removed: this.#removed };
+  }
+
+  #out(): void {
+    const { row, isNew, dropped } = this.#held.shift()!;
+    if (dropped) return;
+    if (isNew) this.#added.push(row);
+    this.#write(this.#kind.line(row));
+  }
 }
 
 /** Sorted rows, each key once (the first). */
-function unique<T>(sorted: T[], kind: SortedFile<T>): T[] {
+function unique<T extends { time: number; source?: string }>(
+  sorted: T[],
+  kind: SortedFile<T>,
+): T[] {
   return sorted.filter((row, i) => i === 0 || kind.key(sorted[i - 1]) !== kind.key(row));
 }

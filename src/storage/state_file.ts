@@ -21,7 +21,7 @@
  */
 
 import { Decimal } from "../decimal.ts";
-import { compareIds, type LedgerFill, type Market, MARKETS } from "../fill.ts";
+import { compareIds, isMadeId, type LedgerFill, type Market, MARKETS } from "../fill.ts";
 import type { PositionSnapshot } from "../ledger/anchor.ts";
 import type { IncomeRecord } from "../income.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
@@ -54,7 +54,10 @@ export interface SyncState {
   readonly markets: Readonly<Partial<Record<Market, MarketState>>>;
 }
 
-/** The state implied by the files: the last fill of each symbol, the last income record. */
+/**
+ * The state implied by the files: the last fill of each symbol (of the API's: not one with an id
+ * made for an archive's row), the last income record.
+ */
 export function deriveState(
   fills: Iterable<Pick<LedgerFill, "market" | "symbol" | "id" | "time">>,
   income: Iterable<Pick<IncomeRecord, "market" | "time">>,
@@ -62,6 +65,7 @@ export function deriveState(
   const symbols: Record<string, Record<string, SymbolWatermark>> = {};
   const incomeTime: Record<string, number> = {};
   for (const fill of fills) {
+    if (isMadeId(fill.id)) continue; // an archive's row: not where the API's fills end
     const bySymbol = symbols[fill.market] ??= {};
     const previous = bySymbol[fill.symbol];
     if (previous === undefined || compareIds(previous.last_trade_id, fill.id) < 0) {

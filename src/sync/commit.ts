@@ -19,16 +19,22 @@
 
 import { join } from "node:path";
 import type { Fill, Market } from "../fill.ts";
+import type { IncomeRecord } from "../income.ts";
 import { needsConversion } from "../ledger/fee_prices.ts";
 import { type SavedSnapshot, saveSnapshot } from "../ledger/anchor.ts";
 import { combineUnattached, type SymbolSummary, type UnattachedTotals } from "../ledger/summary.ts";
 import { CACHE_FILE, type LedgerCache, writeCacheFile } from "../storage/cache_file.ts";
 import { readIfExists } from "../storage/data_file.ts";
 import { FILES } from "../storage/file_names.ts";
-import { readPricesFile, readPriceTable, writePricesFile } from "../storage/prices_file.ts";
+import {
+  type PriceEntry,
+  readPricesFile,
+  readPriceTable,
+  writePricesFile,
+} from "../storage/prices_file.ts";
 import { addFills, addIncome } from "../storage/sorted_update.ts";
 import { deriveState, snapshotsOf, writeStateFile } from "../storage/state_file.ts";
-import type { SymbolPlan } from "./discovery.ts";
+import type { PositionMap, SymbolPlan } from "./discovery.ts";
 import { updateLedger } from "./ledger_update.ts";
 import { type LocalState, stampsOf } from "./local.ts";
 import { checkIncome, checkPositions, type IncomeCheck, type PositionCheck } from "./reconcile.ts";
@@ -67,49 +73,71 @@ export class SyncError extends Error {
   }
 }
 
-/**
- * Writes what `fetched` brought to `local`'s files, in the order above; returns what the sync
- * did, or throws its failure once everything that can be kept is written.
- *
- * @throws {SyncError} when a symbol's fills or a fee price could not be fetched.
- */
-export async function commitSync(
-  local: LocalState,
-  fetched: Fetched,
-  market: Market,
-): Promise<SyncResult> {
+/** What a run writes: rows to add, prices, and Binance's positions if they were read. */
+export interface Outcome {
+  /** The market the run is about. */
+  readonly market: Market;
+  /** Fills to add (any order; those the file has are kept once). */
+  readonly fills: readonly Fill[];
+  /** Income records to add, or `undefined` to leave the income file as it is (after a failure). */
+  readonly income: readonly IncomeRecord[] | undefined;
+  /** Fee prices fetched. */
+  readonly prices: readonly PriceEntry[];
+  /**
+   * Binance's positions of the market as read now, and when (Binance's clock); `undefined` when
+   * they were not read, or not with every fill (after a failure): the last ones stay.
+   */
+  readonly checked: { readonly positions: PositionMap; readonly time: number } | undefined;
+  /** The time the income check runs to, ms. */
+  readonly cutoffMs: number;
+  /** Symbols whose fees may lack a price (rebuilt and priced at the next sync). */
+  readonly unpriced: ReadonlySet<string>;
+}
+
+/** What writing an outcome did. */
+export interface Committed {
+  /** The fills added (not in the file before). */
+  readonly fills: readonly Fill[];
+  /** The income records added. */
+  readonly income: readonly IncomeRecord[];
+  /** Every market's cache part, as written. */
+  readonly markets: LedgerCache["markets"];
+}
+
+/** Writes `outcome` to `local`'s files, in the order above. */
+export async function commitOutcome(local: LocalState, outcome: Outcome): Promise<Committed> {
+  const { market } = outcome;
   const path = (name: keyof typeof FILES) => join(local.dir, FILES[name]);
-  const failure = fetched.failure === undefined ? undefined : new SyncError(
-    `${fetched.failure.symbol}: ${errorText(fetched.failure.error)}`,
-    { cause: fetched.failure.error },
-  );
   // 1, 2. The data.
-  const fills = await addFills(path("fills"), fetched.fills);
-  const income = failure === undefined
-    ? await addIncome(path("income"), fetched.income)
-    : { added: [], appended: true };
+  const fills = await addFills(path("fills"), outcome.fills);
+  const income = outcome.income === undefined
+    ? { added: [], removed: [], appended: true }
+    : await addIncome(path("income"), outcome.income);
   // 3. The price cache.
-  if (fetched.prices.length > 0) {
+  if (outcome.prices.length > 0) {
     const cached = await readIfExists(() => readPricesFile(path("prices"))) ?? [];
-    await writePricesFile(path("prices"), [...cached, ...fetched.prices]);
+    await writePricesFile(path("prices"), [...cached, ...outcome.prices]);
   }
   // 4. What is derived from them. Binance's positions now anchor the ledger only if every fill
-  // up to now is in the file.
+  // up to now is in the file; the last ones stay the anchor while nothing changed.
   const saved = (local.saved === undefined ? [] : snapshotsOf(local.saved)).map(saveSnapshot);
-  const now: SavedSnapshot = {
-    market,
-    time: fetched.now,
-    amounts: Object.fromEntries(fetched.onExchange),
-  };
-  const checked = local.saved?.markets[market];
-  const unchanged = checked?.positions_checked_ms !== undefined &&
-    !fills.added.some((f) => f.market === market) &&
-    JSON.stringify(Object.entries(checked.positions_checked ?? {}).sort()) ===
-      JSON.stringify([...fetched.onExchange].sort());
-  const anchor = unchanged ? { ...now, time: checked!.positions_checked_ms! } : now;
-  const snapshots = failure === undefined
-    ? [anchor, ...saved.filter((s) => s.market !== market)]
-    : saved;
+  const last = local.saved?.markets[market];
+  let anchor: SavedSnapshot | undefined;
+  if (outcome.checked !== undefined) {
+    const { positions, time } = outcome.checked;
+    const unchanged = last?.positions_checked_ms !== undefined &&
+      !fills.added.some((f) => f.market === market) &&
+      JSON.stringify(Object.entries(last.positions_checked ?? {}).sort()) ===
+        JSON.stringify([...positions].sort());
+    anchor = {
+      market,
+      time: unchanged ? last!.positions_checked_ms! : time,
+      amounts: Object.fromEntries(positions),
+    };
+  }
+  const snapshots = anchor === undefined
+    ? saved
+    : [anchor, ...saved.filter((s) => s.market !== market)];
   const markets = await updateLedger({
     dir: local.dir,
     market,
@@ -117,13 +145,13 @@ export async function commitSync(
     fills: fills.added,
     appended: fills.appended,
     income: income.added,
+    replaced: new Set(
+      [...fills.removed, ...income.removed].filter((r) => r.market === market).map((r) => r.symbol),
+    ),
     snapshots,
     prices: await readPriceTable(path("prices")),
-    cutoffMs: fetched.now - INCOME_SETTLE_MS,
-    unpriced: fetched.pricesFailure === undefined ? new Set() : new Set([
-      ...unpricedSymbols(fetched.fills),
-      ...(local.cache?.markets[market]?.reprice ?? []),
-    ]),
+    cutoffMs: outcome.cutoffMs,
+    unpriced: outcome.unpriced,
   });
   // 5. state.json.
   const ends = [
@@ -144,9 +172,12 @@ export async function commitSync(
     ...income.added,
   ];
   const derived = deriveState(ends, incomeEnds);
-  const state = failure === undefined
-    ? withCheckedPositions(derived, market, Object.fromEntries(fetched.onExchange), anchor.time)
-    : withSavedChecks(derived, local.saved);
+  const state = anchor === undefined ? withSavedChecks(derived, local.saved) : withCheckedPositions(
+    withSavedChecks(derived, local.saved),
+    market,
+    anchor.amounts,
+    anchor.time,
+  );
   if (JSON.stringify(state) !== JSON.stringify(local.saved)) {
     await writeStateFile(path("state"), state);
   }
@@ -155,25 +186,58 @@ export async function commitSync(
   if (JSON.stringify(cache) !== JSON.stringify(local.cache)) {
     await writeCacheFile(join(local.dir, CACHE_FILE), cache);
   }
+  return { fills: fills.added, income: income.added, markets };
+}
 
+/**
+ * Writes what `fetched` brought to `local`'s files (`commitOutcome`); returns what the sync did,
+ * or throws its failure once everything that can be kept is written.
+ *
+ * @throws {SyncError} when a symbol's fills or a fee price could not be fetched.
+ */
+export async function commitSync(
+  local: LocalState,
+  fetched: Fetched,
+  market: Market,
+): Promise<SyncResult> {
+  const failure = fetched.failure === undefined ? undefined : new SyncError(
+    `${fetched.failure.symbol}: ${errorText(fetched.failure.error)}`,
+    { cause: fetched.failure.error },
+  );
+  const committed = await commitOutcome(local, {
+    market,
+    fills: fetched.fills,
+    income: failure === undefined ? fetched.income : undefined,
+    prices: fetched.prices,
+    checked: failure === undefined
+      ? { positions: fetched.onExchange, time: fetched.now }
+      : undefined,
+    cutoffMs: fetched.now - INCOME_SETTLE_MS,
+    unpriced: fetched.pricesFailure === undefined ? new Set() : new Set([
+      ...unpricedSymbols(fetched.fills),
+      ...(local.cache?.markets[market]?.reprice ?? []),
+    ]),
+  });
   if (failure !== undefined) throw failure;
   if (fetched.pricesFailure !== undefined) {
     throw new SyncError(`fee prices: ${errorText(fetched.pricesFailure)}`, {
       cause: fetched.pricesFailure,
     });
   }
+  const { markets } = committed;
   const summaries = new Map(
-    Object.entries(markets[market]?.symbols ?? {}).map((
-      [symbol, entry],
-    ) => [symbol, entry.summary]),
+    Object.entries(markets[market]?.symbols ?? {}).map(([symbol, entry]) => [
+      symbol,
+      entry.summary,
+    ]),
   );
   const added = new Map<string, number>();
-  for (const fill of fills.added) added.set(fill.symbol, (added.get(fill.symbol) ?? 0) + 1);
+  for (const fill of committed.fills) added.set(fill.symbol, (added.get(fill.symbol) ?? 0) + 1);
   const sums = markets[market]?.sums;
   return {
     plan: fetched.plan,
     added,
-    incomeAdded: income.added.filter((r) => r.market === market).length,
+    incomeAdded: committed.income.filter((r) => r.market === market).length,
     summaries,
     unattached: combineUnattached([...summaries.values()].map((s) => s.unattached)),
     positionCheck: checkPositions(summaries, fetched.onExchange),
@@ -182,7 +246,7 @@ export async function commitSync(
 }
 
 /** The symbols of fills whose fee in another asset may lack its price. */
-function unpricedSymbols(fills: readonly Fill[]): string[] {
+export function unpricedSymbols(fills: readonly Fill[]): string[] {
   return [...new Set(fills.filter(needsConversion).map((f) => f.symbol))];
 }
 

@@ -46,6 +46,8 @@ export interface LedgerChange {
   readonly fills: readonly Fill[];
   /** Whether they were appended to its end (else the file was rewritten). */
   readonly appended: boolean;
+  /** Symbols of the market whose archive rows the API's rows replaced: rebuilt. */
+  readonly replaced: ReadonlySet<string>;
   /** The income records added. */
   readonly income: readonly IncomeRecord[];
   /** Binance's positions now (this market), and the last known of the other market. */
@@ -123,6 +125,7 @@ async function goOn(change: LedgerChange, old: MarketCache): Promise<MarketCache
   const again = new Set([
     ...[...continued.rebuild].map((key) => splitKey(key)[1]),
     ...old.reprice,
+    ...change.replaced,
   ]);
   const goneOn = new Set([...continued.continued].map((key) => splitKey(key)[1]));
   const positions = continued.ledger.positions.filter((p) => !again.has(p.symbol));

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { compareIds, type Market, MARKETS } from "../fill.ts";
+import { compareIds, isMadeId, type Market, MARKETS } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
 import { symbolKey } from "../ledger/ledger_stream.ts";
 import { readIfExists } from "../storage/data_file.ts";
@@ -93,6 +93,7 @@ export async function scanFiles(fillsPath: string, incomePath: string): Promise<
       if (set === undefined) ids.set(key, set = new IdSet());
       set.add(fill.id);
       const known = last.get(key);
+      if (isMadeId(fill.id)) return; // an archive's row: not where the API's fills end
       if (known === undefined || compareIds(known.id, fill.id) < 0) {
         last.set(key, { market: fill.market, symbol: fill.symbol, id: fill.id, time: fill.time });
       }

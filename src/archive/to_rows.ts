@@ -1,0 +1,218 @@
+/**
+ * An archive's rows as rows of the fills and income files (`source` `archive`), each once, never
+ * a second copy of what the API already gave. Pure.
+ *
+ * - **Ids.** A row with a trade id (or transaction id) keeps it: the files hold each id once, and
+ *   where both have a row, the API's is kept. A row without one is compared with the API's rows
+ *   of its period (`match.ts`: market, symbol, time to the export's precision, side, price and
+ *   quantity; income: type, symbol, time, amount and asset): a row the API has is left out, and
+ *   one inside the API's period that the API does not have is an error (the export's time zone
+ *   is likely wrong). The others get an id made from their time (`madeId`); should the API give
+ *   the same fill later (a row of its last 3 months), its row replaces the archive's
+ *   (`src/storage/sorted_update.ts`).
+ * - **Position side.** A row that does not say is decided by `position_side.ts`: `BOTH` in
+ *   one-way mode, inferred from the book in hedge mode (refused when the evidence does not
+ *   settle it), with a note per inferred row.
+ *
+ * @module
+ */
+
+import { Decimal } from "../decimal.ts";
+import { type Fill, inferMarginAsset, type LedgerFill, madeId, type Market } from "../fill.ts";
+import type { IncomeRecord } from "../income.ts";
+import { matchArchiveTrades } from "./match.ts";
+import { decidePositionSides, type PositionMode } from "./position_side.ts";
+import {
+  type ArchiveContents,
+  ArchiveError,
+  type ArchiveIncome,
+  type ArchiveNote,
+  type ArchiveTrade,
+} from "./types.ts";
+
+/** What the files already hold, and how far back Binance serves. */
+export interface RowsContext {
+  /** The API's fills of the files over the archive's period (source `api`). */
+  readonly apiFills: readonly LedgerFill[];
+  /** The API's income records of the files over the archive's period. */
+  readonly apiIncome: readonly IncomeRecord[];
+  /** The position mode of a symbol's rows that do not say, if known. */
+  modeOf(market: Market, symbol: string): PositionMode | undefined;
+}
+
+/** The rows to add, and what was left out and why. */
+export interface ArchiveRows {
+  /** Fills to add (each not in the files by id). */
+  readonly fills: Fill[];
+  /** Income records to add. */
+  readonly income: IncomeRecord[];
+  /** Rows without an id that the API has: left out. */
+  readonly matched: number;
+  /** Remarks (position sides inferred, assumptions of the reader). */
+  readonly notes: ArchiveNote[];
+}
+
+/**
+ * The archive's rows for the files.
+ *
+ * @throws {ArchiveError} for rows inside the API's period that the API does not have, or a row
+ *   whose position side cannot be told.
+ */
+export function archiveRows(contents: ArchiveContents, context: RowsContext): ArchiveRows {
+  const notes = [...contents.notes];
+  const precision = Math.max(1, ...contents.files.map((f) => f.timePrecisionMs));
+  const sided = withSides(contents.trades, context, notes);
+  const times = context.apiFills.map((f) => f.time);
+  const apiFrom = times.length === 0 ? Infinity : Math.min(...times);
+  const apiTo = times.length === 0 ? -Infinity : Math.max(...times);
+  const result = matchArchiveTrades(sided, context.apiFills, {
+    apiFrom,
+    apiTo,
+    precisionMs: precision,
+  });
+  // Rows with an id the API does not have are added whatever their time (the file may lack the
+  // API's row); without an id, a row among the API's fills that matches none is suspect.
+  const withId = [...result.archiveOnly, ...result.unmatchedInApiPeriod]
+    .filter((t) => t.id !== undefined);
+  const suspect = result.unmatchedInApiPeriod.filter((t) => t.id === undefined);
+  if (suspect.length > 0) {
+    const row = suspect[0];
+    throw new ArchiveError(
+      row.source,
+      `${suspect.length} rows without a trade id fall in the period of the ` +
+        "fills the API gave but match none of them: is the export's time zone right " +
+        "(--utc-offset)?",
+      row.line,
+    );
+  }
+  const idless = result.archiveOnly.filter((t) => t.id === undefined);
+  const fills = [...withId, ...withMadeIds(idless)].map(fillOf);
+  const income = incomeRows(contents.income, context, precision);
+  return {
+    fills,
+    income: income.rows,
+    matched: result.matched.length + income.matched,
+    notes,
+  };
+}
+
+/** The trades, each with a position side. */
+function withSides(
+  trades: readonly ArchiveTrade[],
+  context: RowsContext,
+  notes: ArchiveNote[],
+): ArchiveTrade[] {
+  const unsided = trades.filter((t) => t.positionSide === undefined);
+  if (unsided.length === 0) return [...trades];
+  const decided = decidePositionSides(trades, {
+    mode: (t) => {
+      const mode = context.modeOf(t.market, t.symbol);
+      if (mode !== undefined) return mode;
+      throw new ArchiveError(
+        t.source,
+        `the file does not say ${t.symbol}'s position side, and the fills file does not tell ` +
+          "whether it was traded in one-way or hedge mode: give --position-mode one-way|hedge",
+        t.line,
+      );
+    },
+  });
+  notes.push(...decided.notes);
+  return decided.trades;
+}
+
+/** Rows without an id, each with one made from its time and its place in that millisecond. */
+function withMadeIds(rows: readonly ArchiveTrade[]): ArchiveTrade[] {
+  const sorted = [...rows].sort((a, b) =>
+    a.time - b.time || (a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line)
+  );
+  const places = new Map<string, number>();
+  return sorted.map((row) => {
+    const key = `${row.market}|${row.symbol}|${row.time}`;
+    const place = places.get(key) ?? 0;
+    places.set(key, place + 1);
+    return { ...row, id: madeId(row.time, place) };
+  });
+}
+
+/** A trade as a fill of the fills file. */
+function fillOf(t: ArchiveTrade): Fill {
+  return {
+    market: t.market,
+    symbol: t.symbol,
+    id: t.id!,
+    orderId: t.orderId ?? "",
+    time: t.time,
+    side: t.side,
+    positionSide: t.positionSide ?? "BOTH",
+    qty: t.qty,
+    price: t.price,
+    commission: t.commission,
+    commissionAsset: t.commissionAsset,
+    realizedPnl: t.realizedPnl,
+    marginAsset: t.marginAsset ?? inferMarginAsset(t.symbol, t.market),
+    maker: t.maker,
+    quoteQty: t.quoteQty ?? "",
+    baseQty: t.baseQty ?? "",
+    pair: t.market === "coinm" ? t.symbol.split("_")[0] : "",
+    source: "archive",
+  };
+}
+
+/** The income rows: with their transaction id, or matched, left to the sync, or given one. */
+function incomeRows(
+  rows: readonly ArchiveIncome[],
+  context: RowsContext,
+  precision: number,
+): { rows: IncomeRecord[]; matched: number } {
+  const key = (
+    r: { market: Market; incomeType: string; symbol: string; time: number },
+    amount: string,
+    asset: string,
+  ) =>
+    `${r.market}|${r.incomeType}|${r.symbol}|${Math.floor(r.time / precision)}|` +
+    `${Decimal.parse(amount).normalize()}|${asset}`;
+  const api = new Map<string, number>();
+  const ids = new Set<string>();
+  for (const r of context.apiIncome) {
+    const k = key(r, r.income, r.asset);
+    api.set(k, (api.get(k) ?? 0) + 1);
+    ids.add(`${r.market}|${r.incomeType}|${r.tranId}`);
+  }
+  const out: IncomeRecord[] = [];
+  let matched = 0;
+  const places = new Map<string, number>();
+  const sorted = [...rows].sort((a, b) => a.time - b.time || a.line - b.line);
+  for (const r of sorted) {
+    let tranId = r.tranId;
+    if (tranId !== undefined && ids.has(`${r.market}|${r.incomeType}|${tranId}`)) {
+      matched++; // the API's row is kept
+      continue;
+    }
+    if (tranId === undefined) {
+      const k = key(r, r.income, r.asset);
+      const left = api.get(k) ?? 0;
+      if (left > 0) {
+        api.set(k, left - 1);
+        matched++;
+        continue;
+      }
+      const at = `${r.market}|${r.incomeType}|${r.time}`;
+      const place = places.get(at) ?? 0;
+      places.set(at, place + 1);
+      tranId = madeId(r.time, place);
+    }
+    out.push({
+      market: r.market,
+      time: r.time,
+      symbol: r.symbol,
+      incomeType: r.incomeType,
+      income: r.income,
+      asset: r.asset,
+      info: r.info ?? "",
+      tranId,
+      tradeId: "",
+      source: "archive",
+    });
+  }
+  return { rows: out, matched };
+}
