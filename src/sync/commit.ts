@@ -36,16 +36,10 @@ import { addFills, addIncome } from "../storage/sorted_update.ts";
 import { deriveState, snapshotsOf, writeStateFile } from "../storage/state_file.ts";
 import type { PositionMap, SymbolPlan } from "./discovery.ts";
 import { updateLedger } from "./ledger_update.ts";
-import { type LocalState, stampsOf } from "./local.ts";
+import { INCOME_SETTLE_MS, type LocalState, stampsOf } from "./local.ts";
 import { checkIncome, checkPositions, type IncomeCheck, type PositionCheck } from "./reconcile.ts";
 import type { Fetched } from "./remote.ts";
 import { withCheckedPositions, withSavedChecks } from "./state.ts";
-
-/**
- * The comparison with the income history ends this long before now: a fill's COMMISSION and
- * REALIZED_PNL records may be booked a moment after the fill.
- */
-const INCOME_SETTLE_MS = 10 * 60_000;
 
 /** What a sync did. */
 export interface SyncResult {
@@ -152,6 +146,7 @@ export async function commitOutcome(local: LocalState, outcome: Outcome): Promis
     prices: await readPriceTable(path("prices")),
     cutoffMs: outcome.cutoffMs,
     unpriced: outcome.unpriced,
+    scanned: local.scan?.sums,
   });
   // 5. state.json.
   const ends = [

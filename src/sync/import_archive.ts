@@ -18,10 +18,8 @@ import { FILES } from "../storage/file_names.ts";
 import { streamFills } from "../storage/fills_file.ts";
 import { streamIncomeFile } from "../storage/income_file.ts";
 import { commitOutcome, unpricedSymbols } from "./commit.ts";
-import { readLocal } from "./local.ts";
+import { INCOME_SETTLE_MS, readLocal } from "./local.ts";
 
-/** The income check's period ends this long before now (as the sync's). */
-const INCOME_SETTLE_MS = 10 * 60_000;
 /** Rows of the files within this much of the archive's period are compared with it. */
 const MARGIN_MS = 86_400_000;
 

@@ -23,7 +23,7 @@ import { SymbolSummaryBuilder } from "../ledger/summary.ts";
 import type { SavedSymbol } from "../ledger/symbol_books.ts";
 import { rebuildPositions, type Rebuilt, writeRebuilt } from "../rebuild/rebuild.ts";
 import { writeFileAtomic } from "../storage/atomic_write.ts";
-import type { LedgerCache, MarketCache, SymbolCache } from "../storage/cache_file.ts";
+import type { IncomeSums, LedgerCache, MarketCache, SymbolCache } from "../storage/cache_file.ts";
 import { appendConversions, writeConversionsFromFills } from "../storage/conversions_file.ts";
 import { FILES } from "../storage/file_names.ts";
 import { incomeTail } from "../storage/income_file.ts";
@@ -58,6 +58,8 @@ export interface LedgerChange {
   readonly cutoffMs: number;
   /** Symbols whose fees a failed price fetch left without a price (rebuilt next time). */
   readonly unpriced: ReadonlySet<string>;
+  /** Without a cache: the income check's sums of the files as they were (read whole). */
+  readonly scanned: ReadonlyMap<Market, IncomeSums> | undefined;
 }
 
 /** Updates the positions and conversions files; returns every market's new cache part. */
@@ -81,7 +83,7 @@ async function rebuildAll(change: LedgerChange): Promise<LedgerCache["markets"]>
   });
   await writeRebuilt(path("positions"), rebuilt);
   await writeConversionsFromFills(path("conversions"), path("fills"), change.prices);
-  const sums = await sumsFromFiles(path("fills"), path("income"), change.cutoffMs);
+  const sums = await sumsOf(change);
   const markets: Partial<Record<Market, MarketCache>> = {};
   const symbolsOf = (market: Market) => {
     const symbols: Record<string, SymbolCache> = {};
@@ -105,6 +107,43 @@ async function rebuildAll(change: LedgerChange): Promise<LedgerCache["markets"]>
     };
   }
   return markets;
+}
+
+/**
+ * Every market's income-check sums: those of the files as they were, read whole by the scan,
+ * moved on with what was added; or, where that cannot be (no scan, a market's first income, income
+ * older than the scan's start), summed from the files.
+ */
+async function sumsOf(change: LedgerChange): Promise<Map<Market, IncomeSums>> {
+  const path = (name: keyof typeof FILES) => join(change.dir, FILES[name]);
+  const scanned = change.scanned;
+  const markets = new Set([...scanned?.keys() ?? [], ...change.income.map((r) => r.market)]);
+  const movable = scanned !== undefined && [...markets].every((m) => {
+    const base = scanned.get(m);
+    return base !== undefined &&
+      change.income.every((r) => r.market !== m || r.time >= base.fromMs);
+  });
+  if (!movable) return await sumsFromFiles(path("fills"), path("income"), change.cutoffMs);
+  const since = Math.min(...[...scanned.values()].map((s) => s.cutoffMs)) + 1;
+  const tail = {
+    fills: await fillsTail(path("fills"), since),
+    income: await readIfExists(() => incomeTail(path("income"), since)) ?? [],
+  };
+  return new Map([...markets].map((m) => {
+    const base = scanned.get(m)!;
+    const mine = <T extends { market: Market; time: number }>(rows: readonly T[]) =>
+      rows.filter((r) => r.market === m && r.time > base.cutoffMs);
+    return [
+      m,
+      advanceSums(base, change.cutoffMs, {
+        fills: mine(tail.fills),
+        income: mine(tail.income),
+      }, {
+        fills: change.fills.filter((f) => f.market === m),
+        income: change.income.filter((r) => r.market === m),
+      }),
+    ];
+  }));
 }
 
 /** The market's books continued over what is new; what cannot be, rebuilt. */

@@ -27,7 +27,15 @@ import {
   stateDiscrepancies,
   type SyncState,
 } from "../storage/state_file.ts";
-import { scanFiles } from "./scan.ts";
+import type { PositionMap } from "./discovery.ts";
+import { ledgerPositions } from "./positions_map.ts";
+import { type Scan, scanFiles } from "./scan.ts";
+
+/**
+ * The income check's period ends this long before now: Binance books a fill's COMMISSION and
+ * REALIZED_PNL records a moment after the fill.
+ */
+export const INCOME_SETTLE_MS = 10 * 60_000;
 
 const log = getLogger(["futures-ledger", "sync"]);
 
@@ -53,6 +61,10 @@ export interface LocalState {
   readonly known: ReadonlySet<string>;
   /** Symbols to fetch again from a time, and why (see `DiscoveryEvidence.walk`). */
   readonly walk: ReadonlyMap<string, { readonly from: number; readonly reason: string }>;
+  /** The ledger's open positions of the market, as the files are now (to compare Binance's). */
+  readonly open: PositionMap;
+  /** Without a cache: what reading the files whole found (the income check's sums among it). */
+  readonly scan: Scan | undefined;
 }
 
 /** The stamps of the files of `dir` now. */
@@ -83,10 +95,23 @@ export async function readLocal(dir: string, market: Market, full: boolean): Pro
     if (full) {
       for (const symbol of known) walk.set(symbol, { from: -Infinity, reason: "--full" });
     }
-    return { dir, saved, cache, ends: saved, marks: saved.markets[market], known, walk };
+    const summaries = new Map(
+      Object.entries(cache.markets[market]?.symbols ?? {}).map(([s, e]) => [s, e.summary]),
+    );
+    return {
+      dir,
+      saved,
+      cache,
+      ends: saved,
+      marks: saved.markets[market],
+      known,
+      walk,
+      open: ledgerPositions(summaries),
+      scan: undefined,
+    };
   }
 
-  const scan = await scanFiles(path("fills"), path("income"));
+  const scan = await scanFiles(path("fills"), path("income"), Date.now() - INCOME_SETTLE_MS);
   const marks = scan.derived.markets[market];
   const inFile = Object.keys(marks?.symbols ?? {});
   const missing = scan.missing.get(market) ?? new Map<string, number>();
@@ -126,7 +151,17 @@ export async function readLocal(dir: string, market: Market, full: boolean): Pro
   }
   const known = new Set([...inFile, ...savedSymbols, ...missing.keys()]);
   if (full) { for (const symbol of known) walk.set(symbol, { from: -Infinity, reason: "--full" }); }
-  return { dir, saved, cache: undefined, ends: scan.derived, marks, known, walk };
+  return {
+    dir,
+    saved,
+    cache: undefined,
+    ends: scan.derived,
+    marks,
+    known,
+    walk,
+    open: scan.net.get(market) ?? new Map(),
+    scan,
+  };
 }
 
 /** The cache of `dir`, if it describes every file as it is now. */

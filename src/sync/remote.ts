@@ -23,8 +23,7 @@ import type { TradesSource } from "./fetch_fills.ts";
 import { fetchIncome, type IncomeSource } from "./fetch_income.ts";
 import { fetchPlan } from "./fetch_plan.ts";
 import type { LocalState } from "./local.ts";
-import { exchangePositions, ledgerPositions } from "./positions_map.ts";
-import type { SymbolSummary } from "../ledger/summary.ts";
+import { exchangePositions } from "./positions_map.ts";
 import type { SyncEvent, SyncEventHandler } from "./progress_events.ts";
 
 const log = getLogger(["futures-ledger", "sync"]);
@@ -72,7 +71,7 @@ export interface Fetched {
   readonly fills: Fill[];
   /** The symbol whose fetch failed and why (the fills before it are kept), if one did. */
   readonly failure: { readonly symbol: string; readonly error: unknown } | undefined;
-  /** The income records fetched (some may be in the file already). */
+  /** The income records fetched that the file does not have. */
   readonly income: IncomeRecord[];
   /** Binance's open positions now. */
   readonly onExchange: PositionMap;
@@ -82,14 +81,10 @@ export interface Fetched {
   readonly pricesFailure: unknown;
 }
 
-/**
- * Fetches what is new for `local` (`ledger`: the market's summaries, for Binance's positions to
- * be compared with; `reprice`: symbols whose fees still need prices).
- */
+/** Fetches what is new for `local` (`reprice`: symbols whose fees still need prices). */
 export async function fetchRemote(
   client: SyncClient,
   local: LocalState,
-  ledger: ReadonlyMap<string, SymbolSummary>,
   reprice: readonly string[],
   options: FetchOptions,
   onEvent: (event: SyncEvent) => void,
@@ -131,7 +126,7 @@ export async function fetchRemote(
     known: local.known,
     income: newIncome,
     exchangePositions: onExchange,
-    ledgerPositions: ledgerPositions(ledger),
+    ledgerPositions: local.open,
     checkedPositions: new Map(Object.entries(checked)),
     walk: local.walk,
     only: options.symbols,
@@ -153,7 +148,7 @@ export async function fetchRemote(
     reprice,
     onEvent,
   );
-  return { now, plan, fills, failure, income, onExchange, prices, pricesFailure };
+  return { now, plan, fills, failure, income: newIncome, onExchange, prices, pricesFailure };
 }
 
 /**
