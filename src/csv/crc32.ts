@@ -25,14 +25,34 @@ for (let n = 0; n < 256; n++) {
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
   TABLE[n] = c;
 }
+// Slicing by 4 (Intel's method): the CRC of 4 bytes at once from 4 tables.
+const T1 = new Int32Array(256);
+const T2 = new Int32Array(256);
+const T3 = new Int32Array(256);
+for (let n = 0; n < 256; n++) {
+  T1[n] = TABLE[TABLE[n] & 0xff] ^ (TABLE[n] >>> 8);
+  T2[n] = TABLE[T1[n] & 0xff] ^ (T1[n] >>> 8);
+  T3[n] = TABLE[T2[n] & 0xff] ^ (T2[n] >>> 8);
+}
 
 /**
  * The CRC-32 of the UTF-8 bytes of `text[start, end)`, as an unsigned 32-bit number. ASCII, the
- * common case, is read straight from the string; other characters are encoded on the way.
+ * common case, is read straight from the string, four characters at a time; other characters
+ * are encoded on the way.
  */
 export function crc32(text: string, start = 0, end: number = text.length): number {
   let crc = -1;
-  for (let i = start; i < end; i++) {
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    const a = text.charCodeAt(i);
+    const b = text.charCodeAt(i + 1);
+    const c = text.charCodeAt(i + 2);
+    const d = text.charCodeAt(i + 3);
+    if ((a | b | c | d) >= 0x80) break;
+    crc ^= a | (b << 8) | (c << 16) | (d << 24);
+    crc = T3[crc & 0xff] ^ T2[(crc >>> 8) & 0xff] ^ T1[(crc >>> 16) & 0xff] ^ TABLE[crc >>> 24];
+  }
+  for (; i < end; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) {
       crc = TABLE[(crc ^ c) & 0xff] ^ (crc >>> 8);

@@ -190,14 +190,16 @@ export async function parseCsvFile(
   const parser = new CsvParser(onRecord, onLine, requireLineBreak);
   using file = await Deno.open(path, { read: true });
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  let lineBreaks = 0; // in the bytes decoded so far
-  const decode = (bytes: Uint8Array, stream: boolean) => {
+  let offset = 0; // of the bytes decoded next, in the file
+  const decode = async (bytes: Uint8Array, stream: boolean) => {
     try {
       return decoder.decode(bytes, { stream });
     } catch (error) {
       if (!(error instanceof TypeError)) throw error;
       const bad = firstInvalidUtf8(bytes);
-      const line = lineBreaks + countBytes(bytes.subarray(0, bad), 10) + 1;
+      // Lines are counted only now: a file read whole costs no counting.
+      const line = await lineBreaksBefore(path, offset) + countBytes(bytes.subarray(0, bad), 10) +
+        1;
       const column = bad - bytes.subarray(0, bad).lastIndexOf(10);
       throw new CsvSyntaxError(line, `is not UTF-8 text (byte ${column} of the line)`);
     }
@@ -218,15 +220,28 @@ export async function parseCsvFile(
     const filled = carried + n;
     const lines = chunk.subarray(0, filled).lastIndexOf(10) + 1;
     if (lines > 0) {
-      const text = decode(chunk.subarray(0, lines), true);
-      lineBreaks += countBytes(chunk.subarray(0, lines), 10);
-      parser.push(text);
+      parser.push(await decode(chunk.subarray(0, lines), true));
+      offset += lines;
     }
     chunk.copyWithin(0, lines, filled);
     carried = filled - lines;
   }
-  parser.push(decode(chunk.subarray(0, carried), false));
+  parser.push(await decode(chunk.subarray(0, carried), false));
   parser.end();
+}
+
+/** The line breaks in the first `length` bytes of the file at `path`. */
+async function lineBreaksBefore(path: string, length: number): Promise<number> {
+  using file = await Deno.open(path, { read: true });
+  const buffer = new Uint8Array(1 << 20);
+  let count = 0;
+  for (let read = 0; read < length;) {
+    const n = await file.read(buffer.subarray(0, Math.min(buffer.length, length - read)));
+    if (n === null) break;
+    count += countBytes(buffer.subarray(0, n), 10);
+    read += n;
+  }
+  return count;
 }
 
 function countBytes(bytes: Uint8Array, byte: number): number {

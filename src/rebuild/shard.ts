@@ -67,6 +67,8 @@ export interface ShardResult {
   readonly symbols: readonly [string, SymbolCache][];
 }
 
+const FUNDING: ReadonlySet<string> = new Set(["FUNDING_FEE"]);
+
 /** The books and summaries a run builds, by `symbolKey`. */
 class Symbols {
   readonly summaries = new Map<string, SymbolSummaryBuilder>();
@@ -107,22 +109,17 @@ export async function rebuildShard(task: ShardTask): Promise<ShardResult> {
     ? undefined
     : (symbol: string) => (only?.has(symbol) ?? true) && shardOf(plan, symbol) === index;
   const funding: IncomeRecord[] = [];
-  const incomeFrom = new Map<Market, number>();
-  const income = task.incomePath === undefined ? undefined : await readIfExists(async () => {
-    await streamIncomeFile(task.incomePath!, (record) => {
-      if (symbols === undefined || symbols(record.symbol)) funding.push(record);
-    }, {
-      types: (type) => type === "FUNDING_FEE",
-      onTime(market, time) {
-        if (!(time >= incomeFrom.get(market)!)) incomeFrom.set(market, time);
-      },
-    });
-    return true;
-  });
+  const incomeFrom = task.incomePath === undefined
+    ? undefined
+    : await readIfExists(() =>
+      streamIncomeFile(task.incomePath!, (record) => {
+        if (symbols === undefined || symbols(record.symbol)) funding.push(record);
+      }, { types: FUNDING })
+    );
   const inputs: LedgerInputs = {
     snapshots: task.snapshots.map(restoreSnapshot),
     income: funding,
-    incomeFrom: income === undefined ? undefined : incomeFrom,
+    incomeFrom,
     prices: task.pricesPath === undefined ? undefined : await readPriceTable(task.pricesPath),
     symbols,
   };
@@ -173,8 +170,8 @@ export async function rebuildShard(task: ShardTask): Promise<ShardResult> {
   return {
     fills: read.count,
     unknownColumns: read.unknownColumns,
-    income: income !== undefined,
-    incomeFrom: [...incomeFrom],
+    income: incomeFrom !== undefined,
+    incomeFrom: [...incomeFrom ?? []],
     runs,
     symbols: [...result],
   };

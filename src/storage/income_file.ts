@@ -9,7 +9,8 @@ import { csvLine } from "../csv/format.ts";
 import { isPlainDecimal } from "../decimal.ts";
 import { type Market, MARKETS, type Source } from "../fill.ts";
 import { compareIncome, type IncomeRecord } from "../income.ts";
-import { formatTime, parseTime } from "../time.ts";
+import { formatTime, parseTime, parseTimeAt } from "../time.ts";
+import { copyRange, rangeIs } from "../csv/row_view.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 import { CsvParser } from "../csv/parser.ts";
 import { columnsOf, DataFileError, fieldCountError, readDataFile } from "./data_file.ts";
@@ -48,34 +49,41 @@ export async function readIncomeFile(path: string): Promise<IncomeRecord[]> {
   return records;
 }
 
-/** What {@linkcode streamIncomeFile} hands on, besides the records. */
+/** What {@linkcode streamIncomeFile} hands on. */
 export interface IncomeStreamOptions {
   /**
-   * Only records of the types this accepts are handed on; the others are still checked (a row
-   * that matches its check was written whole by futures-ledger), but not read field by field.
+   * Only records of these types are handed on; the others are still checked (a row that matches
+   * its check was written whole by futures-ledger), but not read field by field.
    */
-  readonly types?: (incomeType: string) => boolean;
-  /** Called with the market and time of every record, wanted or not. */
-  readonly onTime?: (market: Market, time: number) => void;
+  readonly types?: ReadonlySet<string>;
 }
+
+/** Where a market's income history begins (the time of its earliest record, ms). */
+export type IncomeStarts = Map<Market, number>;
 
 /**
  * {@linkcode readIncomeFile} one record at a time, in file order, keeping none: a file of any
- * size in little memory.
+ * size in little memory. Resolves to when each market's income history begins (every record
+ * counts, handed on or not).
  */
 export async function streamIncomeFile(
   path: string,
   onRecord: (record: IncomeRecord) => void,
   options: IncomeStreamOptions = {},
-): Promise<void> {
+): Promise<IncomeStarts> {
   let index: number[] = [];
   let crc = -1;
   let canonical = false;
-  const { types, onTime } = options;
+  const { types } = options;
+  const starts = new EarliestTimes();
   const read = (fields: string[], line: number, checked: boolean) => {
     const record = parseIncomeRow(path, line, fields, index, crc >= 0 && !checked);
-    onTime?.(record.market, record.time);
-    if (types === undefined || types(record.incomeType)) onRecord(record);
+    starts.note(record.market, record.time);
+    if (types === undefined || types.has(record.incomeType)) onRecord(record);
+  };
+  const wanted = (text: string, from: number, to: number) => {
+    for (const type of types!) if (rangeIs(text, from, to, type)) return true;
+    return false;
   };
   await readDataFile(path, {
     header(fields, line) {
@@ -98,19 +106,61 @@ export async function streamIncomeFile(
       if (!canonical || text.charCodeAt(end - 1) === 44 || !lineMatchesCrc(text, start, end)) {
         return false;
       }
+      if (types !== undefined) {
+        // time,symbol,incomeType,…,market at field 8: found by their commas.
+        const timeEnd = text.indexOf(",", start);
+        const typeStart = text.indexOf(",", timeEnd + 1) + 1;
+        const typeEnd = text.indexOf(",", typeStart);
+        if (!wanted(text, typeStart, typeEnd)) {
+          let at = typeEnd;
+          for (let k = 3; k < 8; k++) at = text.indexOf(",", at + 1); // the comma before market
+          const usdm = rangeIs(text, at + 1, at + 5, "usdm");
+          if (!usdm && !rangeIs(text, at + 1, at + 6, "coinm")) return false;
+          starts.noteText(usdm ? "usdm" : "coinm", text, start, timeEnd);
+          return true;
+        }
+      }
       const fields = text.slice(start, end).split(",");
       if (fields.length !== INCOME_COLUMNS.length) return false;
-      if (types !== undefined && !types(fields[2])) {
-        const time = parseTime(fields[0]);
-        const market = fields[8];
-        if (time === undefined || (market !== "usdm" && market !== "coinm")) return false;
-        onTime?.(market, time);
-        return true;
-      }
       read(fields, line, true);
       return true;
     },
   });
+  return starts.times;
+}
+
+/** The earliest time per market, compared as the files print times (which sort as they read). */
+class EarliestTimes {
+  /** The earliest time per market, ms. */
+  readonly times: IncomeStarts = new Map();
+  readonly #texts = new Map<Market, string>();
+
+  /** A record at `time`. */
+  note(market: Market, time: number): void {
+    if (time >= this.times.get(market)!) return;
+    this.times.set(market, time);
+    this.#texts.delete(market);
+  }
+
+  /** A record whose time is `text[from, to)` as written (a row that matched its check). */
+  noteText(market: Market, text: string, from: number, to: number): void {
+    const earliest = this.#texts.get(market);
+    if (earliest !== undefined && compareRange(text, from, to, earliest) >= 0) return;
+    const time = parseTimeAt(text, from, to);
+    if (time === undefined || time >= this.times.get(market)!) return;
+    this.times.set(market, time);
+    this.#texts.set(market, copyRange(text, from, to));
+  }
+}
+
+/** `text[from, to)` compared with `other` as text. */
+function compareRange(text: string, from: number, to: number, other: string): number {
+  const n = Math.min(to - from, other.length);
+  for (let i = 0; i < n; i++) {
+    const d = text.charCodeAt(from + i) - other.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return to - from - other.length;
 }
 
 /**

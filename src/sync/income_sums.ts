@@ -97,15 +97,9 @@ export async function sumsFromFiles(
   incomePath: string,
   cutoffMs: number,
 ): Promise<Map<Market, IncomeSums>> {
-  const from = new Map<Market, number>();
-  await readIfExists(() =>
-    streamIncomeFile(incomePath, () => {}, {
-      types: () => false,
-      onTime(market, time) {
-        if (!(time >= from.get(market)!)) from.set(market, time);
-      },
-    })
-  );
+  const from =
+    await readIfExists(() => streamIncomeFile(incomePath, () => {}, { types: new Set() })) ??
+      new Map<Market, number>();
   const builders = new Map([...from].map(([m, t]) => [m, new SumsBuilder(t, cutoffMs)]));
   await readIfExists(() =>
     streamIncomeFile(incomePath, (r) => builders.get(r.market)!.income(r, true))

@@ -105,6 +105,7 @@ export async function scanFiles(
   await readIfExists(() =>
     streamIncomeFile(incomePath, (record) => {
       sumsOf(record.market).income(record, true);
+      if (!(record.time <= latest.get(record.market)!)) latest.set(record.market, record.time);
       if (record.tradeId === "" || !TRADE_INCOME.has(record.incomeType)) return;
       const key = symbolKey(record.market, record.symbol);
       let entry = references.get(key);
@@ -113,12 +114,7 @@ export async function scanFiles(
         references.set(key, entry);
       }
       entry.ids.add(record.tradeId, record.time);
-    }, {
-      onTime(market, time) {
-        if (!(time >= first.get(market)!)) first.set(market, time);
-        if (!(time <= latest.get(market)!)) latest.set(market, time);
-      },
-    })
+    }).then((starts) => starts.forEach((time, market) => first.set(market, time)))
   );
   const sums = new Map(
     [...first].map(([m, t]) => [m, new SumsBuilder(t, cutoffMs, sumsOf(m).build())]),

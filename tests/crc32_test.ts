@@ -1,0 +1,48 @@
+/**
+ * CRC-32 as zlib computes it, over the UTF-8 bytes of any text, four characters at a time or one.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { crc32, crc32Hex, isCrc32Hex } from "../src/csv/crc32.ts";
+
+/** The textbook CRC-32, byte by byte, over the text's UTF-8 encoding. */
+function reference(text: string): number {
+  let crc = -1;
+  for (const byte of new TextEncoder().encode(text)) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
+  }
+  return (crc ^ -1) >>> 0;
+}
+
+Deno.test("crc32", async (t) => {
+  await t.step("the standard check values", () => {
+    assert.equal(crc32Hex("123456789"), "cbf43926"); // CRC-32's published check value
+    assert.equal(crc32Hex(""), "00000000");
+    assert.equal(crc32Hex("a"), "e8b7be43"); // zlib.crc32(b"a")
+  });
+
+  await t.step("equals the textbook CRC of the UTF-8 bytes, for any text (property)", () => {
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom("a", ",", "9"),
+        fc.constantFrom("é", "€", "😀", "\uD800"),
+        fc.string({ unit: "binary" }),
+      ),
+    });
+    fc.assert(
+      fc.property(text, fc.nat(7), fc.nat(7), (s, before, after) => {
+        const padded = "x".repeat(before) + s + "y".repeat(after);
+        assert.equal(crc32(padded, before, before + s.length), reference(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  await t.step("a check is compared in place", () => {
+    const crc = crc32("row");
+    assert.ok(isCrc32Hex(`,${crc32Hex("row")},`, 1, 9, crc));
+    assert.ok(!isCrc32Hex(`,${crc32Hex("row").toUpperCase()},`, 1, 9, crc));
+    assert.ok(!isCrc32Hex("1234567", 0, 7, crc));
+  });
+});
