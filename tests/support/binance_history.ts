@@ -1,10 +1,11 @@
 /**
  * Random trading histories as Binance would report them (fast-check), for the reference-ledger
  * and two-run sync properties: a few contracts — two USDⓈ-M symbols whose trade ids collide, and
- * one symbol name on both markets —, one-way flips, hedge books, rebates and fees in BNB, realized
- * P&L only where a fill closes something, funding (some in the very millisecond of a fill, some
- * settled late, some for a symbol never traded or in another asset), and optionally books that
- * began before the data, with Binance's positions (anchors) that say what they held.
+ * one symbol name on both markets —, one-way flips, hedge books (a contract may switch mode while
+ * flat), rebates and fees in BNB, realized P&L only where a fill closes something, funding (some
+ * in the very millisecond of a fill, some settled late, some for a symbol never traded or in
+ * another asset), and optionally books that began before the data, with Binance's positions
+ * (anchors) that say what they held.
  *
  * @module
  */
@@ -112,6 +113,8 @@ const step = fc.record({
   gap: fc.oneof(fc.constant(0), fc.constant(1), fc.integer({ min: 2, max: 900_000 })),
   idGap: fc.integer({ min: 1, max: 3 }),
   maker: fc.boolean(),
+  /** Switch the contract between one-way and hedge mode first, if all its books are flat. */
+  switchMode: fc.nat(9).map((n) => n === 0),
 });
 
 const fundingRecord = fc.record({
@@ -178,11 +181,14 @@ function build(s: Scenario, options: HistoryOptions): History {
     });
   });
   const held = new Map(priors);
+  const mode = [...s.hedge]; // per contract: hedge mode, else one-way
   const trades: Trade[] = [];
   let time = HISTORY_START;
   for (const st of s.steps) {
     const contract = CONTRACTS[st.contract];
-    const hedge = s.hedge[st.contract];
+    const flat = SIDES.every((side) => (held.get(bookKey(contract, side)) ?? 0) === 0);
+    if (st.switchMode && flat) mode[st.contract] = !mode[st.contract]; // Binance: only when flat
+    const hedge = mode[st.contract];
     const positionSide: PositionSide = hedge ? st.hedgeSide : "BOTH";
     const key = bookKey(contract, positionSide);
     const holding = held.get(key) ?? 0;
