@@ -32,7 +32,8 @@ export interface Contract {
  * BTCUSDT and ETHUSDT share trade-id ranges; ADAUSD_PERP exists on both markets (the USDⓈ-M one
  * is made up, so that one symbol name has fills in both) with colliding ids too. Sorted by
  * market then symbol, the COIN-M ADAUSD_PERP comes right before the USDⓈ-M one, and BTCUSDT right
- * before ETHUSDT: the places where a dedup that forgets the market or the symbol would bite.
+ * before ETHUSDT: the places where a dedup that forgets the market or the symbol would bite. The
+ * COIN-M pair ADAUSD has three contracts, so a first sync walks it by pair.
  */
 export const CONTRACTS: readonly Contract[] = [
   {
@@ -58,6 +59,22 @@ export const CONTRACTS: readonly Contract[] = [
     qtyDecimals: 0,
     priceDecimals: 5,
     lowTick: 30_000,
+  },
+  {
+    market: "coinm",
+    symbol: "ADAUSD_260327",
+    marginAsset: "ADA",
+    qtyDecimals: 0,
+    priceDecimals: 5,
+    lowTick: 30_500,
+  },
+  {
+    market: "coinm",
+    symbol: "ADAUSD_260626",
+    marginAsset: "ADA",
+    qtyDecimals: 0,
+    priceDecimals: 5,
+    lowTick: 31_000,
   },
   {
     market: "usdm",
@@ -138,7 +155,7 @@ const scenario = fc.record({
     minLength: 3 * CONTRACTS.length,
     maxLength: 3 * CONTRACTS.length,
   }),
-  steps: fc.array(step, { maxLength: 40, size: "max" }),
+  steps: fc.array(step, { maxLength: 50, size: "max" }),
   firstId: fc.constantFrom(1000n, 2n ** 53n - 5n, 4_575_108_247n),
   ethIds: fc.constantFrom("meet", "same", "apart"),
   adaIds: fc.constantFrom("meet", "same", "apart"),
@@ -243,7 +260,7 @@ function build(s: Scenario, options: HistoryOptions): History {
     ) => (id += k === 0 ? 0n : BigInt(t.step.idGap)));
     ids.set(c, list);
   };
-  const [btc, eth, adaCoinm, adaUsdm] = CONTRACTS;
+  const [btc, eth, adaCoinm, adaMarch, adaJune, adaUsdm] = CONTRACTS;
   const startAfter = (c: Contract, how: string, apart: bigint) => {
     const list = ids.get(c)!;
     return how === "meet" && list.length > 0
@@ -255,6 +272,8 @@ function build(s: Scenario, options: HistoryOptions): History {
   assign(btc, s.firstId);
   assign(eth, startAfter(btc, s.ethIds, s.firstId + 1_000_000n));
   assign(adaCoinm, s.firstId);
+  assign(adaMarch, s.firstId + 3_000_000n);
+  assign(adaJune, s.firstId + 4_000_000n);
   assign(adaUsdm, startAfter(adaCoinm, s.adaIds, s.firstId + 2_000_000n));
   const next = new Map<Contract, number>();
   const fills: Fill[] = trades.map((t) => {
