@@ -117,17 +117,11 @@ export function referenceLedger(
   inputs: ReferenceInputs = {},
 ): ReferenceLedger {
   const prices = inputs.prices ?? new Map<string, string>();
-  const groups = new Map<string, LedgerFill[]>();
-  for (const fill of fills) {
-    const key = `${fill.market}|${fill.symbol}`;
-    groups.set(key, [...groups.get(key) ?? [], fill]);
-  }
-  const funding = new Map<string, IncomeRecord[]>();
-  for (const record of inputs.income ?? []) {
-    if (record.incomeType !== "FUNDING_FEE") continue;
-    const key = `${record.market}|${record.symbol}`;
-    funding.set(key, [...funding.get(key) ?? [], record]);
-  }
+  const groups = Map.groupBy(fills, (fill) => `${fill.market}|${fill.symbol}`);
+  const funding = Map.groupBy(
+    (inputs.income ?? []).filter((record) => record.incomeType === "FUNDING_FEE"),
+    (record) => `${record.market}|${record.symbol}`,
+  );
   const rounds: [Book, Round][] = [];
   const unattached: IncomeRecord[] = [];
   for (const [key, records] of funding) if (!groups.has(key)) unattached.push(...records);
