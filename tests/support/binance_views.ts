@@ -43,8 +43,13 @@ export function positionsAt(
 
 /** The income history Binance would show for a history: trade income, funding, transfers. */
 export function incomeOf(history: History): IncomeRecord[] {
-  const records: IncomeRecord[] = [...history.transfers, ...history.funding];
-  history.fills.forEach((f, i) => {
+  return [...history.transfers, ...history.funding, ...tradeIncome(history.fills)];
+}
+
+/** The COMMISSION record of each fill with a fee, the REALIZED_PNL of each that realized P&L. */
+export function tradeIncome(fills: readonly Fill[]): IncomeRecord[] {
+  const records: IncomeRecord[] = [];
+  fills.forEach((f, i) => {
     // COMMISSION and REALIZED_PNL of one fill share a tranId: ids are unique only within a type.
     const tranId = String(660_000_000_000 + i);
     if (!new Big(f.commission).eq(0)) {
