@@ -12,7 +12,7 @@ import { runSync, SyncError } from "../src/sync.ts";
 import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
-import { memoryExchange } from "./support/memory_exchange.ts";
+import { memoryExchange } from "./support/fills_exchange.ts";
 import { syncWith, tempDir } from "./support/sync.ts";
 
 type Row = Record<string, string>;

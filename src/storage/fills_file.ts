@@ -153,6 +153,8 @@ async function readRows(
   let count = 0;
   const row = new RowView();
   let columns: ColumnIndex | undefined;
+  // Where each standard column is in this file, for checking rows (`row_check.ts`).
+  let order: number[] = [];
   let width = 0;
   // The last symbol field seen and whether `symbols` accepts it: rows of one order come together.
   let lastSymbol: string | undefined;
@@ -183,6 +185,7 @@ async function readRows(
       try {
         columns = indexColumns(fields);
         canonical = isCanonicalHeader(fields);
+        order = FILL_COLUMNS.map((c) => columns![c]);
       } catch (error) {
         throw located(error, line);
       }
@@ -192,7 +195,7 @@ async function readRows(
     record(fields, line) {
       if (symbols !== undefined && !wanted(fields[columns!.symbol] ?? "")) return;
       row.setFields(fields);
-      read(line, () => columns!.crc32 < 0 || fieldsMatchCrc(fields, columns!.crc32));
+      read(line, () => columns!.crc32 < 0 || fieldsMatchCrc(fields, order));
     },
     line(text, start, end, line) {
       if (symbols !== undefined) {
@@ -213,9 +216,9 @@ async function readRows(
         line,
         () =>
           c < 0 ||
-          (c === width - 1
+          (canonical
             ? lineMatchesCrc(text, start, end)
-            : fieldsMatchCrc(text.slice(start, end).split(","), c)),
+            : fieldsMatchCrc(text.slice(start, end).split(","), order)),
       );
       return true;
     },

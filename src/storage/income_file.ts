@@ -213,7 +213,7 @@ function parseIncomeRow(
     throw bad("market", market, "usdm or coinm");
   }
   if (source !== "" && !SOURCES.includes(source)) throw bad("source", source, "api or archive");
-  if (crc && !fieldsMatchCrc(fields, index[INCOME_COLUMNS.length - 1])) {
+  if (crc && !fieldsMatchCrc(fields, index)) {
     throw crcError(path, line);
   }
   const record: IncomeRecord = {

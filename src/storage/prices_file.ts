@@ -60,7 +60,7 @@ export async function readPricesFile(path: string): Promise<PriceEntry[]> {
       if (!/^[A-Z0-9_]{1,40}$/.test(symbol)) throw bad("symbol", symbol);
       if (minute === undefined || minute % 60_000 !== 0) throw bad("minute", minuteText);
       if (open !== "" && !isPlainDecimal(open)) throw bad("open", open);
-      if (crc >= 0 && !fieldsMatchCrc(fields, crc)) throw crcError(path, line);
+      if (crc >= 0 && !fieldsMatchCrc(fields, [...index, crc])) throw crcError(path, line);
       entries.push({ symbol, minute, open: open === "" ? undefined : Decimal.parse(open) });
     },
   });

@@ -1,6 +1,7 @@
 /**
  * The `crc32` column that ends each row of the data files futures-ledger keeps (fills, income,
- * fee prices): the CRC-32 of the rest of the row's CSV line (`src/csv/crc32.ts`). A row whose
+ * fee prices): the CRC-32 of the rest of the row's CSV line as futures-ledger writes it
+ * (`src/csv/crc32.ts`; columns in their standard order). A row whose
  * check does not match was changed after it was written and is refused, with its line; a row with
  * an empty check (added by hand, or from a file written before the column existed) is read
  * unchecked.
@@ -31,13 +32,15 @@ export function lineMatchesCrc(text: string, start: number, end: number): boolea
 }
 
 /**
- * Whether a record's fields match the check in field `at` (an empty check matches anything): the
- * check covers the other fields as the files write them, in the file's order.
+ * Whether a record's fields match its check (an empty check matches anything). `order`: where
+ * each column of the file's standard order is among `fields`, the check's last: the check covers
+ * the other fields as futures-ledger writes them, in that order — so a file whose columns were
+ * put in another order still matches.
  */
-export function fieldsMatchCrc(fields: readonly string[], at: number): boolean {
-  const check = fields[at];
+export function fieldsMatchCrc(fields: readonly string[], order: readonly number[]): boolean {
+  const check = fields[order[order.length - 1]];
   if (check === undefined || check === "") return true;
-  const line = csvLine(fields.filter((_, i) => i !== at));
+  const line = csvLine(order.slice(0, -1).map((i) => fields[i] ?? ""));
   return isCrc32Hex(check, 0, check.length, crc32(line, 0, line.length - 1));
 }
 

@@ -118,7 +118,10 @@ async function addRows<T extends { time: number; source?: string }>(
   const fresh = unique([...rows].sort((a, b) => kind.compare(a, b)), kind);
   let tail: T[] | undefined;
   try {
-    tail = fresh.length === 0 ? [] : await kind.tail(path, fresh[0].time - SECOND);
+    // Nothing to add: only whether the file exists matters (a missing one is written, header only).
+    tail = fresh.length === 0
+      ? (await Deno.stat(path), [])
+      : await kind.tail(path, fresh[0].time - SECOND);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     return { ...await rewrite(path, [], fresh, kind), appended: false };

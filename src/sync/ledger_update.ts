@@ -27,7 +27,13 @@ import type { IncomeSums, LedgerCache, MarketCache, SymbolCache } from "../stora
 import { appendConversions, writeConversionsFromFills } from "../storage/conversions_file.ts";
 import { FILES } from "../storage/file_names.ts";
 import { incomeTail } from "../storage/income_file.ts";
-import { mergedRuns, positionLineOf, PositionRuns, type Run } from "../storage/position_lines.ts";
+import {
+  mergedRuns,
+  type PositionLine,
+  positionLineOf,
+  PositionRuns,
+  type Run,
+} from "../storage/position_lines.ts";
 import { readIfExists } from "../storage/data_file.ts";
 import { readTail } from "../storage/tail.ts";
 import { advanceSums, sumsFromFiles } from "./income_sums.ts";
@@ -191,7 +197,12 @@ async function goOn(change: LedgerChange, old: MarketCache): Promise<MarketCache
           row.market === market &&
           (again.has(row.symbol) || (goneOn.has(row.symbol) && !row.closed)),
       };
-      const all = [file, ...runs.runs.map((p) => ({ path: p })), ...(rebuilt?.runs ?? [])];
+      // A rebuild by symbol name covers that name in every market: only this market's rows count.
+      const rebuiltRuns = (rebuilt?.runs ?? []).map((run) => ({
+        ...run,
+        drop: (row: PositionLine) => row.market !== market || (run.drop?.(row) ?? false),
+      }));
+      const all = [file, ...runs.runs.map((p) => ({ path: p })), ...rebuiltRuns];
       await writeFileAtomic(path("positions"), mergedRuns(all));
     }
   } finally {
@@ -224,7 +235,10 @@ async function goOn(change: LedgerChange, old: MarketCache): Promise<MarketCache
     const symbol = splitKey(key)[1];
     if (symbols[symbol] !== undefined) symbols[symbol] = { ...symbols[symbol], books };
   }
-  for (const [key, entry] of rebuilt?.symbols ?? []) symbols[splitKey(key)[1]] = entry;
+  for (const [key, entry] of rebuilt?.symbols ?? []) {
+    const [m, symbol] = splitKey(key);
+    if (m === market) symbols[symbol] = entry;
+  }
   return {
     incomeFrom: old.incomeFrom,
     symbols: Object.fromEntries(Object.entries(symbols).sort(([a], [b]) => (a < b ? -1 : 1))),

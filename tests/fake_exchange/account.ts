@@ -7,13 +7,13 @@
 
 import type { Market } from "../../src/fill.ts";
 import type { Position } from "../../src/position.ts";
-import { positionsCsv } from "../../src/storage/positions_file.ts";
 import { allocate } from "./allocate.ts";
 import { buildCatalog, type SymbolSpec } from "./catalog.ts";
 import { compareIncome, firstAtOrAfter, tradeIncomeRows, transferRows } from "./income.ts";
 import { Prng } from "./prng.ts";
 import { compareDigits, type IncomeRow, type TradeRow, units } from "./rows.ts";
 import { SymbolTrader } from "./trader.ts";
+import { truthPositionsCsv } from "./truth_csv.ts";
 
 /** What to generate. Every field has a default. */
 export interface AccountOptions {
@@ -194,9 +194,9 @@ export class GeneratedAccount {
     );
   }
 
-  /** The ground truth as the positions CSV (`positionsCsv`). */
+  /** The ground truth as the positions file, printed independently of the project (`truth_csv.ts`). */
   truthCsv(): string {
-    return positionsCsv(this.truth());
+    return truthPositionsCsv(this.truth());
   }
 
   /**

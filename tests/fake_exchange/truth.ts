@@ -19,7 +19,7 @@
 import { Decimal } from "../../src/decimal.ts";
 import type { Market, PositionSide, Side } from "../../src/fill.ts";
 import type { Direction, Position } from "../../src/position.ts";
-import { formatTime } from "../../src/time.ts";
+import { timeText } from "../support/positions_text.ts";
 import { units } from "./rows.ts";
 import type { FundingStake } from "./truth_funding.ts";
 
@@ -259,7 +259,7 @@ export class TruthBook {
     const funding = incomeFrom === undefined ? undefined : r.funding.normalize();
     if (incomeFrom !== undefined && r.openTime < incomeFrom) {
       notes.push(
-        `funding before ${formatTime(incomeFrom)} is not in the income history: net_pnl left empty`,
+        `funding before ${timeText(incomeFrom)} is not in the income history: net_pnl left empty`,
       );
     }
     const net = converted === undefined || funding === undefined || notes.length > 0

@@ -1,53 +1,142 @@
 /**
- * A Binance in memory for tests of `runSync` that choose every fill and what fails: it answers
- * the sync's client calls (`SyncClient`) from a list of fills, with a COMMISSION income record per
- * fill with a fee, and klines from a function.
+ * Binance in memory, for running the real sync (`runSync`) in-process on a random history: a
+ * {@linkcode SyncClient} that serves the history as Binance would at a chosen moment — fills up to
+ * then, income up to then (a FUNDING_FEE record only once settled, a little after its time),
+ * positions held then, 1-minute klines — with Binance's paging rules, and that can fail on one
+ * symbol's trades like a dropped connection. {@linkcode syncInProcess} is the one place a test
+ * calls `runSync`, so a change of its signature is adapted here.
  *
  * @module
  */
 
-import type { KlinesQuery, UserTradesQuery } from "../../src/binance/queries.ts";
+import type { UserTradesQuery } from "../../src/binance/queries.ts";
 import type { IncomeRow, Kline, PositionRiskRow } from "../../src/binance/rows.ts";
-import { compareIds, type Fill } from "../../src/fill.ts";
-import type { SyncClient } from "../../src/sync.ts";
+import type { Fill, Market, PositionSide } from "../../src/fill.ts";
+import type { IncomeRecord } from "../../src/income.ts";
+import { runSync, type SyncClient, type SyncResult } from "../../src/sync.ts";
+import { FUNDING_SETTLES_MS } from "./binance_history.ts";
+import { positionsAt } from "./binance_views.ts";
 
-/** A client over `fills`, at server time `now`. */
-export function memoryExchange(
-  fills: readonly Fill[],
+/** Runs one sync of `market` into `dir` with `client`, as the `sync` command does. */
+export function syncInProcess(
+  dir: string,
+  market: Market,
+  client: SyncClient,
+): Promise<SyncResult> {
+  return runSync({ dir, market }, client);
+}
+
+/** What the exchange holds. */
+export interface MemoryAccount {
+  /** Every fill, any order. */
+  readonly fills: readonly Fill[];
+  /** The whole income history. */
+  readonly income: readonly IncomeRecord[];
+  /** What each book held before its first fill: `market|symbol|side` → signed quantity text. */
+  readonly priors: ReadonlyMap<string, string>;
+  /** Kline opens: `BNBUSDT|<minute ms>` → text. */
+  readonly prices: ReadonlyMap<string, string>;
+}
+
+/** A client's view, and what it was asked. */
+export interface MemoryClient extends SyncClient {
+  /** The symbols (or pairs) whose trades were asked for, in order. */
+  readonly queried: string[];
+}
+
+/** Whether Binance shows an income record at `now`. */
+export function settled(record: IncomeRecord, now: number): boolean {
+  return record.time + (record.incomeType === "FUNDING_FEE" ? FUNDING_SETTLES_MS : 0) <= now;
+}
+
+const byId = (
+  a: Fill,
+  b: Fill,
+) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0);
+
+/**
+ * A client of `market` seeing `account` at `now`. With `failOn`, asking for that symbol's trades
+ * throws (after the symbols before it were served), as a network failure would.
+ */
+export function memoryClient(
+  account: MemoryAccount,
+  market: Market,
   now: number,
-  klines: (query: KlinesQuery) => Promise<Kline[]> = () => Promise.resolve([]),
-): SyncClient {
-  const byId = [...fills].sort((a, b) => compareIds(a.id, b.id));
+  failOn?: string,
+): MemoryClient {
+  const queried: string[] = [];
+  const fills = account.fills.filter((f) => f.market === market && f.time <= now);
   return {
+    queried,
     serverTime: () => Promise.resolve(now),
     exchangeInfo: () => Promise.resolve({}),
-    positionRisk: () => Promise.resolve([] as PositionRiskRow[]),
-    userTrades(q: UserTradesQuery): Promise<Fill[]> {
-      const limit = q.limit ?? 500;
-      const rows = byId.filter((f) =>
-        f.symbol === q.symbol &&
-        (q.fromId === undefined || compareIds(f.id, q.fromId) >= 0) &&
-        (q.startTime === undefined || f.time >= q.startTime) &&
-        (q.endTime === undefined || f.time <= q.endTime)
+    positionRisk(): Promise<PositionRiskRow[]> {
+      const rows = [...positionsAt(account.fills, account.priors, market, now)].map(
+        ([key, amount]) => {
+          const [symbol, positionSide] = key.split("|");
+          return {
+            symbol,
+            positionSide: positionSide as PositionSide,
+            positionAmt: amount,
+            entryPrice: "0",
+            unRealizedProfit: "0",
+            updateTime: now,
+          };
+        },
       );
-      return Promise.resolve(rows.slice(0, limit));
+      return Promise.resolve(rows);
     },
-    income(q): Promise<IncomeRow[]> {
-      const rows: IncomeRow[] = fills.filter((f) => /[1-9]/.test(f.commission)).map((f) => ({
-        symbol: f.symbol,
-        incomeType: "COMMISSION",
-        income: `-${f.commission}`,
-        asset: f.commissionAsset,
-        info: "",
-        time: f.time,
-        tranId: `9${f.id}`,
-        tradeId: f.id,
-      })).filter((r) =>
-        (q.startTime === undefined || r.time >= q.startTime) &&
-        (q.endTime === undefined || r.time <= q.endTime)
-      ).sort((a, b) => a.time - b.time);
-      return Promise.resolve(rows.slice(0, q.limit ?? 100));
+    userTrades(query: UserTradesQuery): Promise<Fill[]> {
+      const name = query.symbol ?? query.pair!;
+      queried.push(name);
+      if (failOn !== undefined && name === failOn) {
+        return Promise.reject(new TypeError("stub: connection reset"));
+      }
+      const limit = query.limit ?? 500;
+      const mine = fills.filter((f) =>
+        query.symbol !== undefined
+          ? f.symbol === query.symbol
+          : f.symbol.split("_")[0] === query.pair
+      ).sort(byId);
+      const page = query.fromId !== undefined
+        ? mine.filter((f) => BigInt(f.id) >= BigInt(query.fromId!))
+        : mine.filter((f) => f.time >= query.startTime! && f.time <= query.endTime!);
+      return Promise.resolve(page.slice(0, limit));
     },
-    klines,
+    income(query): Promise<IncomeRow[]> {
+      const rows = account.income
+        .filter((r) =>
+          r.market === market && settled(r, now) &&
+          (query.startTime === undefined || r.time >= query.startTime) &&
+          (query.endTime === undefined || r.time <= query.endTime) &&
+          (query.incomeType === undefined || r.incomeType === query.incomeType) &&
+          (query.symbol === undefined || r.symbol === query.symbol)
+        )
+        .sort((a, b) =>
+          a.time - b.time ||
+          (a.incomeType < b.incomeType ? -1 : a.incomeType > b.incomeType ? 1 : 0) ||
+          (BigInt(a.tranId) < BigInt(b.tranId) ? -1 : BigInt(a.tranId) > BigInt(b.tranId) ? 1 : 0)
+        )
+        .slice(0, query.limit ?? 100)
+        .map(({ market: _, ...row }) => row);
+      return Promise.resolve(rows);
+    },
+    klines(query): Promise<Kline[]> {
+      const klines: Kline[] = [];
+      for (let minute = query.startTime!; minute <= query.endTime!; minute += 60_000) {
+        const open = account.prices.get(`${query.symbol}|${minute}`);
+        if (open === undefined || minute > now) continue;
+        klines.push({
+          openTime: minute,
+          open,
+          high: open,
+          low: open,
+          close: open,
+          volume: "1",
+          closeTime: minute + 59_999,
+        });
+      }
+      return Promise.resolve(klines);
+    },
   };
 }

@@ -1,0 +1,76 @@
+/**
+ * Adding fetched fills and income records to the files' own (`sorted_update.ts`): each record
+ * once, by its key — market, symbol and trade id for fills; market, type and transaction id for
+ * income — whatever else shares a part of that key; appended when they come after the file's
+ * last row, merged otherwise.
+ */
+import assert from "node:assert/strict";
+import { fillKey } from "../src/fill.ts";
+import type { IncomeRecord } from "../src/income.ts";
+import { readFillsFile } from "../src/storage/fills_file.ts";
+import { readIncomeFile } from "../src/storage/income_file.ts";
+import { addFills, addIncome } from "../src/storage/sorted_update.ts";
+import { f } from "./support/fills.ts";
+import { tempDir } from "./support/sync.ts";
+
+const coinm = { market: "coinm" as const, marginAsset: "BTC", commissionAsset: "BTC" };
+
+Deno.test("adding fetched fills to the file's", async (t) => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/futures_fills.csv`;
+
+  await t.step("one symbol and trade id on both markets are two fills", async () => {
+    // Trade ids are unique per market and symbol only: USDⓈ-M BTCUSD_PERP #7 and COIN-M
+    // BTCUSD_PERP #7 are different fills, whether they arrive together or one is on file.
+    const usdm = f(7, "BUY", "1", "100", { symbol: "BTCUSD_PERP" });
+    const coin = f(7, "SELL", "3", "101", { symbol: "BTCUSD_PERP", ...coinm });
+    assert.notEqual(fillKey(usdm), fillKey(coin));
+    assert.deepEqual((await addFills(path, [usdm])).added, [usdm]);
+    assert.deepEqual((await addFills(path, [coin, usdm])).added, [coin]);
+    assert.deepEqual((await readFillsFile(path)).fills, [coin, usdm]); // file order: coinm first
+    assert.deepEqual((await addFills(path, [usdm, coin])).added, []);
+  });
+
+  await t.step("a fill fetched twice in one run is added once", async () => {
+    const b = f(9, "SELL", "1", "100");
+    const added = await addFills(path, [b, b, { ...b }]);
+    assert.deepEqual(added.added, [b]);
+    assert.equal(added.appended, true, "after the last row: appended");
+    assert.equal((await readFillsFile(path)).fills.length, 3);
+  });
+
+  await t.step("a fill before the last row is merged in its place", async () => {
+    const a = f(8, "BUY", "1", "100");
+    const added = await addFills(path, [a]);
+    assert.equal(added.appended, false);
+    assert.deepEqual((await readFillsFile(path)).fills.map((x) => x.id), ["7", "7", "8", "9"]);
+  });
+});
+
+Deno.test("adding fetched income to the file's", async () => {
+  // A fill's COMMISSION and REALIZED_PNL records may share a tranId (unique within a type only),
+  // and the other market's records may reuse it too: four records, none a repeat.
+  await using dir = await tempDir();
+  const path = `${dir.path}/futures_income.csv`;
+  const record = (market: "usdm" | "coinm", incomeType: string): IncomeRecord => ({
+    market,
+    time: Date.UTC(2025, 0, 1),
+    symbol: "BTCUSDT",
+    incomeType,
+    income: "-0.1",
+    asset: "USDT",
+    info: "",
+    tranId: "123",
+    tradeId: "7",
+  });
+  const four = [
+    record("usdm", "COMMISSION"),
+    record("usdm", "REALIZED_PNL"),
+    record("coinm", "COMMISSION"),
+    record("coinm", "REALIZED_PNL"),
+  ];
+  assert.equal((await addIncome(path, four.slice(0, 1))).added.length, 1);
+  assert.equal((await addIncome(path, four)).added.length, 3);
+  assert.equal((await addIncome(path, [...four, ...four])).added.length, 0);
+  assert.equal((await readIncomeFile(path)).length, 4);
+});
