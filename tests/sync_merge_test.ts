@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { fillKey } from "../src/fill.ts";
 import type { IncomeRecord } from "../src/income.ts";
-import { readFillsFile } from "../src/storage/fills_file.ts";
+import { readFillsFile, writeFillsFile } from "../src/storage/fills_file.ts";
 import { readIncomeFile } from "../src/storage/income_file.ts";
 import { addFills, addIncome } from "../src/storage/sorted_update.ts";
 import { f } from "./support/fills.ts";
@@ -44,6 +44,20 @@ Deno.test("adding fetched fills to the file's", async (t) => {
     const added = await addFills(path, [a]);
     assert.equal(added.appended, false);
     assert.deepEqual((await readFillsFile(path)).fills.map((x) => x.id), ["7", "7", "8", "9"]);
+  });
+
+  await t.step("a row the file holds twice (pasted twice by hand) comes out once", async () => {
+    // The file: #1, #2, #2 (the same row again), #4; fetched: #3, which sorts before #4, so the
+    // file is merged row by row, not appended to: #1, #2, #3, #4, with #3 the one fill added.
+    await using other = await tempDir();
+    const file = `${other.path}/futures_fills.csv`;
+    const [one, two, three, four] = [1, 2, 3, 4].map((id) => f(id, "BUY", "1", "100"));
+    await writeFillsFile(file, [one, two, two, four]);
+    assert.equal((await readFillsFile(file)).fills.length, 4, "the reader keeps both copies");
+    const added = await addFills(file, [three]);
+    assert.deepEqual(added.added, [three]);
+    assert.equal(added.appended, false);
+    assert.deepEqual((await readFillsFile(file)).fills.map((x) => x.id), ["1", "2", "3", "4"]);
   });
 });
 
