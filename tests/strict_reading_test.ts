@@ -14,6 +14,7 @@ import { Decimal } from "../src/decimal.ts";
 import type { IncomeRecord } from "../src/income.ts";
 import { aggregatePositions } from "../src/ledger/aggregate.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
+import { addFills, addIncome } from "../src/storage/sorted_update.ts";
 import { f } from "./support/fills.ts";
 import { tempDir } from "./support/sync.ts";
 
@@ -184,6 +185,21 @@ Deno.test("income and price files: the same rules", async (t) => {
     await rejectsAt(readIncomeFile, income, 2, /field "asset"/);
   });
 
+  await t.step(
+    "a file of an older version (no check column): a field too many is refused too",
+    async () => {
+      // Written before `source` and `crc32` existed: 9 columns, no check to catch a stray comma;
+      // the count of fields must.
+      await writeIncomeFile(income, INCOME);
+      const [header, row] = await linesOf(income);
+      const old = (line: string) => line.slice(0, line.lastIndexOf(",", line.lastIndexOf(",") - 1));
+      await writeLines(income, [old(header), old(row)]);
+      assert.deepEqual(await readIncomeFile(income), INCOME, "the older file reads");
+      await writeLines(income, [old(header), old(row) + ",extra"]);
+      await rejectsAt(readIncomeFile, income, 2, /has 10 fields, the header has 9/);
+    },
+  );
+
   const prices = `${dir.path}/futures_fee_prices.csv`;
   await t.step("the price cache: a changed price is refused", async () => {
     const minute = Date.UTC(2025, 0, 1, 0, 1);
@@ -219,5 +235,28 @@ Deno.test("positions file: sums that do not add up are refused", async (t) => {
   await t.step("the file as written reads", async () => {
     await Deno.writeTextFile(path, text);
     assert.equal((await readPositionsFile(path)).positions.length, 2);
+  });
+});
+
+Deno.test("a sync adds no row to a file whose last line lost its line break", async (t) => {
+  // Every field of the last row is there, only the final line break is gone: appended after it,
+  // the first new row would be glued to that row. Both sorted files refuse, and stay as they were.
+  await using dir = await tempDir();
+  await t.step("the fills file", async () => {
+    const path = `${dir.path}/futures_fills.csv`;
+    await writeFillsFile(path, FILLS.slice(0, 2));
+    const cut = (await Deno.readTextFile(path)).slice(0, -1);
+    await Deno.writeTextFile(path, cut);
+    await rejectsAt((p) => addFills(p, [FILLS[2]]), path, 0, /cut short/);
+    assert.equal(await Deno.readTextFile(path), cut);
+  });
+  await t.step("the income file", async () => {
+    const path = `${dir.path}/futures_income.csv`;
+    await writeIncomeFile(path, INCOME);
+    const cut = (await Deno.readTextFile(path)).slice(0, -1);
+    await Deno.writeTextFile(path, cut);
+    const later = { ...INCOME[0], time: INCOME[0].time + 1000, tranId: "7" };
+    await rejectsAt((p) => addIncome(p, [later]), path, 0, /cut short/);
+    assert.equal(await Deno.readTextFile(path), cut);
   });
 });
