@@ -8,7 +8,7 @@ import { getLogger } from "@logtape/logtape";
 import { BASE_URLS, BinanceClient, TESTNET_BASE_URLS } from "../binance/client.ts";
 import { hmacSigner, readPrivateKeySigner, type Signer } from "../binance/sign.ts";
 import { baseUrlProblem, ConfigError, loadSettings, type Settings } from "../config.ts";
-import type { Market } from "../fill.ts";
+import { type Market, SYMBOL } from "../fill.ts";
 import { setUpLogging } from "../log.ts";
 import { FILES, runSync } from "../sync.ts";
 import { parseDate } from "../time.ts";
@@ -170,7 +170,7 @@ function checkOptions(
   )
     .filter((s) => s !== "");
   if (
-    symbols !== undefined && (symbols.length === 0 || symbols.some((s) => !/^[A-Z0-9_]+$/.test(s)))
+    symbols !== undefined && (symbols.length === 0 || symbols.some((s) => !SYMBOL.test(s)))
   ) {
     throw new UsageError(`--symbols ${values.symbols}: expected symbols like BTCUSDT,ETHUSDT`);
   }
