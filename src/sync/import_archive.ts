@@ -7,23 +7,16 @@
  * @module
  */
 
-import { join } from "node:path";
 import type { PositionMode } from "../archive/position_side.ts";
 import { type ArchiveContents, ArchiveError } from "../archive/types.ts";
-import { type ArchiveRows, archiveRows } from "../archive/to_rows.ts";
-import type { LedgerFill, Market } from "../fill.ts";
-import type { IncomeRecord } from "../income.ts";
-import { readIfExists } from "../storage/data_file.ts";
-import { FILES } from "../storage/file_names.ts";
-import { streamFills } from "../storage/fills_file.ts";
-import { streamIncomeFile } from "../storage/income_file.ts";
+import type { ArchiveRows } from "../archive/to_rows.ts";
+import type { Market } from "../fill.ts";
+import { archiveRowsFor } from "./archive_merge.ts";
 import { commitOutcome, unpricedSymbols } from "./commit.ts";
 import { readLocal } from "./local.ts";
 
 /** The income check's period ends this long before now (as the sync's). */
 const INCOME_SETTLE_MS = 10 * 60_000;
-/** Rows of the files within this much of the archive's period are compared with it. */
-const MARGIN_MS = 86_400_000;
 
 /** What importing did. */
 export interface Imported extends ArchiveRows {
@@ -53,33 +46,8 @@ export async function importArchive(
     );
   }
   const market: Market = [...markets][0] ?? "usdm";
-  const times = [...contents.trades, ...contents.income].map((r) => r.time);
-  const from = Math.min(...times) - MARGIN_MS;
-  const to = Math.max(...times) + MARGIN_MS;
-  const path = (name: keyof typeof FILES) => join(dir, FILES[name]);
-
-  // What the files hold over the archive's period, and each symbol's position mode.
-  const apiFills: LedgerFill[] = [];
-  const modes = new Map<string, PositionMode>();
-  await readIfExists(() =>
-    streamFills(path("fills"), (fill) => {
-      if (fill.market !== market || fill.source !== "api") return;
-      if (fill.positionSide !== "BOTH") modes.set(fill.symbol, "hedge");
-      else if (!modes.has(fill.symbol)) modes.set(fill.symbol, "one-way");
-      if (fill.time >= from && fill.time <= to) apiFills.push(fill);
-    })
-  );
-  const apiIncome: IncomeRecord[] = [];
-  await readIfExists(() =>
-    streamIncomeFile(path("income"), (record) => {
-      if (record.market !== market || record.source === "archive") return;
-      if (record.time >= from && record.time <= to) apiIncome.push(record);
-    })
-  );
-  const rows = archiveRows(contents, {
-    apiFills,
-    apiIncome,
-    modeOf: (_, symbol) => modes.get(symbol) ?? mode,
+  const rows = await archiveRowsFor(dir, market, contents, {
+    defaultMode: () => Promise.resolve(mode),
   });
 
   const local = await readLocal(dir, market, false);
