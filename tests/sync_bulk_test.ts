@@ -97,3 +97,111 @@ Deno.test("sync --from a year and more back: pending, then merged into the whole
     assert.equal((await snapshot(dir.path))["futures_fills.csv"], files["futures_fills.csv"]);
   });
 });
+
+Deno.test("sync --from --wait: requested, polled and merged in one run", async () => {
+  await using exchange = await startFakeExchange({
+    seed: 62,
+    symbols: 3,
+    fills: 2000,
+    months: 14,
+    weightLimit: 1_000_000,
+    downloadDelaySeconds: 3,
+  });
+  await using dir = await tempDir();
+  const result = await syncWith(
+    exchange,
+    dir.path,
+    "--from",
+    day(exchange.account.startTime),
+    "--wait",
+    "2",
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /trade history .*: merged, [\d,]+ fills added/);
+  assert.match(result.stdout, /transaction history .*: merged, [\d,]+ income records added/);
+  const links = exchange.log.filter((e) => /\/asyn\/id$/.test(e.endpoint));
+  assert.ok(links.length >= 4, "polled while Binance prepared them");
+  const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+  assert.equal(toSeconds(positions), toSeconds(exchange.account.truthCsv()));
+  assert.ok((await downloadsOf(dir.path)).every((d) => d.status === "merged"));
+});
+
+Deno.test("an expired link is asked for again, and then merged", async () => {
+  let shift = 0;
+  await using exchange = await startFakeExchange({
+    seed: 63,
+    symbols: 3,
+    fills: 2000,
+    months: 14,
+    weightLimit: 1_000_000,
+    clock: () => Date.now() + shift,
+    downloadDelaySeconds: 60,
+    downloadLinkExpirySeconds: 3_600,
+  });
+  await using dir = await tempDir();
+  const from = day(exchange.account.startTime);
+  assert.equal((await syncWith(exchange, dir.path, "--from", from)).code, 0);
+  const first = await downloadsOf(dir.path);
+  assert.deepEqual(first.map((d) => d.status), ["pending", "pending"]);
+
+  shift += 2 * 3_600_000; // ready after a minute, expired an hour later
+  const expired = await syncWith(exchange, dir.path);
+  assert.equal(expired.code, 0, expired.stderr);
+  assert.match(expired.stdout, /its link expired before it was fetched; a new one is asked for/);
+  assert.match(expired.stdout, /requested; Binance takes about 60 s on average/);
+  const again = await downloadsOf(dir.path);
+  assert.deepEqual(again.map((d) => d.status), ["pending", "pending"]);
+  assert.notDeepEqual(again.map((d) => d.download_id), first.map((d) => d.download_id));
+  assert.deepEqual(again.map((d) => [d.from_ms, d.to_ms]), first.map((d) => [d.from_ms, d.to_ms]));
+
+  shift += 61_000;
+  const merged = await syncWith(exchange, dir.path);
+  assert.equal(merged.code, 0, merged.stderr);
+  assert.ok((await downloadsOf(dir.path)).every((d) => d.status === "merged"));
+  const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+  assert.doesNotMatch(positions, /^PARTIAL,/m);
+});
+
+Deno.test("the month's quota spent: a clear message, exit 1, nothing lost, asked again next month", async () => {
+  let shift = 0;
+  await using exchange = await startFakeExchange({
+    seed: 64,
+    symbols: 3,
+    fills: 2000,
+    months: 14,
+    weightLimit: 1_000_000,
+    clock: () => Date.now() + shift,
+  });
+  for (let i = 0; i < 5; i++) exchange.downloads.websiteExport("usdm", "trade");
+  await using dir = await tempDir();
+  const from = day(exchange.account.startTime);
+  const refused = await syncWith(exchange, dir.path, "--from", from);
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.stderr,
+    /refused the bulk download of the trade history .*: this month's download quota .* is spent\. It resets on \d{4}-\d\d-01 00:00 UTC/,
+  );
+  assert.doesNotMatch(refused.stderr, /futures-ledger: .*transaction history/, "its own quota");
+  // Nothing lost: the API's 3 months are in the files, and the ranges are recorded.
+  const fills = await Deno.readTextFile(`${dir.path}/futures_fills.csv`);
+  assert.ok(fills.split("\n").length > 100);
+  const downloads = await downloadsOf(dir.path);
+  assert.deepEqual(downloads.map((d) => [d.kind, d.status]), [["trade", "wanted"], [
+    "income",
+    "pending",
+  ]]);
+
+  const asked = () => exchange.log.filter((e) => e.endpoint === "/fapi/v1/trade/asyn").length;
+  const before = asked();
+  const sameMonth = await syncWith(exchange, dir.path);
+  assert.equal(sameMonth.code, 0, sameMonth.stderr);
+  assert.match(sameMonth.stdout, /waits for the download quota to reset on/);
+  assert.equal(asked(), before, "not asked again in the same month");
+
+  const now = new Date(exchange.now());
+  shift += Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 1) - now.getTime();
+  const nextMonth = await syncWith(exchange, dir.path);
+  assert.equal(nextMonth.code, 0, nextMonth.stderr);
+  assert.equal(asked(), before + 1);
+  assert.ok((await downloadsOf(dir.path)).every((d) => d.status !== "wanted"));
+});

@@ -54,7 +54,7 @@ function line(note: DownloadNote, dir: string): string {
     case "failed": {
       const path = join(dir, FILES.downloads, r.file ?? "");
       return `${what}: ${
-        note.thisRun ? "downloaded" : "still"
+        note.thisRun ? "downloaded but" : "still"
       } not merged: ${r.problem}. The file is ${path}: add it with "futures-ledger import ` +
         `${path}" and the options it needs (see "futures-ledger import --help"); the sync stops ` +
         "reminding you once it is imported";

@@ -2,7 +2,8 @@
  * Adding Binance's own history exports (read by `src/archive/`) to the files: the archive's rows,
  * each once and never a copy of the API's (`src/archive/to_rows.ts`), written as a sync writes
  * (`commit.ts`: the same order, the same crash safety, positions rebuilt where they changed).
- * Fees of the added fills paid in another asset are priced at the next sync.
+ * Fees of the added fills paid in another asset are priced at the next sync. Importing the zip
+ * of a bulk download the sync could not merge records that download as merged.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import type { PositionMode } from "../archive/position_side.ts";
 import { type ArchiveContents, ArchiveError } from "../archive/types.ts";
 import type { ArchiveRows } from "../archive/to_rows.ts";
 import type { Market } from "../fill.ts";
+import type { DownloadHistory, DownloadRecord } from "../storage/download_records.ts";
 import { archiveRowsFor } from "./archive_merge.ts";
 import { commitOutcome, unpricedSymbols } from "./commit.ts";
 import { readLocal } from "./local.ts";
@@ -52,6 +54,7 @@ export async function importArchive(
 
   const local = await readLocal(dir, market, false);
   const committed = await commitOutcome(local, {
+    history: historyAfterImport(local.saved?.markets[market], contents),
     market,
     fills: rows.fills,
     income: rows.income,
@@ -61,4 +64,25 @@ export async function importArchive(
     unpriced: new Set(unpricedSymbols(rows.fills)),
   });
   return { ...rows, added: committed.fills.length, incomeAdded: committed.income.length };
+}
+
+/**
+ * The market's bulk download records with those whose zip (kept because the sync could not merge
+ * it) is among the files imported marked `merged`: the sync stops asking the user to import it.
+ */
+function historyAfterImport(
+  saved: DownloadHistory | undefined,
+  contents: ArchiveContents,
+): DownloadHistory | undefined {
+  if (saved?.downloads === undefined) return undefined;
+  const imported = new Set(contents.files.map((f) => f.source.split(":")[0]));
+  const downloads = saved.downloads.map((record): DownloadRecord => {
+    if (record.status !== "failed" || !imported.has(record.file ?? "")) return record;
+    const { file: _, problem: __, ...rest } = record;
+    return { ...rest, status: "merged" };
+  });
+  return {
+    ...(saved.api_from_ms === undefined ? {} : { api_from_ms: saved.api_from_ms }),
+    downloads,
+  };
 }

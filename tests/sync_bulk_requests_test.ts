@@ -1,0 +1,134 @@
+/**
+ * A download-id request spends monthly quota, so one whose outcome is unknown is never sent
+ * again by itself: a lost answer, and a request a killed run left (`requesting` in state.json),
+ * are reported, nothing is recorded as pending, and only a later `sync --from` asks again.
+ */
+import assert from "node:assert/strict";
+import { DownloadOutcomeUnknownError } from "../src/binance/bulk_download.ts";
+import { BinanceClient } from "../src/binance/client.ts";
+import { hmacSigner } from "../src/binance/sign.ts";
+import { runSync, type SyncClient } from "../src/sync.ts";
+import { isProblem } from "../src/sync/download_notes.ts";
+import { type FakeExchange, startFakeExchange } from "./fake_exchange/mod.ts";
+import { tempDir } from "./support/sync.ts";
+
+const DAY = 86_400_000;
+
+/** A client of `exchange` whose trade-history download id answers are lost after being counted. */
+async function clientOf(exchange: FakeExchange, loseTrades: boolean): Promise<SyncClient> {
+  const client = new BinanceClient({
+    market: "usdm",
+    apiKey: exchange.apiKey,
+    signer: await hmacSigner(exchange.secret),
+    baseUrl: exchange.url,
+  });
+  return {
+    serverTime: () => client.serverTime(),
+    exchangeInfo: () => client.exchangeInfo(),
+    positionRisk: () => client.positionRisk(),
+    positionSideDual: () => client.positionSideDual(),
+    userTrades: (q) => client.userTrades(q),
+    income: (q) => client.income(q),
+    klines: (q) => client.klines(q),
+    downloadLink: (kind, id) => client.downloadLink(kind, id),
+    fetchDownload: (url, onProgress) => client.fetchDownload(url, onProgress),
+    async requestDownload(kind, start, end) {
+      const ticket = await client.requestDownload(kind, start, end);
+      if (kind === "trade" && loseTrades) {
+        throw new DownloadOutcomeUnknownError("/fapi/v1/trade/asyn", "connection reset");
+      }
+      return ticket;
+    },
+  };
+}
+
+interface Download {
+  kind: string;
+  status: string;
+}
+
+async function downloadsOf(dir: string): Promise<Download[]> {
+  const state = JSON.parse(await Deno.readTextFile(`${dir}/state.json`));
+  return state.markets.usdm.downloads ?? [];
+}
+
+function tradeRequests(exchange: FakeExchange): number {
+  return exchange.log.filter((e) => e.endpoint === "/fapi/v1/trade/asyn").length;
+}
+
+Deno.test("a lost answer: reported, nothing pending, asked again only by sync --from", async (t) => {
+  await using exchange = await startFakeExchange({
+    seed: 71,
+    symbols: 2,
+    fills: 600,
+    months: 14,
+    weightLimit: 1_000_000,
+  });
+  await using dir = await tempDir();
+  const from = Math.floor(exchange.account.startTime / DAY) * DAY;
+  const options = { dir: dir.path, market: "usdm" as const, from };
+
+  await t.step("the lost request is a problem of this run; the other kind is pending", async () => {
+    const result = await runSync(options, await clientOf(exchange, true));
+    const lost = result.downloads.filter((n) => n.kind === "lost");
+    assert.equal(lost.length, 1);
+    assert.ok(isProblem(lost[0]));
+    assert.match(
+      String((lost[0] as { message?: string }).message),
+      /may have counted this request/,
+    );
+    assert.deepEqual((await downloadsOf(dir.path)).map((d) => [d.kind, d.status]), [
+      ["income", "pending"],
+    ]);
+    assert.equal(tradeRequests(exchange), 1);
+  });
+
+  await t.step("a sync without --from does not ask again", async () => {
+    await runSync({ dir: dir.path, market: "usdm" }, await clientOf(exchange, false));
+    assert.equal(tradeRequests(exchange), 1);
+  });
+
+  await t.step("sync --from asks again, once", async () => {
+    await runSync(options, await clientOf(exchange, false));
+    assert.equal(tradeRequests(exchange), 2);
+    assert.deepEqual((await downloadsOf(dir.path)).map((d) => d.kind).sort(), ["income", "trade"]);
+  });
+});
+
+Deno.test("a request a killed run left is reported, not sent again in that run", async () => {
+  await using exchange = await startFakeExchange({
+    seed: 72,
+    symbols: 2,
+    fills: 600,
+    months: 14,
+    weightLimit: 1_000_000,
+  });
+  await using dir = await tempDir();
+  const from = Math.floor(exchange.account.startTime / DAY) * DAY;
+  const marker = {
+    kind: "trade",
+    from_ms: from,
+    to_ms: exchange.now(),
+    status: "requesting",
+    requested_ms: exchange.now() - 60_000,
+  };
+  await Deno.writeTextFile(
+    `${dir.path}/state.json`,
+    JSON.stringify({
+      version: 1,
+      markets: { usdm: { symbols: {}, income_time_ms: null, downloads: [marker] } },
+    }),
+  );
+  const client = await clientOf(exchange, false);
+  const result = await runSync({ dir: dir.path, market: "usdm", from }, client);
+  const lost = result.downloads.filter((n) => n.kind === "lost");
+  assert.equal(lost.length, 1);
+  assert.ok(!isProblem(lost[0]), "the run that was killed failed already");
+  assert.equal(tradeRequests(exchange), 0, "its range is not asked for again in this run");
+  assert.deepEqual((await downloadsOf(dir.path)).map((d) => [d.kind, d.status]), [
+    ["income", "pending"],
+  ]);
+
+  await runSync({ dir: dir.path, market: "usdm", from }, client);
+  assert.equal(tradeRequests(exchange), 1, "a later sync --from asks");
+});
