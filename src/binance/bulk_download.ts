@@ -48,6 +48,14 @@ export interface Requester {
   request(endpoint: Endpoint, params?: Params): Promise<unknown>;
 }
 
+/**
+ * The host Binance's download links point at: the one link observed was a presigned S3 URL of
+ * this bucket, virtual-hosted style (`https://bin-prod-user-rebate-bucket.s3.amazonaws.com/
+ * data-download-task/usdt_margined_futures/….zip?X-Amz-…`, see /work/shared/BINANCE_API.md). The
+ * compiled binary may connect to it and to no other S3 host (`scripts/compile.ts`).
+ */
+export const DOWNLOAD_HOST = "bin-prod-user-rebate-bucket.s3.amazonaws.com";
+
 /** The longest range of one download: a year, taken as 365 days. */
 export const MAX_DOWNLOAD_RANGE_MS = 365 * 86_400_000;
 
