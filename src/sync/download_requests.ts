@@ -13,12 +13,18 @@
  * - a refusal for the quota leaves the record `wanted` with the time of the refusal: later syncs
  *   ask again once the month has turned (UTC), without trying in the same month; the other
  *   requests of that kind this run are not sent;
- * - any other refusal (a 4xx, counted by nothing) leaves it `wanted`: the next sync asks again.
+ * - any other refusal (a 4xx, counted by nothing) leaves it `wanted`: the next sync asks again;
+ *   a ban or a host this program may not reach stops the requests of this run (the sync still
+ *   writes what it fetched).
  *
  * @module
  */
 
-import { DownloadOutcomeUnknownError, DownloadQuotaError } from "../binance/bulk_download.ts";
+import {
+  DownloadOutcomeUnknownError,
+  DownloadQuotaError,
+  type DownloadTicket,
+} from "../binance/bulk_download.ts";
 import { BinanceBanError, BinanceConfigError, BinanceError } from "../binance/errors.ts";
 import type { DownloadKind, DownloadRecord } from "../storage/download_records.ts";
 import type { DownloadBook } from "./download_book.ts";
@@ -31,7 +37,7 @@ import type { SyncEventHandler } from "./progress_events.ts";
  * Requests every `wanted` download of `book` that the quota may allow (`now`: Binance's clock),
  * saving the records as it goes; adds what happened to `notes`.
  *
- * @throws {BinanceBanError} or {BinanceConfigError}: nothing else can be sent either.
+ * @throws what is not Binance's answer (a file that cannot be written, a bug).
  */
 export async function requestWanted(
   source: DownloadSource,
@@ -57,27 +63,9 @@ export async function requestWanted(
     const marker: DownloadRecord = { ...rest, status: "requesting", requested_ms: now };
     book.replace(record, marker);
     await book.save();
+    let ticket: DownloadTicket;
     try {
-      const ticket = await source.requestDownload(record.kind, record.from_ms, record.to_ms);
-      const pending: DownloadRecord = {
-        kind: record.kind,
-        from_ms: record.from_ms,
-        to_ms: record.to_ms,
-        status: "pending",
-        download_id: ticket.downloadId,
-        requested_ms: now,
-        ...(ticket.averagePreparationMs > 0 ? { expected_ms: ticket.averagePreparationMs } : {}),
-      };
-      book.replace(marker, pending);
-      await book.save();
-      onEvent({
-        kind: "bulk-requested",
-        history: HISTORY_OF[record.kind],
-        from: record.from_ms,
-        to: record.to_ms,
-        expectedMs: pending.expected_ms,
-      });
-      notes.push({ kind: "requested", record: pending });
+      ticket = await source.requestDownload(record.kind, record.from_ms, record.to_ms);
     } catch (error) {
       if (error instanceof DownloadQuotaError) {
         refused.add(record.kind);
@@ -89,16 +77,34 @@ export async function requestWanted(
         notes.push({ kind: "lost", record: marker, message: error.message });
       } else {
         book.replace(marker, record);
-        if (
-          !(error instanceof BinanceError) || error instanceof BinanceBanError ||
-          error instanceof BinanceConfigError
-        ) {
-          await book.save();
-          throw error;
-        }
-        notes.push({ kind: "error", record, message: error.message });
       }
       await book.save();
+      if (
+        error instanceof DownloadQuotaError || error instanceof DownloadOutcomeUnknownError
+      ) continue;
+      if (!(error instanceof BinanceError)) throw error;
+      notes.push({ kind: "error", record, message: error.message });
+      if (error instanceof BinanceBanError || error instanceof BinanceConfigError) return;
+      continue;
     }
+    const pending: DownloadRecord = {
+      kind: record.kind,
+      from_ms: record.from_ms,
+      to_ms: record.to_ms,
+      status: "pending",
+      download_id: ticket.downloadId,
+      requested_ms: now,
+      ...(ticket.averagePreparationMs > 0 ? { expected_ms: ticket.averagePreparationMs } : {}),
+    };
+    book.replace(marker, pending);
+    await book.save();
+    onEvent({
+      kind: "bulk-requested",
+      history: HISTORY_OF[record.kind],
+      from: record.from_ms,
+      to: record.to_ms,
+      expectedMs: pending.expected_ms,
+    });
+    notes.push({ kind: "requested", record: pending });
   }
 }
