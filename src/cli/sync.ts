@@ -48,8 +48,8 @@ Options:
                       where the last sync ended; the positional date is the same. Before
                       the 3 months the API serves, the older history is requested through
                       Binance's bulk download (trades and transactions, one request each
-                      per year of range; about 5 a month are allowed) and merged by a
-                      later sync, once Binance has prepared it
+                      per 365 days; about 5 a month are allowed) and merged by a later
+                      sync, once Binance has prepared it
   --wait [MINUTES]    wait for pending bulk downloads (polling, up to MINUTES, default
                       ${DEFAULT_WAIT_MINUTES}) and merge them in this run
   --symbols A,B       query only these symbols (e.g. BTCUSDT,ETHUSDT)
