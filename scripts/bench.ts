@@ -1,17 +1,20 @@
 /**
  * `deno task bench [section…]`: runs the benchmarks and writes their figures to BENCHMARKS.md.
  * Sections: `ledger` (issue 2), `sync` (issue 4; several minutes: it runs under Binance's real
- * weight limit). Needs GNU time at /usr/bin/time (Debian package `time`).
+ * weight limit), `history` (issue 11: a 15-month first sync with bulk downloads; several minutes
+ * too). Needs GNU time at /usr/bin/time (Debian package `time`).
  *
  * @module
  */
 
+import { benchHistory } from "./bench/history.ts";
 import { benchLedger } from "./bench/ledger.ts";
 import { benchSync } from "./bench/sync.ts";
 
 const SECTIONS: Record<string, (dir: string) => Promise<void>> = {
   ledger: benchLedger,
   sync: benchSync,
+  history: benchHistory,
 };
 
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(SECTIONS);
