@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { DownloadOutcomeUnknownError } from "../src/binance/bulk_download.ts";
 import { BinanceClient } from "../src/binance/client.ts";
 import { hmacSigner } from "../src/binance/sign.ts";
-import { runSync, type SyncClient } from "../src/sync.ts";
+import { runSync, type SyncClient, type SyncEvent } from "../src/sync.ts";
 import { isProblem } from "../src/sync/download_notes.ts";
 import { type FakeExchange, startFakeExchange } from "./fake_exchange/mod.ts";
 import { tempDir } from "./support/sync.ts";
@@ -83,15 +83,26 @@ Deno.test("a lost answer: reported, nothing pending, asked again only by sync --
     assert.equal(tradeRequests(exchange), 1);
   });
 
-  await t.step("a sync without --from does not ask again", async () => {
-    await runSync({ dir: dir.path, market: "usdm" }, await clientOf(exchange, false));
+  await t.step("a sync without --from does not ask again; it merges the pending one", async () => {
+    const events: SyncEvent[] = [];
+    const client = await clientOf(exchange, false);
+    await runSync({ dir: dir.path, market: "usdm" }, client, (e) => events.push(e));
     assert.equal(tradeRequests(exchange), 1);
+    const bulk = [...new Set(events.filter((e) => e.kind.startsWith("bulk-")).map((e) => e.kind))];
+    assert.deepEqual(bulk, ["bulk-ready", "bulk-downloading"]);
   });
 
   await t.step("sync --from asks again, once", async () => {
-    await runSync(options, await clientOf(exchange, false));
+    const events: SyncEvent[] = [];
+    await runSync(options, await clientOf(exchange, false), (e) => events.push(e));
     assert.equal(tradeRequests(exchange), 2);
-    assert.deepEqual((await downloadsOf(dir.path)).map((d) => d.kind).sort(), ["income", "trade"]);
+    assert.deepEqual(events.filter((e) => e.kind.startsWith("bulk-")).map((e) => e.kind), [
+      "bulk-requested",
+    ]);
+    assert.deepEqual((await downloadsOf(dir.path)).map((d) => [d.kind, d.status]), [
+      ["income", "merged"],
+      ["trade", "pending"],
+    ]);
   });
 });
 
