@@ -1,7 +1,8 @@
 /**
  * A download-id request spends monthly quota, so one whose outcome is unknown is never sent
  * again by itself: a lost answer, and a request a killed run left (`requesting` in state.json),
- * are reported, nothing is recorded as pending, and only a later `sync --from` asks again.
+ * are reported, nothing is recorded as pending, and only a later `sync --from` asks again. And a
+ * `--wait` that ends before Binance is done leaves the downloads pending, as a problem.
  */
 import assert from "node:assert/strict";
 import { DownloadOutcomeUnknownError } from "../src/binance/bulk_download.ts";
@@ -142,4 +143,25 @@ Deno.test("a request a killed run left is reported, not sent again in that run",
 
   await runSync({ dir: dir.path, market: "usdm", from }, client);
   assert.equal(tradeRequests(exchange), 1, "a later sync --from asks");
+});
+
+Deno.test("--wait that ends before Binance is done: still pending, a problem of the run", async () => {
+  await using exchange = await startFakeExchange({
+    seed: 74,
+    symbols: 2,
+    fills: 600,
+    months: 14,
+    weightLimit: 1_000_000,
+    downloadDelaySeconds: 600,
+  });
+  await using dir = await tempDir();
+  const from = Math.floor(exchange.account.startTime / DAY) * DAY;
+  const client = await clientOf(exchange, false);
+  const result = await runSync({ dir: dir.path, market: "usdm", from, waitMs: 2_500 }, client);
+  const over = result.downloads.filter((n) => n.kind === "wait-over");
+  assert.equal(over.length, 2);
+  assert.ok(over.every(isProblem));
+  const polls = exchange.log.filter((e) => /\/asyn\/id$/.test(e.endpoint)).length;
+  assert.equal(polls, 4, "each polled twice: after 2 s, and when the limit passed");
+  assert.deepEqual((await downloadsOf(dir.path)).map((d) => d.status), ["pending", "pending"]);
 });

@@ -29,7 +29,7 @@ export function downloadLines(notes: readonly DownloadNote[], dir: string): Down
     if (note.kind === "pending" && requested.has(key(note.record))) continue;
     (isProblem(note) ? problems : info).push(line(note, dir));
   }
-  return { problems, info };
+  return { problems: [...new Set(problems)], info: [...new Set(info)] };
 }
 
 function line(note: DownloadNote, dir: string): string {

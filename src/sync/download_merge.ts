@@ -3,8 +3,10 @@
  * commit (`archive_merge.ts`: each once, never a copy of the API's, fetched or in the files). A
  * download whose rows cannot be added as they are (a position side the books do not settle, rows
  * without trade ids among the API's) is marked `failed`, its zip kept for `import`, and the
- * others are merged without it. Once the commit is written, the merged downloads' zips are
- * removed and what each added is noted.
+ * others are merged without it; should Binance not answer a question the merge needs (the
+ * account's position mode), none is merged this run, and the next sync merges them from their
+ * zips. Once the commit is written, the merged downloads' zips are removed and what each added
+ * is noted.
  *
  * @module
  */
@@ -12,6 +14,7 @@
 import type { PositionMode } from "../archive/position_side.ts";
 import type { ArchiveRows } from "../archive/to_rows.ts";
 import { type ArchiveContents, ArchiveError } from "../archive/types.ts";
+import { BinanceError } from "../binance/errors.ts";
 import type { Fill, Market } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
 import type { DownloadRecord } from "../storage/download_records.ts";
@@ -52,6 +55,13 @@ export async function mergeDownloads(
       });
       break;
     } catch (error) {
+      if (error instanceof BinanceError) {
+        // The account's position mode could not be read: merged by a later sync, from the zips.
+        for (const r of ready) {
+          downloads.notes.push({ kind: "error", record: r.record, message: error.message });
+        }
+        return { fills: [], income: [], merged: [] };
+      }
       if (!(error instanceof ArchiveError)) throw error;
       const bad = ready.find((r) => error.source.startsWith(r.file)) ?? ready[0];
       ready = ready.filter((r) => r !== bad);

@@ -72,8 +72,6 @@ export class DownloadStage {
   readonly ready: ReadyDownload[] = [];
   /** What happened, for the report. */
   readonly notes: DownloadNote[] = [];
-  /** Whether `wait` waited. */
-  waited = false;
   readonly #source: DownloadSource;
   readonly #local: LocalState;
   readonly #market: Market;
@@ -157,16 +155,16 @@ export class DownloadStage {
     sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ): Promise<void> {
     if (this.#pending().length === 0) return;
-    this.waited = true;
-    const deadline = this.#startedAt + limitMs;
+    const waitFrom = Date.now();
+    const deadline = waitFrom + limitMs;
     for (let delay = FIRST_POLL_MS; this.#pending().length > 0 && Date.now() < deadline;) {
       await sleep(Math.max(0, Math.min(delay, deadline - Date.now())));
       delay = Math.min(delay * 2, MAX_POLL_MS);
-      await this.#advance();
-      if (this.book.canSave) await this.#request();
+      // A link that expired meanwhile is asked for again at once.
+      if ((await this.#advance()) && this.book.canSave) await this.#request();
     }
     for (const record of this.#pending()) {
-      this.notes.push({ kind: "wait-over", record, waitedMs: Date.now() - this.#startedAt });
+      this.notes.push({ kind: "wait-over", record, waitedMs: Date.now() - waitFrom });
     }
   }
 
@@ -195,9 +193,10 @@ export class DownloadStage {
     await requestWanted(this.#source, this.book, this.#serverNow(), this.#onEvent, this.notes);
   }
 
-  /** Takes every pending download as far as it goes now. */
-  async #advance(): Promise<void> {
+  /** Takes every pending download as far as it goes now; whether a link had expired. */
+  async #advance(): Promise<boolean> {
     const { book, notes } = this;
+    let expired = false;
     for (const record of this.#pending()) {
       const got = await advanceDownload(
         this.#source,
@@ -213,6 +212,7 @@ export class DownloadStage {
         const wanted: DownloadRecord = { kind, from_ms, to_ms, status: "wanted" };
         book.replace(record, wanted);
         notes.push({ kind: "expired", record: wanted });
+        expired = true;
       } else if (got.state === "failed") {
         const failed: DownloadRecord = {
           ...record,
@@ -226,6 +226,7 @@ export class DownloadStage {
         notes.push({ kind: "error", record, message: got.message });
       }
     }
+    return expired;
   }
 }
 
