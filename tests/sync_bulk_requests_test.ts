@@ -1,7 +1,8 @@
 /**
  * A download-id request spends monthly quota, so one whose outcome is unknown is never sent
  * again by itself: a lost answer, and a request a killed run left (`requesting` in state.json),
- * are reported, nothing is recorded as pending, and only a later `sync --from` asks again. And a
+ * are reported, nothing is recorded as pending, and only a later `sync --from` asks again. Nor
+ * is a download whose link this program may not fetch, even once the link has expired. And a
  * `--wait` that ends before Binance is done leaves the downloads pending, as a problem.
  */
 import assert from "node:assert/strict";
@@ -15,8 +16,15 @@ import { tempDir } from "./support/sync.ts";
 
 const DAY = 86_400_000;
 
-/** A client of `exchange` whose trade-history download id answers are lost after being counted. */
-async function clientOf(exchange: FakeExchange, loseTrades: boolean): Promise<SyncClient> {
+/**
+ * A client of `exchange`: with `loseTrades`, its trade-history download id answers are lost
+ * after being counted; with `linkHost`, its download links point at that host.
+ */
+async function clientOf(
+  exchange: FakeExchange,
+  loseTrades: boolean,
+  linkHost?: string,
+): Promise<SyncClient> {
   const client = new BinanceClient({
     market: "usdm",
     apiKey: exchange.apiKey,
@@ -31,7 +39,11 @@ async function clientOf(exchange: FakeExchange, loseTrades: boolean): Promise<Sy
     userTrades: (q) => client.userTrades(q),
     income: (q) => client.income(q),
     klines: (q) => client.klines(q),
-    downloadLink: (kind, id) => client.downloadLink(kind, id),
+    async downloadLink(kind, id) {
+      const link = await client.downloadLink(kind, id);
+      if (link.status !== "completed" || linkHost === undefined) return link;
+      return { ...link, url: link.url.replace(/^http:\/\/[^/]+/, `https://${linkHost}`) };
+    },
     fetchDownload: (url, onProgress) => client.fetchDownload(url, onProgress),
     async requestDownload(kind, start, end) {
       const ticket = await client.requestDownload(kind, start, end);
@@ -164,4 +176,36 @@ Deno.test("--wait that ends before Binance is done: still pending, a problem of 
   const polls = exchange.log.filter((e) => /\/asyn\/id$/.test(e.endpoint)).length;
   assert.equal(polls, 4, "each polled twice: after 2 s, and when the limit passed");
   assert.deepEqual((await downloadsOf(dir.path)).map((d) => d.status), ["pending", "pending"]);
+});
+
+Deno.test("a link to a host this program may not reach: pending, never asked for again", async () => {
+  let shift = 0;
+  await using exchange = await startFakeExchange({
+    seed: 75,
+    symbols: 2,
+    fills: 600,
+    months: 14,
+    weightLimit: 1_000_000,
+    clock: () => Date.now() + shift,
+    downloadLinkExpirySeconds: 3_600,
+  });
+  await using dir = await tempDir();
+  const from = Math.floor(exchange.account.startTime / DAY) * DAY;
+  // The tests may reach 127.0.0.1 only, as the binary may reach Binance's hosts only.
+  const client = await clientOf(exchange, false, "elsewhere.s3.amazonaws.com");
+  await runSync({ dir: dir.path, market: "usdm", from }, client);
+  const asked = () => exchange.log.filter((e) => /\/asyn$/.test(e.endpoint)).length;
+  assert.equal(asked(), 2);
+  for (const hours of [0, 2]) { // before the link expires, and after
+    shift += hours * 3_600_000;
+    const result = await runSync({ dir: dir.path, market: "usdm" }, client);
+    const errors = result.downloads.filter((n) => n.kind === "error");
+    assert.equal(errors.length, 2);
+    assert.match(
+      (errors[0] as { message: string }).message,
+      /points at elsewhere\.s3\.amazonaws\.com, which this program may not connect to/,
+    );
+    assert.deepEqual((await downloadsOf(dir.path)).map((d) => d.status), ["pending", "pending"]);
+    assert.equal(asked(), 2, "no quota spent on a link that cannot be fetched");
+  }
 });

@@ -236,14 +236,10 @@ export async function fetchArchive(
   url: string,
   options: FetchArchiveOptions = {},
 ): Promise<Uint8Array> {
-  const parsed = URL.parse(url);
-  const host = parsed?.host ?? "the download host";
+  const host = URL.parse(url)?.host ?? "the download host";
   const what = `GET the download from ${host}`;
-  const netState = parsed === null ? "denied" : Deno.permissions.querySync({
-    name: "net",
-    host: parsed.hostname + (parsed.port === "" ? "" : `:${parsed.port}`),
-  }).state;
-  if (netState !== "granted") throw notAllowed(host);
+  const unreachable = unreachableHost(url);
+  if (unreachable !== undefined) throw unreachable;
   let response: Response;
   let bytes: Uint8Array;
   try {
@@ -275,6 +271,18 @@ export async function fetchArchive(
       `${message === undefined ? "" : ` (${message})`}`,
     response.status >= 500,
   );
+}
+
+/**
+ * The error for `url` when this program may not connect to its host (a compiled binary may
+ * connect only to the hosts it was built for), else `undefined`.
+ */
+export function unreachableHost(url: string): BinanceConfigError | undefined {
+  const parsed = URL.parse(url);
+  if (parsed === null) return notAllowed("the download host");
+  const host = parsed.hostname + (parsed.port === "" ? "" : `:${parsed.port}`);
+  if (Deno.permissions.querySync({ name: "net", host }).state === "granted") return undefined;
+  return notAllowed(parsed.host);
 }
 
 /** The error for a link to a host this program may not connect to. */

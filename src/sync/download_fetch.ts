@@ -17,6 +17,7 @@ import {
   type DownloadLink,
   type DownloadProgress,
   type DownloadTicket,
+  unreachableHost,
 } from "../binance/bulk_download.ts";
 import { BinanceApiError } from "../binance/errors.ts";
 import type { Market } from "../fill.ts";
@@ -99,6 +100,10 @@ export async function advanceDownload(
       onEvent({ kind: "bulk-pending", history, waitedMs: now - (record.requested_ms ?? now) });
       return { state: "pending" };
     }
+    // A link this program may not fetch stays pending, expired or not: asking for a new one
+    // would spend quota on a link it cannot fetch either (run it where it may: the message says).
+    const unreachable = unreachableHost(link.url);
+    if (unreachable !== undefined) return { state: "error", message: unreachable.message };
     if (link.expired || link.expiresAt <= now) return { state: "expired" };
     onEvent({ kind: "bulk-ready", history });
     try {
