@@ -10,7 +10,9 @@ import { DownloadOutcomeUnknownError } from "../src/binance/bulk_download.ts";
 import { BinanceClient } from "../src/binance/client.ts";
 import { hmacSigner } from "../src/binance/sign.ts";
 import { runSync, type SyncClient, type SyncEvent } from "../src/sync.ts";
+import { DownloadBook } from "../src/sync/download_book.ts";
 import { isProblem } from "../src/sync/download_notes.ts";
+import { requestWanted } from "../src/sync/download_requests.ts";
 import { type FakeExchange, startFakeExchange } from "./fake_exchange/mod.ts";
 import { tempDir } from "./support/sync.ts";
 
@@ -208,4 +210,45 @@ Deno.test("a link to a host this program may not reach: pending, never asked for
     assert.deepEqual((await downloadsOf(dir.path)).map((d) => d.status), ["pending", "pending"]);
     assert.equal(asked(), 2, "no quota spent on a link that cannot be fetched");
   }
+});
+
+Deno.test("COIN-M: at most 2 download requests a minute (its weight would not space them)", async () => {
+  await using dir = await tempDir();
+  const wanted = [0, 1, 2, 3].map((i) => ({
+    kind: i % 2 === 0 ? "trade" as const : "income" as const,
+    from_ms: i * DAY,
+    to_ms: i * DAY + DAY - 1,
+    status: "wanted" as const,
+  }));
+  const saved = {
+    version: 1 as const,
+    markets: { coinm: { symbols: {}, income_time_ms: null, downloads: wanted } },
+  };
+  const local = {
+    dir: dir.path,
+    saved,
+    cache: undefined,
+    ends: saved,
+    marks: saved.markets.coinm,
+    known: new Set<string>(),
+    walk: new Map(),
+  };
+  const book = new DownloadBook(local, "coinm");
+  let id = 0;
+  const source = {
+    requestDownload: () =>
+      Promise.resolve({ downloadId: String(++id), averagePreparationMs: 1000 }),
+    downloadLink: () => Promise.reject(new Error("not used")),
+    fetchDownload: () => Promise.reject(new Error("not used")),
+  };
+  const sleeps: number[] = [];
+  const sleep = (ms: number) => {
+    sleeps.push(ms);
+    return Promise.resolve();
+  };
+  await requestWanted(source, book, Date.now(), () => {}, [], sleep);
+  assert.equal(id, 4);
+  assert.equal(sleeps.length, 2, "before the third and the fourth");
+  assert.ok(sleeps.every((ms) => ms > 55_000 && ms <= 60_000), String(sleeps));
+  assert.ok(book.records.every((r) => r.status === "pending"));
 });

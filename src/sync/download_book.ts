@@ -43,6 +43,11 @@ export class DownloadBook {
     this.#apiFrom = at;
   }
 
+  /** The market of the records. */
+  get market(): Market {
+    return this.#market;
+  }
+
   /** The records now. */
   get records(): readonly DownloadRecord[] {
     return this.#records;

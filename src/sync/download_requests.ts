@@ -13,6 +13,9 @@
  * - a refusal for the quota leaves the record `wanted` with the time of the refusal: later syncs
  *   ask again once the month has turned (UTC), without trying in the same month; the other
  *   requests of that kind this run are not sent;
+ * - on COIN-M at most 2 are sent in any minute: one copy of its documentation allows no more
+ *   ("the third banned", see /work/shared/BINANCE_API.md), and their weight of 5 does not space
+ *   them (on USD-M a weight of 1,000 in a budget of 1,920 a minute allows one a minute);
  * - any other refusal (a 4xx, counted by nothing) leaves it `wanted`: the next sync asks again;
  *   a ban or a host this program may not reach stops the requests of this run (the sync still
  *   writes what it fetched).
@@ -20,6 +23,7 @@
  * @module
  */
 
+import { getLogger } from "@logtape/logtape";
 import {
   DownloadOutcomeUnknownError,
   DownloadQuotaError,
@@ -33,6 +37,12 @@ import { quotaResetsAt, sameQuotaMonth } from "./download_plan.ts";
 import type { DownloadNote } from "./download_notes.ts";
 import type { SyncEventHandler } from "./progress_events.ts";
 
+const log = getLogger(["futures-ledger", "sync"]);
+
+/** COIN-M download-id requests sent in any minute at most. */
+const PER_MINUTE = 2;
+const MINUTE_MS = 60_000;
+
 /**
  * Requests every `wanted` download of `book` that the quota may allow (`now`: Binance's clock),
  * saving the records as it goes; adds what happened to `notes`.
@@ -45,8 +55,10 @@ export async function requestWanted(
   now: number,
   onEvent: SyncEventHandler,
   notes: DownloadNote[],
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<void> {
   const refused = new Set<DownloadKind>();
+  const sent: number[] = [];
   for (const record of book.records.filter((r) => r.status === "wanted")) {
     const resetsAt = quotaResetsAt(now);
     if (record.refused_ms !== undefined && sameQuotaMonth(record.refused_ms, now)) {
@@ -59,6 +71,17 @@ export async function requestWanted(
       notes.push({ kind: "refused", record: next, resetsAt, thisRun: true });
       continue;
     }
+    if (book.market === "coinm" && sent.length >= PER_MINUTE) {
+      const wait = sent[sent.length - PER_MINUTE] + MINUTE_MS - Date.now();
+      if (wait > 0) {
+        log.info("waiting {seconds} s: Binance takes at most {n} download requests a minute", {
+          seconds: Math.ceil(wait / 1000),
+          n: PER_MINUTE,
+        });
+        await sleep(wait);
+      }
+    }
+    sent.push(Date.now());
     const { refused_ms: _, ...rest } = record;
     const marker: DownloadRecord = { ...rest, status: "requesting", requested_ms: now };
     book.replace(record, marker);
