@@ -1,11 +1,14 @@
 /**
  * `deno task bench [section…]`: runs the benchmarks and writes their figures to BENCHMARKS.md.
  * Sections: `ledger` (issue 2), `sync` (issue 4; several minutes: it runs under Binance's real
- * weight limit), `scale` (issue 12; `SCALE=1,3,10` for sizes in millions of fills). Needs GNU time at /usr/bin/time (Debian package `time`).
+ * weight limit), `history` (issue 11: a 15-month first sync with bulk downloads; several minutes
+ * too), `scale` (issue 12; `SCALE=1,3,10` for sizes in millions of fills). Needs GNU time at
+ * /usr/bin/time (Debian package `time`).
  *
  * @module
  */
 
+import { benchHistory } from "./bench/history.ts";
 import { benchLedger } from "./bench/ledger.ts";
 import { benchScale } from "./bench/scale.ts";
 import { benchSync } from "./bench/sync.ts";
@@ -13,6 +16,7 @@ import { benchSync } from "./bench/sync.ts";
 const SECTIONS: Record<string, (dir: string) => Promise<void>> = {
   ledger: benchLedger,
   sync: benchSync,
+  history: benchHistory,
   scale: benchScale,
 };
 

@@ -1,7 +1,7 @@
 /**
  * Scale benchmark (issue 12): what a daily sync and `positions` cost with a lifetime of fills
  * already in the directory — 1, 3 and 10 million (about two income rows each, written by
- * `history.ts`) — against a fake exchange whose account goes on trading the same symbols.
+ * `long_history.ts`) — against a fake exchange whose account goes on trading the same symbols.
  *
  * For each size: the first sync over the files (no cache yet: everything read and rebuilt), three
  * no-op syncs, three syncs with 1,000 new fills on 5 symbols, and `positions` three times with the
@@ -18,7 +18,7 @@
 import Big from "big.js";
 import { generateAccount, startFakeExchange } from "../../tests/fake_exchange/mod.ts";
 import { exchangeEnv } from "../../tests/support/sync.ts";
-import { writeHistory } from "./history.ts";
+import { writeHistory } from "./long_history.ts";
 import { machine, median, timed, writeSection } from "./report.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -149,7 +149,7 @@ function report(results: readonly Figures[], measured: string): string {
   const lines = [
     "## Scale: a lifetime of fills",
     "",
-    "Command: `SCALE=1,3,10 deno task bench scale`. A generated history (`scripts/bench/history.ts`:",
+    "Command: `SCALE=1,3,10 deno task bench scale`. A generated history (`scripts/bench/long_history.ts`:",
     "20 symbols, one-way books of a few fills each, all flat at the end, about two income rows",
     "per fill) already in the directory, and a fake exchange whose account trades 5 of the",
     "symbols afterwards. The first sync has no cache: it reads and rebuilds everything. Then, three",
