@@ -34,7 +34,8 @@ interface Figures {
   positions: { seconds: number; mb: number }[];
   single: { seconds: number; mb: number }[];
   floor: number;
-  gauge: number;
+  /** The gauge before and after the size's runs, ms. */
+  gauge: [number, number];
 }
 
 /** Runs the scale benchmark in `dir` and writes its section. */
@@ -62,6 +63,7 @@ async function one(dir: string, fills: number): Promise<Figures> {
     seed: fills,
   });
   const mb = (await Deno.stat(`${dir}/futures_fills.csv`)).size / 2 ** 20;
+  const gaugeBefore = gauge();
   await using exchange = await startFakeExchange({ account, weightLimit: 1e9 });
   const env = exchangeEnv(exchange);
   const sync = () =>
@@ -111,7 +113,7 @@ async function one(dir: string, fills: number): Promise<Figures> {
     positions,
     single,
     floor,
-    gauge: gauge(),
+    gauge: [gaugeBefore, gauge()] as [number, number],
   };
   await Deno.remove(dir, { recursive: true });
   return figures;
@@ -131,6 +133,31 @@ async function readFloor(path: string): Promise<number> {
   console.log(`read floor: ${separators} separators`);
   return (performance.now() - started) / 1000;
 }
+
+interface Target {
+  readonly what: string;
+  readonly runs: "noop" | "update" | "positions";
+  readonly unit: "s" | "MB";
+  readonly limit: number;
+}
+
+/** Issue 12's targets at 1M and 10M fills (`positions`: the default threads). */
+const TARGETS = new Map<number, readonly Target[]>([
+  [1_000_000, [
+    { what: "no-op sync, peak RSS", runs: "noop", unit: "MB", limit: 200 },
+    { what: "no-op sync, wall", runs: "noop", unit: "s", limit: 1.5 },
+    { what: "+1,000 fills on 5 symbols, wall", runs: "update", unit: "s", limit: 2 },
+    { what: "`positions`, peak RSS", runs: "positions", unit: "MB", limit: 250 },
+    { what: "`positions`, wall", runs: "positions", unit: "s", limit: 2 },
+  ]],
+  [10_000_000, [
+    { what: "no-op sync, peak RSS", runs: "noop", unit: "MB", limit: 200 },
+    { what: "no-op sync, wall", runs: "noop", unit: "s", limit: 10 },
+    { what: "+1,000 fills on 5 symbols, wall", runs: "update", unit: "s", limit: 12 },
+    { what: "`positions`, peak RSS", runs: "positions", unit: "MB", limit: 250 },
+    { what: "`positions`, wall", runs: "positions", unit: "s", limit: 20 },
+  ]],
+]);
 
 /** The ledger section's gauge: big.js adding 500,000 products, ms. */
 function gauge(): number {
@@ -157,7 +184,7 @@ function report(results: readonly Figures[], measured: string): string {
     "default threads and `--jobs 1`, alternately. Median (and each run) of wall time; peak RSS is",
     `the largest of the runs. Measured ${measured}.`,
     "",
-    "| fills (income rows; fills CSV) | first sync | no-op sync | +1,000 fills on 5 symbols | `positions` | `positions --jobs 1` | read floor | gauge |",
+    "| fills (income rows; fills CSV) | first sync | no-op sync | +1,000 fills on 5 symbols | `positions` | `positions --jobs 1` | read floor | gauge, before–after |",
     "|---|---|---|---|---|---|---|---|",
   ];
   for (const r of results) {
@@ -168,8 +195,29 @@ function report(results: readonly Figures[], measured: string): string {
         m(r.noop)
       } | ${s(r.update)}, ${m(r.update)} | ${s(r.positions)}, ${m(r.positions)} | ${s(r.single)}, ${
         m(r.single)
-      } | ${r.floor.toFixed(2)} s | ${r.gauge} ms |`,
+      } | ${r.floor.toFixed(2)} s | ${r.gauge.join("–")} ms |`,
     );
+  }
+  lines.push(
+    "",
+    "Issue 12's targets, by the medians above (wall time; peak RSS the largest run):",
+    "",
+    "| fills | case | target | measured | met |",
+    "|---|---|---|---|---|",
+  );
+  for (const r of results) {
+    const targets = TARGETS.get(r.fills);
+    if (targets === undefined) continue;
+    const runs = { noop: r.noop, update: r.update, positions: r.positions };
+    for (const t of targets) {
+      const values = runs[t.runs].map((x) => (t.unit === "s" ? x.seconds : x.mb));
+      const value = t.unit === "s" ? median(values) : Math.max(...values);
+      lines.push(
+        `| ${r.fills.toLocaleString("en")} | ${t.what} | ≤ ${t.limit} ${t.unit} | ${
+          value.toFixed(t.unit === "s" ? 2 : 0)
+        } ${t.unit} | ${value <= t.limit ? "yes" : "**no**"} |`,
+      );
+    }
   }
   return lines.join("\n");
 }
