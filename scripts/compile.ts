@@ -20,6 +20,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import denoJson from "../deno.json" with { type: "json" };
+import { DOWNLOAD_HOST } from "../src/binance/bulk_download.ts";
 import { BASE_URLS, TESTNET_BASE_URLS } from "../src/binance/client.ts";
 import { VARIABLES } from "../src/config.ts";
 
@@ -35,13 +36,21 @@ export const TARGETS = [
 /** One of {@linkcode TARGETS}. */
 export type Target = (typeof TARGETS)[number];
 
-/** The hosts the executable may connect to: Binance's futures hosts, live and testnet. */
+/**
+ * The hosts the executable may connect to: Binance's futures hosts, live and testnet, and the
+ * bucket Binance serves its bulk downloads from. The bucket is named exactly: `--allow-net`
+ * also accepts `*.s3.amazonaws.com` ("to allow any subdomain for a hostname, `*` can be used",
+ * https://docs.deno.com/runtime/fundamentals/security/), but that would let the binary reach
+ * every bucket on S3; a download link to another host is refused by name instead
+ * (`fetchArchive`). A host without a port allows any port (the links are HTTPS, 443).
+ */
 export const BINANCE_HOSTS: readonly string[] = [
-  ...new Set(
-    [...Object.values(BASE_URLS), ...Object.values(TESTNET_BASE_URLS)].map((url) =>
+  ...new Set([
+    ...[...Object.values(BASE_URLS), ...Object.values(TESTNET_BASE_URLS)].map((url) =>
       new URL(url).host
     ),
-  ),
+    DOWNLOAD_HOST,
+  ]),
 ];
 
 /**
@@ -50,8 +59,9 @@ export const BINANCE_HOSTS: readonly string[] = [
  */
 export function permissionFlags(hosts: readonly string[] = BINANCE_HOSTS): string[] {
   return [
-    // Only Binance: `--base-url` and BINANCE_BASE_URL can still pick among these hosts, but a
-    // proxy or any other host is refused ("Requires net access"); use `deno run` for those.
+    // Only Binance (and its download bucket): `--base-url` and BINANCE_BASE_URL can still pick
+    // among these hosts, but a proxy or any other host is refused ("Requires net access"); use
+    // `deno run` for those.
     `--allow-net=${hosts.join(",")}`,
     // Only the settings it reads (src/config.ts); Deno.execPath() and isTerminal() need nothing.
     `--allow-env=${VARIABLES.join(",")}`,

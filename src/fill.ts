@@ -13,6 +13,21 @@ export const MARKETS: readonly Market[] = ["usdm", "coinm"];
 /** The side of the order. */
 export type Side = "BUY" | "SELL";
 
+/**
+ * A contract symbol as Binance writes them: `BTCUSDT`, `BTCUSD_PERP`, `1000PEPEUSDT`, and, since
+ * Binance listed `币安人生USDT` in October 2025, letters of other scripts: upper-case or caseless
+ * letters, digits and `_`, 1 to 40 characters. Never a comma, quote or space.
+ *
+ * @example
+ * ```ts
+ * import { SYMBOL } from "./fill.ts";
+ * if (!SYMBOL.test("币安人生USDT") || SYMBOL.test("btcusdt") || SYMBOL.test("A,B")) {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export const SYMBOL: RegExp = /^[\p{Lu}\p{Lo}\p{Nd}_]{1,40}$/u;
+
 /** `BOTH` in one-way mode; `LONG` or `SHORT` in hedge mode. */
 export type PositionSide = "BOTH" | "LONG" | "SHORT";
 

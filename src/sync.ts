@@ -6,11 +6,16 @@
  * 1. **What is local** (`sync/local.ts`): where the files end, and whether the cache describes
  *    them as they are — then nothing else is read; otherwise they are read whole, and fills the
  *    files lack (by state.json, the income history, or a first sync) are fetched again.
- * 2. **What is new** (`sync/remote.ts`): income, Binance's positions, the symbols with new
- *    activity, their fills and fee prices. Nothing is written.
- * 3. **The outcome** (`sync/commit.ts`): written once, in the order that makes a killed run
- *    completed by the next one with the same result; the positions go on from the last sync's
- *    books over what is new (`sync/ledger_update.ts`).
+ * 2. **The bulk downloads pending** (`sync/downloads.ts`): Binance's history exports past the 3
+ *    months the API serves, checked first, and fetched when ready.
+ * 3. **What is new** (`sync/remote.ts`): income, Binance's positions, the symbols with new
+ *    activity, their fills and fee prices. Nothing is written. Then, for `--from` before the
+ *    horizon, the older history is requested (only these records are saved at once: a request
+ *    spends monthly quota), and with `--wait` the pending downloads are polled.
+ * 4. **The outcome** (`sync/commit.ts`): the API's rows and the downloads' rows
+ *    (`sync/download_merge.ts`) written once, in the order that makes a killed run completed by
+ *    the next one with the same result; the positions go on from the last sync's books over what
+ *    is new (`sync/ledger_update.ts`).
  *
  * @module
  */
@@ -20,7 +25,10 @@ import type { Market } from "./fill.ts";
 import { commitSync, type SyncResult } from "./sync/commit.ts";
 import { readLocal } from "./sync/local.ts";
 import type { SyncEvent } from "./sync/progress_events.ts";
-import { fetchRemote, type SyncClient } from "./sync/remote.ts";
+import { fetchFeePrices, fetchRemote, HORIZON_MS, type SyncClient } from "./sync/remote.ts";
+import { DownloadStage } from "./sync/downloads.ts";
+import { finishMerge, mergeDownloads } from "./sync/download_merge.ts";
+import type { DownloadNote } from "./sync/download_notes.ts";
 
 export { FILES } from "./storage/file_names.ts";
 
@@ -28,6 +36,7 @@ const log = getLogger(["futures-ledger", "sync"]);
 export { SyncError, type SyncResult } from "./sync/commit.ts";
 export type { SyncClient } from "./sync/remote.ts";
 export type { SyncEvent } from "./sync/progress_events.ts";
+export type { DownloadNote } from "./sync/download_notes.ts";
 
 /** What to sync. */
 export interface SyncOptions {
@@ -41,6 +50,14 @@ export interface SyncOptions {
   readonly symbols?: readonly string[];
   /** `--full`: fetch every known symbol again, from the oldest time Binance serves. */
   readonly full?: boolean;
+  /** `--wait`: poll pending bulk downloads for at most this long, ms. */
+  readonly waitMs?: number;
+}
+
+/** What a sync did, with its bulk downloads. */
+export interface SyncOutcome extends SyncResult {
+  /** What happened to the bulk downloads, for the report. */
+  readonly downloads: readonly DownloadNote[];
 }
 
 /** Runs one sync of `options.market` into `options.dir`. Hold the directory's lock first. */
@@ -48,7 +65,7 @@ export async function runSync(
   options: SyncOptions,
   client: SyncClient,
   onEvent: (event: SyncEvent) => void = () => {},
-): Promise<SyncResult> {
+): Promise<SyncOutcome> {
   const { market } = options;
   let started = performance.now();
   const took = (stage: string) => {
@@ -57,15 +74,49 @@ export async function runSync(
   };
   const local = await readLocal(options.dir, market, options.full === true);
   took(local.cache === undefined ? "what is local (no cache: files read whole)" : "what is local");
+  await client.exchangeInfo(); // first: the weight limit to pace every other request by
+  const now = await client.serverTime();
+  const clock = { now, horizon: now - HORIZON_MS };
+  const downloads = await DownloadStage.begin(client, local, market, clock, onEvent);
   const fetched = await fetchRemote(
     client,
     local,
     local.cache?.markets[market]?.reprice ?? [],
     options,
+    clock,
     onEvent,
   );
   took("what is new");
-  const result = await commitSync(local, fetched, market);
+  await downloads.requestOlder(options.from, fetched);
+  if (options.waitMs !== undefined) await downloads.wait(options.waitMs);
+  downloads.finish();
+  const rows = await mergeDownloads(
+    local.dir,
+    market,
+    fetched,
+    downloads,
+    async () => (await client.positionSideDual()) ? "hedge" : "one-way",
+  );
+  const archivePrices = rows.fills.length === 0
+    ? { prices: [], pricesFailure: undefined }
+    : await fetchFeePrices(
+      client,
+      local.dir,
+      market,
+      rows.fills,
+      [],
+      onEvent,
+      fetched.prices,
+    );
+  const result = await commitSync(local, {
+    ...fetched,
+    prices: [...fetched.prices, ...archivePrices.prices],
+    pricesFailure: fetched.pricesFailure ?? archivePrices.pricesFailure,
+    archiveFills: rows.fills,
+    archiveIncome: rows.income,
+    history: downloads.book.history(),
+  }, market);
   took("the outcome written");
-  return result;
+  await finishMerge(local.dir, rows.merged, result.archiveAdded, downloads.notes);
+  return { ...result, downloads: downloads.notes };
 }

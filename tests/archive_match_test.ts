@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { type ApiFillLike, type ArchiveTrade, matchArchiveTrades } from "../src/archive/mod.ts";
+import { archiveRows } from "../src/archive/to_rows.ts";
 
 const T = Date.UTC(2026, 2, 1, 12, 0, 0);
 
@@ -111,4 +112,30 @@ Deno.test("equal-looking rows pair with the fill of their own P&L and fee first"
   ];
   const r = matchArchiveTrades(rows, fills, PERIOD);
   assert.deepEqual(r.matched.map((m) => [m.archive.line, m.api.id]).sort(), [[2, "2"], [3, "1"]]);
+});
+
+Deno.test("made ids follow the order rows happened in, for files listed newest first too", () => {
+  // Three fills of one second without trade ids: a buy of 1 then sells of 1 and 2 (the last
+  // flips the book). Listed oldest first, file order is their order; listed newest first (as
+  // Binance's bulk download lists them), it is the reverse, and so must the made ids be.
+  const rows = [
+    archive(T, { side: "BUY", qty: "1" }),
+    archive(T, { qty: "1" }),
+    archive(T, { qty: "2" }),
+    archive(T - 60_000, { side: "BUY", qty: "3" }),
+  ];
+  const context = { apiFills: [], apiIncome: [], modeOf: () => "one-way" as const };
+  const contents = (trades: ArchiveTrade[]) => ({
+    trades,
+    income: [],
+    files: [],
+    notes: [],
+  });
+  const ordered = (trades: ArchiveTrade[]) =>
+    archiveRows(contents(trades), context).fills.filter((f) => f.time === T)
+      .sort((a, b) => (a.id < b.id ? -1 : 1)).map((f) => `${f.side} ${f.qty}`);
+  const oldestFirst = [rows[3], rows[0], rows[1], rows[2]].map((r, i) => ({ ...r, line: i + 2 }));
+  assert.deepEqual(ordered(oldestFirst), ["BUY 1", "SELL 1", "SELL 2"]);
+  const newestFirst = [rows[2], rows[1], rows[0], rows[3]].map((r, i) => ({ ...r, line: i + 2 }));
+  assert.deepEqual(ordered(newestFirst), ["BUY 1", "SELL 1", "SELL 2"]);
 });

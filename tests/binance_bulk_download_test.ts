@@ -13,7 +13,7 @@ import {
   fetchArchive,
 } from "../src/binance/bulk_download.ts";
 import { timeEndpoint } from "../src/binance/endpoints.ts";
-import { BinanceApiError } from "../src/binance/errors.ts";
+import { BinanceApiError, BinanceConfigError } from "../src/binance/errors.ts";
 import { hmacSigner } from "../src/binance/sign.ts";
 import { Transport } from "../src/binance/transport.ts";
 import { type FakeExchange, startFakeExchange } from "./fake_exchange/mod.ts";
@@ -134,4 +134,25 @@ Deno.test("bulk download client", async (t) => {
       return true;
     });
   });
+});
+
+Deno.test("a link to a host this program may not reach is refused by name, before sending", async () => {
+  // The tests run with --allow-net=127.0.0.1, as the binary runs with Binance's hosts only.
+  let sent = 0;
+  const fetchFn = (() => {
+    sent++;
+    return Promise.reject(new Error("sent"));
+  }) as typeof fetch;
+  const link =
+    "https://other-bucket.s3.amazonaws.com/data-download-task/x/1.zip?X-Amz-Signature=ab";
+  await assert.rejects(fetchArchive(link, { fetchFn }), (e: unknown) => {
+    assert.ok(e instanceof BinanceConfigError);
+    assert.match(
+      e.message,
+      /points at other-bucket\.s3\.amazonaws\.com, which this program may not connect to .*deno run/,
+    );
+    assert.ok(!e.message.includes("X-Amz"), "the link is a secret");
+    return true;
+  });
+  assert.equal(sent, 0);
 });

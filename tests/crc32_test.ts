@@ -1,9 +1,10 @@
 /**
- * CRC-32 as zlib computes it, over the UTF-8 bytes of any text, four characters at a time or one.
+ * CRC-32 as zlib computes it, over the UTF-8 bytes of any text (eight characters at a time or one),
+ * or over bytes.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { crc32, crc32Hex, isCrc32Hex } from "../src/csv/crc32.ts";
+import { crc32, crc32Bytes, crc32Hex, isCrc32Hex } from "../src/csv/crc32.ts";
 
 /** The textbook CRC-32, byte by byte, over the text's UTF-8 encoding. */
 function reference(text: string): number {
@@ -34,6 +35,18 @@ Deno.test("crc32", async (t) => {
       fc.property(text, fc.nat(7), fc.nat(7), (s, before, after) => {
         const padded = "x".repeat(before) + s + "y".repeat(after);
         assert.equal(crc32(padded, before, before + s.length), reference(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  await t.step("over bytes: equals the textbook CRC of the text they encode (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), fc.nat(9), fc.nat(9), (s, before, after) => {
+        const bytes = new TextEncoder().encode(s);
+        const padded = new Uint8Array(before + bytes.length + after).fill(0x5a);
+        padded.set(bytes, before);
+        assert.equal(crc32Bytes(padded, before, before + bytes.length), reference(s));
       }),
       { numRuns: 2000 },
     );

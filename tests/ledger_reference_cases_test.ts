@@ -221,6 +221,19 @@ const CASES: Case[] = [
     ],
   },
   {
+    // COIN-M, a tie: SELL 1 @0.32259 and 1 @0.31741. Exactly, 2 / (1/0.32259 + 1/0.31741) =
+    // 0.3199790371875, halfway between two 12-place values. The terms at 30 places, half-even:
+    // 3.099910102607024396292507517282 + 3.150499354147632399735358054252 =
+    // 6.250409456754656796027865571534; 2 / that = 0.31997903718749999999999999999997… →
+    // 0.319979037187 (exact terms would round the tie to even: …188).
+    name: "COIN-M averages divide by terms taken to 30 places",
+    fills: [
+      f(1, "SELL", "1", "0.32259", { market: "coinm", symbol: "ADAUSD_PERP", marginAsset: "ADA" }),
+      f(2, "SELL", "1", "0.31741", { market: "coinm", symbol: "ADAUSD_PERP", marginAsset: "ADA" }),
+    ],
+    expected: [{ direction: "SHORT", entry_qty: "2", entry_vwap: "0.319979037187" }],
+  },
+  {
     // Fee 0.001 BNB at 00:00:01 with BNBUSDT opening at 612.5 that minute → 0.6125 USDT;
     // net = 10 − 0 − 0.6125 + 0 = 9.3875. A second position's BNB fee at 00:01:30 has no price.
     name: "a BNB fee converts at the open of its minute; without a price net_pnl is empty",

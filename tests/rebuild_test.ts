@@ -116,6 +116,44 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
       assert.ok(!(await exists(`${dir}/x.csv`)), "nothing written");
     });
 
+    await t.step("a changed income row is reported, whichever thread checks it", async () => {
+      // Threads share the income file's checks by symbol: a row changed after it was written
+      // (a digit of its amount) is refused by one, whether it is funding or not, of a symbol of
+      // either shard or of none (a transfer).
+      await Deno.mkdir(`${dir}/damaged`);
+      await Deno.copyFile(`${dir}/futures_fills.csv`, `${dir}/damaged/futures_fills.csv`);
+      const lines = (await Deno.readTextFile(`${dir}/futures_income.csv`)).split("\n");
+      const plan = planShards(await estimateFillsBySymbol(`${dir}/futures_fills.csv`), 2);
+      const pick = (type: string, shard?: number) =>
+        lines.findIndex((line, i) => {
+          const f = line.split(",");
+          return i > 0 && f[2] === type && (shard === undefined || shardOf(plan, f[1]) === shard);
+        });
+      const rows = [pick("COMMISSION", 0), pick("COMMISSION", 1), pick("FUNDING_FEE", 1)];
+      lines.splice(rows[0], 0, "2025-01-01T00:00:00.000Z,,TRANSFER,100,USDT,,77,,usdm,api,");
+      rows.push(rows[0]);
+      for (const row of rows.map((r, k) => (k < 3 && r >= rows[0] ? r + 1 : r))) {
+        assert.ok(row > 0);
+        const changed = [...lines];
+        changed[row] = changed[row].replace(
+          /,(-?)(\d)/,
+          (_, sign, d) => `,${sign}${(+d + 1) % 10}`,
+        );
+        if (changed[row].endsWith(",")) changed[row] += "00000000"; // the transfer: a wrong check
+        await Deno.writeTextFile(`${dir}/damaged/futures_income.csv`, changed.join("\n"));
+        for (const jobs of ["1", "2", "3"]) {
+          const { code, stderr } = await runCli(
+            { cwd: `${dir}/damaged` },
+            "positions",
+            "--jobs",
+            jobs,
+          );
+          assert.equal(code, 1, `row ${row}, --jobs ${jobs}`);
+          assert.match(stderr, new RegExp(`futures_income\\.csv:${row + 1}: field "crc32"`));
+        }
+      }
+    });
+
     await t.step("a worker that cannot start leaves its share to the main thread", async () => {
       const broken = `${dir}/broken_worker.ts`;
       await Deno.writeTextFile(broken, 'throw new Error("no such runtime");\n');

@@ -30,6 +30,8 @@ Deno.test("sync refuses bad inputs without touching the files", async (t) => {
     ["an impossible date", env, ["--from", "2025-13-40"], 2, /"2025-13-40" is not a date/],
     ["an unknown flag", env, ["--form", "2025-01-01"], 2, /Unknown option '--form'/],
     ["an unknown market", env, ["--market", "spot"], 2, /--market spot: expected usdm or coinm/],
+    ["no minutes to wait", env, ["--wait=0"], 2, /--wait 0: expected whole minutes/],
+    ["a wait that is not minutes", env, ["--wait=soon"], 2, /--wait soon: expected whole minutes/],
     [
       "a malformed setting",
       { ...env, MAX_RETRIES: "many" },

@@ -1,200 +1,88 @@
 /**
- * A long generated history written straight to a directory, for the scale benchmark: any number
- * of fills (millions) over a few symbols, one-way books that open and close in a few fills each
- * and are all flat at the end, with their income (a COMMISSION record per fill, a REALIZED_PNL
- * record per closing fill, FUNDING_FEE records every 8 hours for each open position: about two
- * income rows per fill) and a `state.json` that matches. Streamed: memory does not grow with the
- * number of fills. Ids stay below 10^9 and times end before `endTime`, so a fake exchange whose
- * account trades the same symbols afterwards (with its larger ids) continues it.
+ * Whole-history benchmark (issue 11): requests and weight of a first sync of a 15-month account
+ * with `--from` the day its history begins — the API's 3 months plus Binance's bulk downloads
+ * of the rest — and of the next sync, which downloads and merges them; against the fake exchange
+ * under Binance's real limit of 2,400 weight per minute (a download id weighs 1,000).
  *
  * @module
  */
 
-import { FILL_COLUMNS, fillLine } from "../../src/storage/fill_row.ts";
-import { INCOME_COLUMNS, incomeLine } from "../../src/storage/income_file.ts";
-import { csvLine } from "../../src/csv/format.ts";
-import { deriveState, writeStateFile } from "../../src/storage/state_file.ts";
-import type { Fill } from "../../src/fill.ts";
-import type { IncomeRecord } from "../../src/income.ts";
-import { Prng } from "../../tests/fake_exchange/prng.ts";
+import { startFakeExchange } from "../../tests/fake_exchange/mod.ts";
+import { fresh, type Run, run } from "./sync.ts";
+import { machine, writeSection } from "./report.ts";
 
-const HOUR = 3_600_000;
-const FUNDING_EVERY = 8 * HOUR;
+const ACCOUNT = { seed: 42, symbols: 25, listed: 300, fills: 200_000, months: 15 };
+const DAY = 86_400_000;
 
-/** What to generate. */
-export interface HistoryOptions {
-  /** Number of fills. */
-  readonly fills: number;
-  /** The symbols traded (USDT-margined). */
-  readonly symbols: readonly string[];
-  /** The last fill is before this, ms. */
-  readonly endTime: number;
-  /** How long the history lasts, ms. */
-  readonly spanMs: number;
-  /** PRNG seed. */
-  readonly seed: number;
-}
+/** Runs the whole-history benchmark in `dir` and writes its section of BENCHMARKS.md. */
+export async function benchHistory(dir: string): Promise<void> {
+  const out = await fresh(`${dir}/history`);
+  await using exchange = await startFakeExchange(ACCOUNT);
+  const from = new Date(Math.floor(exchange.account.startTime / DAY) * DAY).toISOString()
+    .slice(0, 10);
+  console.log(`history: sync --from ${from} under 2,400 weight/minute…`);
+  const first = await run(exchange, out, "--from", from);
+  const state = JSON.parse(await Deno.readTextFile(`${out}/state.json`));
+  const downloads: { kind: string; from_ms: number; to_ms: number }[] = state.markets.usdm
+    .downloads;
+  console.log("history: the next sync, which downloads and merges them…");
+  const next = await run(exchange, out);
+  const fills = (await Deno.readTextFile(`${out}/futures_fills.csv`)).trimEnd().split("\n");
+  const archive = fills.filter((line) => /,archive,[0-9a-f]{8}$/.test(line)).length;
+  const positions = await Deno.readTextFile(`${out}/futures_positions.csv`);
+  const partial = (positions.match(/^PARTIAL,/gm) ?? []).length;
+  const quota = (kind: string) => downloads.filter((d) => d.kind === kind).length;
 
-interface Book {
-  /** Lots held, signed. */
-  lots: number;
-  /** Price in ticks of 0.1. */
-  ticks: number;
-  /** Entry price in ticks (of the current position). */
-  entry: number;
-  nextId: number;
-}
-
-/** Writes the history's fills, income and state into `dir`; returns the number of income rows. */
-export async function writeHistory(dir: string, options: HistoryOptions): Promise<number> {
-  const rng = new Prng(options.seed, 1);
-  const books = new Map<string, Book>(
-    options.symbols.map((s, i) => [s, {
-      lots: 0,
-      ticks: 100_000 + i * 7_919,
-      entry: 0,
-      nextId: 1_000 + i,
-    }]),
+  const row = (name: string, r: Run) =>
+    `| ${name} | ${r.requests} | ${r.weight} | ${r.seconds.toFixed(1)} s | ${r.rejected} |`;
+  const endpoints = (r: Run) => {
+    const tally = new Map<string, { requests: number; weight: number }>();
+    for (const [path, v] of r.byEndpoint) {
+      const name = path.startsWith("/s3/") ? "the download host (the zips)" : path;
+      const t = tally.get(name) ?? { requests: 0, weight: 0 };
+      tally.set(name, { requests: t.requests + v.requests, weight: t.weight + v.weight });
+    }
+    return [...tally].sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([e, v]) =>
+        `${e} ${v.requests} request${v.requests === 1 ? "" : "s"}, ${v.weight} weight`
+      )
+      .join("; ");
+  };
+  const days = (d: { from_ms: number; to_ms: number }) =>
+    `${new Date(d.from_ms).toISOString().slice(0, 10)} – ${
+      new Date(d.to_ms).toISOString().slice(0, 16).replace("T", " ")
+    } (${((d.to_ms - d.from_ms + 1) / DAY).toFixed(1)} days)`;
+  await writeSection(
+    "history",
+    [
+      "## Whole history: a 15-month first sync",
+      "",
+      "Command: `deno task bench history`. A generated USD-M account (seed 42): 25 traded symbols",
+      `of 300 listed, 200,000 fills over 15 months; \`sync --from ${from}\` (the day the history`,
+      "begins), then a plain `sync`, the real CLI against the fake exchange under 2,400 weight per",
+      "minute. The fake prepares a download at once (Binance takes hours: the second sync is then",
+      `the next day's). Measured ${await machine()}.`,
+      "",
+      "| sync | requests | weight | wall time | 429/418 answers |",
+      "|---|---|---|---|---|",
+      row(`\`sync --from ${from}\`: the API's 3 months, downloads requested`, first),
+      row("next `sync`: downloads fetched and merged", next),
+      "",
+      `- Downloads requested: ${downloads.length} (trade history ${quota("trade")}, transaction`,
+      `  history ${quota("income")}, of Binance's about 5 a month each): ${
+        downloads.filter((d) => d.kind === "trade").map(days).join(" and ")
+      }. The range runs from the day the history begins to where the API's rows begin, a little`,
+      "  over 365 days here, and one download covers at most 365: hence two of each kind, the",
+      "  second a few hours long. `--from` a day later needs one of each.",
+      `- First sync, by endpoint: ${endpoints(first)}.`,
+      `- Next sync, by endpoint: ${endpoints(next)}. The zips cost no weight; the klines are the`,
+      "  prices of the downloaded fills' BNB fees, and positionSide/dual the position mode of the",
+      "  symbols only the downloads hold (their rows do not say their side).",
+      `- Merged: ${archive.toLocaleString("en")} fills from the downloads, ${
+        (fills.length - 1).toLocaleString("en")
+      } in all; ${partial} PARTIAL positions left.`,
+      "- Wall time is mostly waiting for the weight limit: each download id takes 1,000 of the",
+      "  1,920 weight the client allows itself per minute.",
+    ].join("\n"),
   );
-  using fills = await Deno.open(`${dir}/futures_fills.csv`, {
-    write: true,
-    create: true,
-    truncate: true,
-  });
-  using income = await Deno.open(`${dir}/futures_income.csv`, {
-    write: true,
-    create: true,
-    truncate: true,
-  });
-  const encoder = new TextEncoder();
-  let fillText = csvLine(FILL_COLUMNS);
-  let incomeText = csvLine(INCOME_COLUMNS);
-  const flush = async (force = false) => {
-    if (force || fillText.length > 1 << 20) {
-      await fills.write(encoder.encode(fillText));
-      fillText = "";
-    }
-    if (force || incomeText.length > 1 << 20) {
-      await income.write(encoder.encode(incomeText));
-      incomeText = "";
-    }
-  };
-  let tranId = 1;
-  let incomeRows = 0;
-  const record = (r: Omit<IncomeRecord, "market" | "info" | "tranId">) => {
-    incomeText += incomeLine({
-      market: "usdm",
-      info: r.incomeType,
-      tranId: String(tranId++),
-      ...r,
-    });
-    incomeRows++;
-  };
-  const start = options.endTime - options.spanMs;
-  const step = options.spanMs / (options.fills + options.symbols.length * 4);
-  let time = start;
-  let nextFunding = Math.ceil(start / FUNDING_EVERY) * FUNDING_EVERY;
-  const last = new Map<string, { id: string; time: number }>();
-  const fill = (symbol: string, book: Book, side: "BUY" | "SELL", lots: number) => {
-    book.ticks = Math.max(1_000, book.ticks + rng.int(-40, 40));
-    const delta = side === "BUY" ? lots : -lots;
-    const closing = book.lots !== 0 && Math.sign(delta) !== Math.sign(book.lots);
-    let pnlTicks = 0;
-    if (closing) {
-      // Binance's realized P&L of the closed part: never exactly zero here.
-      pnlTicks = (book.ticks - book.entry) * Math.sign(book.lots) * lots;
-      if (pnlTicks === 0) pnlTicks = 1;
-    } else {
-      book.entry = book.lots === 0 ? book.ticks : book.entry;
-    }
-    book.lots += delta;
-    const qty = (lots / 1000).toFixed(3);
-    const price = (book.ticks / 10).toFixed(1);
-    const notional = BigInt(lots) * BigInt(book.ticks); // ticks of 0.0001
-    const commission = (Number(notional) * 4 / 1e8).toFixed(8); // 0.04%
-    const realizedPnl = closing ? (pnlTicks / 10_000).toFixed(4) : "0";
-    const id = String(book.nextId);
-    book.nextId += 1 + rng.int(0, 3);
-    const f: Fill = {
-      market: "usdm",
-      symbol,
-      id,
-      orderId: String(9_000_000 + book.nextId),
-      time: Math.floor(time),
-      side,
-      positionSide: "BOTH",
-      qty,
-      price,
-      commission,
-      commissionAsset: "USDT",
-      realizedPnl,
-      marginAsset: "USDT",
-      maker: rng.chance(0.5),
-      quoteQty: (Number(notional) / 1e4).toFixed(4),
-      baseQty: "",
-      pair: "",
-      source: "api",
-    };
-    fillText += fillLine(f);
-    last.set(symbol, { id, time: f.time });
-    record({
-      time: f.time,
-      symbol,
-      incomeType: "COMMISSION",
-      income: `-${commission}`,
-      asset: "USDT",
-      tradeId: id,
-    });
-    if (closing) {
-      record({
-        time: f.time,
-        symbol,
-        incomeType: "REALIZED_PNL",
-        income: realizedPnl,
-        asset: "USDT",
-        tradeId: id,
-      });
-    }
-  };
-  const symbols = [...books.keys()];
-  for (let k = 0; k < options.fills; k++) {
-    time += step * (0.5 + rng.next());
-    while (nextFunding <= time) {
-      for (const [symbol, book] of books) {
-        if (book.lots === 0) continue;
-        const amount = (book.lots * book.ticks / 1e7 * (rng.chance(0.5) ? 1 : -1)).toFixed(8);
-        record({
-          time: nextFunding,
-          symbol,
-          incomeType: "FUNDING_FEE",
-          income: amount,
-          asset: "USDT",
-          tradeId: "",
-        });
-      }
-      nextFunding += FUNDING_EVERY;
-    }
-    const symbol = symbols[rng.int(0, symbols.length - 1)];
-    const book = books.get(symbol)!;
-    if (book.lots === 0) fill(symbol, book, rng.chance(0.5) ? "BUY" : "SELL", rng.int(1, 5));
-    else if (Math.abs(book.lots) < 12 && rng.chance(0.45)) {
-      fill(symbol, book, book.lots > 0 ? "BUY" : "SELL", rng.int(1, 4));
-    } else {
-      const lots = Math.min(Math.abs(book.lots), rng.int(1, 8));
-      fill(symbol, book, book.lots > 0 ? "SELL" : "BUY", lots);
-    }
-    await flush();
-  }
-  for (const [symbol, book] of books) {
-    if (book.lots === 0) continue;
-    time += step;
-    fill(symbol, book, book.lots > 0 ? "SELL" : "BUY", Math.abs(book.lots));
-  }
-  await flush(true);
-  const ends = [...last].map(([symbol, w]) => ({ market: "usdm" as const, symbol, ...w }));
-  await writeStateFile(
-    `${dir}/state.json`,
-    deriveState(ends, [{ market: "usdm", time: Math.floor(time) }]),
-  );
-  return incomeRows;
 }

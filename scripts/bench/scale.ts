@@ -1,7 +1,7 @@
 /**
  * Scale benchmark (issue 12): what a daily sync and `positions` cost with a lifetime of fills
  * already in the directory — 1, 3 and 10 million (about two income rows each, written by
- * `history.ts`) — against a fake exchange whose account goes on trading the same symbols.
+ * `long_history.ts`) — against a fake exchange whose account goes on trading the same symbols.
  *
  * For each size: the first sync over the files (no cache yet: everything read and rebuilt), three
  * no-op syncs, three syncs with 1,000 new fills on 5 symbols, and `positions` three times with the
@@ -18,7 +18,7 @@
 import Big from "big.js";
 import { generateAccount, startFakeExchange } from "../../tests/fake_exchange/mod.ts";
 import { exchangeEnv } from "../../tests/support/sync.ts";
-import { writeHistory } from "./history.ts";
+import { writeHistory } from "./long_history.ts";
 import { machine, median, timed, writeSection } from "./report.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -34,7 +34,8 @@ interface Figures {
   positions: { seconds: number; mb: number }[];
   single: { seconds: number; mb: number }[];
   floor: number;
-  gauge: number;
+  /** The gauge before and after the size's runs, ms. */
+  gauge: [number, number];
 }
 
 /** Runs the scale benchmark in `dir` and writes its section. */
@@ -62,6 +63,7 @@ async function one(dir: string, fills: number): Promise<Figures> {
     seed: fills,
   });
   const mb = (await Deno.stat(`${dir}/futures_fills.csv`)).size / 2 ** 20;
+  const gaugeBefore = gauge();
   await using exchange = await startFakeExchange({ account, weightLimit: 1e9 });
   const env = exchangeEnv(exchange);
   const sync = () =>
@@ -111,7 +113,7 @@ async function one(dir: string, fills: number): Promise<Figures> {
     positions,
     single,
     floor,
-    gauge: gauge(),
+    gauge: [gaugeBefore, gauge()] as [number, number],
   };
   await Deno.remove(dir, { recursive: true });
   return figures;
@@ -132,6 +134,31 @@ async function readFloor(path: string): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
+interface Target {
+  readonly what: string;
+  readonly runs: "noop" | "update" | "positions";
+  readonly unit: "s" | "MB";
+  readonly limit: number;
+}
+
+/** Issue 12's targets at 1M and 10M fills (`positions`: the default threads). */
+const TARGETS = new Map<number, readonly Target[]>([
+  [1_000_000, [
+    { what: "no-op sync, peak RSS", runs: "noop", unit: "MB", limit: 200 },
+    { what: "no-op sync, wall", runs: "noop", unit: "s", limit: 1.5 },
+    { what: "+1,000 fills on 5 symbols, wall", runs: "update", unit: "s", limit: 2 },
+    { what: "`positions`, peak RSS", runs: "positions", unit: "MB", limit: 250 },
+    { what: "`positions`, wall", runs: "positions", unit: "s", limit: 2 },
+  ]],
+  [10_000_000, [
+    { what: "no-op sync, peak RSS", runs: "noop", unit: "MB", limit: 200 },
+    { what: "no-op sync, wall", runs: "noop", unit: "s", limit: 10 },
+    { what: "+1,000 fills on 5 symbols, wall", runs: "update", unit: "s", limit: 12 },
+    { what: "`positions`, peak RSS", runs: "positions", unit: "MB", limit: 250 },
+    { what: "`positions`, wall", runs: "positions", unit: "s", limit: 20 },
+  ]],
+]);
+
 /** The ledger section's gauge: big.js adding 500,000 products, ms. */
 export function gauge(): number {
   const started = performance.now();
@@ -149,7 +176,7 @@ function report(results: readonly Figures[], measured: string): string {
   const lines = [
     "## Scale: a lifetime of fills",
     "",
-    "Command: `SCALE=1,3,10 deno task bench scale`. A generated history (`scripts/bench/history.ts`:",
+    "Command: `SCALE=1,3,10 deno task bench scale`. A generated history (`scripts/bench/long_history.ts`:",
     "20 symbols, one-way books of a few fills each, all flat at the end, about two income rows",
     "per fill) already in the directory, and a fake exchange whose account trades 5 of the",
     "symbols afterwards. The first sync has no cache: it reads and rebuilds everything. Then, three",
@@ -157,7 +184,7 @@ function report(results: readonly Figures[], measured: string): string {
     "default threads and `--jobs 1`, alternately. Median (and each run) of wall time; peak RSS is",
     `the largest of the runs. Measured ${measured}.`,
     "",
-    "| fills (income rows; fills CSV) | first sync | no-op sync | +1,000 fills on 5 symbols | `positions` | `positions --jobs 1` | read floor | gauge |",
+    "| fills (income rows; fills CSV) | first sync | no-op sync | +1,000 fills on 5 symbols | `positions` | `positions --jobs 1` | read floor | gauge, before–after |",
     "|---|---|---|---|---|---|---|---|",
   ];
   for (const r of results) {
@@ -168,8 +195,29 @@ function report(results: readonly Figures[], measured: string): string {
         m(r.noop)
       } | ${s(r.update)}, ${m(r.update)} | ${s(r.positions)}, ${m(r.positions)} | ${s(r.single)}, ${
         m(r.single)
-      } | ${r.floor.toFixed(2)} s | ${r.gauge} ms |`,
+      } | ${r.floor.toFixed(2)} s | ${r.gauge.join("–")} ms |`,
     );
+  }
+  lines.push(
+    "",
+    "Issue 12's targets, by the medians above (wall time; peak RSS the largest run):",
+    "",
+    "| fills | case | target | measured | met |",
+    "|---|---|---|---|---|",
+  );
+  for (const r of results) {
+    const targets = TARGETS.get(r.fills);
+    if (targets === undefined) continue;
+    const runs = { noop: r.noop, update: r.update, positions: r.positions };
+    for (const t of targets) {
+      const values = runs[t.runs].map((x) => (t.unit === "s" ? x.seconds : x.mb));
+      const value = t.unit === "s" ? median(values) : Math.max(...values);
+      lines.push(
+        `| ${r.fills.toLocaleString("en")} | ${t.what} | ≤ ${t.limit} ${t.unit} | ${
+          value.toFixed(t.unit === "s" ? 2 : 0)
+        } ${t.unit} | ${value <= t.limit ? "yes" : "**no**"} |`,
+      );
+    }
   }
   return lines.join("\n");
 }

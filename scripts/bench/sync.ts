@@ -19,7 +19,8 @@ const INCOME_WEIGHT = 30;
 const BUDGET = 2400 * 0.8; // what the client spends per minute of Binance's 2,400
 const MINUTE = 60_000;
 
-interface Run {
+/** What one run of the CLI cost. */
+export interface Run {
   /** Milliseconds into the calendar minute when it started. */
   readonly startOffsetMs: number;
   readonly requests: number;
@@ -113,7 +114,7 @@ export async function benchSync(dir: string): Promise<void> {
 }
 
 /** An empty directory at `path`. */
-async function fresh(path: string): Promise<string> {
+export async function fresh(path: string): Promise<string> {
   await Deno.remove(path, { recursive: true }).catch(() => {});
   await Deno.mkdir(path, { recursive: true });
   return path;
@@ -132,11 +133,16 @@ function paceBound(paced: Run, free: Run): { minutes: number; seconds: number } 
   return { minutes, seconds: Math.max(free.seconds, toBoundary / 1000 + free.seconds * leftOver) };
 }
 
-async function run(exchange: FakeExchange, dir: string): Promise<Run> {
+/** Runs `sync ...args` in `dir` against `exchange`; what it cost. */
+export async function run(exchange: FakeExchange, dir: string, ...args: string[]): Promise<Run> {
   const from = exchange.log.length;
   const startOffsetMs = Date.now() % MINUTE;
   const started = performance.now();
-  const { code, stderr } = await runCli({ cwd: dir, env: exchangeEnv(exchange) }, "sync");
+  const { code, stderr } = await runCli(
+    { cwd: dir, env: exchangeEnv(exchange) },
+    "sync",
+    ...args,
+  );
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`sync failed:\n${stderr}`);
   const log: LogEntry[] = exchange.log.slice(from);

@@ -86,7 +86,7 @@ export function archiveRows(contents: ArchiveContents, context: RowsContext): Ar
     );
   }
   const idless = result.archiveOnly.filter((t) => t.id === undefined);
-  const fills = [...withId, ...withMadeIds(idless)].map(fillOf);
+  const fills = [...withId, ...withMadeIds(idless, isNewestFirst(contents.trades))].map(fillOf);
   const income = incomeRows(contents.income, context, precision);
   return {
     fills,
@@ -120,10 +120,31 @@ function withSides(
   return decided.trades;
 }
 
-/** Rows without an id, each with one made from its time and its place in that millisecond. */
-function withMadeIds(rows: readonly ArchiveTrade[]): ArchiveTrade[] {
+/**
+ * Whether the files list their rows newest first (as Binance's bulk downloads do): each file's
+ * first row is at least as late as its last, and one is later.
+ */
+function isNewestFirst(rows: readonly ArchiveTrade[]): boolean {
+  const ends = new Map<string, { first: number; last: number }>();
+  for (const row of rows) {
+    const end = ends.get(row.source);
+    if (end === undefined) ends.set(row.source, { first: row.time, last: row.time });
+    else end.last = row.time;
+  }
+  const spans = [...ends.values()];
+  return spans.every((e) => e.first >= e.last) && spans.some((e) => e.first > e.last);
+}
+
+/**
+ * Rows without an id, each with one made from its time and its place in that millisecond: rows
+ * of the same time in the order they happened, which is file order, or its reverse in files
+ * listed newest first (`newestFirst`; their parts too).
+ */
+function withMadeIds(rows: readonly ArchiveTrade[], newestFirst: boolean): ArchiveTrade[] {
+  const fileOrder = (a: ArchiveTrade, b: ArchiveTrade) =>
+    a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line;
   const sorted = [...rows].sort((a, b) =>
-    a.time - b.time || (a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line)
+    a.time - b.time || (newestFirst ? fileOrder(b, a) : fileOrder(a, b))
   );
   const places = new Map<string, number>();
   return sorted.map((row) => {

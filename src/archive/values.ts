@@ -12,7 +12,7 @@
  */
 
 import { Decimal } from "../decimal.ts";
-import type { PositionSide, Side } from "../fill.ts";
+import { type PositionSide, type Side, SYMBOL } from "../fill.ts";
 
 /** An XLSX numeric cell, as the `<v>` text the spreadsheet holds. */
 export class NumericCell {
@@ -125,11 +125,11 @@ export function readId(cell: Cell): string | "lost" | undefined {
   return t.replace(/^0+(?=\d)/, "");
 }
 
-/** A contract symbol, upper case (`BTCUSDT`, `BTCUSD_PERP`). */
+/** A contract symbol, upper case (`BTCUSDT`, `BTCUSD_PERP`, `币安人生USDT`). */
 export function readSymbol(cell: Cell, required = true): string {
   const t = text(cell).toUpperCase();
   if (t === "" && !required) return "";
-  if (!/^[A-Z0-9][A-Z0-9_]{1,39}$/.test(t)) {
+  if (!SYMBOL.test(t) || t.startsWith("_")) {
     throw new ValueError(`not a contract symbol: ${JSON.stringify(text(cell))}`);
   }
   return t;

@@ -10,8 +10,10 @@
  * - `startTime` and `endTime` are required and at most a year apart (checked here, as 365 days,
  *   before anything is sent);
  * - each kind is limited to about 5 download ids a month, shared with the website's export
- *   button; what Binance answers once they are spent is undocumented, so any refusal is passed
- *   on as the API error it is, never retried;
+ *   button; what Binance answers once they are spent is undocumented: a refusal that is not a
+ *   429 and names code -1003 ("too many requests") or a limit is taken for it
+ *   ({@linkcode DownloadQuotaError}), any other is passed on as the API error it is; neither is
+ *   retried;
  * - a download-id request spends quota, so it is sent once: it goes through `requesterOnce` (a
  *   transport without retries), and a request whose outcome is unknown (network error, timeout,
  *   cut reply, 5xx) is a {@linkcode DownloadOutcomeUnknownError}, not retried blindly; a 4xx
@@ -45,6 +47,14 @@ export type HistoryKind = "trade" | "income";
 export interface Requester {
   request(endpoint: Endpoint, params?: Params): Promise<unknown>;
 }
+
+/**
+ * The host Binance's download links point at: the one link observed was a presigned S3 URL of
+ * this bucket, virtual-hosted style (`https://bin-prod-user-rebate-bucket.s3.amazonaws.com/
+ * data-download-task/usdt_margined_futures/….zip?X-Amz-…`, see /work/shared/BINANCE_API.md). The
+ * compiled binary may connect to it and to no other S3 host (`scripts/compile.ts`).
+ */
+export const DOWNLOAD_HOST = "bin-prod-user-rebate-bucket.s3.amazonaws.com";
 
 /** The longest range of one download: a year, taken as 365 days. */
 export const MAX_DOWNLOAD_RANGE_MS = 365 * 86_400_000;
@@ -94,6 +104,33 @@ export class DownloadOutcomeUnknownError extends BinanceError {
   }
 }
 
+/**
+ * Binance refused a download id because the month's quota of this kind is spent (an assumption:
+ * the answer is undocumented, see the module doc). Nothing was counted.
+ */
+export class DownloadQuotaError extends BinanceApiError {
+  /** Trade or income history. */
+  readonly kind: HistoryKind;
+
+  constructor(kind: HistoryKind, refusal: BinanceApiError) {
+    super(
+      refusal,
+      `Binance refused a download of the ${
+        kind === "trade" ? "trade" : "transaction"
+      } history: the month's download quota is spent (${JSON.stringify(refusal.msg)})`,
+      false,
+    );
+    this.name = "DownloadQuotaError";
+    this.kind = kind;
+  }
+}
+
+/** Whether `error`, the answer to a download-id request, says the monthly quota is spent. */
+function isQuotaRefusal(error: BinanceApiError): boolean {
+  return error.status !== 429 && error.status < 500 &&
+    (error.code === -1003 || /\blimit|per month|quota/i.test(error.msg));
+}
+
 /** The link expired (S3's 403 AccessDenied, "Request has expired"): ask for a new download id. */
 export class ArchiveLinkExpiredError extends BinanceError {
   constructor() {
@@ -116,6 +153,7 @@ export class BulkDownload {
    *
    * @throws {RangeError} for a range Binance refuses (nothing is sent).
    * @throws {DownloadOutcomeUnknownError} when the request may or may not have been counted.
+   * @throws {DownloadQuotaError} when the month's quota of `kind` is spent.
    */
   async requestDownloadId(
     kind: HistoryKind,
@@ -136,6 +174,9 @@ export class BulkDownload {
         (error instanceof BinanceApiError && error.status >= 500)
       ) {
         throw new DownloadOutcomeUnknownError(endpoint.path, error.message);
+      }
+      if (error instanceof BinanceApiError && isQuotaRefusal(error)) {
+        throw new DownloadQuotaError(kind, error);
       }
       throw error;
     }
@@ -169,30 +210,45 @@ export class BulkDownload {
   }
 }
 
+/** How far a download has got: `bytes` so far, of `totalBytes` when the server said. */
+export type DownloadProgress = (bytes: number, totalBytes: number | undefined) => void;
+
+/** How to fetch a zip. */
+export interface FetchArchiveOptions {
+  /** The fetch to use (tests). Default the global `fetch`. */
+  readonly fetchFn?: typeof fetch;
+  /** For the whole answer, body included. Default 300 000 ms. */
+  readonly timeoutMs?: number;
+  /** Told as the body arrives. */
+  readonly onProgress?: DownloadProgress;
+}
+
 /**
- * The zip a completed link points at. `fetchFn` is the fetch to use (a compiled binary may
- * connect only to the hosts it was built for).
+ * The zip a completed link points at. A compiled binary may connect only to the hosts it was
+ * built for (`scripts/compile.ts`): a link to another host is refused before anything is sent,
+ * naming the host.
  *
  * @throws {ArchiveLinkExpiredError} when the link has expired.
+ * @throws {BinanceConfigError} when this program may not connect to the link's host.
  * @throws {BinanceError} for any other failure; the message never holds the link.
  */
 export async function fetchArchive(
   url: string,
-  options: { readonly fetchFn?: typeof fetch; readonly timeoutMs?: number } = {},
+  options: FetchArchiveOptions = {},
 ): Promise<Uint8Array> {
   const host = URL.parse(url)?.host ?? "the download host";
   const what = `GET the download from ${host}`;
+  const unreachable = unreachableHost(url);
+  if (unreachable !== undefined) throw unreachable;
   let response: Response;
   let bytes: Uint8Array;
   try {
     response = await (options.fetchFn ?? fetch)(url, {
       signal: AbortSignal.timeout(options.timeoutMs ?? 300_000),
     });
-    bytes = new Uint8Array(await response.arrayBuffer());
+    bytes = await readBody(response, options.onProgress);
   } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) {
-      throw new BinanceConfigError(`${what}: this program may not connect to ${host}`);
-    }
+    if (error instanceof Deno.errors.NotCapable) throw notAllowed(host);
     if (error instanceof DOMException && error.name === "TimeoutError") {
       throw new BinanceTimeoutError(`${what}: no complete answer in time`);
     }
@@ -215,6 +271,52 @@ export async function fetchArchive(
       `${message === undefined ? "" : ` (${message})`}`,
     response.status >= 500,
   );
+}
+
+/**
+ * The error for `url` when this program may not connect to its host (a compiled binary may
+ * connect only to the hosts it was built for), else `undefined`.
+ */
+export function unreachableHost(url: string): BinanceConfigError | undefined {
+  const parsed = URL.parse(url);
+  if (parsed === null) return notAllowed("the download host");
+  const host = parsed.hostname + (parsed.port === "" ? "" : `:${parsed.port}`);
+  if (Deno.permissions.querySync({ name: "net", host }).state === "granted") return undefined;
+  return notAllowed(parsed.host);
+}
+
+/** The error for a link to a host this program may not connect to. */
+function notAllowed(host: string): BinanceConfigError {
+  return new BinanceConfigError(
+    `the download link points at ${host}, which this program may not connect to (the ` +
+      "futures-ledger binary and `deno task sync` reach only Binance's hosts and its download " +
+      "bucket); run `deno run --allow-read --allow-write --allow-env --allow-net main.ts sync` " +
+      "in a copy of futures-ledger's repository to fetch it",
+  );
+}
+
+/** The body of `response`, telling `onProgress` as it arrives. */
+async function readBody(
+  response: Response,
+  onProgress: DownloadProgress | undefined,
+): Promise<Uint8Array> {
+  const length = Number(response.headers.get("content-length") ?? NaN);
+  const total = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+  if (response.body === null) return new Uint8Array(0);
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const part of response.body) {
+    parts.push(part);
+    size += part.length;
+    onProgress?.(size, total);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
 }
 
 /** Checks a download range. @throws {RangeError} for one Binance refuses. */

@@ -11,6 +11,14 @@
 
 import type { Fill, Market } from "../fill.ts";
 import {
+  BulkDownload,
+  type DownloadLink,
+  type DownloadProgress,
+  type DownloadTicket,
+  fetchArchive,
+  type HistoryKind,
+} from "./bulk_download.ts";
+import {
   type Endpoint,
   exchangeInfoEndpoint,
   incomeEndpoint,
@@ -105,6 +113,7 @@ export class BinanceClient {
   /** `usdm` or `coinm`. */
   readonly market: Market;
   readonly #transport: Transport;
+  readonly #downloads: BulkDownload;
   readonly #limitConfigured: boolean;
 
   constructor(options: BinanceClientOptions) {
@@ -132,6 +141,13 @@ export class BinanceClient {
       now: options.now ?? Date.now,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       random: options.random ?? Math.random,
+    });
+    const transport = this.#transport;
+    this.#downloads = new BulkDownload({
+      market: options.market,
+      requester: transport,
+      // A download id spends monthly quota: sent once, never retried (see bulk_download.ts).
+      requesterOnce: { request: (endpoint, params) => transport.requestOnce(endpoint, params) },
     });
   }
 
@@ -240,6 +256,31 @@ export class BinanceClient {
     );
     const rows = await this.#list(endpoint, { symbol, interval, startTime, endTime, limit });
     return rows.map((row) => kline(label(endpoint), row));
+  }
+
+  /**
+   * Asks Binance to prepare the `kind` history of `[startTime, endTime]` (ms, inclusive, at most
+   * 365 days) for download. Sent once, never retried: it spends one of the month's downloads.
+   *
+   * @throws {DownloadQuotaError} when the month's quota is spent.
+   * @throws {DownloadOutcomeUnknownError} when the answer was lost (it may have been counted).
+   */
+  requestDownload(kind: HistoryKind, startTime: number, endTime: number): Promise<DownloadTicket> {
+    return this.#downloads.requestDownloadId(kind, startTime, endTime);
+  }
+
+  /** Whether a download is ready, and its link once it is (retried like any read). */
+  downloadLink(kind: HistoryKind, downloadId: string): Promise<DownloadLink> {
+    return this.#downloads.link(kind, downloadId);
+  }
+
+  /**
+   * The zip a ready link points at (not paced: the download host is not Binance's API).
+   *
+   * @throws {ArchiveLinkExpiredError} when the link has expired.
+   */
+  fetchDownload(url: string, onProgress?: DownloadProgress): Promise<Uint8Array> {
+    return fetchArchive(url, { onProgress, timeoutMs: 15 * 60_000 });
   }
 
   async #list(endpoint: Endpoint, params: Params): Promise<readonly unknown[]> {

@@ -129,6 +129,19 @@ export class Transport {
 
   /** Sends `GET endpoint?params` (signed if the endpoint is) with retries; resolves to the body. */
   request(endpoint: Endpoint, params: Params = {}): Promise<unknown> {
+    return this.#request(endpoint, params, this.#o.maxRetries);
+  }
+
+  /**
+   * Sends `GET endpoint?params` once, without retries (a -1021 is still sent again at once after
+   * measuring the clock: Binance refuses it before acting on it). For requests that must not be
+   * repeated blindly, such as a bulk download id, which spends monthly quota.
+   */
+  requestOnce(endpoint: Endpoint, params: Params = {}): Promise<unknown> {
+    return this.#request(endpoint, params, 0);
+  }
+
+  #request(endpoint: Endpoint, params: Params, retries: number): Promise<unknown> {
     if (endpoint.signed && (this.#o.apiKey === undefined || this.#o.signer === undefined)) {
       return Promise.reject(
         new BinanceConfigError(
@@ -137,7 +150,7 @@ export class Transport {
         ),
       );
     }
-    return this.#retrying(endpoint, async (attempt) => {
+    return this.#retrying(endpoint, retries, async (attempt) => {
       if (endpoint.signed && this.#offsetMs === undefined) await this.#measureClock(attempt);
       try {
         return (await this.#send(endpoint, params, attempt)).body;
@@ -161,10 +174,18 @@ export class Transport {
 
   /** Measures the offset between the local and Binance's clock; resolves to Binance's time. */
   syncClock(): Promise<number> {
-    return this.#retrying(this.#o.timeEndpoint, (attempt) => this.#measureClock(attempt));
+    return this.#retrying(
+      this.#o.timeEndpoint,
+      this.#o.maxRetries,
+      (attempt) => this.#measureClock(attempt),
+    );
   }
 
-  async #retrying<T>(endpoint: Endpoint, run: (attempt: number) => Promise<T>): Promise<T> {
+  async #retrying<T>(
+    endpoint: Endpoint,
+    retries: number,
+    run: (attempt: number) => Promise<T>,
+  ): Promise<T> {
     try {
       return await pRetry(async (attempt) => {
         try {
@@ -174,7 +195,7 @@ export class Transport {
           throw new AbortError(error instanceof Error ? error : new Error(String(error)));
         }
       }, {
-        retries: this.#o.maxRetries,
+        retries,
         minTimeout: 0, // The delay is ours (full jitter, Retry-After), slept in onFailedAttempt.
         onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
           if (retriesLeft === 0) return;
@@ -187,7 +208,7 @@ export class Transport {
           this.#o.onRetry?.({
             path: endpoint.path,
             attempt: attemptNumber + 1,
-            attempts: this.#o.maxRetries + 1,
+            attempts: retries + 1,
             delayMs,
             reason: error.message,
           });
@@ -196,7 +217,7 @@ export class Transport {
       });
     } catch (error) {
       if (error instanceof BinanceError && error.retryable) {
-        error.message += ` (gave up after ${this.#o.maxRetries + 1} attempts)`;
+        if (retries > 0) error.message += ` (gave up after ${retries + 1} attempts)`;
       }
       throw error;
     }

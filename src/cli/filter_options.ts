@@ -5,6 +5,7 @@
  * @module
  */
 
+import { SYMBOL } from "../fill.ts";
 import { type Period, periodOfDays } from "../period.ts";
 import { formatTime, parseDate } from "../time.ts";
 import { UsageError } from "./command.ts";
@@ -49,7 +50,7 @@ export function describePeriod(period: Period): string {
 export function symbolsOption(text: string | undefined): ReadonlySet<string> | undefined {
   if (text === undefined) return undefined;
   const symbols = text.split(",").map((s) => s.trim().toUpperCase());
-  if (symbols.some((s) => !/^[A-Z0-9_]{1,40}$/.test(s))) {
+  if (symbols.some((s) => !SYMBOL.test(s))) {
     throw new UsageError(`--symbols ${text}: expected symbols like BTCUSDT,ETHUSDT`);
   }
   return new Set(symbols);

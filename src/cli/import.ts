@@ -21,7 +21,8 @@ ${FILES.income}), as the website exports them (Orders > Futures > Trade History 
 Transaction History > Export: CSV, XLSX, or the zip they come in) or as the bulk download
 gives them. Their columns are recognised by name; a file whose header is not one of Binance's
 layouts is refused, listing the columns found and those expected. The positions are
-rebuilt where they changed; fees paid in BNB are priced at the next sync.
+rebuilt where they changed; fees paid in BNB are priced at the next sync. A bulk download
+the sync could not merge (kept in ${FILES.downloads}/) is recorded as merged once imported.
 
 Each row is added once, never as a copy of what the API gave (column source: archive):
   - a row with a trade (or transaction) id: once per id; where the API gave it too, the

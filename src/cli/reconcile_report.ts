@@ -8,11 +8,13 @@
 import type { IncomeCheck, PositionCheck } from "../sync/reconcile.ts";
 import { formatTime } from "../time.ts";
 
-const RETENTION_ADVICE = 'Binance serves only the last 3 months of fills, so "sync --from" an ' +
-  "earlier date cannot fetch older ones any more. What helps: accept such a position as " +
-  "PARTIAL (prior_qty is what was held before the fills in the file; its entry side, P&L, fees " +
-  "and funding cover only the fills in the file), and keep Binance's own trade-history export " +
-  "(website: Orders > Futures > Trade History > Export) for the older part.";
+const RETENTION_ADVICE = "Binance's API serves only the last 3 months of fills. What helps: " +
+  '"sync --from DATE", with a date before those positions opened, requests the older history ' +
+  "through Binance's bulk download (about 5 a month; a later sync merges it, or at once with " +
+  '--wait); or "import" Binance\'s own trade-history export (website: Orders > Futures > Trade ' +
+  "History > Export). Otherwise accept such a position as PARTIAL (prior_qty is what was held " +
+  "before the fills in the file; its entry side, P&L, fees and funding cover only the fills in " +
+  "the file).";
 
 /**
  * Lines about the ledger's positions against Binance's: each book that differs, PARTIAL

@@ -8,19 +8,23 @@ import { getLogger } from "@logtape/logtape";
 import { BASE_URLS, BinanceClient, TESTNET_BASE_URLS } from "../binance/client.ts";
 import { hmacSigner, readPrivateKeySigner, type Signer } from "../binance/sign.ts";
 import { baseUrlProblem, ConfigError, loadSettings, type Settings } from "../config.ts";
-import type { Market } from "../fill.ts";
+import { type Market, SYMBOL } from "../fill.ts";
 import { setUpLogging } from "../log.ts";
 import { FILES, runSync } from "../sync.ts";
 import { parseDate } from "../time.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
 import { lockOutputDirectory } from "./paths.ts";
 import { Progress } from "./progress.ts";
+import { downloadLines } from "./downloads_report.ts";
 import { incomeCheckLines, positionCheckLines } from "./reconcile_report.ts";
 import { summaryTable } from "./summary.ts";
 import { unattachedLines } from "./funding_report.ts";
 import { statusCounts } from "../ledger/summary.ts";
 
 const log = getLogger(["futures-ledger", "sync"]);
+
+/** How long `--wait` polls without a number of minutes. */
+const DEFAULT_WAIT_MINUTES = 30;
 
 const HELP = `Usage: futures-ledger sync [YYYY-MM-DD] [options]
 
@@ -41,7 +45,13 @@ the open positions against Binance's (a difference, or positions that began befo
 
 Options:
   --from YYYY-MM-DD   re-fetch every symbol's fills from this date (UTC) instead of from
-                      where the last sync ended; the positional date is the same
+                      where the last sync ended; the positional date is the same. Before
+                      the 3 months the API serves, the older history is requested through
+                      Binance's bulk download (trades and transactions, one request each
+                      per 365 days; about 5 a month are allowed) and merged by a later
+                      sync, once Binance has prepared it
+  --wait [MINUTES]    wait for pending bulk downloads (polling, up to MINUTES, default
+                      ${DEFAULT_WAIT_MINUTES}) and merge them in this run
   --symbols A,B       query only these symbols (e.g. BTCUSDT,ETHUSDT)
   --full              query every symbol already in the fills file, even without a sign
                       of new activity (see "When to use --full" in the README)
@@ -61,9 +71,13 @@ Settings (flags > environment > .env in the working directory or beside the bina
   MAX_RETRIES                retries of a failed request (default 5)
   LOG_LEVEL                  DEBUG, INFO (default), WARNING or ERROR
 
-Binance serves only the last 3 months of fills and income; older dates are clamped (with a
-warning). Exit codes: 0 done, 1 failed (what was fetched is saved), 2 bad usage or settings,
-3 another sync is running in the same directory.`;
+Binance's API serves only the last 3 months of fills and income; older history comes from
+its bulk download (see "Your whole history" in the README). Every sync first checks the
+downloads pending, and merges those that are ready.
+
+Exit codes: 0 done, 1 failed (what was fetched is saved; also: a bulk download refused for
+the monthly quota, lost, not mergeable, or still pending when --wait ends), 2 bad usage or
+settings, 3 another sync is running in the same directory.`;
 
 /** The `sync` command. */
 export const syncCommand: Command = {
@@ -71,8 +85,9 @@ export const syncCommand: Command = {
   summary: "fetch new fills and income from Binance, update the CSV files",
   help: HELP,
   async run(args) {
-    const { values, positionals } = parseOptions(args, {
+    const { values, positionals } = parseOptions(withWaitValue(args), {
       from: { type: "string" },
+      wait: { type: "string" },
       symbols: { type: "string" },
       full: { type: "boolean" },
       out: { type: "string" },
@@ -115,11 +130,13 @@ export const syncCommand: Command = {
       const fills = [...result.added.values()].reduce((a, b) => a + b, 0);
       console.log(summaryTable(result.summaries, result.added));
       const check = result.incomeCheck;
+      const bulk = downloadLines(result.downloads, options.dir);
       for (
         const line of [
           ...(check === undefined ? [] : incomeCheckLines(check)),
           ...unattachedLines(result.unattached),
           ...positionCheckLines(result.positionCheck),
+          ...bulk.info,
         ]
       ) console.log(line);
       const { open, closed, partial } = statusCounts(result.summaries.values());
@@ -127,7 +144,8 @@ export const syncCommand: Command = {
         `${fills} new fills, ${result.incomeAdded} new income records; ` +
           `${open + closed + partial} ${options.market} positions in ${options.dir}`,
       );
-      return 0;
+      for (const line of bulk.problems) console.error(`futures-ledger: ${line}`);
+      return bulk.problems.length > 0 ? 1 : 0;
     } finally {
       progress.finish();
     }
@@ -144,6 +162,23 @@ interface CheckedOptions {
   full: boolean;
   testnet: boolean;
   baseUrl: string | undefined;
+  /** `--wait`, ms. */
+  waitMs: number | undefined;
+}
+
+/** `args` with `--wait` given its value: the minutes after it, or the default. */
+function withWaitValue(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (args[i] !== "--wait") out.push(args[i]);
+    else if (/^\d+$/.test(args[i + 1] ?? "")) out.push(`--wait=${args[++i]}`);
+    else out.push(`--wait=${DEFAULT_WAIT_MINUTES}`);
+  }
+  return out;
 }
 
 function checkOptions(
@@ -170,7 +205,7 @@ function checkOptions(
   )
     .filter((s) => s !== "");
   if (
-    symbols !== undefined && (symbols.length === 0 || symbols.some((s) => !/^[A-Z0-9_]+$/.test(s)))
+    symbols !== undefined && (symbols.length === 0 || symbols.some((s) => !SYMBOL.test(s)))
   ) {
     throw new UsageError(`--symbols ${values.symbols}: expected symbols like BTCUSDT,ETHUSDT`);
   }
@@ -180,8 +215,13 @@ function checkOptions(
   if (baseUrl !== undefined && values.testnet === true) {
     throw new UsageError("--testnet and --base-url each pick the host: give one of them");
   }
+  const wait = values.wait as string | undefined;
+  if (wait !== undefined && (!/^\d+$/.test(wait) || Number(wait) < 1 || Number(wait) > 10_080)) {
+    throw new UsageError(`--wait ${wait}: expected whole minutes, from 1 to 10080 (a week)`);
+  }
   return {
     dir: (values.out as string | undefined) ?? ".",
+    waitMs: wait === undefined ? undefined : Number(wait) * 60_000,
     dirOption: values.out === undefined ? undefined : "--out",
     market,
     from,

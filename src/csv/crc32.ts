@@ -19,43 +19,54 @@
  * @module
  */
 
-const TABLE = new Int32Array(256);
+// Slicing by 8 (Intel's method): table k holds the CRC of a byte followed by k zero bytes, so
+// that 8 bytes at once are 8 lookups.
+const TABLES = new Int32Array(256 * 8);
 for (let n = 0; n < 256; n++) {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  TABLE[n] = c;
+  TABLES[n] = c;
 }
-// Slicing by 4 (Intel's method): the CRC of 4 bytes at once from 4 tables.
-const T1 = new Int32Array(256);
-const T2 = new Int32Array(256);
-const T3 = new Int32Array(256);
-for (let n = 0; n < 256; n++) {
-  T1[n] = TABLE[TABLE[n] & 0xff] ^ (TABLE[n] >>> 8);
-  T2[n] = TABLE[T1[n] & 0xff] ^ (T1[n] >>> 8);
-  T3[n] = TABLE[T2[n] & 0xff] ^ (T2[n] >>> 8);
+for (let k = 1; k < 8; k++) {
+  for (let n = 0; n < 256; n++) {
+    const previous = TABLES[(k - 1) * 256 + n];
+    TABLES[k * 256 + n] = TABLES[previous & 0xff] ^ (previous >>> 8);
+  }
+}
+
+/** The CRC-32 state `crc` moved on by 8 bytes, given as two 32-bit little-endian words. */
+function eight(crc: number, low: number, high: number): number {
+  const T = TABLES;
+  const x = crc ^ low;
+  return T[1792 + (x & 0xff)] ^ T[1536 + ((x >>> 8) & 0xff)] ^ T[1280 + ((x >>> 16) & 0xff)] ^
+    T[1024 + (x >>> 24)] ^ T[768 + (high & 0xff)] ^ T[512 + ((high >>> 8) & 0xff)] ^
+    T[256 + ((high >>> 16) & 0xff)] ^ T[high >>> 24];
 }
 
 /**
  * The CRC-32 of the UTF-8 bytes of `text[start, end)`, as an unsigned 32-bit number. ASCII, the
- * common case, is read straight from the string, four characters at a time; other characters
+ * common case, is read straight from the string, eight characters at a time; other characters
  * are encoded on the way.
  */
 export function crc32(text: string, start = 0, end: number = text.length): number {
   let crc = -1;
   let i = start;
-  for (; i + 4 <= end; i += 4) {
+  for (; i + 8 <= end; i += 8) {
     const a = text.charCodeAt(i);
     const b = text.charCodeAt(i + 1);
     const c = text.charCodeAt(i + 2);
     const d = text.charCodeAt(i + 3);
-    if ((a | b | c | d) >= 0x80) break;
-    crc ^= a | (b << 8) | (c << 16) | (d << 24);
-    crc = T3[crc & 0xff] ^ T2[(crc >>> 8) & 0xff] ^ T1[(crc >>> 16) & 0xff] ^ TABLE[crc >>> 24];
+    const e = text.charCodeAt(i + 4);
+    const f = text.charCodeAt(i + 5);
+    const g = text.charCodeAt(i + 6);
+    const h = text.charCodeAt(i + 7);
+    if ((a | b | c | d | e | f | g | h) >= 0x80) break;
+    crc = eight(crc, a | (b << 8) | (c << 16) | (d << 24), e | (f << 8) | (g << 16) | (h << 24));
   }
   for (; i < end; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) {
-      crc = TABLE[(crc ^ c) & 0xff] ^ (crc >>> 8);
+      crc = TABLES[(crc ^ c) & 0xff] ^ (crc >>> 8);
       continue;
     }
     if (c >= 0xd800 && c < 0xdc00 && i + 1 < end) {
@@ -71,8 +82,36 @@ export function crc32(text: string, start = 0, end: number = text.length): numbe
       : c < 0x10000
       ? [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)]
       : [0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)];
-    for (const b of bytes) crc = TABLE[(crc ^ b) & 0xff] ^ (crc >>> 8);
+    for (const b of bytes) crc = TABLES[(crc ^ b) & 0xff] ^ (crc >>> 8);
   }
+  return (crc ^ -1) >>> 0;
+}
+
+/**
+ * The CRC-32 of `bytes[start, end)`, as an unsigned 32-bit number: {@linkcode crc32} of the text
+ * they encode, over two times faster.
+ *
+ * @example
+ * ```ts
+ * import { crc32, crc32Bytes } from "./crc32.ts";
+ * const bytes = new TextEncoder().encode("123456789");
+ * if (crc32Bytes(bytes, 0, 9) !== 0xcbf43926 || crc32("123456789") !== 0xcbf43926) {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export function crc32Bytes(bytes: Uint8Array, start: number, end: number): number {
+  let crc = -1;
+  let i = start;
+  const T = TABLES;
+  for (; i + 8 <= end; i += 8) {
+    // `eight`, written out: the hot loop of every file read.
+    const x = crc ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+    crc = T[1792 + (x & 0xff)] ^ T[1536 + ((x >>> 8) & 0xff)] ^ T[1280 + ((x >>> 16) & 0xff)] ^
+      T[1024 + (x >>> 24)] ^ T[768 + bytes[i + 4]] ^ T[512 + bytes[i + 5]] ^ T[256 + bytes[i + 6]] ^
+      T[bytes[i + 7]];
+  }
+  for (; i < end; i++) crc = T[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ -1) >>> 0;
 }
 

@@ -31,8 +31,16 @@ export type RecordHandler = (fields: string[], line: number) => void;
  * Receives a record without quotes as the range `text[start, end)` of its line (no line break),
  * before it is split; returns `true` if it handled the record, `false` to have it split and given
  * to the {@linkcode RecordHandler} instead. Lets a reader skip creating one string per field.
+ * `ascii`, when given, is `text` as bytes, one per character (the text is ASCII): byte work such
+ * as a checksum can read it instead of the string.
  */
-export type LineHandler = (text: string, start: number, end: number, line: number) => boolean;
+export type LineHandler = (
+  text: string,
+  start: number,
+  end: number,
+  line: number,
+  ascii: Uint8Array | undefined,
+) => boolean;
 
 interface Parsed {
   fields: string[];
@@ -60,10 +68,15 @@ export class CsvParser {
     this.#requireLineBreak = requireLineBreak;
   }
 
-  /** Parses as many complete records of `text` (appended to what came before) as possible. */
-  push(text: string): void {
+  /**
+   * Parses as many complete records of `text` (appended to what came before) as possible.
+   * `bytes`: its UTF-8 encoding, if at hand (handed on as `LineHandler`'s `ascii` when the text
+   * is ASCII and nothing came before).
+   */
+  push(text: string, bytes?: Uint8Array): void {
+    const ascii = this.#buffer === "" && bytes?.length === text.length ? bytes : undefined;
     this.#buffer += text;
-    this.#drain(false);
+    this.#drain(false, ascii);
   }
 
   /** Parses the rest. @throws {CsvSyntaxError} e.g. for a quote left open at the end. */
@@ -71,7 +84,7 @@ export class CsvParser {
     this.#drain(true);
   }
 
-  #drain(final: boolean): void {
+  #drain(final: boolean, ascii?: Uint8Array): void {
     let buf = this.#buffer;
     if (!this.#started && buf.length > 0) {
       this.#started = true;
@@ -87,7 +100,7 @@ export class CsvParser {
       if (quote === -1 || quote > end) {
         const stop = end > pos && buf.charCodeAt(end - 1) === 13 ? end - 1 : end;
         if (newline === -1 && end > pos) this.#unterminated(this.#line);
-        if (stop > pos && !this.#onLine?.(buf, pos, stop, this.#line)) {
+        if (stop > pos && !this.#onLine?.(buf, pos, stop, this.#line, ascii)) {
           this.#onRecord(buf.slice(pos, stop).split(","), this.#line);
         }
         this.#line++;
@@ -220,7 +233,8 @@ export async function parseCsvFile(
     const filled = carried + n;
     const lines = chunk.subarray(0, filled).lastIndexOf(10) + 1;
     if (lines > 0) {
-      parser.push(await decode(chunk.subarray(0, lines), true));
+      const bytes = chunk.subarray(0, lines);
+      parser.push(await decode(bytes, true), bytes); // read before `chunk` is reused below
       offset += lines;
     }
     chunk.copyWithin(0, lines, filled);

@@ -114,7 +114,11 @@ export async function rebuildShard(task: ShardTask): Promise<ShardResult> {
     : await readIfExists(() =>
       streamIncomeFile(task.incomePath!, (record) => {
         if (symbols === undefined || symbols(record.symbol)) funding.push(record);
-      }, { types: FUNDING })
+      }, {
+        types: FUNDING,
+        // Each shard checks the rows of its own symbols: every row once between them.
+        symbols: plan.shards === 1 ? undefined : (symbol) => shardOf(plan, symbol) === index,
+      })
     );
   const inputs: LedgerInputs = {
     snapshots: task.snapshots.map(restoreSnapshot),

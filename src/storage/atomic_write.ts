@@ -22,6 +22,13 @@ export async function writeFileAtomic(
   await replaceAtomic(path, (file) => writeAll(file, content));
 }
 
+/** Atomically replaces `path` with `bytes` (a downloaded file), as {@linkcode writeFileAtomic}. */
+export async function writeBytesAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  await replaceAtomic(path, async (file) => {
+    for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+  });
+}
+
 /**
  * Atomically replaces `path` with a copy of it plus `tail`: the file is copied (by the operating
  * system, in bulk) to a temporary file beside it, `tail` is appended, and the result replaces

@@ -66,7 +66,7 @@ export async function readDataFile(path: string, reader: DataFileReader): Promis
   const fast = reader.line;
   const onLine: LineHandler | undefined = fast === undefined
     ? undefined
-    : (text, start, end, line) => columns >= 0 && fast(text, start, end, line);
+    : (text, start, end, line, ascii) => columns >= 0 && fast(text, start, end, line, ascii);
   try {
     await parseCsvFile(path, onRecord, onLine, true);
   } catch (error) {

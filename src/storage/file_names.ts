@@ -18,4 +18,6 @@ export const FILES = {
   prices: "futures_fee_prices.csv",
   /** Each fee paid in another asset, with the price it was converted at. */
   conversions: "futures_fee_conversions.csv",
+  /** A directory: Binance's bulk downloads (zips), each kept until its rows are merged. */
+  downloads: "futures_downloads",
 } as const;

@@ -98,7 +98,8 @@ function assetAt(t: string, from: number, to: number, recent: RecentTexts): stri
  * The fill in the unquoted row `t[start, end)` of a file with canonical columns, every field
  * checked and the row's check matched; `undefined` if the row is not plainly valid (the general
  * reader then reads it, or says what is wrong). With `ledgerOnly`, only the ledger's fields are
- * kept, as `parseFillRow` does. `recent` holds the texts of the rows read just before.
+ * kept, as `parseFillRow` does. `recent` holds the texts of the rows read just before; `ascii`,
+ * the text as bytes if at hand (`LineHandler`).
  */
 export function parseCanonicalLine(
   t: string,
@@ -106,6 +107,7 @@ export function parseCanonicalLine(
   end: number,
   ledgerOnly: boolean,
   recent: RecentTexts,
+  ascii?: Uint8Array,
 ): LedgerFill | Fill | undefined {
   // Each field: `to` is where it ends (-1: not plainly valid); every field but the last must be
   // followed by a comma.
@@ -117,10 +119,7 @@ export function parseCanonicalLine(
   at++;
   let to = nameEnd(t, at, end, 40, true);
   if (to < 0 || to === end) return undefined;
-  let symbol = recent.symbol;
-  if (symbol === "" || !rangeIs(t, at, to, symbol)) {
-    symbol = recent.symbol = intern(copyRange(t, at, to));
-  }
+  const symbol = recent.symbolAt(t, at, to);
 
   at = to + 1;
   let side: Side = "BUY";
@@ -229,7 +228,7 @@ export function parseCanonicalLine(
   // The check, the last field: exactly one more field, matching the rest of the row.
   const comma = t.indexOf(",", to + 1);
   if (comma !== -1 && comma < end) return undefined;
-  if (!lineMatchesCrc(t, start, end)) return undefined;
+  if (!lineMatchesCrc(t, start, end, ascii)) return undefined;
 
   // The same literal as parseFillRow's, field for field: fills from either reader share a shape.
   const ledger = {

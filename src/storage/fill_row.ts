@@ -10,9 +10,17 @@
 import { csvLine } from "../csv/format.ts";
 import type { RowView } from "../csv/row_view.ts";
 import { Decimal, isPlainDecimal } from "../decimal.ts";
-import type { Fill, LedgerFill, Market, PositionSide, Side, Source } from "../fill.ts";
+import {
+  type Fill,
+  type LedgerFill,
+  type Market,
+  type PositionSide,
+  type Side,
+  type Source,
+  SYMBOL,
+} from "../fill.ts";
 import { formatTime, parseTimeAt } from "../time.ts";
-import { ASSET, defaultMarginAsset, intern, type RecentTexts, SYMBOL } from "./fill_text.ts";
+import { ASSET, defaultMarginAsset, intern, type RecentTexts } from "./fill_text.ts";
 import { CRC_COLUMN, withCrc } from "./row_check.ts";
 
 /** Column order of `futures_fills.csv`: the original pipeline's columns first. */

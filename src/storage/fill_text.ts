@@ -5,11 +5,10 @@
  * @module
  */
 
-import { rangeIs } from "../csv/row_view.ts";
-import { inferMarginAsset, type Market } from "../fill.ts";
+import { copyRange, rangeIs } from "../csv/row_view.ts";
 
-/** A contract symbol as Binance writes them (`BTCUSDT`, `BTCUSD_PERP`, `1000PEPEUSDT`). */
-export const SYMBOL: RegExp = /^[A-Z0-9_]{1,40}$/;
+const SYMBOL_SLOTS = 256;
+import { inferMarginAsset, type Market } from "../fill.ts";
 
 /** An asset (`USDT`, `BNB`). */
 export const ASSET: RegExp = /^[A-Z0-9]{1,20}$/;
@@ -47,6 +46,20 @@ export class RecentTexts {
   /** The last zero P&L read (`0`, `0.00000000`...). */
   zero = "0";
   #assets: string[] = [];
+
+  // Symbols seen, by a hash of their characters: a file's rows cycle through a
+  // few symbols, each found again by one comparison in place instead of a copy and a lookup.
+  readonly #symbols: string[] = new Array(SYMBOL_SLOTS).fill("");
+
+  /** The symbol `text[from, to)` (checked by the caller), as its shared copy. */
+  symbolAt(text: string, from: number, to: number): string {
+    let hash = 0;
+    for (let i = from; i < to; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
+    const slot = (hash ^ (hash >>> 8)) & (SYMBOL_SLOTS - 1);
+    const known = this.#symbols[slot];
+    if (rangeIs(text, from, to, known)) return known;
+    return this.#symbols[slot] = intern(copyRange(text, from, to));
+  }
 
   /** The asset `text[from, to)` if it is one of the last eight seen. */
   knownAsset(text: string, from: number, to: number): string | undefined {

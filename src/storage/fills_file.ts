@@ -197,13 +197,15 @@ async function readRows(
       row.setFields(fields);
       read(line, () => columns!.crc32 < 0 || fieldsMatchCrc(fields, order));
     },
-    line(text, start, end, line) {
+    line(text, start, end, line, ascii) {
       if (symbols !== undefined) {
         row.peek(text, start, end, columns!.symbol);
         const same = lastSymbol !== undefined && row.spanIs(lastSymbol);
         if (!wanted(same ? lastSymbol! : row.spanText())) return true;
       }
-      const fill = canonical ? parseCanonicalLine(text, start, end, ledgerOnly, recent) : undefined;
+      const fill = canonical
+        ? parseCanonicalLine(text, start, end, ledgerOnly, recent, ascii)
+        : undefined;
       if (fill !== undefined) {
         onFill(fill);
         count++;
@@ -217,7 +219,7 @@ async function readRows(
         () =>
           c < 0 ||
           (canonical
-            ? lineMatchesCrc(text, start, end)
+            ? lineMatchesCrc(text, start, end, ascii)
             : fieldsMatchCrc(text.slice(start, end).split(","), order)),
       );
       return true;

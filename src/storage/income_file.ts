@@ -7,7 +7,7 @@
 
 import { csvLine } from "../csv/format.ts";
 import { isPlainDecimal } from "../decimal.ts";
-import { type Market, MARKETS, type Source } from "../fill.ts";
+import { type Market, MARKETS, type Source, SYMBOL } from "../fill.ts";
 import { compareIncome, type IncomeRecord } from "../income.ts";
 import { formatTime, parseTime, parseTimeAt } from "../time.ts";
 import { copyRange, rangeIs } from "../csv/row_view.ts";
@@ -15,7 +15,7 @@ import { writeFileAtomic } from "./atomic_write.ts";
 import { CsvParser } from "../csv/parser.ts";
 import { columnsOf, DataFileError, fieldCountError, readDataFile } from "./data_file.ts";
 import { readTail } from "./tail.ts";
-import { ASSET, intern } from "./fill_text.ts";
+import { ASSET, intern, RecentTexts } from "./fill_text.ts";
 import { CRC_COLUMN, crcError, fieldsMatchCrc, lineMatchesCrc, withCrc } from "./row_check.ts";
 
 /** Column order of `futures_income.csv`; the last two are optional when reading (older files). */
@@ -56,6 +56,12 @@ export interface IncomeStreamOptions {
    * its check was written whole by futures-ledger), but not read field by field.
    */
   readonly types?: ReadonlySet<string>;
+  /**
+   * Only records of the symbols it accepts (`""`: none) are checked and handed on; of the others,
+   * written by futures-ledger, only the market and time are read, for the starts. For readers
+   * that share a file out by symbol, each checking its own rows.
+   */
+  readonly symbols?: (symbol: string) => boolean;
 }
 
 /** Where a market's income history begins (the time of its earliest record, ms). */
@@ -74,13 +80,21 @@ export async function streamIncomeFile(
   let index: number[] = [];
   let crc = -1;
   let canonical = false;
-  const { types } = options;
+  const { types, symbols } = options;
   const starts = new EarliestTimes();
   const read = (fields: string[], line: number, checked: boolean) => {
+    if (symbols !== undefined && !symbols(fields[index[1]] ?? "")) return skip(fields);
     const record = parseIncomeRow(path, line, fields, index, crc >= 0 && !checked);
     starts.note(record.market, record.time);
     if (types === undefined || types.has(record.incomeType)) onRecord(record);
   };
+  /** A row another reader checks: its market and time, if they read. */
+  const skip = (fields: string[]) => {
+    const market = fields[index[8]];
+    const time = parseTime(fields[index[0]] ?? "");
+    if ((market === "usdm" || market === "coinm") && time !== undefined) starts.note(market, time);
+  };
+  const recent = new RecentTexts();
   const wanted = (text: string, from: number, to: number) => {
     for (const type of types!) if (rangeIs(text, from, to, type)) return true;
     return false;
@@ -100,25 +114,25 @@ export async function streamIncomeFile(
         INCOME_COLUMNS.every((c, i) => fields[i] === c);
     },
     record: (fields, line) => read(fields, line, false),
-    line(text, start, end, line) {
+    line(text, start, end, line, ascii) {
       // Written by futures-ledger and whole (its check matches, its check is not empty): only
-      // the rows wanted are read field by field.
-      if (!canonical || text.charCodeAt(end - 1) === 44 || !lineMatchesCrc(text, start, end)) {
-        return false;
-      }
-      if (types !== undefined) {
-        // time,symbol,incomeType,…,market at field 8: found by their commas.
-        const timeEnd = text.indexOf(",", start);
-        const typeStart = text.indexOf(",", timeEnd + 1) + 1;
-        const typeEnd = text.indexOf(",", typeStart);
-        if (!wanted(text, typeStart, typeEnd)) {
-          let at = typeEnd;
-          for (let k = 3; k < 8; k++) at = text.indexOf(",", at + 1); // the comma before market
-          const usdm = rangeIs(text, at + 1, at + 5, "usdm");
-          if (!usdm && !rangeIs(text, at + 1, at + 6, "coinm")) return false;
-          starts.noteText(usdm ? "usdm" : "coinm", text, start, timeEnd);
-          return true;
-        }
+      // the rows wanted are read field by field. time,symbol,incomeType,…,market at field 8:
+      // found by their commas.
+      if (!canonical || text.charCodeAt(end - 1) === 44) return false;
+      const timeEnd = text.indexOf(",", start);
+      const typeStart = text.indexOf(",", timeEnd + 1) + 1;
+      if (timeEnd < 0 || typeStart <= timeEnd + 1 || typeStart > end) return false;
+      const mine = symbols === undefined ||
+        symbols(typeStart === timeEnd + 2 ? "" : recent.symbolAt(text, timeEnd + 1, typeStart - 1));
+      if (mine && !lineMatchesCrc(text, start, end, ascii)) return false;
+      const typeEnd = text.indexOf(",", typeStart);
+      if (!mine || (types !== undefined && !wanted(text, typeStart, typeEnd))) {
+        let at = typeEnd;
+        for (let k = 3; k < 8 && at >= 0; k++) at = text.indexOf(",", at + 1); // before market
+        const usdm = at >= 0 && rangeIs(text, at + 1, at + 5, "usdm");
+        if (!usdm && (at < 0 || !rangeIs(text, at + 1, at + 6, "coinm"))) return false;
+        starts.noteText(usdm ? "usdm" : "coinm", text, start, timeEnd);
+        return true;
       }
       const fields = text.slice(start, end).split(",");
       if (fields.length !== INCOME_COLUMNS.length) return false;
@@ -142,7 +156,10 @@ class EarliestTimes {
     this.#texts.delete(market);
   }
 
-  /** A record whose time is `text[from, to)` as written (a row that matched its check). */
+  /**
+   * A record whose time is `text[from, to)` as written (times as futures-ledger writes them sort
+   * as they read; a time that does not read is left to the row's check).
+   */
   noteText(market: Market, text: string, from: number, to: number): void {
     const earliest = this.#texts.get(market);
     if (earliest !== undefined && compareRange(text, from, to, earliest) >= 0) return;
@@ -203,7 +220,7 @@ function parseIncomeRow(
     );
   const ms = parseTime(time);
   if (ms === undefined) throw bad("time", time, "a UTC time");
-  if (!/^[A-Z0-9_]{0,40}$/.test(symbol)) throw bad("symbol", symbol, "a symbol or nothing");
+  if (symbol !== "" && !SYMBOL.test(symbol)) throw bad("symbol", symbol, "a symbol or nothing");
   if (!/^[A-Z_]{1,40}$/.test(incomeType)) throw bad("incomeType", incomeType, "a type");
   if (!isPlainDecimal(income)) throw bad("income", income, "a decimal number");
   if (!ASSET.test(asset)) throw bad("asset", asset, "an asset");

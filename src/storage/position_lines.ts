@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { Market, PositionSide } from "../fill.ts";
+import type { PositionSide } from "../fill.ts";
 import { comparePositions, type Position, type PositionOrder } from "../position.ts";
-import { parseTime } from "../time.ts";
+import { parseTimeAt } from "../time.ts";
 import { csvLine } from "../csv/format.ts";
 import { DataFileError } from "./data_file.ts";
 import { readLines } from "./line_reader.ts";
@@ -53,29 +53,34 @@ const MARKET = 19;
  * @throws {DataFileError} at `path:line` for a line that is not one.
  */
 export function positionLineFrom(text: string, path: string, line: number): PositionLine {
-  const fields: string[] = [];
+  // Where each of the first fields starts: commas found, only the fields that order are copied.
+  const starts = FIELD_STARTS;
   let at = 0;
-  while (fields.length <= MARKET) {
+  for (let k = 0; k <= MARKET; k++) {
+    starts[k] = at;
     const comma = text.indexOf(",", at);
     if (comma < 0) throw new DataFileError(path, line, "is not a position row (too few fields)");
-    fields.push(text.slice(at, comma));
     at = comma + 1;
   }
-  const openTime = parseTime(fields[OPEN_TIME]);
-  const market = fields[MARKET];
+  starts[MARKET + 1] = at;
+  const field = (k: number) => text.slice(starts[k], starts[k + 1] - 1);
+  const openTime = parseTimeAt(text, starts[OPEN_TIME], starts[OPEN_TIME + 1] - 1);
+  const market = field(MARKET);
   if (openTime === undefined || (market !== "usdm" && market !== "coinm")) {
     throw new DataFileError(path, line, "is not a position row");
   }
   return {
     openTime,
-    symbol: fields[SYMBOL],
-    market: market as Market,
-    positionSide: fields[POSITION_SIDE] as PositionSide,
-    openTradeId: fields[OPEN_TRADE_ID],
-    closed: fields[CLOSE_TIME] !== "",
+    symbol: field(SYMBOL),
+    market,
+    positionSide: field(POSITION_SIDE) as PositionSide,
+    openTradeId: field(OPEN_TRADE_ID),
+    closed: starts[CLOSE_TIME + 1] - 1 > starts[CLOSE_TIME],
     line: text + "\n",
   };
 }
+
+const FIELD_STARTS = new Int32Array(MARKET + 2);
 
 /** How many lines a run holds before it is sorted and written out. */
 const RUN_LINES = 100_000;

@@ -4,9 +4,9 @@
  * @module
  */
 
-import { csvLine } from "../csv/format.ts";
+import { csvField, csvLine } from "../csv/format.ts";
 import { Decimal, DecimalSyntaxError } from "../decimal.ts";
-import type { Market, PositionSide } from "../fill.ts";
+import { type Market, type PositionSide, SYMBOL } from "../fill.ts";
 import type { Direction, Position, PositionStatus } from "../position.ts";
 import { formatTime, parseTime } from "../time.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
@@ -76,9 +76,15 @@ export function formatPositionRow(p: Position): string[] {
   ];
 }
 
+// The fields of a row that are text from elsewhere (symbols, assets, notes): the others are
+// numbers, times and words of this program's, never quoted.
+const FREE_TEXT = [1, 20, 21, 22];
+
 /** One position as a line of the positions file, with its line break. */
 export function positionLine(position: Position): string {
-  return csvLine(formatPositionRow(position));
+  const fields = formatPositionRow(position);
+  for (const i of FREE_TEXT) fields[i] = csvField(fields[i]);
+  return fields.join(",") + "\n";
 }
 
 /** Replaces the positions file atomically with the header and `lines` (see `positionLine`). */
@@ -166,7 +172,6 @@ export async function readPositionsFile(path: string): Promise<PositionsFile> {
   };
 }
 
-const SYMBOL = /^[A-Z0-9_]{1,40}$/;
 const ASSET = /^[A-Z0-9]{1,20}$/;
 const DIGITS = /^(0|[1-9]\d*)$/;
 

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { SYMBOL } from "../fill.ts";
 import { csvLine } from "../csv/format.ts";
 import { Decimal, isPlainDecimal } from "../decimal.ts";
 import { formatTime, parseTime } from "../time.ts";
@@ -57,7 +58,7 @@ export async function readPricesFile(path: string): Promise<PriceEntry[]> {
       const bad = (field: string, text: string) =>
         new DataFileError(path, line, `field "${field}": not valid: ${JSON.stringify(text)}`);
       const minute = parseTime(minuteText);
-      if (!/^[A-Z0-9_]{1,40}$/.test(symbol)) throw bad("symbol", symbol);
+      if (!SYMBOL.test(symbol)) throw bad("symbol", symbol);
       if (minute === undefined || minute % 60_000 !== 0) throw bad("minute", minuteText);
       if (open !== "" && !isPlainDecimal(open)) throw bad("open", open);
       if (crc >= 0 && !fieldsMatchCrc(fields, [...index, crc])) throw crcError(path, line);

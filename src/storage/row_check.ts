@@ -9,7 +9,7 @@
  * @module
  */
 
-import { crc32, crc32Hex, isCrc32Hex } from "../csv/crc32.ts";
+import { crc32, crc32Bytes, crc32Hex, isCrc32Hex } from "../csv/crc32.ts";
 import { csvLine } from "../csv/format.ts";
 import { DataFileError } from "./data_file.ts";
 
@@ -23,12 +23,19 @@ export function withCrc(line: string): string {
 
 /**
  * Whether the unquoted line `text[start, end)`, whose last field is the check, matches it (an
- * empty check matches anything).
+ * empty check matches anything). `ascii`: the text as bytes, if at hand (`LineHandler`), read
+ * instead of the string, faster.
  */
-export function lineMatchesCrc(text: string, start: number, end: number): boolean {
+export function lineMatchesCrc(
+  text: string,
+  start: number,
+  end: number,
+  ascii?: Uint8Array,
+): boolean {
   const comma = text.lastIndexOf(",", end - 1);
   if (comma < start || comma + 1 === end) return comma >= start;
-  return isCrc32Hex(text, comma + 1, end, crc32(text, start, comma));
+  const crc = ascii === undefined ? crc32(text, start, comma) : crc32Bytes(ascii, start, comma);
+  return isCrc32Hex(text, comma + 1, end, crc);
 }
 
 /**

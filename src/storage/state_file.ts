@@ -12,10 +12,12 @@
  *     "symbols": { "BTCUSDT": { "last_trade_id": "4575108247", "last_trade_time_ms": 1707530039409 } },
  *     "positions_checked": { "ETHUSDT|BOTH": "-1.5" }, "positions_checked_ms": 1767225600000 } } }
  * ```
- * `positions_checked` (with its time) is the one thing not derived from the files: Binance's open
- * positions at the last sync. It anchors the ledger (what a book held before its first fill in
- * the served history is then exact) and lets a difference the fills cannot explain be queried
- * once, not at every sync.
+ * `positions_checked` (with its time) is not derived from the files: Binance's open positions at
+ * the last sync. It anchors the ledger (what a book held before its first fill in the served
+ * history is then exact) and lets a difference the fills cannot explain be queried once, not at
+ * every sync. Nor are `api_from_ms` and `downloads` (`download_records.ts`): the bulk downloads
+ * asked for and merged. Files without them (older versions) read as before; a malformed one is
+ * an error, not a reason to rebuild: a lost download id is quota spent for nothing.
  *
  * @module
  */
@@ -25,6 +27,8 @@ import { compareIds, isMadeId, type LedgerFill, type Market, MARKETS } from "../
 import type { PositionSnapshot } from "../ledger/anchor.ts";
 import type { IncomeRecord } from "../income.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
+import { DataFileError } from "./data_file.ts";
+import { type DownloadHistory, downloadHistoryProblem } from "./download_records.ts";
 
 /** Where one symbol's fills end. */
 export interface SymbolWatermark {
@@ -34,8 +38,8 @@ export interface SymbolWatermark {
   readonly last_trade_time_ms: number;
 }
 
-/** One market's watermarks. */
-export interface MarketState {
+/** One market's watermarks (and its bulk downloads). */
+export interface MarketState extends DownloadHistory {
   /** Per symbol. */
   readonly symbols: Readonly<Record<string, SymbolWatermark>>;
   /** Time of the newest income record synced, ms; `null` before the first. */
@@ -89,7 +93,9 @@ export function deriveState(
 
 /**
  * Reads the state file: the state, or a sentence saying why it cannot be used (missing,
- * not JSON, another schema). Never throws for a bad file: the caller rebuilds and warns.
+ * not JSON, another schema): the caller rebuilds it from the files and warns.
+ *
+ * @throws {DataFileError} for malformed download records (they cannot be rebuilt from the files).
  */
 export async function readStateFile(path: string): Promise<SyncState | string> {
   let text: string;
@@ -111,6 +117,21 @@ export async function readStateFile(path: string): Promise<SyncState | string> {
   }
   if (typeof state.markets !== "object" || state.markets === null) {
     return `${path} has no "markets"`;
+  }
+  for (const market of MARKETS) {
+    const entry = state.markets[market];
+    if (entry === undefined) continue;
+    if (typeof entry !== "object" || entry === null) {
+      return `${path}: markets.${market} is not an object`;
+    }
+    const problem = downloadHistoryProblem(entry, `markets.${market}`);
+    if (problem !== undefined) {
+      throw new DataFileError(
+        path,
+        0,
+        `${problem}: fix it, or delete that record (futures-ledger then forgets the download)`,
+      );
+    }
   }
   return state;
 }

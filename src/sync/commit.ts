@@ -8,7 +8,8 @@
  *    income and finds the same symbols to query;
  * 3. the fee price cache;
  * 4. the fee conversions and the positions, derived from 1–3 (`ledger_update.ts`);
- * 5. `state.json`: the watermarks (derived from 1–2) and Binance's positions as checked;
+ * 5. `state.json`: the watermarks (derived from 1–2), Binance's positions as checked, and the
+ *    bulk downloads (those whose rows 1–2 wrote recorded as merged);
  * 6. the cache, last: it records every file as written, so a run killed before it leaves files
  *    the cache does not describe, and the next sync reads them whole instead of trusting it.
  *
@@ -32,6 +33,7 @@ import {
   readPriceTable,
   writePricesFile,
 } from "../storage/prices_file.ts";
+import type { DownloadHistory } from "../storage/download_records.ts";
 import { addFills, addIncome } from "../storage/sorted_update.ts";
 import { deriveState, snapshotsOf, writeStateFile } from "../storage/state_file.ts";
 import type { PositionMap, SymbolPlan } from "./discovery.ts";
@@ -39,7 +41,7 @@ import { updateLedger } from "./ledger_update.ts";
 import { INCOME_SETTLE_MS, type LocalState, stampsOf } from "./local.ts";
 import { checkIncome, checkPositions, type IncomeCheck, type PositionCheck } from "./reconcile.ts";
 import type { Fetched } from "./remote.ts";
-import { withCheckedPositions, withSavedChecks } from "./state.ts";
+import { withCheckedPositions, withDownloadHistory, withSavedChecks } from "./state.ts";
 
 /** What a sync did. */
 export interface SyncResult {
@@ -57,6 +59,8 @@ export interface SyncResult {
   readonly positionCheck: PositionCheck;
   /** The ledger's totals against the income history's; `undefined` without income records. */
   readonly incomeCheck: IncomeCheck | undefined;
+  /** The times of the bulk downloads' rows added (fills, income records). */
+  readonly archiveAdded: { readonly fills: readonly number[]; readonly income: readonly number[] };
 }
 
 /** A sync that failed part-way; what was fetched before the failure is saved. */
@@ -86,6 +90,8 @@ export interface Outcome {
   readonly cutoffMs: number;
   /** Symbols whose fees may lack a price (rebuilt and priced at the next sync). */
   readonly unpriced: ReadonlySet<string>;
+  /** The market's bulk downloads as they stand once the rows are written; default: as saved. */
+  readonly history?: DownloadHistory;
 }
 
 /** What writing an outcome did. */
@@ -167,12 +173,15 @@ export async function commitOutcome(local: LocalState, outcome: Outcome): Promis
     ...income.added,
   ];
   const derived = deriveState(ends, incomeEnds);
-  const state = anchor === undefined ? withSavedChecks(derived, local.saved) : withCheckedPositions(
-    withSavedChecks(derived, local.saved),
-    market,
-    anchor.amounts,
-    anchor.time,
-  );
+  const checks = anchor === undefined
+    ? withSavedChecks(derived, local.saved)
+    : withCheckedPositions(
+      withSavedChecks(derived, local.saved),
+      market,
+      anchor.amounts,
+      anchor.time,
+    );
+  const state = withDownloadHistory(checks, local.saved, market, outcome.history);
   if (JSON.stringify(state) !== JSON.stringify(local.saved)) {
     await writeStateFile(path("state"), state);
   }
@@ -199,19 +208,29 @@ export async function commitSync(
     `${fetched.failure.symbol}: ${errorText(fetched.failure.error)}`,
     { cause: fetched.failure.error },
   );
+  // The bulk downloads' rows are old: written even after a failure (the API's income is not, so
+  // that the next run finds the same new income and the same symbols to query).
+  const archiveFills = fetched.archiveFills ?? [];
+  const archiveIncome = fetched.archiveIncome ?? [];
+  const fills = [...fetched.fills, ...archiveFills];
   const committed = await commitOutcome(local, {
     market,
-    fills: fetched.fills,
-    income: failure === undefined ? fetched.income : undefined,
+    fills,
+    income: failure === undefined
+      ? [...fetched.income, ...archiveIncome]
+      : archiveIncome.length > 0
+      ? archiveIncome
+      : undefined,
     prices: fetched.prices,
     checked: failure === undefined
       ? { positions: fetched.onExchange, time: fetched.now }
       : undefined,
     cutoffMs: fetched.now - INCOME_SETTLE_MS,
     unpriced: fetched.pricesFailure === undefined ? new Set() : new Set([
-      ...unpricedSymbols(fetched.fills),
+      ...unpricedSymbols(fills),
       ...(local.cache?.markets[market]?.reprice ?? []),
     ]),
+    history: fetched.history,
   });
   if (failure !== undefined) throw failure;
   if (fetched.pricesFailure !== undefined) {
@@ -237,6 +256,10 @@ export async function commitSync(
     unattached: combineUnattached([...summaries.values()].map((s) => s.unattached)),
     positionCheck: checkPositions(summaries, fetched.onExchange),
     incomeCheck: sums === null || sums === undefined ? undefined : checkIncome(sums, summaries),
+    archiveAdded: {
+      fills: committed.fills.filter((f) => f.source === "archive").map((f) => f.time),
+      income: committed.income.filter((r) => r.source === "archive").map((r) => r.time),
+    },
   };
 }
 

@@ -2,26 +2,20 @@
  * Adding Binance's own history exports (read by `src/archive/`) to the files: the archive's rows,
  * each once and never a copy of the API's (`src/archive/to_rows.ts`), written as a sync writes
  * (`commit.ts`: the same order, the same crash safety, positions rebuilt where they changed).
- * Fees of the added fills paid in another asset are priced at the next sync.
+ * Fees of the added fills paid in another asset are priced at the next sync. Importing the zip
+ * of a bulk download the sync could not merge records that download as merged.
  *
  * @module
  */
 
-import { join } from "node:path";
 import type { PositionMode } from "../archive/position_side.ts";
 import { type ArchiveContents, ArchiveError } from "../archive/types.ts";
-import { type ArchiveRows, archiveRows } from "../archive/to_rows.ts";
-import type { LedgerFill, Market } from "../fill.ts";
-import type { IncomeRecord } from "../income.ts";
-import { readIfExists } from "../storage/data_file.ts";
-import { FILES } from "../storage/file_names.ts";
-import { streamFills } from "../storage/fills_file.ts";
-import { streamIncomeFile } from "../storage/income_file.ts";
+import type { ArchiveRows } from "../archive/to_rows.ts";
+import type { Market } from "../fill.ts";
+import type { DownloadHistory, DownloadRecord } from "../storage/download_records.ts";
+import { archiveRowsFor } from "./archive_merge.ts";
 import { commitOutcome, unpricedSymbols } from "./commit.ts";
 import { INCOME_SETTLE_MS, readLocal } from "./local.ts";
-
-/** Rows of the files within this much of the archive's period are compared with it. */
-const MARGIN_MS = 86_400_000;
 
 /** What importing did. */
 export interface Imported extends ArchiveRows {
@@ -51,37 +45,13 @@ export async function importArchive(
     );
   }
   const market: Market = [...markets][0] ?? "usdm";
-  const times = [...contents.trades, ...contents.income].map((r) => r.time);
-  const from = Math.min(...times) - MARGIN_MS;
-  const to = Math.max(...times) + MARGIN_MS;
-  const path = (name: keyof typeof FILES) => join(dir, FILES[name]);
-
-  // What the files hold over the archive's period, and each symbol's position mode.
-  const apiFills: LedgerFill[] = [];
-  const modes = new Map<string, PositionMode>();
-  await readIfExists(() =>
-    streamFills(path("fills"), (fill) => {
-      if (fill.market !== market || fill.source !== "api") return;
-      if (fill.positionSide !== "BOTH") modes.set(fill.symbol, "hedge");
-      else if (!modes.has(fill.symbol)) modes.set(fill.symbol, "one-way");
-      if (fill.time >= from && fill.time <= to) apiFills.push(fill);
-    })
-  );
-  const apiIncome: IncomeRecord[] = [];
-  await readIfExists(() =>
-    streamIncomeFile(path("income"), (record) => {
-      if (record.market !== market || record.source === "archive") return;
-      if (record.time >= from && record.time <= to) apiIncome.push(record);
-    })
-  );
-  const rows = archiveRows(contents, {
-    apiFills,
-    apiIncome,
-    modeOf: (_, symbol) => modes.get(symbol) ?? mode,
+  const rows = await archiveRowsFor(dir, market, contents, {
+    defaultMode: () => Promise.resolve(mode),
   });
 
   const local = await readLocal(dir, market, false);
   const committed = await commitOutcome(local, {
+    history: historyAfterImport(local.saved?.markets[market], contents),
     market,
     fills: rows.fills,
     income: rows.income,
@@ -91,4 +61,25 @@ export async function importArchive(
     unpriced: new Set(unpricedSymbols(rows.fills)),
   });
   return { ...rows, added: committed.fills.length, incomeAdded: committed.income.length };
+}
+
+/**
+ * The market's bulk download records with those whose zip (kept because the sync could not merge
+ * it) is among the files imported marked `merged`: the sync stops asking the user to import it.
+ */
+function historyAfterImport(
+  saved: DownloadHistory | undefined,
+  contents: ArchiveContents,
+): DownloadHistory | undefined {
+  if (saved?.downloads === undefined) return undefined;
+  const imported = new Set(contents.files.map((f) => f.source.split(":")[0]));
+  const downloads = saved.downloads.map((record): DownloadRecord => {
+    if (record.status !== "failed" || !imported.has(record.file ?? "")) return record;
+    const { file: _, problem: __, ...rest } = record;
+    return { ...rest, status: "merged" };
+  });
+  return {
+    ...(saved.api_from_ms === undefined ? {} : { api_from_ms: saved.api_from_ms }),
+    downloads,
+  };
 }

@@ -10,6 +10,7 @@
 import { getLogger } from "@logtape/logtape";
 import { join } from "node:path";
 import type { PositionRiskRow } from "../binance/rows.ts";
+import type { DownloadHistory } from "../storage/download_records.ts";
 import type { Fill, LedgerFill, Market } from "../fill.ts";
 import { incomeKey, type IncomeRecord } from "../income.ts";
 import { readIfExists } from "../storage/data_file.ts";
@@ -25,6 +26,8 @@ import { fetchPlan } from "./fetch_plan.ts";
 import type { LocalState } from "./local.ts";
 import { exchangePositions } from "./positions_map.ts";
 import type { SyncEvent, SyncEventHandler } from "./progress_events.ts";
+import type { DownloadSource } from "./download_fetch.ts";
+import type { SyncClock } from "./downloads.ts";
 
 const log = getLogger(["futures-ledger", "sync"]);
 
@@ -32,7 +35,7 @@ const log = getLogger(["futures-ledger", "sync"]);
  * How far back Binance serves fills and income: 3 months (userTrades since the change log of
  * 2026-08-26; USD-M income always), taken as 92 days so no served day is skipped.
  */
-const HORIZON_MS = 92 * 86_400_000;
+export const HORIZON_MS = 92 * 86_400_000;
 /**
  * Income records can become visible after later ones (funding is settled in a batch, minutes
  * after its timestamp), so each sync reads the income history again from this long before the
@@ -42,13 +45,15 @@ const HORIZON_MS = 92 * 86_400_000;
 const INCOME_OVERLAP_MS = 3_600_000;
 
 /** What the sync needs of the Binance client. */
-export interface SyncClient extends TradesSource, IncomeSource, KlinesSource {
+export interface SyncClient extends TradesSource, IncomeSource, KlinesSource, DownloadSource {
   /** The exchange's clock, ms. */
   serverTime(): Promise<number>;
   /** Symbols and rate limits (the client adopts the request-weight limit it states). */
   exchangeInfo(): Promise<unknown>;
   /** Open positions. */
   positionRisk(): Promise<PositionRiskRow[]>;
+  /** Whether the account is in hedge mode (for downloaded fills that do not say their side). */
+  positionSideDual(): Promise<boolean>;
 }
 
 /** What to fetch. */
@@ -79,26 +84,29 @@ export interface Fetched {
   readonly prices: PriceEntry[];
   /** The price fetch's failure (what was fetched before it is kept), if any. */
   readonly pricesFailure: unknown;
+  /** The bulk downloads' fills to add (their fees' prices are in `prices`). */
+  readonly archiveFills?: readonly Fill[];
+  /** The bulk downloads' income records to add. */
+  readonly archiveIncome?: readonly IncomeRecord[];
+  /** The market's bulk downloads as they stand once the rows are written. */
+  readonly history?: DownloadHistory;
 }
 
-/** Fetches what is new for `local` (`reprice`: symbols whose fees still need prices). */
+/**
+ * Fetches what is new for `local` up to `clock.now`, from `clock.horizon` at the oldest
+ * (`reprice`: symbols whose fees still need prices). Call the client's `exchangeInfo` first: its
+ * weight limit paces every request.
+ */
 export async function fetchRemote(
   client: SyncClient,
   local: LocalState,
   reprice: readonly string[],
   options: FetchOptions,
+  clock: SyncClock,
   onEvent: (event: SyncEvent) => void,
 ): Promise<Fetched> {
   const { market } = options;
-  await client.exchangeInfo(); // first: the weight limit to pace every other request by
-  const now = await client.serverTime();
-  const horizon = now - HORIZON_MS;
-  if (options.from !== undefined && options.from < horizon) {
-    log.warn(
-      "Binance serves only the last 3 months of fills and income: nothing before {date} can be fetched",
-      { date: new Date(horizon).toISOString().slice(0, 10) },
-    );
-  }
+  const { now, horizon } = clock;
   const watermark = local.marks?.income_time_ms;
   const incomeFrom = Math.max(
     horizon,
@@ -152,16 +160,17 @@ export async function fetchRemote(
 }
 
 /**
- * The prices the fees of `fills` and of the `reprice` symbols' fills need and the price cache
- * lacks; what was fetched before a failure, and the failure.
+ * The prices the fees of `fills` and of the `reprice` symbols' fills need and neither the price
+ * cache nor `fetched` has; what was fetched before a failure, and the failure.
  */
-async function fetchFeePrices(
+export async function fetchFeePrices(
   client: KlinesSource,
   dir: string,
   market: Market,
   fills: readonly Fill[],
   reprice: readonly string[],
   onEvent: SyncEventHandler,
+  fetched: readonly PriceEntry[] = [],
 ): Promise<{ prices: PriceEntry[]; pricesFailure: unknown }> {
   const needing: LedgerFill[] = fills.filter((f) => f.market === market);
   if (reprice.length > 0) {
@@ -176,7 +185,7 @@ async function fetchFeePrices(
     return { prices: [], pricesFailure: undefined };
   }
   const cached = new Set(
-    (await readIfExists(() => readPricesFile(join(dir, FILES.prices))) ?? [])
+    [...(await readIfExists(() => readPricesFile(join(dir, FILES.prices))) ?? []), ...fetched]
       .map((e) => priceKey(e.symbol, e.minute)),
   );
   const wanted = wantedMinutes(needing, cached);

@@ -33,6 +33,11 @@ export interface AccountOptions {
   readonly hedge?: boolean | "mixed";
   /** End of the history, ms (default `Date.now()`). */
   readonly endTime?: number;
+  /**
+   * USD-M: whether the third contract, always traded, is `币安人生USDT` instead of `1000PEPEUSDT`
+   * (default false): Binance has listed symbols outside ASCII since October 2025.
+   */
+  readonly unicodeSymbol?: boolean;
 }
 
 /** The options with every default filled in. */
@@ -88,6 +93,7 @@ export class GeneratedAccount {
       market: options.market ?? "usdm",
       hedge: options.hedge ?? false,
       endTime: options.endTime ?? Date.now(),
+      unicodeSymbol: options.unicodeSymbol ?? false,
     };
     this.options = o;
     this.market = o.market;

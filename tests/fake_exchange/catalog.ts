@@ -78,6 +78,8 @@ export interface CatalogOptions {
   readonly start: number;
   /** End of the traded history, ms. */
   readonly end: number;
+  /** USD-M: `币安人生USDT` in place of `1000PEPEUSDT` (see `AccountOptions`). */
+  readonly unicodeSymbol?: boolean;
 }
 
 /** Builds the listed symbols followed by the delisted ones (about one for every ten listed). */
@@ -95,6 +97,7 @@ export function buildCatalog(options: CatalogOptions): SymbolSpec[] {
     const quarterly = market === "coinm" && i === listed;
     if (i < known.length) {
       [base, price] = known[i];
+      if (base === "1000PEPE" && options.unicodeSymbol) base = "币安人生";
     } else if (quarterly) {
       [base, price] = [known[0][0], known[0][1]];
     } else {

@@ -1,7 +1,7 @@
 /**
  * A minimal Binance over a list of fills, for tests of `runSync` that choose what fails: it answers
  * the sync's client calls (`SyncClient`) from a list of fills, with a COMMISSION income record per
- * fill with a fee, and klines from a function.
+ * fill with a fee, and klines from a function (no bulk download: those calls fail).
  *
  * @module
  */
@@ -49,5 +49,9 @@ export function memoryExchange(
       return Promise.resolve(rows.slice(0, q.limit ?? 100));
     },
     klines,
+    positionSideDual: () => Promise.resolve(false),
+    requestDownload: () => Promise.reject(new Error("no bulk download in memory")),
+    downloadLink: () => Promise.reject(new Error("no bulk download in memory")),
+    fetchDownload: () => Promise.reject(new Error("no bulk download in memory")),
   };
 }

@@ -38,13 +38,21 @@ export class Fraction {
   }
   /** Rounded half-to-even to 12 places: the nearest multiple of 10^-12, a tie to the even one. */
   rounded(): Exact {
-    const scaled = this.n * 10n ** PLACES;
+    return exact(`${this.#scaledTo(PLACES)}e-${PLACES}`);
+  }
+  /** Rounded half-to-even to `places` places, still a fraction. */
+  roundedTo(places: bigint): Fraction {
+    return new Fraction(this.#scaledTo(places), 10n ** places);
+  }
+  /** The nearest integer to `this × 10^places`, a tie to the even one. */
+  #scaledTo(places: bigint): bigint {
+    const scaled = this.n * 10n ** places;
     const negative = scaled < 0n;
     const magnitude = negative ? -scaled : scaled;
     let q = magnitude / this.d;
     const twice = 2n * (magnitude - q * this.d);
     if (twice > this.d || (twice === this.d && q % 2n === 1n)) q += 1n;
-    return exact(`${negative ? -q : q}e-${PLACES}`);
+    return negative ? -q : q;
   }
 }
 

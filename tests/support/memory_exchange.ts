@@ -3,7 +3,7 @@
  * {@linkcode SyncClient} that serves the history as Binance would at a chosen moment — fills up to
  * then, income up to then (a FUNDING_FEE record only once settled, a little after its time),
  * positions held then, 1-minute klines — with Binance's paging rules, and that can fail on one
- * symbol's trades like a dropped connection. {@linkcode syncInProcess} is the one place a test
+ * symbol's trades like a dropped connection (no bulk download: those calls fail). {@linkcode syncInProcess} is the one place a test
  * calls `runSync`, so a change of its signature is adapted here.
  *
  * @module
@@ -138,5 +138,9 @@ export function memoryClient(
       }
       return Promise.resolve(klines);
     },
+    positionSideDual: () => Promise.resolve(false),
+    requestDownload: () => Promise.reject(new Error("no bulk download in memory")),
+    downloadLink: () => Promise.reject(new Error("no bulk download in memory")),
+    fetchDownload: () => Promise.reject(new Error("no bulk download in memory")),
   };
 }

@@ -112,7 +112,8 @@ export class Book {
   #notional(qty: Exact, price: Exact): Fraction {
     const q = Fraction.of(qty);
     const p = Fraction.of(price);
-    return this.market === "coinm" ? q.div(p) : q.times(p);
+    // COIN-M: each term `qty / price` half-even to 30 places, as the README says.
+    return this.market === "coinm" ? q.div(p).roundedTo(30n) : q.times(p);
   }
 
   #open(round: Round, qty: Exact, price: Exact): void {

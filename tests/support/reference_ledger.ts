@@ -14,7 +14,8 @@
  * - Hedge: the LONG book opens with BUY, the SHORT book with SELL; a hedge book never flips.
  * - A position is closed when its quantity is exactly zero.
  * - VWAPs: `Σ(qty × price) / Σ qty`; COIN-M: `Σ qty / Σ(qty / price)` (harmonic), half-even to 12
- *   places. (The terms `qty / price` are exact fractions here: the README rounds nothing else.)
+ *   places; each term `qty / price` is itself a division, half-even to 30 places (a sum of exact
+ *   fractions would need a common denominator that grows with every new price).
  * - Funding: a FUNDING_FEE record at `T` goes to the positions of its `(market, symbol)` open
  *   after the fills before `T` (a fill at `T` counts as after it; a PARTIAL position is open
  *   before its first fill). Several open (hedge): split by notional at entry price — open

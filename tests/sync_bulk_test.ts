@@ -1,0 +1,207 @@
+/**
+ * `sync --from` before the 3 months the API serves: the older history is requested through
+ * Binance's bulk download (a request per kind and year), recorded in state.json as pending, and
+ * merged by the next sync, after which the positions are the generator's whole truth. Nothing is
+ * requested twice; `--wait` merges in one run; an expired link is asked for again.
+ */
+import assert from "node:assert/strict";
+import { startFakeExchange } from "./fake_exchange/mod.ts";
+import { snapshot, syncWith, tempDir } from "./support/sync.ts";
+
+const DAY = 86_400_000;
+
+/** A positions file with every time cut to the second (the exports print seconds). */
+function toSeconds(csv: string): string {
+  return csv.replace(/(T\d\d:\d\d:\d\d)\.\d{3}Z/g, "$1.000Z");
+}
+
+/** The UTC day of `ms`. */
+function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+interface Download {
+  kind: string;
+  status: string;
+  from_ms: number;
+  to_ms: number;
+  download_id?: string;
+}
+
+async function downloadsOf(dir: string): Promise<Download[]> {
+  const state = JSON.parse(await Deno.readTextFile(`${dir}/state.json`));
+  return state.markets.usdm.downloads ?? [];
+}
+
+Deno.test("sync --from a year and more back: pending, then merged into the whole truth", async (t) => {
+  await using exchange = await startFakeExchange({
+    seed: 61,
+    symbols: 4,
+    fills: 4000,
+    months: 15,
+    weightLimit: 1_000_000,
+    downloadDelaySeconds: 2,
+  });
+  const account = exchange.account;
+  const from = day(account.startTime);
+  await using dir = await tempDir();
+  const asyn = () => exchange.log.filter((e) => /\/asyn$/.test(e.endpoint)).length;
+
+  await t.step("the first sync requests the downloads and records them as pending", async () => {
+    const result = await syncWith(exchange, dir.path, "--from", from);
+    assert.equal(result.code, 0, result.stderr);
+    const downloads = await downloadsOf(dir.path);
+    const fills = await Deno.readTextFile(`${dir.path}/futures_fills.csv`);
+    const firstApiFill = Date.parse(fills.split("\n")[1].split(",")[0]);
+    // 15 months back to where the API's rows begin: a little over 365 days, so two per kind.
+    for (const kind of ["trade", "income"]) {
+      const mine = downloads.filter((d) => d.kind === kind);
+      assert.deepEqual(mine.map((d) => d.status), ["pending", "pending"]);
+      assert.equal(mine[0].from_ms, Date.parse(`${from}T00:00:00Z`));
+      assert.equal(mine[1].from_ms, mine[0].to_ms + 1, "contiguous");
+      for (const d of mine) assert.ok(d.to_ms - d.from_ms <= 365 * DAY);
+      assert.ok(mine[1].to_ms < firstApiFill, "up to where the API's rows begin");
+      assert.ok(mine[1].to_ms > firstApiFill - 2 * DAY, "not short of it");
+    }
+    assert.equal(asyn(), 4, "one request per kind and 365 days");
+    assert.match(
+      result.stdout,
+      /bulk download of the trade history from .*: requested; Binance takes about 2 s/,
+    );
+    assert.match(
+      await Deno.readTextFile(`${dir.path}/futures_positions.csv`),
+      /^PARTIAL,/m,
+      "the API's 3 months alone leave books PARTIAL",
+    );
+  });
+
+  await t.step("the next sync merges them: the positions are the whole truth", async () => {
+    await new Promise((r) => setTimeout(r, 2_100));
+    const result = await syncWith(exchange, dir.path);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /trade history .*: merged, [\d,]+ fills added/);
+    const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+    assert.doesNotMatch(positions, /^PARTIAL,/m);
+    assert.equal(toSeconds(positions), toSeconds(account.truthCsv()));
+    const downloads = await downloadsOf(dir.path);
+    assert.ok(downloads.every((d) => d.status === "merged"));
+    assert.deepEqual([...Deno.readDirSync(`${dir.path}/futures_downloads`)], [], "zips removed");
+  });
+
+  await t.step("nothing is requested again for a range already downloaded", async () => {
+    const before = asyn();
+    const files = await snapshot(dir.path);
+    const result = await syncWith(exchange, dir.path, "--from", from);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(asyn(), before);
+    assert.equal((await snapshot(dir.path))["futures_fills.csv"], files["futures_fills.csv"]);
+  });
+});
+
+Deno.test("sync --from --wait: requested, polled and merged in one run", async () => {
+  await using exchange = await startFakeExchange({
+    seed: 62,
+    symbols: 3,
+    fills: 2000,
+    months: 14,
+    weightLimit: 1_000_000,
+    downloadDelaySeconds: 3,
+  });
+  await using dir = await tempDir();
+  const result = await syncWith(
+    exchange,
+    dir.path,
+    "--from",
+    day(exchange.account.startTime),
+    "--wait",
+    "2",
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /trade history .*: merged, [\d,]+ fills added/);
+  assert.match(result.stdout, /transaction history .*: merged, [\d,]+ income records added/);
+  const links = exchange.log.filter((e) => /\/asyn\/id$/.test(e.endpoint));
+  assert.ok(links.length >= 4, "polled while Binance prepared them");
+  const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+  assert.equal(toSeconds(positions), toSeconds(exchange.account.truthCsv()));
+  assert.ok((await downloadsOf(dir.path)).every((d) => d.status === "merged"));
+});
+
+Deno.test("an expired link is asked for again, and then merged", async () => {
+  let shift = 0;
+  await using exchange = await startFakeExchange({
+    seed: 63,
+    symbols: 3,
+    fills: 2000,
+    months: 14,
+    weightLimit: 1_000_000,
+    clock: () => Date.now() + shift,
+    downloadDelaySeconds: 60,
+    downloadLinkExpirySeconds: 3_600,
+  });
+  await using dir = await tempDir();
+  const from = day(exchange.account.startTime);
+  assert.equal((await syncWith(exchange, dir.path, "--from", from)).code, 0);
+  const first = await downloadsOf(dir.path);
+  assert.deepEqual(first.map((d) => d.status), ["pending", "pending"]);
+
+  shift += 2 * 3_600_000; // ready after a minute, expired an hour later
+  const expired = await syncWith(exchange, dir.path);
+  assert.equal(expired.code, 0, expired.stderr);
+  assert.match(expired.stdout, /its link expired before it was fetched; a new one is asked for/);
+  assert.match(expired.stdout, /requested; Binance takes about 60 s on average/);
+  const again = await downloadsOf(dir.path);
+  assert.deepEqual(again.map((d) => d.status), ["pending", "pending"]);
+  assert.notDeepEqual(again.map((d) => d.download_id), first.map((d) => d.download_id));
+  assert.deepEqual(again.map((d) => [d.from_ms, d.to_ms]), first.map((d) => [d.from_ms, d.to_ms]));
+
+  shift += 61_000;
+  const merged = await syncWith(exchange, dir.path);
+  assert.equal(merged.code, 0, merged.stderr);
+  assert.ok((await downloadsOf(dir.path)).every((d) => d.status === "merged"));
+  const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+  assert.doesNotMatch(positions, /^PARTIAL,/m);
+});
+
+Deno.test("the month's quota spent: a clear message, exit 1, nothing lost, asked again next month", async () => {
+  let shift = 0;
+  await using exchange = await startFakeExchange({
+    seed: 64,
+    symbols: 3,
+    fills: 2000,
+    months: 14,
+    weightLimit: 1_000_000,
+    clock: () => Date.now() + shift,
+  });
+  for (let i = 0; i < 5; i++) exchange.downloads.websiteExport("usdm", "trade");
+  await using dir = await tempDir();
+  const from = day(exchange.account.startTime);
+  const refused = await syncWith(exchange, dir.path, "--from", from);
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.stderr,
+    /refused the bulk download of the trade history .*: this month's download quota .* is spent\. It resets on \d{4}-\d\d-01 00:00 UTC/,
+  );
+  assert.doesNotMatch(refused.stderr, /futures-ledger: .*transaction history/, "its own quota");
+  // Nothing lost: the API's 3 months are in the files, and the ranges are recorded.
+  const fills = await Deno.readTextFile(`${dir.path}/futures_fills.csv`);
+  assert.ok(fills.split("\n").length > 100);
+  const downloads = await downloadsOf(dir.path);
+  assert.deepEqual(downloads.map((d) => [d.kind, d.status]), [["trade", "wanted"], [
+    "income",
+    "pending",
+  ]]);
+
+  const asked = () => exchange.log.filter((e) => e.endpoint === "/fapi/v1/trade/asyn").length;
+  const before = asked();
+  const sameMonth = await syncWith(exchange, dir.path);
+  assert.equal(sameMonth.code, 0, sameMonth.stderr);
+  assert.match(sameMonth.stdout, /waits for the download quota to reset on/);
+  assert.equal(asked(), before, "not asked again in the same month");
+
+  const now = new Date(exchange.now());
+  shift += Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 1) - now.getTime();
+  const nextMonth = await syncWith(exchange, dir.path);
+  assert.equal(nextMonth.code, 0, nextMonth.stderr);
+  assert.equal(asked(), before + 1);
+  assert.ok((await downloadsOf(dir.path)).every((d) => d.status !== "wanted"));
+});
