@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { crc32Hex } from "../src/csv/crc32.ts";
 import { DataFileError } from "../src/storage/data_file.ts";
-import { readFillsFile, writeFillsFile } from "../src/storage/fills_file.ts";
+import { readFillsFile, readLedgerFills, writeFillsFile } from "../src/storage/fills_file.ts";
 import { readIncomeFile, writeIncomeFile } from "../src/storage/income_file.ts";
 import { readPositionsFile } from "../src/storage/positions_file.ts";
 import { readPricesFile, writePricesFile } from "../src/storage/prices_file.ts";
@@ -144,6 +144,22 @@ Deno.test("fills file: what is not whole is refused, naming the line", async (t)
       await rejectsAt(readFillsFile, path, 1, /the header has no column maker/);
     },
   );
+
+  // A spreadsheet or pandas (quoting=csv.QUOTE_ALL) saves the file back with every field quoted:
+  // the rows are read through the general CSV path, and the check still holds them.
+  const quoted = (line: string) => line.split(",").map((field) => `"${field}"`).join(",");
+  await t.step("every field quoted, as a spreadsheet saves it: the same fills", async () => {
+    await writeLines(path, [header, ...rows].map(quoted));
+    assert.deepEqual((await readFillsFile(path)).fills, FILLS);
+    const eth = await readLedgerFills(path, (symbol) => symbol === "ETHUSDT");
+    assert.deepEqual(eth.fills.map((fill) => fill.id), [FILLS[2].id]);
+  });
+
+  await t.step("every field quoted, one price changed: the check refuses", async () => {
+    const changed = rows[1].replace(",47300,", ",47301,");
+    await writeLines(path, [header, rows[0], changed, rows[2]].map(quoted));
+    await rejectsAt(readFillsFile, path, 3, /field "crc32": does not match the row/);
+  });
 
   await t.step("bytes that are not UTF-8 are named by line", async () => {
     const bytes = new TextEncoder().encode(whole);
