@@ -13,6 +13,7 @@ import {
   fakeTime,
   json,
   SECRET,
+  type Seen,
   signedCorrectly,
   stub,
   TRADES,
@@ -179,17 +180,23 @@ Deno.test("Binance client: no secret in any error or log record", async () => {
     const time = fakeTime();
     const errors: BinanceError[] = [];
     const signatures: string[] = [];
-    const scenarios = [
+    const scenarios: ((s: Seen) => Response)[] = [
       () => json([]),
       () => json(error(-2015, "Invalid API-key, IP, or permissions for action."), 401),
       () => json(error(-1022, "Signature for this request is not valid."), 400),
       () => json(error(-1003, "Way too many requests; IP banned until 1700000999999."), 418),
+      // A proxy's error page that echoes the request: its signed query and the key header.
+      (s) =>
+        new Response(
+          `<html>Request blocked: GET ${s.path}?${s.search} (X-MBX-APIKEY ${s.apiKey})</html>`,
+          { status: 403, headers: { "content-type": "text/html" } },
+        ),
     ];
     for (const scenario of scenarios) {
       await using binance = stub(time, (s) => {
         if (s.path !== TRADES) return;
         signatures.push(s.params.get("signature")!);
-        return scenario();
+        return scenario(s);
       });
       await (await client(binance.baseUrl, time)).userTrades({ symbol: "BTCUSDT" })
         .catch((e) => errors.push(e));
@@ -199,9 +206,15 @@ Deno.test("Binance client: no secret in any error or log record", async () => {
       const dropped = await client(binance.baseUrl, time, { maxRetries: 1 });
       await dropped.userTrades({ symbol: "BTCUSDT" }).catch((e) => errors.push(e));
     }
-    assert.equal(errors.length, 4);
-    assert.ok(errors[3] instanceof BinanceNetworkError);
-    assert.match(errors[3].message, /GET \/fapi\/v1\/userTrades: network error: .*gave up after 2/);
+    assert.equal(errors.length, 5);
+    assert.ok(errors[4] instanceof BinanceNetworkError);
+    assert.match(errors[4].message, /GET \/fapi\/v1\/userTrades: network error: .*gave up after 2/);
+    // The echoed page is kept to explain the refusal, with the key and the signature cut out.
+    const [echoed] = errors.splice(3, 1).map((e) => `${e.message} ${e.stack}`);
+    assert.match(echoed, /signature=<redacted> \(X-MBX-APIKEY <api-key>\)/);
+    for (const secret of [API_KEY, SECRET, ...signatures]) {
+      assert.ok(!echoed.includes(secret), `${secret} leaked in: ${echoed}`);
+    }
     const texts = [
       ...errors.map((e) => `${e.message} ${e.stack}`),
       ...records.map((r) => JSON.stringify([r.message, r.properties])),

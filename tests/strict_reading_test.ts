@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { crc32Hex } from "../src/csv/crc32.ts";
 import { DataFileError } from "../src/storage/data_file.ts";
-import { readFillsFile, writeFillsFile } from "../src/storage/fills_file.ts";
+import { readFillsFile, readLedgerFills, writeFillsFile } from "../src/storage/fills_file.ts";
 import { readIncomeFile, writeIncomeFile } from "../src/storage/income_file.ts";
 import { readPositionsFile } from "../src/storage/positions_file.ts";
 import { readPricesFile, writePricesFile } from "../src/storage/prices_file.ts";
@@ -14,6 +14,7 @@ import { Decimal } from "../src/decimal.ts";
 import type { IncomeRecord } from "../src/income.ts";
 import { aggregatePositions } from "../src/ledger/aggregate.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
+import { addFills, addIncome } from "../src/storage/sorted_update.ts";
 import { f } from "./support/fills.ts";
 import { tempDir } from "./support/sync.ts";
 
@@ -144,6 +145,22 @@ Deno.test("fills file: what is not whole is refused, naming the line", async (t)
     },
   );
 
+  // A spreadsheet or pandas (quoting=csv.QUOTE_ALL) saves the file back with every field quoted:
+  // the rows are read through the general CSV path, and the check still holds them.
+  const quoted = (line: string) => line.split(",").map((field) => `"${field}"`).join(",");
+  await t.step("every field quoted, as a spreadsheet saves it: the same fills", async () => {
+    await writeLines(path, [header, ...rows].map(quoted));
+    assert.deepEqual((await readFillsFile(path)).fills, FILLS);
+    const eth = await readLedgerFills(path, (symbol) => symbol === "ETHUSDT");
+    assert.deepEqual(eth.fills.map((fill) => fill.id), [FILLS[2].id]);
+  });
+
+  await t.step("every field quoted, one price changed: the check refuses", async () => {
+    const changed = rows[1].replace(",47300,", ",47301,");
+    await writeLines(path, [header, rows[0], changed, rows[2]].map(quoted));
+    await rejectsAt(readFillsFile, path, 3, /field "crc32": does not match the row/);
+  });
+
   await t.step("bytes that are not UTF-8 are named by line", async () => {
     const bytes = new TextEncoder().encode(whole);
     const at = whole.indexOf("ETHUSDT");
@@ -184,6 +201,21 @@ Deno.test("income and price files: the same rules", async (t) => {
     await rejectsAt(readIncomeFile, income, 2, /field "asset"/);
   });
 
+  await t.step(
+    "a file of an older version (no check column): a field too many is refused too",
+    async () => {
+      // Written before `source` and `crc32` existed: 9 columns, no check to catch a stray comma;
+      // the count of fields must.
+      await writeIncomeFile(income, INCOME);
+      const [header, row] = await linesOf(income);
+      const old = (line: string) => line.slice(0, line.lastIndexOf(",", line.lastIndexOf(",") - 1));
+      await writeLines(income, [old(header), old(row)]);
+      assert.deepEqual(await readIncomeFile(income), INCOME, "the older file reads");
+      await writeLines(income, [old(header), old(row) + ",extra"]);
+      await rejectsAt(readIncomeFile, income, 2, /has 10 fields, the header has 9/);
+    },
+  );
+
   const prices = `${dir.path}/futures_fee_prices.csv`;
   await t.step("the price cache: a changed price is refused", async () => {
     const minute = Date.UTC(2025, 0, 1, 0, 1);
@@ -219,5 +251,28 @@ Deno.test("positions file: sums that do not add up are refused", async (t) => {
   await t.step("the file as written reads", async () => {
     await Deno.writeTextFile(path, text);
     assert.equal((await readPositionsFile(path)).positions.length, 2);
+  });
+});
+
+Deno.test("a sync adds no row to a file whose last line lost its line break", async (t) => {
+  // Every field of the last row is there, only the final line break is gone: appended after it,
+  // the first new row would be glued to that row. Both sorted files refuse, and stay as they were.
+  await using dir = await tempDir();
+  await t.step("the fills file", async () => {
+    const path = `${dir.path}/futures_fills.csv`;
+    await writeFillsFile(path, FILLS.slice(0, 2));
+    const cut = (await Deno.readTextFile(path)).slice(0, -1);
+    await Deno.writeTextFile(path, cut);
+    await rejectsAt((p) => addFills(p, [FILLS[2]]), path, 0, /cut short/);
+    assert.equal(await Deno.readTextFile(path), cut);
+  });
+  await t.step("the income file", async () => {
+    const path = `${dir.path}/futures_income.csv`;
+    await writeIncomeFile(path, INCOME);
+    const cut = (await Deno.readTextFile(path)).slice(0, -1);
+    await Deno.writeTextFile(path, cut);
+    const later = { ...INCOME[0], time: INCOME[0].time + 1000, tranId: "7" };
+    await rejectsAt((p) => addIncome(p, [later]), path, 0, /cut short/);
+    assert.equal(await Deno.readTextFile(path), cut);
   });
 });

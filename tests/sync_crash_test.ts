@@ -1,26 +1,49 @@
 /**
  * Crash safety, with real processes: a sync killed (SIGKILL) at any moment is completed by the
- * next run, with exactly the files an uninterrupted run writes; two syncs at once never mix.
+ * next run, with exactly the files an uninterrupted run writes, and no temporary file left; two
+ * syncs at once never mix. 32 kills, at moments that rotate from while it fetches to while it
+ * writes its last files; the test counts the kills that met a running sync (and what they cut
+ * short), so that kills landing after the run had ended cannot pass for crash safety. A longer
+ * run with injected faults: `deno task bench chaos` (RELIABILITY.md).
  */
 import assert from "node:assert/strict";
 import { cliCommand } from "./support/cli.ts";
 import { copy } from "./support/copy.ts";
-import { startFakeExchange } from "./fake_exchange/mod.ts";
+import { type FakeExchange, startFakeExchange } from "./fake_exchange/mod.ts";
 import { exchangeEnv, snapshot, syncWith, tempDir } from "./support/sync.ts";
 
-const RUNS = 20;
+/** Kills, each followed by a run to the end; their moments rotate through {@linkcode MOMENTS}. */
+const RUNS = 32;
+
+/**
+ * When a kill lands: after a random number of the run's requests (while it fetches: nothing
+ * written yet); at a random time within an uninterrupted run's duration; as its first file is
+ * written (a temporary file appears); as its last files — positions, state, cache — are written.
+ */
+const MOMENTS = ["fetching", "any time", "first write", "last writes"] as const;
+
+/** Temporary files of the writes that come last (see `src/sync/commit.ts`). */
+const LAST_WRITES =
+  /^\.(futures_positions\.csv|futures_fee_conversions\.csv|state\.json|\.futures-ledger-cache\.json)\./;
 
 /** Starts `sync` in `dir` without waiting for it. */
 function spawnSync(env: Record<string, string>, dir: string): Deno.ChildProcess {
   return cliCommand({ cwd: dir, env, output: "null" }, "sync").spawn();
 }
 
-/** Resolves once a temporary file of an atomic write shows up in `dir` (or the child ends). */
-async function firstWrite(dir: string, child: Deno.ChildProcess): Promise<void> {
-  let done = false;
-  child.status.then(() => (done = true));
-  while (!done) {
-    for (const entry of Deno.readDirSync(dir)) if (entry.name.endsWith(".tmp")) return;
+/** Resolves once a temporary file whose name `wanted` accepts shows up in `dir` (or the child ends). */
+async function tempFile(dir: string, done: () => boolean, wanted = /\.tmp$/): Promise<void> {
+  while (!done()) {
+    for (const entry of Deno.readDirSync(dir)) {
+      if (entry.name.endsWith(".tmp") && wanted.test(entry.name)) return;
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+/** Resolves once `exchange` has logged `count` more requests than `from` (or the child ends). */
+async function requests(exchange: FakeExchange, from: number, count: number, done: () => boolean) {
+  while (!done() && exchange.log.length - from < count) {
     await new Promise((r) => setTimeout(r, 1));
   }
 }
@@ -36,36 +59,89 @@ Deno.test("sync killed at random moments, then run again, ends as if never kille
   const env = exchangeEnv(exchange);
   await using before = await tempDir();
   assert.equal((await syncWith(exchange, before.path)).code, 0);
+  const start = await snapshot(before.path);
   exchange.account.addTrades(1000, Date.now() - 1);
   await using reference = await tempDir();
   await copy(before.path, reference.path);
+  const from = exchange.log.length;
   const started = Date.now();
   assert.equal((await syncWith(exchange, reference.path)).code, 0);
   const duration = Date.now() - started;
+  const requestCount = exchange.log.length - from;
   const expected = await snapshot(reference.path);
 
+  // What each kill met: the run still going (else the kill came after it ended), and the files.
+  const tally = { interrupted: 0, untouched: 0, midWrite: 0, betweenWrites: 0, written: 0 };
+  const landed = new Map(MOMENTS.map((m) => [m, 0]));
   for (let run = 0; run < RUNS; run++) {
+    const moment = MOMENTS[run % MOMENTS.length];
+    const fresh = Math.floor(run / MOMENTS.length) % 4 === 3; // a quarter start from nothing
     await using dir = await tempDir();
-    if (run % 4 !== 3) await copy(before.path, dir.path); // a quarter start from nothing
+    if (!fresh) await copy(before.path, dir.path);
+    const log = exchange.log.length;
     const child = spawnSync(env, dir.path);
-    if (run % 2 === 0) {
+    let ended = false;
+    const status = child.status.then((s) => (ended = true, s));
+    const done = () => ended;
+    if (moment === "fetching") {
+      await requests(exchange, log, 1 + Math.floor(Math.random() * requestCount), done);
+    } else if (moment === "any time") {
       await new Promise((r) => setTimeout(r, Math.random() * duration));
-    } else {
-      await firstWrite(dir.path, child);
+    } else if (moment === "first write") {
+      await tempFile(dir.path, done);
       await new Promise((r) => setTimeout(r, Math.random() * 15));
+    } else {
+      await tempFile(dir.path, done, LAST_WRITES);
     }
     try {
       child.kill("SIGKILL");
     } catch (error) {
       if (!(error instanceof TypeError)) throw error; // already exited
     }
-    await child.status;
+    const { signal } = await status;
+    if (signal === "SIGKILL") {
+      tally.interrupted++;
+      landed.set(moment, landed.get(moment)! + 1);
+      const left = [...Deno.readDirSync(dir.path)].some((e) => e.name.endsWith(".tmp"));
+      const files = JSON.stringify(await snapshot(dir.path));
+      if (left) tally.midWrite++;
+      else if (files === JSON.stringify(fresh ? {} : start)) tally.untouched++;
+      else if (files === JSON.stringify(expected)) tally.written++;
+      else tally.betweenWrites++;
+    }
     const { code, stderr } = await syncWith(exchange, dir.path);
     assert.equal(code, 0, `run ${run}: ${stderr}`);
     assert.deepEqual(await snapshot(dir.path), expected, `run ${run}`);
     const left = [...Deno.readDirSync(dir.path)].filter((e) => e.name.endsWith(".tmp"));
     assert.deepEqual(left, [], `run ${run}: no temporary file left`);
   }
+  console.log(
+    `${RUNS} kills: ${tally.interrupted} interrupted a run (${
+      MOMENTS.map((m) => `${landed.get(m)} ${m}`).join(", ")
+    }): ${tally.untouched} before any file was written, ${tally.midWrite} in the middle of a ` +
+      `write (a temporary file left), ${tally.betweenWrites} between two writes, ` +
+      `${tally.written} after the data files were written`,
+  );
+  // Kills that came after the run ended prove nothing: most must interrupt one, at every moment.
+  assert.ok(tally.interrupted >= RUNS * 0.75, `only ${tally.interrupted} kills interrupted a run`);
+  for (const [moment, n] of landed) assert.ok(n > 0, `no kill interrupted a run at "${moment}"`);
+  assert.ok(tally.untouched > 0 && tally.midWrite + tally.betweenWrites > 0, JSON.stringify(tally));
+});
+
+Deno.test("a temporary file an interrupted run left is removed by the next run", async () => {
+  await using exchange = await startFakeExchange({ seed: 47, symbols: 2, fills: 300, months: 1 });
+  await using dir = await tempDir();
+  assert.equal((await syncWith(exchange, dir.path)).code, 0);
+  // As `writeFileAtomic` names it: `.<file>.<pid>.<8 hex>.tmp`, cut off by a kill.
+  const stale = ".futures_fills.csv.4242.0badcafe.tmp";
+  await Deno.writeTextFile(`${dir.path}/${stale}`, "time,symbol,si");
+  const result = await syncWith(exchange, dir.path);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stderr,
+    new RegExp(`removed ${stale.replaceAll(".", "\\.")}, left by an interrupted run`),
+  );
+  assert.deepEqual([...Deno.readDirSync(dir.path)].filter((e) => e.name.endsWith(".tmp")), []);
 });
 
 Deno.test("two syncs at once: the second exits with a clear message, the first completes", async () => {

@@ -9,13 +9,14 @@ import { Decimal } from "../src/decimal.ts";
 import type { IncomeRecord } from "../src/income.ts";
 import { buildLedger } from "../src/ledger/aggregate.ts";
 import { summarize } from "../src/ledger/summary.ts";
-import { SumsBuilder } from "../src/sync/income_sums.ts";
+import { advanceSums, SumsBuilder } from "../src/sync/income_sums.ts";
 import { checkIncome, checkPositions } from "../src/sync/reconcile.ts";
 import { positionCheckLines } from "../src/cli/reconcile_report.ts";
 import { summaryTable } from "../src/cli/summary.ts";
 import { PriceTable } from "../src/ledger/fee_prices.ts";
 import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { f } from "./support/fills.ts";
+import { memoryClient, syncInProcess } from "./support/memory_exchange.ts";
 import { syncWith, tempDir } from "./support/sync.ts";
 
 /** Σ of a CSV column, per value of another. */
@@ -144,6 +145,59 @@ Deno.test("checkIncome: fills, funding and income totals side by side, per asset
     "BNB 0 0 0.0001 0 0 0 false",
     "USDT 10 10 0.04 0.04 -0.5 -0.5 true",
   ]);
+});
+
+Deno.test("the income check ends 10 minutes before the sync", async (t) => {
+  // Binance books a fill's COMMISSION record a moment after the fill: at the sync, the fee of a
+  // fill 10 s old may not be in the income history yet. The check compares only up to 10 minutes
+  // before the sync, so that fill is not a difference.
+  await t.step("a fee not booked yet is not a difference", async () => {
+    const old = f(1, "BUY", "1", "100", { commission: "0.1" });
+    const recent = f(2, "SELL", "1", "100", { commission: "0.2", time: old.time + 3_600_000 });
+    const now = recent.time + 10_000;
+    const booked = (fill: typeof old, time: number): IncomeRecord => ({
+      market: "usdm",
+      time,
+      symbol: "BTCUSDT",
+      incomeType: "COMMISSION",
+      income: `-${fill.commission}`,
+      asset: "USDT",
+      info: "",
+      tranId: fill.id,
+      tradeId: fill.id,
+    });
+    // The recent fill's record is booked 20 s after it: the exchange does not show it yet.
+    const income = [booked(old, old.time), booked(recent, recent.time + 20_000)];
+    const account = { fills: [old, recent], income, priors: new Map(), prices: new Map() };
+    await using dir = await tempDir();
+    const result = await syncInProcess(dir.path, "usdm", memoryClient(account, "usdm", now));
+    const check = result.incomeCheck!;
+    assert.equal(check.to, now - 10 * 60_000);
+    assert.deepEqual(
+      check.assets.map((a) => [a.asset, `${a.fillsCommission}`, `${a.incomeCommission}`, a.agrees]),
+      [["USDT", "0.1", "0.1", true]],
+    );
+  });
+
+  await t.step("moving the sums on counts a row at the old cutoff once", () => {
+    // Sums up to C hold a fill at C (fee 0.1). Moving on to C + 60 s: the files' tail holds
+    // that fill again and one at C + 1 ms (fee 0.2), and this sync added a fill at C that came
+    // late (fee 0.4): 0.1 + 0.2 + 0.4 = 0.7, the fill at C counted once.
+    const c = Date.UTC(2025, 0, 1, 12);
+    const counted = f(1, "BUY", "1", "100", { commission: "0.1", time: c });
+    const after = f(2, "BUY", "1", "100", { commission: "0.2", time: c + 1 });
+    const late = f(3, "BUY", "1", "100", { commission: "0.4", time: c });
+    const old = new SumsBuilder(c - 3_600_000, c);
+    old.fill(counted);
+    const moved = advanceSums(
+      old.build(),
+      c + 60_000,
+      { fills: [counted, after, late], income: [] },
+      { fills: [late], income: [] },
+    );
+    assert.equal(moved.cutoffMs, c + 60_000);
+    assert.equal(moved.assets.USDT.fillsCommission, "0.7");
+  });
 });
 
 Deno.test("the summary table adds converted fees and funding, and says ? when one is unknown", () => {

@@ -78,11 +78,6 @@ export class RowView {
     return this.#count = fields.length;
   }
 
-  /** Number of fields. */
-  get count(): number {
-    return this.#count;
-  }
-
   /** Points `source`/`from`/`to` at field `i` (a missing field is an empty range). */
   span(i: number): void {
     if (i < 0 || i >= this.#count) {

@@ -96,11 +96,3 @@ export function feeConversion(fill: LedgerFill, prices: FeePrices): FeeConversio
     converted: price === undefined ? undefined : Decimal.parse(fill.commission).times(price),
   };
 }
-
-/** The conversion of every fill whose fee is in another asset, in the fills' order. */
-export function feeConversions(
-  fills: readonly LedgerFill[],
-  prices: FeePrices,
-): FeeConversion[] {
-  return fills.flatMap((fill) => feeConversion(fill, prices) ?? []);
-}

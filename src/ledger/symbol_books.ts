@@ -164,11 +164,6 @@ export class SymbolBooks {
     return this.#disordered;
   }
 
-  /** Time of the last fill, ms (`-Infinity` before any). */
-  get lastTime(): number {
-    return this.#lastTime;
-  }
-
   /**
    * The one pass, for each fill in file order: the funding due before it, then the fill, observed
    * and applied by its book (a new book assumes it held nothing). A fill not after the last one

@@ -87,16 +87,6 @@ export function positionLine(position: Position): string {
   return fields.join(",") + "\n";
 }
 
-/** Replaces the positions file atomically with the header and `lines` (see `positionLine`). */
-export async function writePositionLines(path: string, lines: Iterable<string>): Promise<void> {
-  await writeFileAtomic(path, withHeader(lines));
-}
-
-function* withHeader(lines: Iterable<string>): Generator<string> {
-  yield csvLine(WRITTEN_POSITION_COLUMNS);
-  yield* lines;
-}
-
 /** The positions file's whole text. */
 export function positionsCsv(positions: readonly Position[]): string {
   return [...positionsLines(positions)].join("");

@@ -22,7 +22,7 @@ export interface CliResult {
 export interface CliOptions {
   /** Working directory. */
   readonly cwd: string;
-  /** Environment; only these variables (plus PATH and HOME) are passed. */
+  /** Environment; only these variables (plus PATH, HOME, and DENO_COVERAGE_DIR if set) are passed. */
   readonly env?: Record<string, string>;
 }
 
@@ -46,11 +46,25 @@ export function cliCommand(
       ...args,
     ],
     cwd: options.cwd,
-    env: { PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "", ...options.env },
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: Deno.env.get("HOME") ?? "",
+      ...coverage(),
+      ...options.env,
+    },
     clearEnv: true,
     stdout: output,
     stderr: output,
   });
+}
+
+/**
+ * `DENO_COVERAGE_DIR`, when the tests run with it set: the runs of the command line then add their
+ * coverage of `src/` to the tests' own (RELIABILITY.md says how coverage is measured).
+ */
+function coverage(): Record<string, string> {
+  const dir = Deno.env.get("DENO_COVERAGE_DIR");
+  return dir === undefined ? {} : { DENO_COVERAGE_DIR: dir };
 }
 
 /** Runs {@linkcode cliCommand} to the end. */
