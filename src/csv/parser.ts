@@ -48,6 +48,14 @@ interface Parsed {
   lineBreaks: number;
 }
 
+/**
+ * Bytes read and decoded at a time by the streaming readers. V8 keeps a string over 128 KiB in
+ * its large-object space, which only a full collection frees: pieces of 1 MiB piled up there
+ * (about the size of the file read) before one ran. A smaller piece lives and dies in the young
+ * generation.
+ */
+export const TEXT_PIECE_BYTES = 1 << 16;
+
 /** Push text in (any chunking), get records out through the handler; call `end()` last. */
 export class CsvParser {
   readonly #onRecord: RecordHandler;
@@ -220,7 +228,7 @@ export async function parseCsvFile(
   // Whole lines are decoded at a time (a line break is one byte, never inside a UTF-8
   // sequence), so that each piece of text is one flat string: a partial line joined to the
   // next chunk as text would make V8 keep the chunk as a pair of strings, slower to read.
-  let chunk = new Uint8Array(1 << 20);
+  let chunk = new Uint8Array(TEXT_PIECE_BYTES);
   let carried = 0; // bytes of an unfinished line at the start of `chunk`
   for (;;) {
     if (carried === chunk.length) { // a line longer than the chunk

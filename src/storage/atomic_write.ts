@@ -8,7 +8,26 @@
 import { basename, dirname, join } from "node:path";
 
 const encoder = new TextEncoder();
-const BATCH_CHARS = 1 << 20;
+/**
+ * Characters gathered before they are encoded and written. Small enough that the batch, and its
+ * bytes in the one buffer each write reuses, never reach V8's large-object space, which only a
+ * full collection frees (batches of a million characters piled up there).
+ */
+const BATCH_CHARS = 1 << 15;
+
+/** A buffer that holds a batch's bytes (UTF-8 takes at most 3 bytes per UTF-16 code unit). */
+function batchBuffer(): Uint8Array {
+  return new Uint8Array(3 * BATCH_CHARS);
+}
+
+/** `text` encoded into `buffer` piece by piece: each piece's bytes, valid until the next. */
+function* encodedPieces(text: string, buffer: Uint8Array): Generator<Uint8Array> {
+  for (let rest = text; rest.length > 0;) {
+    const { read, written } = encoder.encodeInto(rest, buffer);
+    yield buffer.subarray(0, written);
+    rest = rest.slice(read);
+  }
+}
 
 /**
  * Atomically replaces `path` with `content` (a string, or strings to concatenate, which lets a
@@ -43,8 +62,8 @@ export async function appendAtomic(
 
 /**
  * Atomically replaces `path` with what `produce` writes through the function it is given (which
- * may be called from inside a synchronous callback: it buffers, and writes synchronously about a
- * million characters at a time).
+ * may be called from inside a synchronous callback: it buffers, and writes synchronously some
+ * thirty thousand characters at a time).
  */
 export async function writeAtomicWith(
   path: string,
@@ -52,9 +71,11 @@ export async function writeAtomicWith(
 ): Promise<void> {
   await replaceAtomic(path, async (file) => {
     let batch = "";
+    const buffer = batchBuffer();
     const flush = () => {
-      const bytes = encoder.encode(batch);
-      for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+      for (const bytes of encodedPieces(batch, buffer)) {
+        for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+      }
       batch = "";
     };
     await produce((text) => {
@@ -65,14 +86,16 @@ export async function writeAtomicWith(
   });
 }
 
-/** Writes `content` to `file`, in batches of about a million characters. */
+/** Writes `content` to `file`, in batches of {@linkcode BATCH_CHARS} characters or so. */
 async function writeAll(
   file: Deno.FsFile,
   content: string | Iterable<string> | AsyncIterable<string>,
 ): Promise<void> {
+  const buffer = batchBuffer();
   const write = async (text: string) => {
-    const bytes = encoder.encode(text);
-    for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+    for (const bytes of encodedPieces(text, buffer)) {
+      for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+    }
   };
   if (typeof content === "string") return await write(content);
   let batch = "";

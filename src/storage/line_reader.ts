@@ -5,6 +5,7 @@
  * @module
  */
 
+import { TEXT_PIECE_BYTES } from "../csv/parser.ts";
 import { DataFileError } from "./data_file.ts";
 
 /**
@@ -17,7 +18,7 @@ import { DataFileError } from "./data_file.ts";
 export async function* readLines(path: string): AsyncGenerator<string> {
   using file = await Deno.open(path, { read: true });
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  const chunk = new Uint8Array(1 << 20);
+  const chunk = new Uint8Array(TEXT_PIECE_BYTES);
   let rest = "";
   let line = 0;
   for (;;) {
