@@ -1,7 +1,8 @@
 /**
  * Sorting positions in runs (`PositionRuns`, `mergedRuns`): whatever order the positions come in
  * and however many runs the buffer's size makes, the merged lines are the positions file of the
- * sorted positions, and of positions that order equal the one added first comes first.
+ * sorted positions, and of positions that order equal the one added first comes first. And
+ * reading lines back (`readLines`) in pieces.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -9,6 +10,7 @@ import { fillFromTrade } from "../src/binance/trade_row.ts";
 import { Decimal } from "../src/decimal.ts";
 import { buildLedger } from "../src/ledger/aggregate.ts";
 import { comparePositions, type Position } from "../src/position.ts";
+import { readLines } from "../src/storage/line_reader.ts";
 import { mergedRuns, PositionRuns } from "../src/storage/position_lines.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
 import { generateAccount } from "./fake_exchange/mod.ts";
@@ -66,4 +68,20 @@ Deno.test("small runs: a run per line, and a line longer than the buffer", async
   // The buffer grows to hold the longest line three times over: a run or two lines each.
   assert.ok(runs.runs.length >= 25, `${runs.runs.length} runs`);
   assert.ok(await merged(runs) === positionsCsv([...sample].sort(comparePositions)));
+});
+
+Deno.test("the lines of a file, read in pieces: BOM, CRLF, and characters split between pieces", async () => {
+  // 40,000 lines (about 1.2 MB), each with two- and four-byte characters, so that pieces of any
+  // size cut some of them in two.
+  const lines = Array.from(
+    { length: 40_000 },
+    (_, i) => `${i},币安人生USDT,é€😀${"x".repeat(i % 7)}`,
+  );
+  const text = "\ufeff" + lines.map((line, i) => line + (i % 3 === 0 ? "\r\n" : "\n")).join("");
+  await using dir = await tempDir();
+  const path = `${dir.path}/lines.csv`;
+  await Deno.writeTextFile(path, text);
+  const read: string[] = [];
+  for await (const line of readLines(path)) read.push(line);
+  assert.deepEqual(read, lines);
 });

@@ -8,24 +8,31 @@
 import { basename, dirname, join } from "node:path";
 
 const encoder = new TextEncoder();
+
+/** Bytes gathered before they are written: each write waits for a thread of the runtime's. */
+const WRITE_BYTES = 1 << 20;
+
 /**
- * Characters gathered before they are encoded and written. Small enough that the batch, and its
- * bytes in the one buffer each write reuses, never reach V8's large-object space, which only a
- * full collection frees (batches of a million characters piled up there).
+ * Text encoded straight into one buffer, reused until the file is written: no string is joined
+ * and no array made per write (batches of a million characters joined as strings went to V8's
+ * large-object space, and piled up there until a full collection).
  */
-const BATCH_CHARS = 1 << 15;
+class EncodedBuffer {
+  readonly #bytes = new Uint8Array(WRITE_BYTES);
+  #used = 0;
 
-/** A buffer that holds a batch's bytes (UTF-8 takes at most 3 bytes per UTF-16 code unit). */
-function batchBuffer(): Uint8Array {
-  return new Uint8Array(3 * BATCH_CHARS);
-}
+  /** Encodes as much of `text` as fits; returns the rest (empty when it all fit). */
+  put(text: string): string {
+    const { read, written } = encoder.encodeInto(text, this.#bytes.subarray(this.#used));
+    this.#used += written;
+    return read === text.length ? "" : text.slice(read);
+  }
 
-/** `text` encoded into `buffer` piece by piece: each piece's bytes, valid until the next. */
-function* encodedPieces(text: string, buffer: Uint8Array): Generator<Uint8Array> {
-  for (let rest = text; rest.length > 0;) {
-    const { read, written } = encoder.encodeInto(rest, buffer);
-    yield buffer.subarray(0, written);
-    rest = rest.slice(read);
+  /** The bytes gathered, and the buffer emptied (they are valid until the next `put`). */
+  take(): Uint8Array {
+    const bytes = this.#bytes.subarray(0, this.#used);
+    this.#used = 0;
+    return bytes;
   }
 }
 
@@ -62,51 +69,40 @@ export async function appendAtomic(
 
 /**
  * Atomically replaces `path` with what `produce` writes through the function it is given (which
- * may be called from inside a synchronous callback: it buffers, and writes synchronously some
- * thirty thousand characters at a time).
+ * may be called from inside a synchronous callback: it buffers, and writes synchronously a mebibyte
+ * at a time).
  */
 export async function writeAtomicWith(
   path: string,
   produce: (write: (text: string) => void) => Promise<void> | void,
 ): Promise<void> {
   await replaceAtomic(path, async (file) => {
-    let batch = "";
-    const buffer = batchBuffer();
+    const buffer = new EncodedBuffer();
     const flush = () => {
-      for (const bytes of encodedPieces(batch, buffer)) {
-        for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
-      }
-      batch = "";
+      const bytes = buffer.take();
+      for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
     };
     await produce((text) => {
-      batch += text;
-      if (batch.length >= BATCH_CHARS) flush();
+      for (let rest = buffer.put(text); rest !== ""; rest = buffer.put(rest)) flush();
     });
     flush();
   });
 }
 
-/** Writes `content` to `file`, in batches of {@linkcode BATCH_CHARS} characters or so. */
+/** Writes `content` to `file`, a mebibyte at a time. */
 async function writeAll(
   file: Deno.FsFile,
   content: string | Iterable<string> | AsyncIterable<string>,
 ): Promise<void> {
-  const buffer = batchBuffer();
-  const write = async (text: string) => {
-    for (const bytes of encodedPieces(text, buffer)) {
-      for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
-    }
+  const buffer = new EncodedBuffer();
+  const flush = async () => {
+    const bytes = buffer.take();
+    for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
   };
-  if (typeof content === "string") return await write(content);
-  let batch = "";
-  for await (const part of content) {
-    batch += part;
-    if (batch.length >= BATCH_CHARS) {
-      await write(batch);
-      batch = "";
-    }
+  for await (const part of typeof content === "string" ? [content] : content) {
+    for (let rest = buffer.put(part); rest !== ""; rest = buffer.put(rest)) await flush();
   }
-  await write(batch);
+  await flush();
 }
 
 /** Writes a temporary file beside `path` with `fill`, flushes it, and renames it over `path`. */
