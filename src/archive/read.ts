@@ -3,7 +3,7 @@
  * XLSX, or a zip of any number of them (a bulk download's zip holds `…-part1-of2.csv`,
  * `…-part2-of2.csv`). No file is opened and nothing is written: the caller passes the bytes.
  *
- * Memory: a CSV is decoded and parsed in 1 MiB pieces, so besides the bytes given only the rows
+ * Memory: a CSV is decoded and parsed in pieces of 64 KiB, so besides the bytes given only the rows
  * read are held; a zip entry is inflated whole (one at a time) before it is parsed; an XLSX sheet
  * is read whole by read-excel-file (about 330 MB for 100,000 rows), which is why CSV is the
  * format to use for large histories.
@@ -15,15 +15,13 @@
  */
 
 import { unzipSync } from "fflate";
-import { CsvParser, CsvSyntaxError } from "../csv/parser.ts";
+import { CsvParser, CsvSyntaxError, TEXT_PIECE_BYTES } from "../csv/parser.ts";
 import { type ReadOptions, TableReader } from "./table.ts";
 import { ArchiveError } from "./types.ts";
 import type { ArchiveContents } from "./types.ts";
 import { readSheetRows } from "./xlsx.ts";
 
 export type { ReadOptions } from "./table.ts";
-
-const CHUNK = 1 << 20;
 
 /**
  * Everything `bytes` (the file `name`) holds: trades and transactions, one summary per file or
@@ -101,8 +99,8 @@ function readCsv(
   });
   const decoder = new TextDecoder("utf-8", { fatal: true });
   try {
-    for (let at = 0; at < bytes.length; at += CHUNK) {
-      const end = Math.min(bytes.length, at + CHUNK);
+    for (let at = 0; at < bytes.length; at += TEXT_PIECE_BYTES) {
+      const end = Math.min(bytes.length, at + TEXT_PIECE_BYTES);
       let text: string;
       try {
         text = decoder.decode(bytes.subarray(at, end), { stream: end < bytes.length });

@@ -122,7 +122,7 @@ export class RowView {
 
 /**
  * `text.slice(from, to)` as a string of its own. V8 makes a slice of 13 or more characters a view
- * that keeps the whole text alive (here a 1 MiB chunk of the file), so longer ranges are copied
+ * that keeps the whole text alive (here a piece of the file), so longer ranges are copied
  * out in short pieces.
  */
 export function copyRange(text: string, from: number, to: number): string {

@@ -16,7 +16,7 @@ import type { SymbolCache } from "../storage/cache_file.ts";
 import { readIfExists } from "../storage/data_file.ts";
 import { readLedgerFills, streamLedgerFills } from "../storage/fills_file.ts";
 import { streamIncomeFile } from "../storage/income_file.ts";
-import { positionLineOf, PositionRuns } from "../storage/position_lines.ts";
+import { PositionRuns } from "../storage/position_lines.ts";
 import { readPriceTable } from "../storage/prices_file.ts";
 import { ThreePasses } from "../ledger/three_passes.ts";
 import { SymbolSummaryBuilder } from "../ledger/summary.ts";
@@ -84,7 +84,7 @@ class Symbols {
     };
     return {
       position: (p) => {
-        runs.add(positionLineOf(p));
+        runs.add(p);
         summary(p.market, p.symbol).position(p);
       },
       funding: () => {},

@@ -8,7 +8,33 @@
 import { basename, dirname, join } from "node:path";
 
 const encoder = new TextEncoder();
-const BATCH_CHARS = 1 << 20;
+
+/** Bytes gathered before they are written: each write waits for a thread of the runtime's. */
+const WRITE_BYTES = 1 << 20;
+
+/**
+ * Text encoded straight into one buffer, reused until the file is written: no string is joined
+ * and no array made per write (batches of a million characters joined as strings went to V8's
+ * large-object space, and piled up there until a full collection).
+ */
+class EncodedBuffer {
+  readonly #bytes = new Uint8Array(WRITE_BYTES);
+  #used = 0;
+
+  /** Encodes as much of `text` as fits; returns the rest (empty when it all fit). */
+  put(text: string): string {
+    const { read, written } = encoder.encodeInto(text, this.#bytes.subarray(this.#used));
+    this.#used += written;
+    return read === text.length ? "" : text.slice(read);
+  }
+
+  /** The bytes gathered, and the buffer emptied (they are valid until the next `put`). */
+  take(): Uint8Array {
+    const bytes = this.#bytes.subarray(0, this.#used);
+    this.#used = 0;
+    return bytes;
+  }
+}
 
 /**
  * Atomically replaces `path` with `content` (a string, or strings to concatenate, which lets a
@@ -43,47 +69,40 @@ export async function appendAtomic(
 
 /**
  * Atomically replaces `path` with what `produce` writes through the function it is given (which
- * may be called from inside a synchronous callback: it buffers, and writes synchronously about a
- * million characters at a time).
+ * may be called from inside a synchronous callback: it buffers, and writes synchronously a mebibyte
+ * at a time).
  */
 export async function writeAtomicWith(
   path: string,
   produce: (write: (text: string) => void) => Promise<void> | void,
 ): Promise<void> {
   await replaceAtomic(path, async (file) => {
-    let batch = "";
+    const buffer = new EncodedBuffer();
     const flush = () => {
-      const bytes = encoder.encode(batch);
+      const bytes = buffer.take();
       for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
-      batch = "";
     };
     await produce((text) => {
-      batch += text;
-      if (batch.length >= BATCH_CHARS) flush();
+      for (let rest = buffer.put(text); rest !== ""; rest = buffer.put(rest)) flush();
     });
     flush();
   });
 }
 
-/** Writes `content` to `file`, in batches of about a million characters. */
+/** Writes `content` to `file`, a mebibyte at a time. */
 async function writeAll(
   file: Deno.FsFile,
   content: string | Iterable<string> | AsyncIterable<string>,
 ): Promise<void> {
-  const write = async (text: string) => {
-    const bytes = encoder.encode(text);
+  const buffer = new EncodedBuffer();
+  const flush = async () => {
+    const bytes = buffer.take();
     for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
   };
-  if (typeof content === "string") return await write(content);
-  let batch = "";
-  for await (const part of content) {
-    batch += part;
-    if (batch.length >= BATCH_CHARS) {
-      await write(batch);
-      batch = "";
-    }
+  for await (const part of typeof content === "string" ? [content] : content) {
+    for (let rest = buffer.put(part); rest !== ""; rest = buffer.put(rest)) await flush();
   }
-  await write(batch);
+  await flush();
 }
 
 /** Writes a temporary file beside `path` with `fill`, flushes it, and renames it over `path`. */

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { TEXT_PIECE_BYTES } from "../csv/parser.ts";
 import { DataFileError } from "./data_file.ts";
 
 /**
@@ -16,27 +17,32 @@ import { DataFileError } from "./data_file.ts";
  */
 export async function* readLines(path: string): AsyncGenerator<string> {
   using file = await Deno.open(path, { read: true });
+  // The decoder drops a byte-order mark at the start (its `ignoreBOM` is false).
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  const chunk = new Uint8Array(1 << 20);
+  // Read a few pieces at a time (each read waits for a thread of the runtime's), decoded a
+  // piece at a time (see TEXT_PIECE_BYTES).
+  const chunk = new Uint8Array(4 * TEXT_PIECE_BYTES);
   let rest = "";
   let line = 0;
   for (;;) {
     const n = await file.read(chunk);
     if (n === null) break;
-    let text: string;
-    try {
-      text = rest + decoder.decode(chunk.subarray(0, n), { stream: true });
-    } catch {
-      throw new DataFileError(path, line + 1, "is not UTF-8 text");
+    for (let from = 0; from < n; from += TEXT_PIECE_BYTES) {
+      const piece = chunk.subarray(from, Math.min(n, from + TEXT_PIECE_BYTES));
+      let text: string;
+      try {
+        text = rest + decoder.decode(piece, { stream: true });
+      } catch {
+        throw new DataFileError(path, line + 1, "is not UTF-8 text");
+      }
+      let at = 0;
+      for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", at)) {
+        line++;
+        yield text.slice(at, end > at && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+        at = end + 1;
+      }
+      rest = text.slice(at);
     }
-    if (line === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    let at = 0;
-    for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", at)) {
-      line++;
-      yield text.slice(at, end > at && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
-      at = end + 1;
-    }
-    rest = text.slice(at);
   }
   if (rest !== "") {
     throw new DataFileError(

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { PositionSide } from "../fill.ts";
+import type { Market, PositionSide } from "../fill.ts";
 import { comparePositions, type Position, type PositionOrder } from "../position.ts";
 import { parseTimeAt } from "../time.ts";
 import { csvLine } from "../csv/format.ts";
@@ -24,19 +24,6 @@ export interface PositionLine extends PositionOrder {
 
 /** The header line of a positions file written now. */
 export const POSITIONS_HEADER: string = csvLine(WRITTEN_POSITION_COLUMNS);
-
-/** A position as a line, with its order. */
-export function positionLineOf(p: Position): PositionLine {
-  return {
-    openTime: p.openTime,
-    symbol: p.symbol,
-    market: p.market,
-    positionSide: p.positionSide,
-    openTradeId: p.openTradeId,
-    closed: p.closeTime !== undefined,
-    line: positionLine(p),
-  };
-}
 
 // Columns of WRITTEN_POSITION_COLUMNS that order a line, all before any field that may be quoted.
 const SYMBOL = 1;
@@ -82,22 +69,43 @@ export function positionLineFrom(text: string, path: string, line: number): Posi
 
 const FIELD_STARTS = new Int32Array(MARKET + 2);
 
-/** How many lines a run holds before it is sorted and written out. */
-const RUN_LINES = 100_000;
+/** Bytes of lines a run holds, by default, before it is sorted and written out. */
+const RUN_BYTES = 8 << 20;
+
+/** Bytes gathered before a sorted run is written out. */
+const WRITE_BYTES = 1 << 16;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const COMMA = 44;
 
 /**
- * Positions sorted in bounded memory: lines are kept until there are {@linkcode RUN_LINES}, then
- * sorted and written to a run file in `dir`; {@linkcode PositionRuns.merged} merges the runs.
- * Of lines that order equal, the one added first comes first.
+ * Positions sorted in bounded memory: each position's line is kept as UTF-8 in one buffer, reused
+ * from run to run, until the buffer is full; the lines are then sorted and written to a run file
+ * in `dir`, and {@linkcode mergedRuns} merges the runs. Of lines that order equal, the one added
+ * first comes first.
+ *
+ * Besides the bytes, only the order of each line is kept, as numbers and strings shared by all
+ * lines (the opening trade id is read back from the bytes when the run is sorted): the lines of
+ * a run live long enough to leave V8's young generation, and as strings they piled up in the old
+ * one until a full collection.
  */
 export class PositionRuns {
   readonly #dir: string;
-  #lines: PositionLine[] = [];
   readonly #runs: string[] = [];
+  #bytes: Uint8Array;
+  #used = 0;
+  /** Line i is `#bytes[#ends[i - 1] ?? 0, #ends[i])`. */
+  #ends = new Int32Array(1024);
+  #openTimes = new Float64Array(1024);
+  #symbols: string[] = [];
+  #markets: Market[] = [];
+  #sides: PositionSide[] = [];
 
-  /** Runs kept in `dir` (a temporary directory the caller removes). */
-  constructor(dir: string) {
+  /** Runs kept in `dir` (a temporary directory the caller removes), of `runBytes` bytes or so. */
+  constructor(dir: string, runBytes: number = RUN_BYTES) {
     this.#dir = dir;
+    this.#bytes = new Uint8Array(runBytes);
   }
 
   /** The run files written so far (for another thread to merge). */
@@ -105,20 +113,80 @@ export class PositionRuns {
     return this.#runs;
   }
 
-  /** Adds a line; may write a run (synchronously: lines come from the ledger's inner loop). */
-  add(line: PositionLine): void {
-    this.#lines.push(line);
-    if (this.#lines.length >= RUN_LINES) this.flush();
+  /** Adds a position; may write a run (synchronously: positions come from the ledger's loop). */
+  add(p: Position): void {
+    const line = positionLine(p);
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (this.#used + 3 * line.length > this.#bytes.length) {
+      this.flush();
+      if (3 * line.length > this.#bytes.length) this.#bytes = new Uint8Array(3 * line.length);
+    }
+    const n = this.#symbols.length;
+    if (n === this.#ends.length) this.#grow();
+    this.#used += encoder.encodeInto(line, this.#bytes.subarray(this.#used)).written;
+    this.#ends[n] = this.#used;
+    this.#openTimes[n] = p.openTime;
+    this.#symbols.push(p.symbol);
+    this.#markets.push(p.market);
+    this.#sides.push(p.positionSide);
   }
 
   /** Sorts the lines kept and writes them as a run. */
   flush(): void {
-    if (this.#lines.length === 0) return;
+    const n = this.#symbols.length;
+    if (n === 0) return;
+    const keys = Array.from({ length: n }, (_, i) => ({
+      openTime: this.#openTimes[i],
+      symbol: this.#symbols[i],
+      market: this.#markets[i],
+      positionSide: this.#sides[i],
+      openTradeId: this.#fieldOf(i, OPEN_TRADE_ID),
+      i,
+    }));
+    keys.sort((a, b) => comparePositions(a, b) || a.i - b.i);
     const path = `${this.#dir}/run-${crypto.randomUUID()}.csv`;
-    const lines = this.#lines.sort(comparePositions);
-    this.#lines = [];
-    Deno.writeTextFileSync(path, lines.map((l) => l.line).join(""));
+    using file = Deno.openSync(path, { write: true, createNew: true });
+    const out = new Uint8Array(WRITE_BYTES);
+    let filled = 0;
+    const write = (bytes: Uint8Array) => {
+      for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+    };
+    for (const { i } of keys) {
+      const line = this.#bytes.subarray(i === 0 ? 0 : this.#ends[i - 1], this.#ends[i]);
+      if (filled + line.length > out.length) {
+        write(out.subarray(0, filled));
+        filled = 0;
+      }
+      if (line.length > out.length) write(line);
+      else {
+        out.set(line, filled);
+        filled += line.length;
+      }
+    }
+    write(out.subarray(0, filled));
     this.#runs.push(path);
+    this.#used = 0;
+    this.#symbols = [];
+    this.#markets = [];
+    this.#sides = [];
+  }
+
+  /** Field `k` of line `i`, one of the first fields, which are never quoted. */
+  #fieldOf(i: number, k: number): string {
+    const bytes = this.#bytes;
+    let at = i === 0 ? 0 : this.#ends[i - 1];
+    for (let commas = 0; commas < k; at++) if (bytes[at] === COMMA) commas++;
+    const end = bytes.indexOf(COMMA, at);
+    return decoder.decode(bytes.subarray(at, end));
+  }
+
+  #grow(): void {
+    const ends = new Int32Array(this.#ends.length * 2);
+    ends.set(this.#ends);
+    this.#ends = ends;
+    const times = new Float64Array(this.#openTimes.length * 2);
+    times.set(this.#openTimes);
+    this.#openTimes = times;
   }
 }
 

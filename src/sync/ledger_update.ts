@@ -30,7 +30,6 @@ import { incomeTail } from "../storage/income_file.ts";
 import {
   mergedRuns,
   type PositionLine,
-  positionLineOf,
   PositionRuns,
   type Run,
 } from "../storage/position_lines.ts";
@@ -188,7 +187,7 @@ async function goOn(change: LedgerChange, old: MarketCache): Promise<MarketCache
     if (positions.length > 0 || again.size > 0 || goneOn.size > 0) {
       await using dir = await tempDir();
       const runs = new PositionRuns(dir.path);
-      for (const p of positions) runs.add(positionLineOf(p));
+      for (const p of positions) runs.add(p);
       runs.flush();
       const file: Run = {
         path: path("positions"),
