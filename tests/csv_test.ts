@@ -3,7 +3,8 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import fc from "fast-check";
 import { csvLine } from "../src/csv/format.ts";
-import { CsvParser, CsvSyntaxError, parseCsvFile } from "../src/csv/parser.ts";
+import { parseCsvFile } from "../src/csv/csv_file.ts";
+import { CsvParser, CsvSyntaxError } from "../src/csv/parser.ts";
 
 /** Parses `text` fed in pieces of the given sizes; returns the records with their lines. */
 function parseInPieces(text: string, sizes: number[] = []): { fields: string[]; line: number }[] {

@@ -15,7 +15,8 @@
  */
 
 import { unzipSync } from "fflate";
-import { CsvParser, CsvSyntaxError, TEXT_PIECE_BYTES } from "../csv/parser.ts";
+import { TEXT_PIECE_BYTES } from "../csv/csv_file.ts";
+import { CsvParser, CsvSyntaxError } from "../csv/parser.ts";
 import { type ReadOptions, TableReader } from "./table.ts";
 import { ArchiveError } from "./types.ts";
 import type { ArchiveContents } from "./types.ts";

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { CsvSyntaxError, type LineHandler, parseCsvFile } from "../csv/parser.ts";
+import { parseCsvFile } from "../csv/csv_file.ts";
+import { CsvSyntaxError, type LineHandler } from "../csv/parser.ts";
 
 /** A file that cannot be read as intended; the message names the file, line and field. */
 export class DataFileError extends Error {

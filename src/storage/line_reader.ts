@@ -5,7 +5,7 @@
  * @module
  */
 
-import { TEXT_PIECE_BYTES } from "../csv/parser.ts";
+import { TEXT_PIECE_BYTES } from "../csv/csv_file.ts";
 import { DataFileError } from "./data_file.ts";
 
 /**

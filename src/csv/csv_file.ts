@@ -1,0 +1,127 @@
+/**
+ * Reading a CSV file in pieces through {@linkcode CsvParser}: a mebibyte of bytes at a time, each
+ * decoded in pieces of whole lines, so that neither the file nor a large string is ever held.
+ *
+ * @module
+ */
+
+import { CsvParser, CsvSyntaxError, type LineHandler, type RecordHandler } from "./parser.ts";
+
+/**
+ * Bytes decoded into one string at a time by the streaming readers. V8 keeps a string over 128 KiB in
+ * its large-object space, which only a full collection frees: pieces of 1 MiB piled up there
+ * (about the size of the file read) before one ran. A smaller piece lives and dies in the young
+ * generation.
+ */
+export const TEXT_PIECE_BYTES = 1 << 16;
+
+/** Bytes read from a file at a time: each read waits for a thread of the runtime's. */
+const READ_BYTES = 1 << 20;
+
+/**
+ * Streams a UTF-8 CSV file through {@linkcode CsvParser} (with `requireLineBreak` as there).
+ *
+ * @throws {CsvSyntaxError} for malformed CSV, and for bytes that are not UTF-8 (naming the line).
+ */
+export async function parseCsvFile(
+  path: string,
+  onRecord: RecordHandler,
+  onLine?: LineHandler,
+  requireLineBreak = false,
+): Promise<void> {
+  const parser = new CsvParser(onRecord, onLine, requireLineBreak);
+  using file = await Deno.open(path, { read: true });
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let offset = 0; // of the bytes decoded next, in the file
+  const decode = async (bytes: Uint8Array, stream: boolean) => {
+    try {
+      return decoder.decode(bytes, { stream });
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      const bad = firstInvalidUtf8(bytes);
+      // Lines are counted only now: a file read whole costs no counting.
+      const line = await lineBreaksBefore(path, offset) + countBytes(bytes.subarray(0, bad), 10) +
+        1;
+      const column = bad - bytes.subarray(0, bad).lastIndexOf(10);
+      throw new CsvSyntaxError(line, `is not UTF-8 text (byte ${column} of the line)`);
+    }
+  };
+  // Whole lines are decoded at a time (a line break is one byte, never inside a UTF-8
+  // sequence), so that each piece of text is one flat string: a partial line joined to the
+  // next chunk as text would make V8 keep the chunk as a pair of strings, slower to read.
+  // The file is read a mebibyte at a time (each read waits for a thread of the runtime's), and
+  // decoded in pieces of whole lines of about TEXT_PIECE_BYTES.
+  let chunk = new Uint8Array(READ_BYTES);
+  let carried = 0; // bytes of an unfinished line at the start of `chunk`
+  for (;;) {
+    if (carried === chunk.length) { // a line longer than the chunk
+      const bigger = new Uint8Array(chunk.length * 2);
+      bigger.set(chunk);
+      chunk = bigger;
+    }
+    const n = await file.read(chunk.subarray(carried));
+    if (n === null) break;
+    const filled = carried + n;
+    const lines = chunk.subarray(0, filled).lastIndexOf(10) + 1;
+    for (let from = 0; from < lines;) {
+      let to = lines;
+      if (to - from > TEXT_PIECE_BYTES) {
+        const end = chunk.subarray(from, from + TEXT_PIECE_BYTES).lastIndexOf(10);
+        to = end >= 0 ? from + end + 1 : chunk.indexOf(10, from + TEXT_PIECE_BYTES) + 1;
+      }
+      const bytes = chunk.subarray(from, to);
+      parser.push(await decode(bytes, true), bytes); // read before `chunk` is reused below
+      offset += to - from;
+      from = to;
+    }
+    chunk.copyWithin(0, lines, filled);
+    carried = filled - lines;
+  }
+  parser.push(await decode(chunk.subarray(0, carried), false));
+  parser.end();
+}
+
+/** The line breaks in the first `length` bytes of the file at `path`. */
+async function lineBreaksBefore(path: string, length: number): Promise<number> {
+  using file = await Deno.open(path, { read: true });
+  const buffer = new Uint8Array(1 << 20);
+  let count = 0;
+  for (let read = 0; read < length;) {
+    const n = await file.read(buffer.subarray(0, Math.min(buffer.length, length - read)));
+    if (n === null) break;
+    count += countBytes(buffer.subarray(0, n), 10);
+    read += n;
+  }
+  return count;
+}
+
+function countBytes(bytes: Uint8Array, byte: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(byte); i !== -1; i = bytes.indexOf(byte, i + 1)) n++;
+  return n;
+}
+
+/** The offset of the first byte of `bytes` that does not belong to a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    const length = b < 0x80
+      ? 1
+      : b >= 0xc2 && b < 0xe0
+      ? 2
+      : b >= 0xe0 && b < 0xf0
+      ? 3
+      : b >= 0xf0 && b < 0xf5
+      ? 4
+      : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    for (let k = 1; k < length; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    const second = bytes[i + 1];
+    if (
+      (b === 0xe0 && second < 0xa0) || (b === 0xed && second >= 0xa0) ||
+      (b === 0xf0 && second < 0x90) || (b === 0xf4 && second >= 0x90)
+    ) return i;
+    i += length;
+  }
+  return bytes.length;
+}
