@@ -8,10 +8,10 @@
 import { CsvParser, CsvSyntaxError, type LineHandler, type RecordHandler } from "./parser.ts";
 
 /**
- * Bytes decoded into one string at a time by the streaming readers. V8 keeps a string over 128 KiB in
- * its large-object space, which only a full collection frees: pieces of 1 MiB piled up there
- * (about the size of the file read) before one ran. A smaller piece lives and dies in the young
- * generation.
+ * Bytes decoded into one string at a time by the streaming readers. V8 keeps a string over
+ * 128 KiB in its large-object space, which only a full collection frees: pieces of 1 MiB piled up
+ * there (about the size of the file read) before one ran. A smaller piece lives and dies in the
+ * young generation.
  */
 export const TEXT_PIECE_BYTES = 1 << 16;
 
