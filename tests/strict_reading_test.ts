@@ -140,8 +140,10 @@ Deno.test("fills file: what is not whole is refused, naming the line", async (t)
   await t.step(
     "a header with the check must name every column: one renamed is refused",
     async () => {
-      await writeLines(path, [header.replace("maker", "makker"), ...rows]);
+      await writeLines(path, [header.replace("maker", "isMaker"), ...rows]);
       await rejectsAt(readFillsFile, path, 1, /the header has no column maker/);
+      await writeLines(path, [header.replace("maker", "makker"), ...rows]);
+      await rejectsAt(readFillsFile, path, 1, /"makker" where "maker" was expected/);
     },
   );
 
@@ -275,4 +277,59 @@ Deno.test("a sync adds no row to a file whose last line lost its line break", as
     await rejectsAt((p) => addIncome(p, [later]), path, 0, /cut short/);
     assert.equal(await Deno.readTextFile(path), cut);
   });
+});
+
+Deno.test("a column name damaged by a byte is refused, not read as a column added", async (t) => {
+  // A doubled or lost byte in `crc32` would make the file read as one without checks (so a row
+  // changed too would be read unchecked), and in an optional column (`source`, `net_pnl`) as that
+  // column missing: each is refused, naming the column found and the one expected. A column the
+  // user added (`memo`) is still read past.
+  await using dir = await tempDir();
+  const cases = [
+    {
+      name: "fills",
+      path: `${dir.path}/futures_fills.csv`,
+      write: (p: string) => writeFillsFile(p, FILLS),
+      read: readFillsFile,
+    },
+    {
+      name: "income",
+      path: `${dir.path}/futures_income.csv`,
+      write: (p: string) => writeIncomeFile(p, INCOME),
+      read: readIncomeFile,
+    },
+    {
+      name: "fee prices",
+      path: `${dir.path}/futures_fee_prices.csv`,
+      write: (p: string) =>
+        writePricesFile(p, [{ symbol: "BNBUSDT", minute: 60_000, open: Decimal.parse("601.5") }]),
+      read: readPricesFile,
+    },
+    {
+      name: "positions",
+      path: `${dir.path}/futures_positions.csv`,
+      write: (p: string) => Deno.writeTextFile(p, positionsCsv(aggregatePositions(FILLS))),
+      read: readPositionsFile,
+    },
+  ];
+  for (const { name, path, write, read } of cases) {
+    await t.step(name, async () => {
+      await write(path);
+      const [header, ...rows] = await linesOf(path);
+      const column = name === "positions" ? "net_pnl" : name === "fee prices" ? "crc32" : "source";
+      const variants = [
+        header.replace(/,crc32$/, ",crc332"),
+        header.replace(/,crc32$/, ",cr32"),
+        header.replace(new RegExp(`,${column}(?=,|$)`), `,${column}${column.at(-1)}`),
+        header.replace(new RegExp(`,${column}(?=,|$)`), `, ${column}`),
+      ].filter((h) => h !== header);
+      assert.ok(variants.length >= 2, name);
+      for (const damaged of variants) {
+        await writeLines(path, [damaged, ...rows]);
+        await rejectsAt(read, path, 1, /where "[a-z_0-9]+" was expected: a damaged header\?/);
+      }
+      await writeLines(path, [header + ",memo", ...rows.map((row) => row + ",checked")]);
+      await read(path);
+    });
+  }
 });

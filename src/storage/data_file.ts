@@ -93,22 +93,71 @@ export function fieldCountError(
 }
 
 /**
- * Each column's position by name, from a header row.
+ * Each column's position by name, from a header row. Columns other than `known` are allowed (a
+ * column the user added), but not one that is a single character away from a `known` column the
+ * header lacks: that is a damaged header (see {@linkcode checkColumnNames}).
  *
- * @throws {DataFileError} at `line` when a `required` column is missing.
+ * @throws {DataFileError} at `line` when a `required` column is missing or the header is damaged.
  */
 export function columnsOf(
   path: string,
   line: number,
   header: readonly string[],
   required: readonly string[],
+  known: readonly string[] = required,
 ): Map<string, number> {
+  checkColumnNames(path, line, header, known);
   const index = new Map(header.map((name, i) => [name, i]));
   const missing = required.filter((c) => !index.has(c));
   if (missing.length > 0) {
     throw new DataFileError(path, line, `the header has no column ${missing.join(", ")}`);
   }
   return index;
+}
+
+/**
+ * Refuses a header with a column one character away (one added, lost or changed) from a `known`
+ * column it lacks: a damaged header, which would otherwise be read as a column the user added
+ * while the known one reads as missing — and a lost `crc32` column as a file without checks.
+ *
+ * @throws {DataFileError} at `line`, naming the column found and the one expected.
+ */
+export function checkColumnNames(
+  path: string,
+  line: number,
+  header: readonly string[],
+  known: readonly string[],
+): void {
+  for (const found of header) {
+    if (known.includes(found)) continue;
+    const meant = known.find((k) => !header.includes(k) && oneEditApart(found, k));
+    if (meant === undefined) continue;
+    throw new DataFileError(
+      path,
+      line,
+      `the header has column ${JSON.stringify(found)} where ${JSON.stringify(meant)} was ` +
+        `expected: a damaged header? (columns found: ${header.join(",")}; expected: ` +
+        `${known.join(",")})`,
+    );
+  }
+}
+
+/**
+ * Whether `a` becomes `b` by adding, removing or changing one character.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.ok(oneEditApart("ccrc32", "crc32") && oneEditApart("crc2", "crc32"));
+ * assert.ok(oneEditApart("sourc e", "source") && !oneEditApart("note", "time"));
+ * ```
+ */
+export function oneEditApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const [restA, restB] = [a.slice(i + 1), b.slice(i + 1)];
+  return restA === restB || a.slice(i) === restB || restA === b.slice(i);
 }
 
 /** What `read` reads, or `undefined` when its file does not exist (yet). */

@@ -9,7 +9,7 @@ import { csvLine } from "../csv/format.ts";
 import { compareFillsByTime, type Fill, type LedgerFill } from "../fill.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 import { isCanonicalHeader, parseCanonicalLine } from "./fill_line.ts";
-import { DataFileError, fieldCountError, readDataFile } from "./data_file.ts";
+import { checkColumnNames, DataFileError, fieldCountError, readDataFile } from "./data_file.ts";
 import {
   type ColumnIndex,
   FILL_COLUMNS,
@@ -182,6 +182,7 @@ async function readRows(
   };
   await readDataFile(path, {
     header(fields, line) {
+      checkColumnNames(path, line, fields, FILL_COLUMNS);
       try {
         columns = indexColumns(fields);
         canonical = isCanonicalHeader(fields);

@@ -107,6 +107,7 @@ export async function streamIncomeFile(
         line,
         fields,
         fields.includes(CRC_COLUMN) ? INCOME_COLUMNS : REQUIRED,
+        INCOME_COLUMNS,
       );
       index = INCOME_COLUMNS.map((c) => columns.get(c) ?? -1);
       crc = columns.get(CRC_COLUMN) ?? -1;

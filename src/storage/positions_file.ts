@@ -148,13 +148,13 @@ export async function readPositionsFile(path: string): Promise<PositionsFile> {
   let index = new Map<string, number>();
   await readDataFile(path, {
     header(fields, line) {
-      index = columnsOf(path, line, fields, POSITION_COLUMNS);
+      index = columnsOf(path, line, fields, POSITION_COLUMNS, WRITTEN_POSITION_COLUMNS);
     },
     record(fields, line) {
       positions.push(parsePositionRow(new RowReader(path, line, fields, index)));
     },
   });
-  const known = new Set<string>([...POSITION_COLUMNS, ...OPTIONAL_POSITION_COLUMNS]);
+  const known = new Set<string>(WRITTEN_POSITION_COLUMNS);
   return {
     positions,
     optionalColumns: OPTIONAL_POSITION_COLUMNS.filter((c) => index.has(c)),

@@ -49,7 +49,7 @@ export async function readPricesFile(path: string): Promise<PriceEntry[]> {
   let crc = -1;
   await readDataFile(path, {
     header(fields, line) {
-      const columns = columnsOf(path, line, fields, PRICE_COLUMNS.slice(0, 3));
+      const columns = columnsOf(path, line, fields, PRICE_COLUMNS.slice(0, 3), PRICE_COLUMNS);
       index = PRICE_COLUMNS.slice(0, 3).map((c) => columns.get(c)!);
       crc = columns.get(CRC_COLUMN) ?? -1;
     },
