@@ -13,7 +13,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FILES } from "../src/sync.ts";
 import { type AccountOptions, startFakeExchange } from "../tests/fake_exchange/mod.ts";
-import { permissionFlags } from "./compile.ts";
+import { runtimeFlags } from "./compile.ts";
 
 /** The output directory, relative to the working directory. */
 export const DEMO_DIR = "demo-output";
@@ -39,7 +39,7 @@ const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
 /** Runs `futures-ledger ...args` in a new process; resolves to its exit code. */
 async function futuresLedger(env: Record<string, string>, ...args: string[]): Promise<number> {
   const child = new Deno.Command("deno", {
-    args: ["run", ...permissionFlags(["127.0.0.1"]), MAIN, ...args],
+    args: ["run", ...runtimeFlags(["127.0.0.1"]), MAIN, ...args],
     env,
     stdin: "null",
   }).spawn();

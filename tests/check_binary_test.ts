@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { permissionFlags } from "../scripts/compile.ts";
+import { runtimeFlags } from "../scripts/compile.ts";
 import { runCli } from "./support/cli.ts";
 import { tempDir } from "./support/sync.ts";
 
@@ -16,7 +16,7 @@ const DATA = join(ROOT, "tests", "data", "futures_fills.csv");
 
 /** A stand-in binary: `deno run main.ts` with the binary's permissions, and one `fault`. */
 function standIn(fault: "none" | "version" | "stderr" | "file"): string {
-  const run = `deno run ${permissionFlags().join(" ")} '${join(ROOT, "main.ts")}' "$@"`;
+  const run = `deno run ${runtimeFlags().join(" ")} '${join(ROOT, "main.ts")}' "$@"`;
   return `#!/usr/bin/env bash
 fault=${fault}
 if [[ $fault == version && $1 == --version ]]; then echo "futures-ledger 0.0.0"; exit 0; fi

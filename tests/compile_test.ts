@@ -23,7 +23,7 @@ import {
   binaryPath,
   compileArgs,
   hostTarget,
-  permissionFlags,
+  runtimeFlags,
   TARGETS,
   WORKER,
 } from "../scripts/compile.ts";
@@ -111,7 +111,7 @@ function assertRunsEachOnItsPlatform(job: Job): void {
 Deno.test("the deno tasks grant exactly what the binary grants", () => {
   const tasks = denoJson.tasks as Record<string, string>;
   for (const name of ["sync", "import", "positions", "report", "export"]) {
-    assert.equal(tasks[name], `deno run ${permissionFlags().join(" ")} main.ts ${name}`, name);
+    assert.equal(tasks[name], `deno run ${runtimeFlags().join(" ")} main.ts ${name}`, name);
   }
 });
 

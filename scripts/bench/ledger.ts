@@ -15,6 +15,7 @@ import { aggregatePositions, ledgerInThreePasses } from "../../src/ledger/aggreg
 import { rebuildPositions } from "../../src/rebuild/rebuild.ts";
 import { readLedgerFills, writeFillsFile } from "../../src/storage/fills_file.ts";
 import { generateAccount } from "../../tests/fake_exchange/mod.ts";
+import { runtimeFlags } from "../compile.ts";
 import { machine, median, timed, writeSection } from "./report.ts";
 
 const FILLS = 1_000_000;
@@ -38,9 +39,7 @@ export async function benchLedger(dir: string): Promise<void> {
   const command = [
     Deno.execPath(),
     "run",
-    "--allow-read",
-    "--allow-write",
-    "--allow-env",
+    ...runtimeFlags(),
     main,
     "positions",
     "--fills",

@@ -18,6 +18,7 @@
 import Big from "big.js";
 import { generateAccount, startFakeExchange } from "../../tests/fake_exchange/mod.ts";
 import { exchangeEnv } from "../../tests/support/sync.ts";
+import { runtimeFlags } from "../compile.ts";
 import { writeHistory } from "./long_history.ts";
 import { machine, median, timed, writeSection } from "./report.ts";
 
@@ -73,10 +74,7 @@ async function one(dir: string, fills: number): Promise<Figures> {
         ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
         Deno.execPath(),
         "run",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        "--allow-net=127.0.0.1",
+        ...runtimeFlags(["127.0.0.1"]),
         MAIN,
         "sync",
       ],
@@ -96,7 +94,7 @@ async function one(dir: string, fills: number): Promise<Figures> {
   }
   const positions: { seconds: number; mb: number }[] = [];
   const single: { seconds: number; mb: number }[] = [];
-  const command = [Deno.execPath(), "run", "--allow-read", "--allow-write", "--allow-env", MAIN];
+  const command = [Deno.execPath(), "run", ...runtimeFlags(), MAIN];
   for (let i = 0; i < 3; i++) {
     positions.push(await timed([...command, "positions", "--out", "p.csv"], dir));
     single.push(await timed([...command, "positions", "--jobs", "1", "--out", "p.csv"], dir));

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { permissionFlags } from "../../scripts/compile.ts";
+import { runtimeFlags } from "../../scripts/compile.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -28,7 +28,7 @@ export interface CliOptions {
 
 /**
  * The command `deno run main.ts ...args` with the permissions the `deno task` entries and the
- * binary grant (`permissionFlags` of `scripts/compile.ts`: only futures-ledger's own variables of
+ * binary grant (`runtimeFlags` of `scripts/compile.ts`: only futures-ledger's own variables of
  * the environment, no prompt), except that the network is 127.0.0.1, where the fake exchange
  * listens; in `options.cwd`, with only `options.env` (plus PATH and HOME, which it may not read)
  * in its environment; output piped unless told otherwise.
@@ -41,7 +41,7 @@ export function cliCommand(
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      ...permissionFlags(["127.0.0.1"]),
+      ...runtimeFlags(["127.0.0.1"]),
       MAIN,
       ...args,
     ],
