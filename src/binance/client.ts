@@ -13,11 +13,10 @@ import type { Fill, Market } from "../fill.ts";
 import {
   BulkDownload,
   type DownloadLink,
-  type DownloadProgress,
   type DownloadTicket,
-  fetchArchive,
   type HistoryKind,
 } from "./bulk_download.ts";
+import { type DownloadProgress, fetchArchive } from "./download_archive.ts";
 import {
   type Endpoint,
   exchangeInfoEndpoint,
