@@ -29,9 +29,9 @@ import {
   BinanceBanError,
   BinanceConfigError,
   type BinanceError,
-  BinanceNetworkError,
   BinanceResponseError,
-  BinanceTimeoutError,
+  connectionError,
+  redact,
   retryAfterMs,
 } from "./errors.ts";
 import { type GovernorWait, WeightGovernor } from "./governor.ts";
@@ -222,7 +222,7 @@ export class Transport {
       text = await response.text();
     } catch (error) {
       report(undefined, undefined);
-      throw this.#connectionError(label, error);
+      throw connectionError(label, error, this.#o);
     }
     const usedWeight = parseUsedWeight(response.headers);
     this.governor.observe(usedWeight, window);
@@ -245,34 +245,6 @@ export class Transport {
         retryAfter === undefined ? this.governor.nextWindowStart() : this.#serverNow() + retryAfter,
       );
     }
-    return apiErrorFrom(label, response.status, this.#redact(text), retryAfter);
-  }
-
-  #connectionError(label: string, error: unknown): BinanceError {
-    if (error instanceof Deno.errors.NotCapable) {
-      // The compiled binary may reach only Binance's hosts: no retry can change that.
-      return new BinanceConfigError(
-        `${label}: this program may not connect to ${new URL(this.#o.baseUrl).host}; the ` +
-          "futures-ledger binary and `deno task sync` reach only Binance's futures hosts (use " +
-          "`deno run --allow-net … main.ts sync` for another host)",
-      );
-    }
-    if (error instanceof DOMException && error.name === "TimeoutError") {
-      return new BinanceTimeoutError(`${label}: no response within ${this.#o.timeoutMs} ms`);
-    }
-    // Deno's fetch errors quote the full URL, signature included: keep only the reason.
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    return new BinanceNetworkError(`${label}: network error: ${this.#redact(reason)}`);
-  }
-
-  /** Removes URLs, signatures and the API key from text that goes into an error. */
-  #redact(text: string): string {
-    let clean = text
-      .replace(/https?:\/\/[^\s)"']+/gi, "<url>")
-      .replace(/signature=[^&\s)"']*/gi, "signature=<redacted>");
-    const { apiKey } = this.#o;
-    if (apiKey !== undefined && apiKey !== "") clean = clean.replaceAll(apiKey, "<api-key>");
-    return clean;
+    return apiErrorFrom(label, response.status, redact(text, this.#o.apiKey), retryAfter);
   }
 }
