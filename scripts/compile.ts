@@ -20,7 +20,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import denoJson from "../deno.json" with { type: "json" };
-import { DOWNLOAD_HOST } from "../src/binance/bulk_download.ts";
+import { DOWNLOAD_HOST } from "../src/binance/download_archive.ts";
 import { BASE_URLS, TESTNET_BASE_URLS } from "../src/binance/client.ts";
 import { VARIABLES } from "../src/config.ts";
 

@@ -6,12 +6,8 @@
 
 import assert from "node:assert/strict";
 import { readArchive } from "../src/archive/mod.ts";
-import {
-  ArchiveLinkExpiredError,
-  BulkDownload,
-  DownloadOutcomeUnknownError,
-  fetchArchive,
-} from "../src/binance/bulk_download.ts";
+import { BulkDownload, DownloadOutcomeUnknownError } from "../src/binance/bulk_download.ts";
+import { ArchiveLinkExpiredError, fetchArchive } from "../src/binance/download_archive.ts";
 import { timeEndpoint } from "../src/binance/endpoints.ts";
 import { BinanceApiError, BinanceConfigError } from "../src/binance/errors.ts";
 import { hmacSigner } from "../src/binance/sign.ts";

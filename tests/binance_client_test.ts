@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { BinanceApiError, type BinanceError, BinanceNetworkError } from "../src/binance/errors.ts";
-import type { RequestEvent, RetryEvent } from "../src/binance/transport.ts";
+import type { RetryEvent } from "../src/binance/retry.ts";
+import type { RequestEvent } from "../src/binance/transport.ts";
 import {
   API_KEY,
   client,

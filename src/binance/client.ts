@@ -13,11 +13,10 @@ import type { Fill, Market } from "../fill.ts";
 import {
   BulkDownload,
   type DownloadLink,
-  type DownloadProgress,
   type DownloadTicket,
-  fetchArchive,
   type HistoryKind,
 } from "./bulk_download.ts";
+import { type DownloadProgress, fetchArchive } from "./download_archive.ts";
 import {
   type Endpoint,
   exchangeInfoEndpoint,
@@ -43,7 +42,8 @@ import {
 import type { Signer } from "./sign.ts";
 import { fillFromTrade, TradeRowError } from "./trade_row.ts";
 import type { GovernorWait } from "./governor.ts";
-import { type Params, type RequestEvent, type RetryEvent, Transport } from "./transport.ts";
+import type { RetryEvent } from "./retry.ts";
+import { type Params, type RequestEvent, Transport } from "./transport.ts";
 import {
   checkTimes,
   type IncomeQuery,
@@ -54,7 +54,8 @@ import {
 } from "./queries.ts";
 
 export type { GovernorWait } from "./governor.ts";
-export type { RequestEvent, RetryEvent } from "./transport.ts";
+export type { RetryEvent } from "./retry.ts";
+export type { RequestEvent } from "./transport.ts";
 
 /**
  * Live hosts (https://developers.binance.com/docs/derivatives/usds-margined-futures/general-info,

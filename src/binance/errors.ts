@@ -207,3 +207,43 @@ export function retryAfterMs(headers: Headers, nowMs: number): number | undefine
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
+
+/**
+ * Builds the error for a request that got no full response: a host this program may not connect
+ * to (not retryable), no response within `timeoutMs`, or a network error, its reason kept
+ * without URLs and secrets.
+ */
+export function connectionError(
+  label: string,
+  error: unknown,
+  options: {
+    readonly baseUrl: string;
+    readonly timeoutMs: number;
+    readonly apiKey: string | undefined;
+  },
+): BinanceError {
+  if (error instanceof Deno.errors.NotCapable) {
+    // The compiled binary may reach only Binance's hosts: no retry can change that.
+    return new BinanceConfigError(
+      `${label}: this program may not connect to ${new URL(options.baseUrl).host}; the ` +
+        "futures-ledger binary and `deno task sync` reach only Binance's futures hosts (use " +
+        "`deno run --allow-net … main.ts sync` for another host)",
+    );
+  }
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return new BinanceTimeoutError(`${label}: no response within ${options.timeoutMs} ms`);
+  }
+  // Deno's fetch errors quote the full URL, signature included: keep only the reason.
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new BinanceNetworkError(`${label}: network error: ${redact(reason, options.apiKey)}`);
+}
+
+/** Removes URLs, signatures and the API key from text that goes into an error. */
+export function redact(text: string, apiKey: string | undefined): string {
+  let clean = text
+    .replace(/https?:\/\/[^\s)"']+/gi, "<url>")
+    .replace(/signature=[^&\s)"']*/gi, "signature=<redacted>");
+  if (apiKey !== undefined && apiKey !== "") clean = clean.replaceAll(apiKey, "<api-key>");
+  return clean;
+}

@@ -15,14 +15,12 @@
  *   a 429, to prevent a ban, or, in the case of a 418, until the ban is over",
  *   https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits); futures servers
  *   do not promise it, so it is honoured when present.
- * Retries use exponential backoff with full jitter: a uniform delay in [0, min(cap, base × 2^n)]
- * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/).
+ * Retries use exponential backoff with full jitter (`retry.ts`).
  *
  * @module
  */
 
 import { getLogger } from "@logtape/logtape";
-import pRetry, { AbortError } from "p-retry";
 import type { Endpoint } from "./endpoints.ts";
 import {
   apiErrorFrom,
@@ -30,14 +28,15 @@ import {
   BinanceApiError,
   BinanceBanError,
   BinanceConfigError,
-  BinanceError,
-  BinanceNetworkError,
+  type BinanceError,
   BinanceResponseError,
-  BinanceTimeoutError,
+  connectionError,
+  redact,
   retryAfterMs,
 } from "./errors.ts";
 import { type GovernorWait, WeightGovernor } from "./governor.ts";
 import { parseBody, parseUsedWeight } from "./reply.ts";
+import { type RetryOptions, withRetries } from "./retry.ts";
 import type { Signer } from "./sign.ts";
 
 const logger = getLogger(["futures-ledger", "binance"]);
@@ -63,30 +62,14 @@ export interface RequestEvent {
   readonly durationMs: number;
 }
 
-/** A failed request about to be sent again, as reported to `onRetry` (no secrets in it). */
-export interface RetryEvent {
-  /** The endpoint's path. */
-  readonly path: string;
-  /** The attempt that comes next: 2 for the first retry, … */
-  readonly attempt: number;
-  /** Attempts in all (`MAX_RETRIES` + 1). */
-  readonly attempts: number;
-  /** The backoff before it, in milliseconds. */
-  readonly delayMs: number;
-  /** Why the last attempt failed. */
-  readonly reason: string;
-}
-
 /** Everything the transport needs; {@linkcode BinanceClient} fills in the defaults. */
-export interface TransportOptions {
+export interface TransportOptions extends RetryOptions {
   readonly baseUrl: string;
   readonly apiKey: string | undefined;
   readonly signer: Signer | undefined;
   readonly timeoutMs: number;
   readonly maxRetries: number;
   readonly recvWindow: number;
-  readonly retryBaseDelayMs: number;
-  readonly retryMaxDelayMs: number;
   readonly weightLimit: number | undefined;
   readonly weightBudgetRatio: number | undefined;
   /** The market's `/time` endpoint, for the clock offset. */
@@ -94,13 +77,8 @@ export interface TransportOptions {
   readonly onRequest: ((event: RequestEvent) => void) | undefined;
   /** Told of each wait of the weight governor. */
   readonly onWait: ((wait: GovernorWait) => void) | undefined;
-  /** Told of each retry, before its backoff. */
-  readonly onRetry: ((retry: RetryEvent) => void) | undefined;
   /** The local clock, epoch milliseconds. */
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-  /** Uniform in [0, 1), for jitter. */
-  readonly random: () => number;
 }
 
 interface Sent {
@@ -150,7 +128,7 @@ export class Transport {
         ),
       );
     }
-    return this.#retrying(endpoint, retries, async (attempt) => {
+    return withRetries(endpoint.path, retries, this.#o, async (attempt) => {
       if (endpoint.signed && this.#offsetMs === undefined) await this.#measureClock(attempt);
       try {
         return (await this.#send(endpoint, params, attempt)).body;
@@ -174,64 +152,12 @@ export class Transport {
 
   /** Measures the offset between the local and Binance's clock; resolves to Binance's time. */
   syncClock(): Promise<number> {
-    return this.#retrying(
-      this.#o.timeEndpoint,
+    return withRetries(
+      this.#o.timeEndpoint.path,
       this.#o.maxRetries,
+      this.#o,
       (attempt) => this.#measureClock(attempt),
     );
-  }
-
-  async #retrying<T>(
-    endpoint: Endpoint,
-    retries: number,
-    run: (attempt: number) => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await pRetry(async (attempt) => {
-        try {
-          return await run(attempt);
-        } catch (error) {
-          if (error instanceof BinanceError && error.retryable) throw error;
-          throw new AbortError(error instanceof Error ? error : new Error(String(error)));
-        }
-      }, {
-        retries,
-        minTimeout: 0, // The delay is ours (full jitter, Retry-After), slept in onFailedAttempt.
-        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-          if (retriesLeft === 0) return;
-          const delayMs = this.#retryDelay(error, attemptNumber);
-          logger.warn("{path} failed, retrying in {delayMs} ms: {reason}", {
-            path: endpoint.path,
-            delayMs,
-            reason: error.message,
-          });
-          this.#o.onRetry?.({
-            path: endpoint.path,
-            attempt: attemptNumber + 1,
-            attempts: retries + 1,
-            delayMs,
-            reason: error.message,
-          });
-          await this.#o.sleep(delayMs);
-        },
-      });
-    } catch (error) {
-      if (error instanceof BinanceError && error.retryable) {
-        if (retries > 0) error.message += ` (gave up after ${retries + 1} attempts)`;
-      }
-      throw error;
-    }
-  }
-
-  #retryDelay(error: Error, attemptNumber: number): number {
-    if (error instanceof BinanceApiError && error.retryAfterMs !== undefined) {
-      return error.retryAfterMs;
-    }
-    const cap = Math.min(
-      this.#o.retryMaxDelayMs,
-      this.#o.retryBaseDelayMs * 2 ** (attemptNumber - 1),
-    );
-    return Math.round(this.#o.random() * cap);
   }
 
   async #measureClock(attempt: number): Promise<number> {
@@ -296,7 +222,7 @@ export class Transport {
       text = await response.text();
     } catch (error) {
       report(undefined, undefined);
-      throw this.#connectionError(label, error);
+      throw connectionError(label, error, this.#o);
     }
     const usedWeight = parseUsedWeight(response.headers);
     this.governor.observe(usedWeight, window);
@@ -319,34 +245,6 @@ export class Transport {
         retryAfter === undefined ? this.governor.nextWindowStart() : this.#serverNow() + retryAfter,
       );
     }
-    return apiErrorFrom(label, response.status, this.#redact(text), retryAfter);
-  }
-
-  #connectionError(label: string, error: unknown): BinanceError {
-    if (error instanceof Deno.errors.NotCapable) {
-      // The compiled binary may reach only Binance's hosts: no retry can change that.
-      return new BinanceConfigError(
-        `${label}: this program may not connect to ${new URL(this.#o.baseUrl).host}; the ` +
-          "futures-ledger binary and `deno task sync` reach only Binance's futures hosts (use " +
-          "`deno run --allow-net … main.ts sync` for another host)",
-      );
-    }
-    if (error instanceof DOMException && error.name === "TimeoutError") {
-      return new BinanceTimeoutError(`${label}: no response within ${this.#o.timeoutMs} ms`);
-    }
-    // Deno's fetch errors quote the full URL, signature included: keep only the reason.
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    return new BinanceNetworkError(`${label}: network error: ${this.#redact(reason)}`);
-  }
-
-  /** Removes URLs, signatures and the API key from text that goes into an error. */
-  #redact(text: string): string {
-    let clean = text
-      .replace(/https?:\/\/[^\s)"']+/gi, "<url>")
-      .replace(/signature=[^&\s)"']*/gi, "signature=<redacted>");
-    const { apiKey } = this.#o;
-    if (apiKey !== undefined && apiKey !== "") clean = clean.replaceAll(apiKey, "<api-key>");
-    return clean;
+    return apiErrorFrom(label, response.status, redact(text, this.#o.apiKey), retryAfter);
   }
 }

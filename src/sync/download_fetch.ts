@@ -12,13 +12,12 @@
 import { join } from "node:path";
 import { readArchive } from "../archive/read.ts";
 import { type ArchiveContents, ArchiveError } from "../archive/types.ts";
+import type { DownloadLink, DownloadTicket } from "../binance/bulk_download.ts";
 import {
   ArchiveLinkExpiredError,
-  type DownloadLink,
   type DownloadProgress,
-  type DownloadTicket,
   unreachableHost,
-} from "../binance/bulk_download.ts";
+} from "../binance/download_archive.ts";
 import { BinanceApiError } from "../binance/errors.ts";
 import type { Market } from "../fill.ts";
 import { writeBytesAtomic } from "../storage/atomic_write.ts";
