@@ -21,8 +21,9 @@ import {
 /**
  * The host Binance's download links point at: the one link observed was a presigned S3 URL of
  * this bucket, virtual-hosted style (`https://bin-prod-user-rebate-bucket.s3.amazonaws.com/
- * data-download-task/usdt_margined_futures/….zip?X-Amz-…`, see /work/shared/BINANCE_API.md). The
- * compiled binary may connect to it and to no other S3 host (`scripts/compile.ts`).
+ * data-download-task/usdt_margined_futures/….zip?X-Amz-…`, answering "Get Futures Trade Download
+ * Link by Id"; Binance's docs name no host). The compiled binary may connect to it and to no
+ * other S3 host (`scripts/compile.ts`).
  */
 export const DOWNLOAD_HOST = "bin-prod-user-rebate-bucket.s3.amazonaws.com";
 

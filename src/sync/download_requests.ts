@@ -13,9 +13,10 @@
  * - a refusal for the quota leaves the record `wanted` with the time of the refusal: later syncs
  *   ask again once the month has turned (UTC), without trying in the same month; the other
  *   requests of that kind this run are not sent;
- * - on COIN-M at most 2 are sent in any minute: one copy of its documentation allows no more
- *   ("the third banned", see /work/shared/BINANCE_API.md), and their weight of 5 does not space
- *   them (on USD-M a weight of 1,000 in a budget of 1,920 a minute allows one a minute);
+ * - on COIN-M at most 2 are sent in any minute: one copy of its documentation ("Get Download Id
+ *   For Futures Transaction History", COIN-M) allows no more, "the third banned", and their
+ *   weight of 5 does not space them (on USD-M a weight of 1,000 in a budget of 1,920 a minute
+ *   allows one a minute);
  * - any other refusal (a 4xx, counted by nothing) leaves it `wanted`: the next sync asks again;
  *   a ban or a host this program may not reach stops the requests of this run (the sync still
  *   writes what it fetched).
