@@ -14,7 +14,7 @@ import { comparePositions, type Position } from "../position.ts";
 import { anchorOf, type PositionSnapshot } from "./anchor.ts";
 import type { FeePrices } from "./fee_prices.ts";
 import type { FundingShare } from "./funding.ts";
-import type { LedgerContext } from "./position_builder.ts";
+import type { LedgerContext } from "./ledger_context.ts";
 import {
   type LedgerSink,
   type SavedSymbol,

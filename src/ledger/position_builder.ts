@@ -6,9 +6,9 @@
 
 import { Decimal } from "../decimal.ts";
 import { DecimalSum } from "./decimal_sum.ts";
-import type { FeePrices } from "./fee_prices.ts";
 import type { FundingClaim } from "./funding.ts";
-import type { LedgerFill, Market, PositionSide } from "../fill.ts";
+import type { BookKey, LedgerContext } from "./ledger_context.ts";
+import type { LedgerFill } from "../fill.ts";
 import type { Direction, Position } from "../position.ts";
 import { formatTime } from "../time.ts";
 
@@ -17,27 +17,6 @@ export const DIVISION_PLACES = 12;
 
 /** Places kept in each `qty / price` term of an inverse (COIN-M) notional before summing. */
 const INVERSE_TERM_PLACES = 30;
-
-/** Which book a position belongs to. */
-export interface BookKey {
-  /** `usdm` or `coinm`. */
-  readonly market: Market;
-  /** Contract symbol. */
-  readonly symbol: string;
-  /** BOTH, LONG or SHORT. */
-  readonly positionSide: PositionSide;
-}
-
-/** What the ledger knows besides fills, shared by every position. */
-export interface LedgerContext {
-  /** Prices that convert fees in other assets; `undefined`: none known. */
-  readonly prices: FeePrices | undefined;
-  /**
-   * Per market, the time of the first record of the income history given to the ledger (funding
-   * before it is unknown); `undefined` when no income history was given at all.
-   */
-  readonly incomeFrom: ReadonlyMap<Market, number> | undefined;
-}
 
 /** A position's fees in one asset other than its margin asset. */
 interface OtherFees {

@@ -39,7 +39,8 @@ import {
   type SavedEngine,
 } from "./book_engine.ts";
 import { type FundingShare, splitFunding } from "./funding.ts";
-import type { BookKey, LedgerContext, PositionBuilder } from "./position_builder.ts";
+import type { BookKey, LedgerContext } from "./ledger_context.ts";
+import type { PositionBuilder } from "./position_builder.ts";
 import { type PriorInference, priorInference, type SavedEvidence } from "./prior_quantity.ts";
 
 const SIDES: readonly PositionSide[] = ["BOTH", "LONG", "SHORT"];
