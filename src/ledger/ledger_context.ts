@@ -1,12 +1,18 @@
 /**
- * What the ledger's books work with besides their fills: which book a position belongs to, and
- * what the ledger knows that every position shares (fee prices, when the income history begins).
+ * What the ledger's books work with besides their fills: which book a position belongs to, what
+ * the ledger knows that every position shares (fee prices, when the income history begins), what
+ * every book of a symbol shares (Binance's positions as anchors), and where a run sends what it
+ * builds.
  *
  * @module
  */
 
 import type { Market, PositionSide } from "../fill.ts";
+import type { IncomeRecord } from "../income.ts";
+import type { Position } from "../position.ts";
+import type { BookAnchor } from "./anchor.ts";
 import type { FeePrices } from "./fee_prices.ts";
+import type { FundingShare } from "./funding.ts";
 
 /** Which book a position belongs to. */
 export interface BookKey {
@@ -27,4 +33,24 @@ export interface LedgerContext {
    * before it is unknown); `undefined` when no income history was given at all.
    */
   readonly incomeFrom: ReadonlyMap<Market, number> | undefined;
+}
+
+/** Where a ledger run sends what it builds. */
+export interface LedgerSink {
+  /** A position, once final (closed, or still open at the end). */
+  position(position: Position): void;
+  /** A FUNDING_FEE record's part attached to a position. */
+  funding(share: FundingShare): void;
+  /** A FUNDING_FEE record no open position took. */
+  unattached(record: IncomeRecord): void;
+}
+
+/** What every book of a symbol shares. */
+export interface SymbolContext {
+  /** Prices and the start of the income history. */
+  readonly ledger: LedgerContext;
+  /** Binance's position of a book at the last sync, if known. */
+  anchorOf(market: Market, symbol: string, positionSide: PositionSide): BookAnchor | undefined;
+  /** Where positions and funding go. */
+  readonly sink: LedgerSink;
 }

@@ -27,8 +27,6 @@ function compareLedgerOrder(time: number, id: string, fill: LedgerFill): number 
   return time - fill.time || compareIds(id, fill.id);
 }
 import type { IncomeRecord } from "../income.ts";
-import type { Position } from "../position.ts";
-import type { BookAnchor } from "./anchor.ts";
 import {
   BookEngine,
   isNonZero,
@@ -38,32 +36,12 @@ import {
   quantityOf,
   type SavedEngine,
 } from "./book_engine.ts";
-import { type FundingShare, splitFunding } from "./funding.ts";
-import type { BookKey, LedgerContext } from "./ledger_context.ts";
+import { splitFunding } from "./funding.ts";
+import type { BookKey, SymbolContext } from "./ledger_context.ts";
 import type { PositionBuilder } from "./position_builder.ts";
 import { type PriorInference, priorInference, type SavedEvidence } from "./prior_quantity.ts";
 
 const SIDES: readonly PositionSide[] = ["BOTH", "LONG", "SHORT"];
-
-/** Where a ledger run sends what it builds. */
-export interface LedgerSink {
-  /** A position, once final (closed, or still open at the end). */
-  position(position: Position): void;
-  /** A FUNDING_FEE record's part attached to a position. */
-  funding(share: FundingShare): void;
-  /** A FUNDING_FEE record no open position took. */
-  unattached(record: IncomeRecord): void;
-}
-
-/** What every book of a symbol shares. */
-export interface SymbolContext {
-  /** Prices and the start of the income history. */
-  readonly ledger: LedgerContext;
-  /** Binance's position of a book at the last sync, if known. */
-  anchorOf(market: Market, symbol: string, positionSide: PositionSide): BookAnchor | undefined;
-  /** Where positions and funding go. */
-  readonly sink: LedgerSink;
-}
 
 /** One book of a symbol as data. */
 export interface SavedBook {
