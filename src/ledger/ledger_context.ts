@@ -35,6 +35,12 @@ export interface LedgerContext {
   readonly incomeFrom: ReadonlyMap<Market, number> | undefined;
 }
 
+/**
+ * The position sides of a symbol's books, in book order: the order funding is split in
+ * (`funding.ts`), and the books are finished and saved in.
+ */
+export const BOOK_SIDES: readonly PositionSide[] = ["BOTH", "LONG", "SHORT"];
+
 /** Where a ledger run sends what it builds. */
 export interface LedgerSink {
   /** A position, once final (closed, or still open at the end). */
