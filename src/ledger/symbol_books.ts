@@ -22,6 +22,7 @@
 import type { Decimal } from "../decimal.ts";
 import { compareIds, type LedgerFill, type Market, type PositionSide } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
+import { priorFromAnchor } from "./anchor.ts";
 import {
   BookEngine,
   isNonZero,
@@ -276,12 +277,7 @@ export class SymbolBooks {
   /** The quantity held before the data according to the anchor, if it is usable and fits. */
   #anchored(book: Book): Decimal | undefined {
     const { market, symbol, positionSide } = book.key;
-    const anchor = this.#context.anchorOf(market, symbol, positionSide);
-    if (anchor === undefined || book.lastTime > anchor.time) return undefined;
-    // positionRisk signs a short negative; a SHORT hedge book counts it positive.
-    const now = positionSide === "SHORT" ? anchor.amount.neg() : anchor.amount;
-    const held = now.minus(book.evidence.total());
-    return book.evidence.fits(held) ? held.normalize() : undefined;
+    return priorFromAnchor(this.#context.anchorOf(market, symbol, positionSide), book);
   }
 }
 
