@@ -8,6 +8,7 @@
 
 import { Decimal } from "../decimal.ts";
 import type { Market, PositionSide } from "../fill.ts";
+import type { PriorInference } from "./prior_quantity.ts";
 
 /** What one book held at `time`. */
 export interface BookAnchor {
@@ -41,6 +42,33 @@ export function anchorOf(
   if (snapshot === undefined) return undefined;
   const amount = snapshot.amounts.get(`${symbol}|${positionSide}`) ?? Decimal.ZERO;
   return { amount, time: snapshot.time };
+}
+
+/** What {@linkcode priorFromAnchor} reads of a book. */
+export interface AnchoredBook {
+  /** Its position side: a SHORT hedge book counts a short positive. */
+  readonly key: { readonly positionSide: PositionSide };
+  /** What its fills showed (first pass). */
+  readonly evidence: Pick<PriorInference, "total" | "fits">;
+  /** Time of its last fill, ms. */
+  readonly lastTime: number;
+}
+
+/**
+ * What `book` held before its first fill in the data according to `anchor` — the anchor minus
+ * what its fills did — if the anchor was read no earlier than its last fill and that quantity
+ * fits what its fills showed; else `undefined`.
+ */
+export function priorFromAnchor(
+  anchor: BookAnchor | undefined,
+  book: AnchoredBook,
+): Decimal | undefined {
+  const { positionSide } = book.key;
+  if (anchor === undefined || book.lastTime > anchor.time) return undefined;
+  // positionRisk signs a short negative; a SHORT hedge book counts it positive.
+  const now = positionSide === "SHORT" ? anchor.amount.neg() : anchor.amount;
+  const held = now.minus(book.evidence.total());
+  return book.evidence.fits(held) ? held.normalize() : undefined;
 }
 
 /** A {@linkcode PositionSnapshot} as plain data (amounts as exact text), to save or send. */

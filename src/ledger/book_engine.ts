@@ -17,13 +17,8 @@
 import { Decimal } from "../decimal.ts";
 import type { LedgerFill } from "../fill.ts";
 import type { Direction, Position } from "../position.ts";
-import {
-  type BookKey,
-  DIVISION_PLACES,
-  type LedgerContext,
-  PositionBuilder,
-  type SavedPosition,
-} from "./position_builder.ts";
+import type { BookKey, LedgerContext } from "./ledger_context.ts";
+import { DIVISION_PLACES, PositionBuilder, type SavedPosition } from "./position_builder.ts";
 
 /**
  * What a book held before its first fill in the data, decided before its fills are applied: a

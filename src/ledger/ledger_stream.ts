@@ -14,13 +14,8 @@ import { comparePositions, type Position } from "../position.ts";
 import { anchorOf, type PositionSnapshot } from "./anchor.ts";
 import type { FeePrices } from "./fee_prices.ts";
 import type { FundingShare } from "./funding.ts";
-import type { LedgerContext } from "./position_builder.ts";
-import {
-  type LedgerSink,
-  type SavedSymbol,
-  SymbolBooks,
-  type SymbolContext,
-} from "./symbol_books.ts";
+import type { LedgerContext, LedgerSink, SymbolContext } from "./ledger_context.ts";
+import { type SavedSymbol, SymbolBooks } from "./symbol_books.ts";
 
 /** What the ledger may be given besides fills. */
 export interface LedgerInputs {

@@ -6,9 +6,17 @@
 
 import { Decimal } from "../decimal.ts";
 import { DecimalSum } from "./decimal_sum.ts";
-import type { FeePrices } from "./fee_prices.ts";
 import type { FundingClaim } from "./funding.ts";
-import type { LedgerFill, Market, PositionSide } from "../fill.ts";
+import type { BookKey, LedgerContext } from "./ledger_context.ts";
+import type { LedgerFill } from "../fill.ts";
+import {
+  feesIn,
+  type OtherFees,
+  restoreOtherFees,
+  type SavedOtherFees,
+  saveOtherFees,
+  unpricedFees,
+} from "./other_fees.ts";
 import type { Direction, Position } from "../position.ts";
 import { formatTime } from "../time.ts";
 
@@ -17,35 +25,6 @@ export const DIVISION_PLACES = 12;
 
 /** Places kept in each `qty / price` term of an inverse (COIN-M) notional before summing. */
 const INVERSE_TERM_PLACES = 30;
-
-/** Which book a position belongs to. */
-export interface BookKey {
-  /** `usdm` or `coinm`. */
-  readonly market: Market;
-  /** Contract symbol. */
-  readonly symbol: string;
-  /** BOTH, LONG or SHORT. */
-  readonly positionSide: PositionSide;
-}
-
-/** What the ledger knows besides fills, shared by every position. */
-export interface LedgerContext {
-  /** Prices that convert fees in other assets; `undefined`: none known. */
-  readonly prices: FeePrices | undefined;
-  /**
-   * Per market, the time of the first record of the income history given to the ledger (funding
-   * before it is unknown); `undefined` when no income history was given at all.
-   */
-  readonly incomeFrom: ReadonlyMap<Market, number> | undefined;
-}
-
-/** A position's fees in one asset other than its margin asset. */
-interface OtherFees {
-  readonly asset: string;
-  readonly sum: DecimalSum;
-  /** How many of them have no price to convert them at. */
-  unpriced: number;
-}
 
 /**
  * A position being rebuilt, as plain data (decimals as exact text): what a checkpoint keeps to
@@ -65,11 +44,7 @@ export interface SavedPosition {
   readonly exitNotional: string;
   readonly realizedPnl: string;
   readonly commission: string;
-  readonly others: readonly {
-    readonly asset: string;
-    readonly sum: string;
-    readonly unpriced: number;
-  }[];
+  readonly others: readonly SavedOtherFees[];
   readonly converted: string;
   readonly funding: string;
   readonly fills: number;
@@ -139,7 +114,7 @@ export class PositionBuilder {
       exitNotional: text(this.#exitNotional),
       realizedPnl: text(this.#realizedPnl),
       commission: text(this.#commission),
-      others: (this.#others ?? []).map((o) => ({ ...o, sum: text(o.sum) })),
+      others: saveOtherFees(this.#others ?? []),
       converted: text(this.#converted),
       funding: text(this.#funding),
       fills: this.#fills,
@@ -167,11 +142,7 @@ export class PositionBuilder {
     p.#exitNotional = DecimalSum.of(d(saved.exitNotional));
     p.#realizedPnl = DecimalSum.of(d(saved.realizedPnl));
     p.#commission = DecimalSum.of(d(saved.commission));
-    p.#others = saved.others.length === 0 ? undefined : saved.others.map((o) => ({
-      asset: o.asset,
-      sum: DecimalSum.of(d(o.sum)),
-      unpriced: o.unpriced,
-    }));
+    p.#others = restoreOtherFees(saved.others);
     p.#converted = DecimalSum.of(d(saved.converted));
     p.#funding = DecimalSum.of(d(saved.funding));
     p.#fills = saved.fills;
@@ -233,20 +204,12 @@ export class PositionBuilder {
       this.#commission.add(commission);
       return;
     }
-    const fees = this.#feesIn(commissionAsset);
+    const fees = feesIn(this.#others ??= [], commissionAsset);
     fees.sum.add(commission);
     if (commission.isZero()) return;
     const price = this.#context.prices?.priceOf(commissionAsset, this.#marginAsset, time);
     if (price !== undefined) this.#converted.addProduct(commission, price);
     else fees.unpriced++;
-  }
-
-  #feesIn(asset: string): OtherFees {
-    const others = this.#others ??= [];
-    for (const fees of others) if (fees.asset === asset) return fees;
-    const fees = { asset, sum: new DecimalSum(), unpriced: 0 };
-    others.push(fees);
-    return fees;
   }
 
   /** Attaches a funding amount (received positive, paid negative). */
@@ -270,10 +233,7 @@ export class PositionBuilder {
     const unpriced = others.filter((fees) => fees.unpriced > 0);
     if (unpriced.length > 0) {
       converted = undefined;
-      const missing = unpriced.map(({ asset, unpriced: n }) =>
-        `${n} ${asset} fee${n === 1 ? "" : "s"}`
-      )
-        .join(", ");
+      const missing = unpricedFees(unpriced);
       notes.push(
         `no price in ${this.#marginAsset} for ${missing}: commission_converted and net_pnl left empty`,
       );

@@ -1,6 +1,6 @@
 /**
  * The books of one `(market, symbol)` — one per position side — and the symbol's FUNDING_FEE
- * records, attached between its fills (`funding.ts`).
+ * records, attached between its fills (`symbol_funding.ts`).
  *
  * Each book is an engine (`book_engine.ts`) that applies fills once what the book held before the
  * data is decided, and the evidence that decides it (`prior_quantity.ts`), with Binance's position
@@ -19,16 +19,10 @@
  * @module
  */
 
-import { Decimal } from "../decimal.ts";
+import type { Decimal } from "../decimal.ts";
 import { compareIds, type LedgerFill, type Market, type PositionSide } from "../fill.ts";
-
-/** Ledger order of a fill at `time` with `id` against `fill`: by time, then trade id. */
-function compareLedgerOrder(time: number, id: string, fill: LedgerFill): number {
-  return time - fill.time || compareIds(id, fill.id);
-}
 import type { IncomeRecord } from "../income.ts";
-import type { Position } from "../position.ts";
-import type { BookAnchor } from "./anchor.ts";
+import { priorFromAnchor } from "./anchor.ts";
 import {
   BookEngine,
   isNonZero,
@@ -38,30 +32,13 @@ import {
   quantityOf,
   type SavedEngine,
 } from "./book_engine.ts";
-import { type FundingShare, splitFunding } from "./funding.ts";
-import type { BookKey, LedgerContext, PositionBuilder } from "./position_builder.ts";
+import { BOOK_SIDES, type BookKey, type SymbolContext } from "./ledger_context.ts";
 import { type PriorInference, priorInference, type SavedEvidence } from "./prior_quantity.ts";
+import { SymbolFunding } from "./symbol_funding.ts";
 
-const SIDES: readonly PositionSide[] = ["BOTH", "LONG", "SHORT"];
-
-/** Where a ledger run sends what it builds. */
-export interface LedgerSink {
-  /** A position, once final (closed, or still open at the end). */
-  position(position: Position): void;
-  /** A FUNDING_FEE record's part attached to a position. */
-  funding(share: FundingShare): void;
-  /** A FUNDING_FEE record no open position took. */
-  unattached(record: IncomeRecord): void;
-}
-
-/** What every book of a symbol shares. */
-export interface SymbolContext {
-  /** Prices and the start of the income history. */
-  readonly ledger: LedgerContext;
-  /** Binance's position of a book at the last sync, if known. */
-  anchorOf(market: Market, symbol: string, positionSide: PositionSide): BookAnchor | undefined;
-  /** Where positions and funding go. */
-  readonly sink: LedgerSink;
+/** Ledger order of a fill at `time` with `id` against `fill`: by time, then trade id. */
+function compareLedgerOrder(time: number, id: string, fill: LedgerFill): number {
+  return time - fill.time || compareIds(id, fill.id);
 }
 
 /** One book of a symbol as data. */
@@ -100,8 +77,7 @@ export class SymbolBooks {
   readonly symbol: string;
   readonly #context: SymbolContext;
   readonly #books = new Map<PositionSide, Book>();
-  readonly #funding: readonly IncomeRecord[];
-  #next = 0;
+  readonly #funding: SymbolFunding;
   #lastId: string | undefined;
   #lastTime = -Infinity;
   #disordered = false;
@@ -118,8 +94,12 @@ export class SymbolBooks {
   ) {
     this.market = market;
     this.symbol = symbol;
-    this.#funding = funding;
     this.#context = context;
+    this.#funding = new SymbolFunding(
+      funding,
+      (side) => this.#books.get(side)?.engine?.openPosition(),
+      context.sink,
+    );
   }
 
   /**
@@ -140,7 +120,7 @@ export class SymbolBooks {
     group.#lastTime = saved.lastTime;
     // A record at or before the last fill belonged to positions as they were then: out of order.
     group.#disordered = funding.some((record) => record.time <= saved.lastTime);
-    for (const side of SIDES) {
+    for (const side of BOOK_SIDES) {
       const book = saved.books[side];
       if (book === undefined) continue;
       const key = { market, symbol, positionSide: side };
@@ -178,7 +158,7 @@ export class SymbolBooks {
       return;
     }
     this.#lastId = fill.id;
-    this.#fundUntil(fill.time);
+    this.#funding.attachUntil(fill.time);
     const book = this.#bookOf(fill);
     this.#observe(book, fill);
     book.engine ??= new BookEngine(
@@ -228,13 +208,13 @@ export class SymbolBooks {
 
   /** Three passes, the third: the funding due before each fill, then the fill. */
   apply(fill: LedgerFill): void {
-    this.#fundUntil(fill.time);
+    this.#funding.attachUntil(fill.time);
     this.#bookOf(fill).engine!.apply(fill);
   }
 
   /** After the last fill: the funding after it. */
   fundRest(): void {
-    if (!this.#disordered) this.#fundUntil(Infinity);
+    if (!this.#disordered) this.#funding.attachUntil(Infinity);
   }
 
   /**
@@ -255,13 +235,13 @@ export class SymbolBooks {
 
   /** The positions still open, emitted. Call once, last. */
   finish(): void {
-    for (const side of SIDES) this.#books.get(side)?.engine?.finish();
+    for (const side of BOOK_SIDES) this.#books.get(side)?.engine?.finish();
   }
 
   /** The books as data (call before {@linkcode SymbolBooks.finish}). */
   save(): SavedSymbol {
     const books: Partial<Record<PositionSide, SavedBook>> = {};
-    for (const side of SIDES) {
+    for (const side of BOOK_SIDES) {
       const book = this.#books.get(side);
       if (book?.engine === undefined) continue;
       books[side] = {
@@ -297,42 +277,7 @@ export class SymbolBooks {
   /** The quantity held before the data according to the anchor, if it is usable and fits. */
   #anchored(book: Book): Decimal | undefined {
     const { market, symbol, positionSide } = book.key;
-    const anchor = this.#context.anchorOf(market, symbol, positionSide);
-    if (anchor === undefined || book.lastTime > anchor.time) return undefined;
-    // positionRisk signs a short negative; a SHORT hedge book counts it positive.
-    const now = positionSide === "SHORT" ? anchor.amount.neg() : anchor.amount;
-    const held = now.minus(book.evidence.total());
-    return book.evidence.fits(held) ? held.normalize() : undefined;
-  }
-
-  #fundUntil(time: number): void {
-    const funding = this.#funding;
-    while (this.#next < funding.length && funding[this.#next].time <= time) {
-      this.#fund(funding[this.#next++]);
-    }
-  }
-
-  #fund(record: IncomeRecord): void {
-    const sink = this.#context.sink;
-    const open: [PositionSide, PositionBuilder][] = [];
-    for (const side of SIDES) {
-      const position = this.#books.get(side)?.engine?.openPosition();
-      if (position !== undefined) open.push([side, position]);
-    }
-    if (open.length === 0 || open.some(([, p]) => p.marginAsset !== record.asset)) {
-      sink.unattached(record);
-      return;
-    }
-    const parts = splitFunding(Decimal.parse(record.income), open.map(([, p]) => p.claim));
-    open.forEach(([positionSide, position], i) => {
-      position.fund(parts[i]);
-      const { market, symbol } = record;
-      sink.funding({
-        record,
-        position: { market, symbol, positionSide, openTradeId: position.openTradeId },
-        amount: parts[i],
-      });
-    });
+    return priorFromAnchor(this.#context.anchorOf(market, symbol, positionSide), book);
   }
 }
 

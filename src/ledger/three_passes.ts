@@ -10,12 +10,8 @@
 import type { LedgerFill } from "../fill.ts";
 import { fundingBySymbol, type LedgerInputs, symbolContext, symbolKey } from "./ledger_stream.ts";
 import type { IncomeRecord } from "../income.ts";
-import {
-  type LedgerSink,
-  type SavedSymbol,
-  SymbolBooks,
-  type SymbolContext,
-} from "./symbol_books.ts";
+import type { LedgerSink, SymbolContext } from "./ledger_context.ts";
+import { type SavedSymbol, SymbolBooks } from "./symbol_books.ts";
 
 /**
  * Three passes over the same fills: {@linkcode ThreePasses.observe} each, then, if

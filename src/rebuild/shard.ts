@@ -20,7 +20,8 @@ import { PositionRuns } from "../storage/position_lines.ts";
 import { readPriceTable } from "../storage/prices_file.ts";
 import { ThreePasses } from "../ledger/three_passes.ts";
 import { SymbolSummaryBuilder } from "../ledger/summary.ts";
-import type { LedgerSink, SavedSymbol } from "../ledger/symbol_books.ts";
+import type { LedgerSink } from "../ledger/ledger_context.ts";
+import type { SavedSymbol } from "../ledger/symbol_books.ts";
 import { shardOf, type ShardPlan } from "./shards.ts";
 
 /** What a shard is to do. Structured-cloneable, to hand to a worker. */
