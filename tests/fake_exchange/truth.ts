@@ -3,7 +3,7 @@
  * independently of the ledger (`src/ledger`) but by the same documented rules, so a test can
  * compare the two byte for byte.
  *
- * Rules (see `src/ledger/position_builder.ts` and `book.ts`): a position runs from flat back to
+ * Rules (see `src/ledger/position_builder.ts` and `book_engine.ts`): a position runs from flat back to
  * flat; a one-way fill that crosses zero is split — the closing part gets all its realized P&L
  * and `commission × closeQty / qty` (half-even, 12 places), the opening part the rest, and it
  * counts in both positions; VWAPs are `Σ(qty·price)/Σqty` (COIN-M: `Σqty/Σ(qty/price)`, each
