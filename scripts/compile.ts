@@ -58,9 +58,11 @@ export const BINANCE_HOSTS: readonly string[] = [
  * execute the script must be specified at compilation time",
  * https://docs.deno.com/runtime/reference/cli/compiler/). Semi-spaces of 8 MiB for the young
  * generation instead of V8's default, which it sizes from the machine's memory (here it peaked
- * as 32 MiB does): `positions` on a million fills peaks at about 190 MB instead of 275 MB with
- * its two threads, in the same time (BENCHMARKS.md). Nearly everything the readers and the
- * ledger allocate dies young, so a smaller nursery frees as much for less memory.
+ * as 32 MiB does): `positions` on a million fills peaks at about 200 MB instead of 280 MB with
+ * its two threads (BENCHMARKS.md, "Scale"), in the same time: run alternately with and without
+ * it on one host (1M fills, medians), `positions` took 5.8 s and 6.0 s, a sync of 1,000 new
+ * fills 2.1 s and 2.2 s. Nearly everything the readers and the ledger allocate dies young, so a
+ * smaller nursery frees as much for less memory.
  */
 export const V8_FLAGS = "--v8-flags=--max-semi-space-size=8";
 
