@@ -104,7 +104,7 @@ export function columnsOf(
   line: number,
   header: readonly string[],
   required: readonly string[],
-  known: readonly string[] = required,
+  known: readonly string[],
 ): Map<string, number> {
   checkColumnNames(path, line, header, known);
   const index = new Map(header.map((name, i) => [name, i]));
