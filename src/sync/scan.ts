@@ -6,7 +6,8 @@
  * (the open quantity when nothing was held before the data: what Binance's positions are
  * compared with), and the income check's sums.
  *
- * Memory: a few numbers per fill and per trade-linked income record, not the rows.
+ * Memory: one number per fill (its trade id), not the rows; the income history is read twice
+ * rather than held.
  *
  * @module
  */
@@ -43,22 +44,14 @@ export interface Scan {
 class IdList {
   readonly numbers: number[] = [];
   readonly texts: string[] = [];
-  /** With each, the time of its record (for references). */
-  readonly times: number[] = [];
-  readonly textTimes: number[] = [];
 
-  add(id: string, time = 0): void {
+  add(id: string): void {
     const n = Number(id);
-    if (Number.isSafeInteger(n)) {
-      this.numbers.push(n);
-      this.times.push(time);
-    } else {
-      this.texts.push(id);
-      this.textTimes.push(time);
-    }
+    if (Number.isSafeInteger(n)) this.numbers.push(n);
+    else this.texts.push(id);
   }
 
-  /** A lookup of the ids. */
+  /** A lookup of the ids (the list can be dropped once it is made). */
   set(): { has(id: string): boolean } {
     const numbers = new Float64Array(this.numbers).sort();
     const texts = new Set(this.texts);
@@ -82,8 +75,8 @@ class IdList {
 const TRADE_INCOME = new Set(["COMMISSION", "REALIZED_PNL"]);
 
 /**
- * Reads the fills and income files whole (each may be missing); the income check's sums run to
- * `cutoffMs`.
+ * Reads the fills and income files whole (each may be missing; the income file twice); the
+ * income check's sums run to `cutoffMs`.
  *
  * @throws {DataFileError} for a malformed file.
  */
@@ -92,33 +85,15 @@ export async function scanFiles(
   incomePath: string,
   cutoffMs: number,
 ): Promise<Scan> {
-  const references = new Map<string, { market: Market; symbol: string; ids: IdList }>();
-  const latest = new Map<Market, number>();
-  const first = new Map<Market, number>();
-  const incomeSums = new Map<Market, SumsBuilder>();
-  const sumsOf = (market: Market) => {
-    let sums = incomeSums.get(market);
-    // Every income record is at or after the market's first: the period's start is for fills.
-    if (sums === undefined) incomeSums.set(market, sums = new SumsBuilder(-Infinity, cutoffMs));
-    return sums;
-  };
-  await readIfExists(() =>
-    streamIncomeFile(incomePath, (record) => {
-      sumsOf(record.market).income(record, true);
-      if (!(record.time <= latest.get(record.market)!)) latest.set(record.market, record.time);
-      if (record.tradeId === "" || !TRADE_INCOME.has(record.incomeType)) return;
-      const key = symbolKey(record.market, record.symbol);
-      let entry = references.get(key);
-      if (entry === undefined) {
-        entry = { market: record.market, symbol: record.symbol, ids: new IdList() };
-        references.set(key, entry);
-      }
-      entry.ids.add(record.tradeId, record.time);
-    }).then((starts) => starts.forEach((time, market) => first.set(market, time)))
-  );
-  const sums = new Map(
-    [...first].map(([m, t]) => [m, new SumsBuilder(t, cutoffMs, sumsOf(m).build())]),
-  );
+  // The income history is read twice, before and after the fills: first only where each market's
+  // begins (the income check's period starts there, for fills too), then its records: their sums,
+  // where it ends, and its trade-linked records checked against the fills' ids. Holding those
+  // records' ids for after the fills instead (two per fill) cost about 100 bytes per fill: a
+  // gigabyte at 10 million fills.
+  const first =
+    await readIfExists(() => streamIncomeFile(incomePath, () => {}, { types: new Set() })) ??
+      new Map<Market, number>();
+  const sums = new Map([...first].map(([m, t]) => [m, new SumsBuilder(t, cutoffMs)]));
 
   const ids = new Map<string, IdList>();
   const last = new Map<string, { market: Market; symbol: string; id: string; time: number }>();
@@ -144,16 +119,28 @@ export async function scanFiles(
     })
   );
 
+  const latest = new Map<Market, number>();
   const missing = new Map<Market, Map<string, number>>(MARKETS.map((m) => [m, new Map()]));
-  for (const [key, { market, symbol, ids: refs }] of references) {
-    const have = (ids.get(key) ?? new IdList()).set();
-    const bySymbol = missing.get(market)!;
-    const note = (id: string, time: number) => {
-      if (!have.has(id)) bySymbol.set(symbol, Math.min(bySymbol.get(symbol) ?? Infinity, time));
-    };
-    refs.numbers.forEach((n, i) => note(String(n), refs.times[i]));
-    refs.texts.forEach((text, i) => note(text, refs.textTimes[i]));
-  }
+  const lookups = new Map<string, { has(id: string): boolean }>();
+  const lookup = (key: string) => {
+    let have = lookups.get(key);
+    if (have === undefined) {
+      lookups.set(key, have = (ids.get(key) ?? new IdList()).set());
+      ids.delete(key); // the list, now that its lookup holds the ids
+    }
+    return have;
+  };
+  await readIfExists(() =>
+    streamIncomeFile(incomePath, (record) => {
+      // Every record is at or after its market's first: in the period, but for the cutoff.
+      sums.get(record.market)!.income(record, true);
+      if (!(record.time <= latest.get(record.market)!)) latest.set(record.market, record.time);
+      if (record.tradeId === "" || !TRADE_INCOME.has(record.incomeType)) return;
+      if (lookup(symbolKey(record.market, record.symbol)).has(record.tradeId)) return;
+      const bySymbol = missing.get(record.market)!;
+      bySymbol.set(record.symbol, Math.min(bySymbol.get(record.symbol) ?? Infinity, record.time));
+    })
+  );
   const nets = new Map<Market, Map<string, string>>(MARKETS.map((m) => [m, new Map()]));
   for (const { market, key, qty } of net.values()) {
     if (!qty.isZero()) nets.get(market)!.set(key, qty.normalize().toString());
