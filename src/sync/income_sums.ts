@@ -87,6 +87,22 @@ export class SumsBuilder {
 }
 
 /**
+ * An empty builder per market with income, its period from the market's first income record to
+ * `cutoffMs`: the income file read once for where each market begins (every row checked).
+ *
+ * @throws {DataFileError} for a malformed income file.
+ */
+export async function periodBuilders(
+  incomePath: string,
+  cutoffMs: number,
+): Promise<Map<Market, SumsBuilder>> {
+  const first =
+    await readIfExists(() => streamIncomeFile(incomePath, () => {}, { types: new Set() })) ??
+      new Map<Market, number>();
+  return new Map([...first].map(([m, t]) => [m, new SumsBuilder(t, cutoffMs)]));
+}
+
+/**
  * Every market's sums from the files (each may be missing), up to `cutoffMs`: markets without
  * income have none.
  *
@@ -97,10 +113,7 @@ export async function sumsFromFiles(
   incomePath: string,
   cutoffMs: number,
 ): Promise<Map<Market, IncomeSums>> {
-  const from =
-    await readIfExists(() => streamIncomeFile(incomePath, () => {}, { types: new Set() })) ??
-      new Map<Market, number>();
-  const builders = new Map([...from].map(([m, t]) => [m, new SumsBuilder(t, cutoffMs)]));
+  const builders = await periodBuilders(incomePath, cutoffMs);
   await readIfExists(() =>
     streamIncomeFile(incomePath, (r) => builders.get(r.market)!.income(r, true))
   );

@@ -21,7 +21,7 @@ import { streamLedgerFills } from "../storage/fills_file.ts";
 import { streamIncomeFile } from "../storage/income_file.ts";
 import { deriveState, type SyncState } from "../storage/state_file.ts";
 import type { PositionMap } from "./discovery.ts";
-import { SumsBuilder } from "./income_sums.ts";
+import { periodBuilders } from "./income_sums.ts";
 
 /** What the files hold, as far as the sync's planning needs. */
 export interface Scan {
@@ -90,10 +90,7 @@ export async function scanFiles(
   // where it ends, and its trade-linked records checked against the fills' ids. Holding those
   // records' ids for after the fills instead (two per fill) cost about 100 bytes per fill: a
   // gigabyte at 10 million fills.
-  const first =
-    await readIfExists(() => streamIncomeFile(incomePath, () => {}, { types: new Set() })) ??
-      new Map<Market, number>();
-  const sums = new Map([...first].map(([m, t]) => [m, new SumsBuilder(t, cutoffMs)]));
+  const sums = await periodBuilders(incomePath, cutoffMs);
 
   const ids = new Map<string, IdList>();
   const last = new Map<string, { market: Market; symbol: string; id: string; time: number }>();
