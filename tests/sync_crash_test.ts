@@ -7,7 +7,8 @@
  * run with injected faults: `deno task bench chaos` (RELIABILITY.md).
  */
 import assert from "node:assert/strict";
-import { cliCommand } from "./support/cli.ts";
+import { cliCommand, runCli } from "./support/cli.ts";
+import { killedAppend } from "./support/killed_append.ts";
 import { copy } from "./support/copy.ts";
 import { type FakeExchange, startFakeExchange } from "./fake_exchange/mod.ts";
 import { exchangeEnv, snapshot, syncWith, tempDir } from "./support/sync.ts";
@@ -25,6 +26,9 @@ const MOMENTS = ["fetching", "any time", "first write", "last writes"] as const;
 /** Temporary files of the writes that come last (see `src/sync/commit.ts`). */
 const LAST_WRITES =
   /^\.(futures_positions\.csv|futures_fee_conversions\.csv|state\.json|\.futures-ledger-cache\.json)\./;
+
+/** What an unfinished write leaves: a temporary file, or an append's undo journal. */
+const UNFINISHED = /\.tmp$|\.append\.json$/;
 
 /** Starts `sync` in `dir` without waiting for it. */
 function spawnSync(env: Record<string, string>, dir: string): Deno.ChildProcess {
@@ -102,7 +106,7 @@ Deno.test("sync killed at random moments, then run again, ends as if never kille
     if (signal === "SIGKILL") {
       tally.interrupted++;
       landed.set(moment, landed.get(moment)! + 1);
-      const left = [...Deno.readDirSync(dir.path)].some((e) => e.name.endsWith(".tmp"));
+      const left = [...Deno.readDirSync(dir.path)].some((e) => UNFINISHED.test(e.name));
       const files = JSON.stringify(await snapshot(dir.path));
       if (left) tally.midWrite++;
       else if (files === JSON.stringify(fresh ? {} : start)) tally.untouched++;
@@ -112,14 +116,14 @@ Deno.test("sync killed at random moments, then run again, ends as if never kille
     const { code, stderr } = await syncWith(exchange, dir.path);
     assert.equal(code, 0, `run ${run}: ${stderr}`);
     assert.deepEqual(await snapshot(dir.path), expected, `run ${run}`);
-    const left = [...Deno.readDirSync(dir.path)].filter((e) => e.name.endsWith(".tmp"));
-    assert.deepEqual(left, [], `run ${run}: no temporary file left`);
+    const left = [...Deno.readDirSync(dir.path)].filter((e) => UNFINISHED.test(e.name));
+    assert.deepEqual(left, [], `run ${run}: no temporary file or append journal left`);
   }
   console.log(
     `${RUNS} kills: ${tally.interrupted} interrupted a run (${
       MOMENTS.map((m) => `${landed.get(m)} ${m}`).join(", ")
     }): ${tally.untouched} before any file was written, ${tally.midWrite} in the middle of a ` +
-      `write (a temporary file left), ${tally.betweenWrites} between two writes, ` +
+      `write (a temporary file or an append journal left), ${tally.betweenWrites} between two writes, ` +
       `${tally.written} after the data files were written`,
   );
   // Kills that came after the run ended prove nothing: most must interrupt one, at every moment.
@@ -142,6 +146,36 @@ Deno.test("a temporary file an interrupted run left is removed by the next run",
     new RegExp(`removed ${stale.replaceAll(".", "\\.")}, left by an interrupted run`),
   );
   assert.deepEqual([...Deno.readDirSync(dir.path)].filter((e) => e.name.endsWith(".tmp")), []);
+});
+
+Deno.test("a sync killed while appending: other commands say to run sync, which undoes it and trusts its cache", async () => {
+  await using exchange = await startFakeExchange({ seed: 48, symbols: 2, fills: 300, months: 1 });
+  await using dir = await tempDir();
+  assert.equal((await syncWith(exchange, dir.path)).code, 0);
+  const before = await snapshot(dir.path);
+  const cache = `${dir.path}/.futures-ledger-cache.json`;
+  const cacheTime = (await Deno.stat(cache)).mtime?.getTime();
+  await killedAppend(`${dir.path}/futures_fills.csv`);
+
+  const positions = await runCli({ cwd: dir.path }, "positions", "--out", "p.csv");
+  assert.equal(positions.code, 1);
+  assert.match(positions.stderr, /futures_fills\.csv:\d+: .*\(nothing was written\)/);
+  assert.match(positions.stderr, /A sync was appending to this file and did not finish/);
+
+  const result = await syncWith(exchange, dir.path);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /futures_fills\.csv: undid an append an interrupted run left/);
+  assert.deepEqual(await snapshot(dir.path), before);
+  // The file is as the cache knew it (bytes and time), so the cache was trusted: nothing new,
+  // nothing written — where a cache not trusted would have had the files read whole.
+  assert.equal((await Deno.stat(cache)).mtime?.getTime(), cacheTime);
+  assert.deepEqual(
+    [...Deno.readDirSync(dir.path)].filter((e) =>
+      e.name.endsWith(".json") &&
+      e.name.includes("append")
+    ),
+    [],
+  );
 });
 
 Deno.test("two syncs at once: the second exits with a clear message, the first completes", async () => {

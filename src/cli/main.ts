@@ -9,6 +9,7 @@ import { BinanceError } from "../binance/errors.ts";
 import { SignerError } from "../binance/sign.ts";
 import { ConfigError } from "../config.ts";
 import { ArchiveError } from "../archive/types.ts";
+import { appendJournalOf } from "../storage/append_in_place.ts";
 import { DataFileError } from "../storage/data_file.ts";
 import { LockedError } from "../storage/lock.ts";
 import { SyncError } from "../sync.ts";
@@ -83,6 +84,12 @@ function report(error: unknown, command: Command | undefined): number {
   }
   if (error instanceof DataFileError || error instanceof ArchiveError) {
     console.error(`futures-ledger: ${error.message} (nothing was written)`);
+    if (error instanceof DataFileError && appending(error.path)) {
+      console.error(
+        "A sync was appending to this file and did not finish (or is appending now): the next " +
+          "sync undoes the unfinished append. Run sync, then this command again.",
+      );
+    }
     return 1;
   }
   if (error instanceof SyncError) {
@@ -104,4 +111,13 @@ function report(error: unknown, command: Command | undefined): number {
   }
   console.error(`futures-ledger: ${error instanceof Error ? error.stack : String(error)}`);
   return 1;
+}
+
+/** Whether an append to `path` has not finished (its undo journal is there). */
+function appending(path: string): boolean {
+  try {
+    return Deno.statSync(appendJournalOf(path)).isFile;
+  } catch {
+    return false;
+  }
 }

@@ -56,18 +56,6 @@ export async function writeBytesAtomic(path: string, bytes: Uint8Array): Promise
 }
 
 /**
- * Atomically replaces `path` with a copy of it plus `tail`: the file is copied (by the operating
- * system, in bulk) to a temporary file beside it, `tail` is appended, and the result replaces
- * it, as {@linkcode writeFileAtomic} does. What a file that only grows at its end costs to update.
- */
-export async function appendAtomic(
-  path: string,
-  tail: Iterable<string> | AsyncIterable<string>,
-): Promise<void> {
-  await replaceAtomic(path, (file) => writeAll(file, tail), path);
-}
-
-/**
  * Atomically replaces `path` with what `produce` writes through the function it is given (which
  * may be called from inside a synchronous callback: it buffers, and writes synchronously a mebibyte
  * at a time).
@@ -90,7 +78,7 @@ export async function writeAtomicWith(
 }
 
 /** Writes `content` to `file`, a mebibyte at a time. */
-async function writeAll(
+export async function writeAll(
   file: Deno.FsFile,
   content: string | Iterable<string> | AsyncIterable<string>,
 ): Promise<void> {
@@ -109,19 +97,12 @@ async function writeAll(
 async function replaceAtomic(
   path: string,
   fill: (file: Deno.FsFile) => Promise<void>,
-  copyOf?: string,
 ): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   try {
-    if (copyOf !== undefined) await Deno.copyFile(copyOf, temp);
     {
-      using file = await Deno.open(temp, {
-        write: true,
-        createNew: copyOf === undefined,
-        append: copyOf !== undefined,
-        mode: 0o644,
-      });
+      using file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
       await fill(file);
       await file.sync();
     }
@@ -133,8 +114,11 @@ async function replaceAtomic(
   await syncDirectory(dir);
 }
 
-/** Makes a rename durable (POSIX); a no-op where directories cannot be opened (Windows). */
-async function syncDirectory(dir: string): Promise<void> {
+/**
+ * Makes a rename, a creation or a removal in `dir` durable (POSIX); a no-op where directories
+ * cannot be opened (Windows).
+ */
+export async function syncDirectory(dir: string): Promise<void> {
   if (Deno.build.os === "windows") return;
   using handle = await Deno.open(dir, { read: true });
   await handle.sync();

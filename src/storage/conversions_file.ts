@@ -15,7 +15,8 @@ import { csvLine } from "../csv/format.ts";
 import type { LedgerFill } from "../fill.ts";
 import { type FeeConversion, feeConversion, type FeePrices } from "../ledger/fee_prices.ts";
 import { formatTime } from "../time.ts";
-import { appendAtomic, writeAtomicWith } from "./atomic_write.ts";
+import { appendInPlace } from "./append_in_place.ts";
+import { writeAtomicWith } from "./atomic_write.ts";
 import { readIfExists } from "./data_file.ts";
 import { streamLedgerFills } from "./fills_file.ts";
 
@@ -87,5 +88,5 @@ export async function appendConversions(
     const conversion = feeConversion(fill, prices);
     return conversion === undefined ? [] : [conversionLine(conversion)];
   });
-  if (lines.length > 0) await appendAtomic(path, lines);
+  if (lines.length > 0) await appendInPlace(path, lines);
 }

@@ -2,8 +2,8 @@
  * Adding new rows to the fills and income files, which are sorted (fills by time, market, symbol
  * and trade id; income by time, market, type and transaction id), each row once.
  *
- * When every new row sorts after the file's last one — the daily case — the file is copied and
- * the rows appended (`appendAtomic`): the cost is a bulk copy, not a read of every row. Otherwise
+ * When every new row sorts after the file's last one — the daily case — the rows are appended in
+ * place, behind an undo journal (`append_in_place.ts`): the cost is the rows added. Otherwise
  * (rows that arrived late, a symbol fetched again from a date, an archive imported, a file in an
  * older format) the file is read row by row and merged with the new rows into a new file, each
  * row once:
@@ -12,7 +12,7 @@
  * - an archive's row that had no id (its id was made: `madeId`) and the API's row of the same
  *   fill (same market, symbol, side, price and quantity, within the second the export printed;
  *   income: type, symbol, amount and asset) are one row: the API's, whichever came first.
- * Either way the file is replaced atomically, and the rows added and removed are returned.
+ * A file merged is replaced atomically; either way the rows added and removed are returned.
  *
  * @module
  */
@@ -21,7 +21,8 @@ import { csvLine } from "../csv/format.ts";
 import { Decimal } from "../decimal.ts";
 import { compareFillsByTime, type Fill, fillKey, isMadeId } from "../fill.ts";
 import { compareIncome, incomeKey, type IncomeRecord } from "../income.ts";
-import { appendAtomic, writeAtomicWith } from "./atomic_write.ts";
+import { appendInPlace } from "./append_in_place.ts";
+import { writeAtomicWith } from "./atomic_write.ts";
 import { isCanonicalHeader, parseCanonicalLine } from "./fill_line.ts";
 import { FILL_COLUMNS, fillLine } from "./fill_row.ts";
 import { RecentTexts } from "./fill_text.ts";
@@ -131,7 +132,7 @@ async function addRows<T extends { time: number; source?: string }>(
   const appendable = tail !== undefined && !tail.some(kind.made) && !fresh.some(kind.made) &&
     (last === undefined || kind.compare(last, fresh[0]) < 0);
   if (appendable) {
-    await appendAtomic(path, fresh.map(kind.line));
+    await appendInPlace(path, fresh.map(kind.line));
     return { added: fresh, removed: [], appended: true };
   }
   try {

@@ -11,6 +11,7 @@
 import { getLogger } from "@logtape/logtape";
 import { join } from "node:path";
 import { compareIds, type Market } from "../fill.ts";
+import { undoInterruptedAppends } from "../storage/append_in_place.ts";
 import { removeStaleTemporaryFiles } from "../storage/atomic_write.ts";
 import {
   CACHE_FILE,
@@ -76,7 +77,7 @@ export async function stampsOf(dir: string): Promise<Record<string, FileStamp>> 
 
 /**
  * Reads what a sync of `market` needs from `dir` (after removing temporary files a killed run
- * left). With `full`, every known symbol is fetched again from the oldest time Binance serves.
+ * left, and undoing its unfinished appends). With `full`, every known symbol is fetched again from the oldest time Binance serves.
  *
  * @throws {DataFileError} for a damaged data file (nothing is written).
  */
@@ -84,6 +85,7 @@ export async function readLocal(dir: string, market: Market, full: boolean): Pro
   for (const name of await removeStaleTemporaryFiles(dir)) {
     log.info("removed {name}, left by an interrupted run", { name });
   }
+  for (const what of await undoInterruptedAppends(dir)) log.info("{what}", { what });
   const path = (name: keyof typeof FILES) => join(dir, FILES[name]);
   const read = await readStateFile(path("state"));
   const saved = typeof read === "string" ? undefined : read;
