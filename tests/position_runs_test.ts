@@ -82,6 +82,6 @@ Deno.test("the lines of a file, read in pieces: BOM, CRLF, and characters split 
   const path = `${dir.path}/lines.csv`;
   await Deno.writeTextFile(path, text);
   const read: string[] = [];
-  for await (const line of readLines(path)) read.push(line);
+  for await (const batch of readLines(path)) read.push(...batch);
   assert.deepEqual(read, lines);
 });

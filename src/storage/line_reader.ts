@@ -9,13 +9,14 @@ import { TEXT_PIECE_BYTES } from "../csv/csv_file.ts";
 import { DataFileError } from "./data_file.ts";
 
 /**
- * The lines of the UTF-8 file at `path`, without their line breaks (LF or CRLF), in order; the
- * first line's byte-order mark is dropped.
+ * The lines of the UTF-8 file at `path`, without their line breaks (LF or CRLF), in order, a
+ * batch at a time (the lines of a piece of the file: awaiting each line alone would cost more
+ * than reading it); the first line's byte-order mark is dropped.
  *
  * @throws {Deno.errors.NotFound} when there is no such file.
  * @throws {DataFileError} for bytes that are not UTF-8, or a last line without its line break.
  */
-export async function* readLines(path: string): AsyncGenerator<string> {
+export async function* readLines(path: string): AsyncGenerator<string[]> {
   using file = await Deno.open(path, { read: true });
   // The decoder drops a byte-order mark at the start (its `ignoreBOM` is false).
   const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -35,13 +36,15 @@ export async function* readLines(path: string): AsyncGenerator<string> {
       } catch {
         throw new DataFileError(path, line + 1, "is not UTF-8 text");
       }
+      const batch: string[] = [];
       let at = 0;
       for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", at)) {
-        line++;
-        yield text.slice(at, end > at && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+        batch.push(text.slice(at, end > at && text.charCodeAt(end - 1) === 13 ? end - 1 : end));
         at = end + 1;
       }
+      line += batch.length;
       rest = text.slice(at);
+      if (batch.length > 0) yield batch;
     }
   }
   if (rest !== "") {

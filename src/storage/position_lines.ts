@@ -203,39 +203,79 @@ export interface Run {
   readonly positionsFile?: boolean;
 }
 
+/** Lines merged before they are handed on together (about 50 KB: well below V8's large objects). */
+const MERGED_BATCH = 256;
+
 /**
  * The lines of sorted runs merged into one order, header first, leaving out each run's rows its
  * `drop` accepts. Of lines that order equal, the earlier run's come first (so a positions file
- * given first keeps its rows before those that go on from it).
+ * given first keeps its rows before those that go on from it). Handed on a few hundred lines at a
+ * time, as one string.
  */
 export async function* mergedRuns(runs: readonly Run[]): AsyncGenerator<string> {
   yield POSITIONS_HEADER;
-  const readers = runs.map((run) => ({ ...run, lines: readLines(run.path), line: 0 }));
+  const readers = runs.map((run) => new RunReader(run));
   const heads: (PositionLine | undefined)[] = [];
-  const next = async (i: number) => {
-    const reader = readers[i];
-    for (;;) {
-      const { value, done } = await reader.lines.next();
-      if (done) return heads[i] = undefined;
-      reader.line++;
-      if (reader.positionsFile && reader.line === 1) {
-        if (value + "\n" === POSITIONS_HEADER) continue;
-        throw new DataFileError(reader.path, 1, "is not a positions file written by this version");
-      }
-      if (value === "") continue;
-      const row = positionLineFrom(value, reader.path, reader.line);
-      if (reader.drop === undefined || !reader.drop(row)) return heads[i] = row;
-    }
-  };
-  for (let i = 0; i < readers.length; i++) await next(i);
+  for (const reader of readers) heads.push(await reader.next());
+  let out: string[] = [];
   for (;;) {
     let best = -1;
     for (let i = 0; i < heads.length; i++) {
       const head = heads[i];
       if (head !== undefined && (best < 0 || comparePositions(head, heads[best]!) < 0)) best = i;
     }
-    if (best < 0) return;
-    yield heads[best]!.line;
-    await next(best);
+    if (best < 0) break;
+    out.push(heads[best]!.line);
+    if (out.length === MERGED_BATCH) {
+      yield out.join("");
+      out = [];
+    }
+    const reader = readers[best];
+    const row = reader.take();
+    heads[best] = row === null ? await reader.next() : row;
+  }
+  if (out.length > 0) yield out.join("");
+}
+
+/** The rows of one run, in order, without those it drops. */
+class RunReader {
+  readonly #run: Run;
+  readonly #batches: AsyncGenerator<string[]>;
+  #batch: string[] = [];
+  #at = 0;
+  #line = 0;
+
+  constructor(run: Run) {
+    this.#run = run;
+    this.#batches = readLines(run.path);
+  }
+
+  /** The next row, if the batch at hand has it; `null` when {@linkcode next} must read on. */
+  take(): PositionLine | null {
+    const { path, drop, positionsFile } = this.#run;
+    while (this.#at < this.#batch.length) {
+      const value = this.#batch[this.#at++];
+      this.#line++;
+      if (positionsFile && this.#line === 1) {
+        if (value + "\n" === POSITIONS_HEADER) continue;
+        throw new DataFileError(path, 1, "is not a positions file written by this version");
+      }
+      if (value === "") continue;
+      const row = positionLineFrom(value, path, this.#line);
+      if (drop === undefined || !drop(row)) return row;
+    }
+    return null;
+  }
+
+  /** The next row; `undefined` at the end of the run. */
+  async next(): Promise<PositionLine | undefined> {
+    for (;;) {
+      const row = this.take();
+      if (row !== null) return row;
+      const { value, done } = await this.#batches.next();
+      if (done) return undefined;
+      this.#batch = value;
+      this.#at = 0;
+    }
   }
 }
