@@ -8,14 +8,15 @@
  * written, as its last files are written. After each kill the sync runs again — with the faults
  * still on every other time — until it exits 0 (at most {@linkcode MAX_RERUNS} times); the
  * directory must then hold exactly the files of an uninterrupted, fault-free run, with no
- * temporary file left and the lock free. Every 20th round a second sync is started while the
+ * temporary file or append journal left and the lock free. Every 20th round a second sync is started while the
  * first holds the lock: it must be refused (exit 3). Every line any run printed (at
  * `LOG_LEVEL=DEBUG`) and every file left in the directories is searched for the API key and the
  * secret. A quarter of the rounds start from an empty directory, the rest from the files of an
  * earlier sync with 1,000 fills to add.
  *
  * Figures go to the `chaos` section of RELIABILITY.md with `--write`; the run fails (after
- * writing) if any rerun's files differ, a temporary file or the lock stays, or a secret leaks.
+ * writing) if any rerun's files differ, a temporary file, an append journal or the lock stays, or a
+ * secret leaks.
  *
  * @module
  */
@@ -226,7 +227,7 @@ export async function benchChaos(_dir: string, args: readonly string[] = []): Pr
     if (killed.signal === "SIGKILL") {
       tally.interrupted++;
       tally.byMoment[moment]++;
-      const left = [...Deno.readDirSync(dir.path)].some((e) => e.name.endsWith(".tmp"));
+      const left = [...Deno.readDirSync(dir.path)].some((e) => UNFINISHED.test(e.name));
       const files = JSON.stringify(await snapshot(dir.path));
       if (left) tally.midWrite++;
       else if (files === JSON.stringify(fresh ? {} : start)) tally.untouched++;
@@ -253,7 +254,7 @@ export async function benchChaos(_dir: string, args: readonly string[] = []): Pr
     else if (JSON.stringify(await snapshot(dir.path)) !== JSON.stringify(expected)) {
       tally.mismatches.push(`round ${round} (${moment}${fresh ? ", from nothing" : ""})`);
     }
-    if ([...Deno.readDirSync(dir.path)].some((e) => e.name.endsWith(".tmp"))) tally.temporaryLeft++;
+    if ([...Deno.readDirSync(dir.path)].some((e) => UNFINISHED.test(e.name))) tally.temporaryLeft++;
     if (!(await lockIsFree(dir.path))) tally.lockStuck++;
     await scanFiles(`round ${round}`, dir.path);
     if ((round + 1) % 10 === 0) {
@@ -275,7 +276,9 @@ export async function benchChaos(_dir: string, args: readonly string[] = []): Pr
   const broken = [
     ...tally.mismatches,
     ...tally.leaks.map((l) => `secret in ${l}`),
-    ...(tally.temporaryLeft > 0 ? [`${tally.temporaryLeft} temporary files left`] : []),
+    ...(tally.temporaryLeft > 0
+      ? [`${tally.temporaryLeft} temporary files or append journals left`]
+      : []),
     ...(tally.lockStuck > 0 ? [`the lock stuck ${tally.lockStuck} times`] : []),
     ...(tally.concurrentRefused < tally.concurrentTried ? ["a second sync was not refused"] : []),
   ];
@@ -314,7 +317,7 @@ function report(
     } of requests, mean ${pct(mean)}; ${t.faults} faults injected |`,
     `| reruns to completion | ${t.reruns} (${t.rerunsWithFaults} with the faults on), at most ${t.mostReruns} for one kill |`,
     `| reruns whose files differ from an uninterrupted run | **${t.mismatches.length}** |`,
-    `| temporary files left after a rerun | **${t.temporaryLeft}** |`,
+    `| temporary files or append journals left after a rerun | **${t.temporaryLeft}** |`,
     `| lock found held with no sync running | **${t.lockStuck}** |`,
     `| second syncs started while the first held the lock, refused | ${t.concurrentRefused} of ${t.concurrentTried} |`,
     `| API key or secret found (${t.scanned.outputs} outputs at LOG_LEVEL=DEBUG, ${t.scanned.files} files) | **${t.leaks.length}** |`,
@@ -330,6 +333,9 @@ async function sleep(ms: number, done: () => boolean): Promise<void> {
   const until = performance.now() + ms;
   while (!done() && performance.now() < until) await tick();
 }
+
+/** What an unfinished write leaves: a temporary file, or an append's undo journal. */
+const UNFINISHED = /\.tmp$|\.append\.json$/;
 
 /** Resolves once a temporary file whose name matches `wanted` is in `dir` (or `done`). */
 async function temporaryFile(dir: string, done: () => boolean, wanted: RegExp): Promise<void> {
