@@ -8,10 +8,10 @@
  * written, as its last files are written. After each kill the sync runs again — with the faults
  * still on every other time — until it exits 0 (at most {@linkcode MAX_RERUNS} times); the
  * directory must then hold exactly the files of an uninterrupted, fault-free run, with no
- * temporary file or append journal left and the lock free. Every 20th round a second sync is started while the
- * first holds the lock: it must be refused (exit 3). Every line any run printed (at
- * `LOG_LEVEL=DEBUG`) and every file left in the directories is searched for the API key and the
- * secret. A quarter of the rounds start from an empty directory, the rest from the files of an
+ * temporary file or append journal left and the lock free. Every 20th round a second sync is
+ * started while the first holds the lock: it must be refused (exit 3). Every line any run printed
+ * (at `LOG_LEVEL=DEBUG`) and every file left in the directories is searched for the API key and
+ * the secret. A quarter of the rounds start from an empty directory, the rest from the files of an
  * earlier sync with 1,000 fills to add.
  *
  * Figures go to the `chaos` section of RELIABILITY.md with `--write`; the run fails (after
