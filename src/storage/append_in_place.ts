@@ -12,8 +12,8 @@
  * bytes there) is left as it is.
  *
  * Readers that do not take the lock (`positions`, `report`) can meet a half-written last row
- * while an append runs, or after a run killed mid-append: they stop with the file "cut short",
- * and the command line says that a sync undoes it ({@linkcode appendJournalOf}).
+ * while an append runs, or after a run killed mid-append: they stop at that row, as at any
+ * damaged one, and the command line adds that a sync undoes it ({@linkcode appendJournalOf}).
  *
  * @module
  */
