@@ -11,6 +11,7 @@ import { comparePositions, type Position, type PositionOrder } from "../position
 import { parseTimeAt } from "../time.ts";
 import { csvLine } from "../csv/format.ts";
 import { DataFileError } from "./data_file.ts";
+import { IndexHeap } from "./index_heap.ts";
 import { readLines } from "./line_reader.ts";
 import { positionLine, WRITTEN_POSITION_COLUMNS } from "./positions_file.ts";
 
@@ -217,14 +218,14 @@ export async function* mergedRuns(runs: readonly Run[]): AsyncGenerator<string> 
   const readers = runs.map((run) => new RunReader(run));
   const heads: (PositionLine | undefined)[] = [];
   for (const reader of readers) heads.push(await reader.next());
+  // The runs with a head, least head first (of equal heads, the earlier run's).
+  const heap = new IndexHeap(
+    heads.flatMap((head, i) => (head === undefined ? [] : [i])),
+    (i, j) => (comparePositions(heads[i]!, heads[j]!) || i - j) < 0,
+  );
   let out: string[] = [];
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const head = heads[i];
-      if (head !== undefined && (best < 0 || comparePositions(head, heads[best]!) < 0)) best = i;
-    }
-    if (best < 0) break;
+  while (heap.size > 0) {
+    const best = heap.top;
     out.push(heads[best]!.line);
     if (out.length === MERGED_BATCH) {
       yield out.join("");
@@ -232,7 +233,10 @@ export async function* mergedRuns(runs: readonly Run[]): AsyncGenerator<string> 
     }
     const reader = readers[best];
     const row = reader.take();
-    heads[best] = row === null ? await reader.next() : row;
+    const head = row === null ? await reader.next() : row;
+    heads[best] = head;
+    if (head === undefined) heap.pop();
+    else heap.update();
   }
   if (out.length > 0) yield out.join("");
 }
