@@ -5,7 +5,8 @@
  * @example
  * ```ts
  * await using ex = await startFakeExchange({ seed: 7, symbols: 5, fills: 2000, weightLimit: 100 });
- * const res = await fetch(`${ex.url}/fapi/v1/time`);
+ * const { serverTime } = await (await fetch(`${ex.url}/fapi/v1/time`)).json();
+ * if (!(serverTime > 0)) throw new Error(`serverTime ${serverTime}`);
  * ```
  *
  * @module
