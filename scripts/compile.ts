@@ -56,15 +56,24 @@ export const BINANCE_HOSTS: readonly string[] = [
 /**
  * V8's flags, baked into the executable as its permissions are ("the runtime flags used to
  * execute the script must be specified at compilation time",
- * https://docs.deno.com/runtime/reference/cli/compiler/). Semi-spaces of 8 MiB for the young
- * generation instead of V8's default, which it sizes from the machine's memory (here it peaked
- * as 32 MiB does): `positions` on a million fills peaks at about 200 MB instead of 280 MB with
- * its two threads (BENCHMARKS.md, "Scale"), in the same time: run alternately with and without
- * it on one host (1M fills, medians), `positions` took 5.8 s and 6.0 s, a sync of 1,000 new
- * fills 2.1 s and 2.2 s. Nearly everything the readers and the ledger allocate dies young, so a
- * smaller nursery frees as much for less memory.
+ * https://docs.deno.com/runtime/reference/cli/compiler/).
+ * - Semi-spaces of 8 MiB for the young generation instead of V8's default, which it sizes from
+ *   the machine's memory (here it peaked as 32 MiB does): `positions` on a million fills peaks at
+ *   about 200 MB instead of 280 MB with its two threads, in the same time (run alternately with
+ *   and without it on one host, 1M fills, medians: `positions` 5.8 s and 6.0 s, a sync of 1,000
+ *   new fills 2.1 s and 2.2 s). Nearly everything the readers and the ledger allocate dies young,
+ *   so a smaller nursery frees as much for less memory.
+ * - The old generation may grow by half of what survived the last full collection before the
+ *   next one (`--heap-growing-percent=50`), instead of up to 4 times, V8's default when
+ *   collections are quick. What survives is small (about 20 MB in `positions`: the books, one
+ *   run's buffer), so V8 let garbage pile up to 100 MB per thread. Run alternately with and
+ *   without it on one host (3M fills, the scale benchmark's steps): `positions` peaked at 198 MB
+ *   instead of 238 MB (one thread: 147 MB instead of 190 MB), a first sync with no cache at
+ *   206 MB instead of 313 MB, with no slower step (`positions` 8.8 s and 9.2 s, medians; the
+ *   first sync 29.8 s and 35.6 s). On 10M fills, `positions` peaked at 212–221 MB instead of
+ *   281–291 MB (two runs each).
  */
-export const V8_FLAGS = "--v8-flags=--max-semi-space-size=8";
+export const V8_FLAGS = "--v8-flags=--max-semi-space-size=8,--heap-growing-percent=50";
 
 /**
  * The runtime flags baked into the executable: its permissions, for network access to `hosts`
