@@ -10,10 +10,11 @@ import type { Market, PositionSide } from "../fill.ts";
 import { comparePositions, type Position, type PositionOrder } from "../position.ts";
 import { parseTimeAt } from "../time.ts";
 import { csvLine } from "../csv/format.ts";
+import { LineBytes } from "../csv/line_bytes.ts";
 import { DataFileError } from "./data_file.ts";
 import { IndexHeap } from "./index_heap.ts";
 import { readLines } from "./line_reader.ts";
-import { positionLine, WRITTEN_POSITION_COLUMNS } from "./positions_file.ts";
+import { writePositionLine, WRITTEN_POSITION_COLUMNS } from "./positions_file.ts";
 
 /** One position as a line of the positions file, with what orders it among the others. */
 export interface PositionLine extends PositionOrder {
@@ -35,7 +36,7 @@ const OPEN_TRADE_ID = 15;
 const MARKET = 19;
 
 /**
- * The order of a line written by {@linkcode positionLine} (without its line break), read from its
+ * The order of a line written by {@linkcode writePositionLine} (without its line break), read from its
  * first fields (none of which is ever quoted).
  *
  * @throws {DataFileError} at `path:line` for a line that is not one.
@@ -76,7 +77,6 @@ const RUN_BYTES = 8 << 20;
 /** Bytes gathered before a sorted run is written out. */
 const WRITE_BYTES = 1 << 16;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const COMMA = 44;
 
@@ -95,6 +95,7 @@ export class PositionRuns {
   readonly #dir: string;
   readonly #runs: string[] = [];
   #bytes: Uint8Array;
+  readonly #line = new LineBytes();
   #used = 0;
   /** Line i is `#bytes[#ends[i - 1] ?? 0, #ends[i])`. */
   #ends = new Int32Array(1024);
@@ -116,15 +117,16 @@ export class PositionRuns {
 
   /** Adds a position; may write a run (synchronously: positions come from the ledger's loop). */
   add(p: Position): void {
-    const line = positionLine(p);
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    if (this.#used + 3 * line.length > this.#bytes.length) {
+    writePositionLine(this.#line, p);
+    const line = this.#line.bytes();
+    if (this.#used + line.length > this.#bytes.length) {
       this.flush();
-      if (3 * line.length > this.#bytes.length) this.#bytes = new Uint8Array(3 * line.length);
+      if (line.length > this.#bytes.length) this.#bytes = new Uint8Array(line.length);
     }
     const n = this.#symbols.length;
     if (n === this.#ends.length) this.#grow();
-    this.#used += encoder.encodeInto(line, this.#bytes.subarray(this.#used)).written;
+    this.#bytes.set(line, this.#used);
+    this.#used += line.length;
     this.#ends[n] = this.#used;
     this.#openTimes[n] = p.openTime;
     this.#symbols.push(p.symbol);

@@ -5,10 +5,11 @@
  */
 
 import { csvField, csvLine } from "../csv/format.ts";
+import { LineBytes } from "../csv/line_bytes.ts";
 import { Decimal, DecimalSyntaxError } from "../decimal.ts";
 import { type Market, type PositionSide, SYMBOL } from "../fill.ts";
 import type { Direction, Position, PositionStatus } from "../position.ts";
-import { formatTime, parseTime } from "../time.ts";
+import { parseTime } from "../time.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 import { columnsOf, DataFileError, readDataFile } from "./data_file.ts";
 
@@ -42,49 +43,77 @@ export const POSITION_COLUMNS = [
   "note",
 ] as const;
 
-const text = (value: Decimal | undefined) => value?.toString() ?? "";
-
-/** One position as row fields, in {@linkcode WRITTEN_POSITION_COLUMNS} order. */
-export function formatPositionRow(p: Position): string[] {
-  return [
-    p.status,
-    p.symbol,
-    p.direction,
-    formatTime(p.openTime),
-    p.closeTime === undefined ? "" : formatTime(p.closeTime),
-    text(p.entryQty),
-    text(p.entryVwap),
-    text(p.realizedPnl),
-    text(p.commission),
-    text(p.realizedPnl.minus(p.commission).normalize()),
-    String(p.fills),
-    text(p.exitQty),
-    text(p.exitVwap),
-    text(p.maxQty),
-    p.positionSide,
-    p.openTradeId,
-    p.closeTradeId,
-    text(p.openQty),
-    text(p.priorQty),
-    p.market,
-    p.marginAsset,
-    [...p.otherCommission].map(([asset, amount]) => `${amount} ${asset}`).join("; "),
-    p.note,
-    text(p.commissionConverted),
-    text(p.funding),
-    text(p.netPnl),
-  ];
+/**
+ * One position as a line of the positions file, with its line break, in `out` (cleared first):
+ * the fields of {@linkcode WRITTEN_POSITION_COLUMNS} in order, decimals with all the digits of
+ * their scale, times as `formatTime` prints them, text quoted where it must be.
+ */
+export function writePositionLine(out: LineBytes, p: Position): void {
+  out.clear();
+  out.text(p.status);
+  out.comma();
+  out.text(csvField(p.symbol));
+  out.comma();
+  out.text(p.direction);
+  out.comma();
+  out.time(p.openTime);
+  out.comma();
+  if (p.closeTime !== undefined) out.time(p.closeTime);
+  out.comma();
+  out.decimal(p.entryQty);
+  out.comma();
+  out.decimal(p.entryVwap);
+  out.comma();
+  out.decimal(p.realizedPnl);
+  out.comma();
+  out.decimal(p.commission);
+  out.comma();
+  out.decimal(p.realizedPnl.minus(p.commission).normalize()); // net_pnl_after_fees
+  out.comma();
+  out.integer(p.fills);
+  out.comma();
+  out.decimal(p.exitQty);
+  out.comma();
+  out.decimal(p.exitVwap);
+  out.comma();
+  out.decimal(p.maxQty);
+  out.comma();
+  out.text(p.positionSide);
+  out.comma();
+  out.text(p.openTradeId);
+  out.comma();
+  out.text(p.closeTradeId);
+  out.comma();
+  out.decimal(p.openQty);
+  out.comma();
+  out.decimal(p.priorQty);
+  out.comma();
+  out.text(p.market);
+  out.comma();
+  out.text(csvField(p.marginAsset));
+  out.comma();
+  if (p.otherCommission.size > 0) {
+    const parts = [...p.otherCommission].map(([asset, amount]) => `${amount} ${asset}`);
+    out.text(csvField(parts.join("; ")));
+  }
+  out.comma();
+  out.text(csvField(p.note));
+  out.comma();
+  out.decimal(p.commissionConverted);
+  out.comma();
+  out.decimal(p.funding);
+  out.comma();
+  out.decimal(p.netPnl);
+  out.end();
 }
 
-// The fields of a row that are text from elsewhere (symbols, assets, notes): the others are
-// numbers, times and words of this program's, never quoted.
-const FREE_TEXT = [1, 20, 21, 22];
+const scratch = new LineBytes();
+const decoder = new TextDecoder();
 
 /** One position as a line of the positions file, with its line break. */
 export function positionLine(position: Position): string {
-  const fields = formatPositionRow(position);
-  for (const i of FREE_TEXT) fields[i] = csvField(fields[i]);
-  return fields.join(",") + "\n";
+  writePositionLine(scratch, position);
+  return decoder.decode(scratch.bytes());
 }
 
 /** The positions file's whole text. */

@@ -1,6 +1,6 @@
 /**
  * The ground truth as a positions file, printed without the project's writer
- * (`positionsCsv`, `formatPositionRow`, `csvLine`, `Decimal.toString`): each value is read
+ * (`positionsCsv`, `writePositionLine`, `LineBytes`, `Decimal.toString`): each value is read
  * exactly from its mantissa and scale and printed by `tests/support/positions_text.ts`, so a bug
  * in the project's formatting makes the sync tests fail instead of agreeing with itself.
  *

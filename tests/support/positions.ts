@@ -5,14 +5,18 @@
  */
 
 import type { Position } from "../../src/position.ts";
-import { formatPositionRow, WRITTEN_POSITION_COLUMNS } from "../../src/storage/positions_file.ts";
+import { CsvParser } from "../../src/csv/parser.ts";
+import { positionLine, WRITTEN_POSITION_COLUMNS } from "../../src/storage/positions_file.ts";
 
-/** Positions as plain records of their CSV columns: what a user sees. */
+/** Positions as plain records of their CSV columns: what a user sees, as the file has them. */
 export function rows(positions: Position[]): Record<string, string>[] {
-  return positions.map((p) => {
-    const cells = formatPositionRow(p);
-    return Object.fromEntries(WRITTEN_POSITION_COLUMNS.map((c, i) => [c, cells[i]]));
+  const records: Record<string, string>[] = [];
+  const parser = new CsvParser((cells) => {
+    records.push(Object.fromEntries(WRITTEN_POSITION_COLUMNS.map((c, i) => [c, cells[i]])));
   });
+  for (const p of positions) parser.push(positionLine(p));
+  parser.end();
+  return records;
 }
 
 /** Only the named columns of each row. */
