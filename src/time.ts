@@ -9,28 +9,55 @@ const DATE_TIME =
 
 const DAY_MS = 86_400_000;
 
-// The date part of the last day formatted: times come in order, so most share it.
-let lastDay = NaN;
-let lastDate = "";
-
 /** Milliseconds since the epoch as `2025-01-01T00:13:20.875Z` (what `toISOString` gives). */
 export function formatTime(ms: number): string {
   if (!Number.isInteger(ms)) return new Date(ms).toISOString(); // (throws for NaN)
+  const t = splitTime(ms);
+  return datePart(t.day) + twoDigits(t.hours) + ":" + twoDigits(t.minutes) + ":" +
+    twoDigits(t.seconds) + (t.millis < 10 ? ".00" : t.millis < 100 ? ".0" : ".") + t.millis + "Z";
+}
+
+/** A whole number of milliseconds since the epoch as its UTC day and its time of day. */
+export interface SplitTime {
+  /** Days since the epoch (negative before 1970). */
+  readonly day: number;
+  /** 0–23. */
+  readonly hours: number;
+  /** 0–59. */
+  readonly minutes: number;
+  /** 0–59. */
+  readonly seconds: number;
+  /** 0–999. */
+  readonly millis: number;
+}
+
+/** {@linkcode SplitTime} of `ms`, a whole number: what {@linkcode formatTime} prints. */
+export function splitTime(ms: number): SplitTime {
   const day = Math.floor(ms / DAY_MS);
-  if (day !== lastDay) {
-    const iso = new Date(day * DAY_MS).toISOString();
-    lastDate = iso.slice(0, iso.indexOf("T") + 1);
-    lastDay = day;
-  }
   let rest = ms - day * DAY_MS;
   const hours = Math.floor(rest / 3_600_000);
   rest -= hours * 3_600_000;
   const minutes = Math.floor(rest / 60_000);
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
-  const millis = rest - seconds * 1000;
-  return lastDate + twoDigits(hours) + ":" + twoDigits(minutes) + ":" + twoDigits(seconds) +
-    (millis < 10 ? ".00" : millis < 100 ? ".0" : ".") + millis + "Z";
+  return { day, hours, minutes, seconds, millis: rest - seconds * 1000 };
+}
+
+// The date part of the last day formatted: times come in order, so most share it.
+let lastDay = NaN;
+let lastDate = "";
+
+/**
+ * The date part of UTC day `day` as {@linkcode formatTime} prints it (`2025-01-01T`); the same
+ * string while the day is the same.
+ */
+export function datePart(day: number): string {
+  if (day !== lastDay) {
+    const iso = new Date(day * DAY_MS).toISOString();
+    lastDate = iso.slice(0, iso.indexOf("T") + 1);
+    lastDay = day;
+  }
+  return lastDate;
 }
 
 function twoDigits(n: number): string {

@@ -24,9 +24,8 @@
  */
 
 import type { Decimal } from "../decimal.ts";
-import { formatTime } from "../time.ts";
+import { datePart, formatTime, splitTime } from "../time.ts";
 
-const DAY_MS = 86_400_000;
 /** 10^k, exact as floats up to 10^22. */
 const POW10 = Array.from({ length: 17 }, (_, k) => 10 ** k);
 const encoder = new TextEncoder();
@@ -35,8 +34,8 @@ const encoder = new TextEncoder();
 export class LineBytes {
   #buffer = new Uint8Array(1024);
   #at = 0;
-  // The date part (`2025-01-01T`) of the last day written: times come in order, most share it.
-  #day = NaN;
+  // The date part (`2025-01-01T`) of the last time written, and its bytes: most times share it.
+  #dateText = "";
   #date = new Uint8Array(0);
 
   /** The line written since the last {@linkcode clear}: valid until the next write. */
@@ -118,31 +117,24 @@ export class LineBytes {
   /** A time as `formatTime` prints it (`2025-01-01T00:13:20.875Z`). */
   time(ms: number): void {
     if (!Number.isInteger(ms)) return this.text(formatTime(ms));
-    const day = Math.floor(ms / DAY_MS);
-    if (day !== this.#day) {
-      this.#day = day;
-      const iso = formatTime(day * DAY_MS);
-      this.#date = encoder.encode(iso.slice(0, iso.indexOf("T") + 1));
+    const t = splitTime(ms);
+    const date = datePart(t.day);
+    if (date !== this.#dateText) {
+      this.#dateText = date;
+      this.#date = encoder.encode(date);
     }
     this.#room(this.#date.length + 13);
     const buffer = this.#buffer;
     buffer.set(this.#date, this.#at);
     let at = this.#at + this.#date.length;
-    let rest = ms - day * DAY_MS;
-    const hours = Math.floor(rest / 3_600_000);
-    rest -= hours * 3_600_000;
-    const minutes = Math.floor(rest / 60_000);
-    rest -= minutes * 60_000;
-    const seconds = Math.floor(rest / 1000);
-    const millis = rest - seconds * 1000;
-    at = twoDigits(buffer, at, hours);
+    at = twoDigits(buffer, at, t.hours);
     buffer[at++] = 58; // :
-    at = twoDigits(buffer, at, minutes);
+    at = twoDigits(buffer, at, t.minutes);
     buffer[at++] = 58;
-    at = twoDigits(buffer, at, seconds);
+    at = twoDigits(buffer, at, t.seconds);
     buffer[at++] = 46; // .
-    buffer[at++] = 48 + Math.floor(millis / 100);
-    at = twoDigits(buffer, at, millis % 100);
+    buffer[at++] = 48 + Math.floor(t.millis / 100);
+    at = twoDigits(buffer, at, t.millis % 100);
     buffer[at++] = 90; // Z
     this.#at = at;
   }

@@ -77,7 +77,8 @@ export async function stampsOf(dir: string): Promise<Record<string, FileStamp>> 
 
 /**
  * Reads what a sync of `market` needs from `dir` (after removing temporary files a killed run
- * left, and undoing its unfinished appends). With `full`, every known symbol is fetched again from the oldest time Binance serves.
+ * left, and undoing its unfinished appends). With `full`, every known symbol is fetched again
+ * from the oldest time Binance serves.
  *
  * @throws {DataFileError} for a damaged data file (nothing is written).
  */
