@@ -3,7 +3,7 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import fc from "fast-check";
 import { csvLine } from "../src/csv/format.ts";
-import { parseCsvFile } from "../src/csv/csv_file.ts";
+import { type ByteRange, parseCsvFile } from "../src/csv/csv_file.ts";
 import { CsvParser, CsvSyntaxError } from "../src/csv/parser.ts";
 
 /** Parses `text` fed in pieces of the given sizes; returns the records with their lines. */
@@ -83,4 +83,64 @@ Deno.test("CSV", async (t) => {
       );
     },
   );
+
+  await t.step(
+    "a file read in byte ranges: together, its records, or an error where a range cuts a record " +
+      "(property)",
+    async () => {
+      const path = await Deno.makeTempFile();
+      try {
+        await fc.assert(
+          fc.asyncProperty(table, fc.array(fc.nat()), async (rows, picks) => {
+            const lines = ["h1,h2\n", ...rows.map(csvLine)];
+            const bytes = new TextEncoder().encode(lines.join(""));
+            await Deno.writeFile(path, bytes);
+            // Where records start (after the header), and where any line break is.
+            const records = new Set<number>();
+            let at = 0;
+            for (const line of lines) records.add(at += new TextEncoder().encode(line).length);
+            const breaks = [...bytes.keys()].filter((i) => bytes[i] === 10).map((i) => i + 1);
+            const cuts = [...new Set(picks.map((p) => breaks[p % breaks.length]))]
+              .filter((c) => c !== undefined && c < bytes.length).sort((a, b) => a - b);
+            const ranges: ByteRange[] = [0, ...cuts].map((start, i) => ({
+              start,
+              end: cuts[i] ?? bytes.length,
+            }));
+            const read: string[][] = [];
+            let failed = false;
+            for (const [i, range] of ranges.entries()) {
+              const fields: string[][] = [];
+              try {
+                await parseCsvFile(path, (f) => fields.push(f), undefined, true, range);
+              } catch (error) {
+                if (!(error instanceof CsvSyntaxError)) throw error;
+                failed = true;
+              }
+              read.push(...(i === 0 ? fields : fields.slice(1))); // each range has the header
+            }
+            const inRecord = cuts.some((c) => !records.has(c));
+            assert.equal(failed, inRecord, `cuts ${cuts} in ${JSON.stringify(lines)}`);
+            if (!failed) assert.deepEqual(read, [["h1", "h2"], ...rows]);
+          }),
+          { numRuns: 300 },
+        );
+      } finally {
+        await Deno.remove(path);
+      }
+    },
+  );
+
+  await t.step("a quoted header is not read a byte range at a time", async () => {
+    const path = await Deno.makeTempFile();
+    try {
+      await Deno.writeTextFile(path, '"h1",h2\na,b\nc,d\n');
+      const range = { start: 10, end: 14 };
+      await assert.rejects(
+        parseCsvFile(path, () => {}, undefined, true, range),
+        /line 1: has a quoted header/,
+      );
+    } finally {
+      await Deno.remove(path);
+    }
+  });
 });

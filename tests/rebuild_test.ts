@@ -8,6 +8,7 @@ import { fillFromTrade } from "../src/binance/trade_row.ts";
 import type { IncomeRecord } from "../src/income.ts";
 import { buildLedger } from "../src/ledger/aggregate.ts";
 import { rebuildPositions, writeRebuilt } from "../src/rebuild/rebuild.ts";
+import { incomeRanges, readIncomePart } from "../src/rebuild/income_share.ts";
 import { planShards, shardOf } from "../src/rebuild/shards.ts";
 import { estimateFillsBySymbol, writeFillsFile } from "../src/storage/fills_file.ts";
 import { writeIncomeFile } from "../src/storage/income_file.ts";
@@ -151,6 +152,27 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
           assert.equal(code, 1, `row ${row}, --jobs ${jobs}`);
           assert.match(stderr, new RegExp(`futures_income\\.csv:${row + 1}: field "crc32"`));
         }
+      }
+    });
+
+    await t.step("an income note across the threads' seam is read as by one thread", async () => {
+      // Threads read the income file a byte range each; a note with line breaks (quoted) long
+      // enough to hold the middle of the file puts the cut inside it: that range cannot be read
+      // alone, and every thread reads the whole file.
+      await Deno.mkdir(`${dir}/seam`);
+      await Deno.copyFile(`${dir}/futures_fills.csv`, `${dir}/seam/futures_fills.csv`);
+      const path = `${dir}/seam/futures_income.csv`;
+      const size = (await Deno.stat(`${dir}/futures_income.csv`)).size;
+      const middle = Math.floor(income.length / 2);
+      const note = "a note,\n".repeat(Math.ceil(size / 8));
+      await writeIncomeFile(path, income.map((r, i) => (i === middle ? { ...r, info: note } : r)));
+      const [first] = (await incomeRanges(path, 2))!;
+      assert.equal(await readIncomePart(path, first), undefined, "the cut is inside the note");
+      for (const jobs of ["1", "2", "3"]) {
+        const { code } = await runCli({ cwd: `${dir}/seam` }, "positions", "--jobs", jobs);
+        assert.equal(code, 0);
+        const written = await Deno.readTextFile(`${dir}/seam/futures_positions.csv`);
+        assert.ok(written === expected, `--jobs ${jobs}`);
       }
     });
 

@@ -19,7 +19,24 @@ export const TEXT_PIECE_BYTES = 1 << 16;
 const READ_BYTES = 1 << 20;
 
 /**
+ * A byte range of a CSV file, to read with its first line (the header): `start` is 0 or just
+ * after a line break, `end` the file's size or just after a line break.
+ */
+export interface ByteRange {
+  /** The first byte. */
+  readonly start: number;
+  /** After the last byte. */
+  readonly end: number;
+}
+
+/**
  * Streams a UTF-8 CSV file through {@linkcode CsvParser} (with `requireLineBreak` as there).
+ *
+ * With `range`, only the first line (the header, which must have no quote) and the records of the
+ * range are read, numbered as if the range came right after the first line. A reader of one
+ * range cannot tell their true numbers, nor whether `range.start` is inside a quoted field; but a
+ * range that ends inside one is an error (a quote left open). So when a file is read in ranges
+ * that tile it, and each is read without error, together they read exactly its records.
  *
  * @throws {CsvSyntaxError} for malformed CSV, and for bytes that are not UTF-8 (naming the line).
  */
@@ -28,6 +45,7 @@ export async function parseCsvFile(
   onRecord: RecordHandler,
   onLine?: LineHandler,
   requireLineBreak = false,
+  range?: ByteRange,
 ): Promise<void> {
   const parser = new CsvParser(onRecord, onLine, requireLineBreak);
   using file = await Deno.open(path, { read: true });
@@ -51,6 +69,17 @@ export async function parseCsvFile(
   // next chunk as text would make V8 keep the chunk as a pair of strings, slower to read.
   // The file is read a mebibyte at a time (each read waits for a thread of the runtime's), and
   // decoded in pieces of whole lines of about TEXT_PIECE_BYTES.
+  let left = range === undefined ? Infinity : range.end; // bytes to read, to the range's end
+  if (range !== undefined && range.start > 0) {
+    const head = await firstLine(file);
+    if (head.includes(34)) {
+      throw new CsvSyntaxError(1, "has a quoted header: it cannot be read a byte range at a time");
+    }
+    parser.push(await decode(head, true), head);
+    await file.seek(range.start, Deno.SeekMode.Start);
+    offset = range.start;
+    left = range.end - range.start;
+  }
   let chunk = new Uint8Array(READ_BYTES);
   let carried = 0; // bytes of an unfinished line at the start of `chunk`
   for (;;) {
@@ -59,8 +88,10 @@ export async function parseCsvFile(
       bigger.set(chunk);
       chunk = bigger;
     }
-    const n = await file.read(chunk.subarray(carried));
+    const room = Math.min(chunk.length - carried, left);
+    const n = room === 0 ? null : await file.read(chunk.subarray(carried, carried + room));
     if (n === null) break;
+    left -= n;
     const filled = carried + n;
     const lines = chunk.subarray(0, filled).lastIndexOf(10) + 1;
     for (let from = 0; from < lines;) {
@@ -79,6 +110,22 @@ export async function parseCsvFile(
   }
   parser.push(await decode(chunk.subarray(0, carried), false));
   parser.end();
+}
+
+/** The bytes of the file's first line, with its line break (if it has one). */
+async function firstLine(file: Deno.FsFile): Promise<Uint8Array> {
+  let bytes = new Uint8Array(0);
+  const block = new Uint8Array(1 << 12);
+  for (;;) {
+    const n = await file.read(block);
+    if (n === null) return bytes;
+    const more = new Uint8Array(bytes.length + n);
+    more.set(bytes);
+    more.set(block.subarray(0, n), bytes.length);
+    const end = more.indexOf(10, bytes.length);
+    if (end !== -1) return more.subarray(0, end + 1);
+    bytes = more;
+  }
 }
 
 /** The line breaks in the first `length` bytes of the file at `path`. */

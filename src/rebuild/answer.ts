@@ -1,17 +1,29 @@
 /**
- * What a shard worker (`worker.ts`) answers: its result, or its error as plain data (errors lose
- * their class crossing to another thread, and the CLI reports a {@linkcode DataFileError} by it).
+ * What a shard worker (`worker.ts`) and its host say to each other. The host sends the task; the
+ * worker may offer its part of the income file and get its share back (`income_share.ts`); it
+ * ends with its result, or its error as plain data (errors lose their class crossing to another
+ * thread, and the CLI reports a {@linkcode DataFileError} by it).
  *
  * @module
  */
 
 import { DataFileError } from "../storage/data_file.ts";
+import type { IncomePart, SharedIncome } from "./income_share.ts";
 import type { ShardResult } from "./shard.ts";
 
 /** A shard's outcome as a worker posts it: its result, or its error as plain data. */
 export type ShardAnswer =
   | { readonly ok: true; readonly result: ShardResult }
   | { readonly ok: false; readonly error: SentError };
+
+/** A message from a shard worker: its part of the income file, or its outcome. */
+export type WorkerMessage = { readonly offer: IncomePart | undefined } | ShardAnswer;
+
+/** The host's reply to an offer: the worker's share of the income file. */
+export interface ShareReply {
+  /** The share, or `undefined`: read the whole file. */
+  readonly shared: SharedIncome | undefined;
+}
 
 /** An error sent across: its class name and message; a {@linkcode DataFileError}'s parts too. */
 export interface SentError {

@@ -1,7 +1,8 @@
 /**
  * Rebuilding the positions file from the fills file on every core: the symbols are shared out
  * among shards of about equal work (`shards.ts`), the first shard runs on this thread and each
- * other in a worker (`worker.ts`), and their positions are merged in order.
+ * other in a worker (`worker.ts`), they share the reading of the income file (`income_share.ts`),
+ * and their positions are merged in order.
  *
  * @module
  */
@@ -13,7 +14,8 @@ import type { SymbolCache } from "../storage/cache_file.ts";
 import { DataFileError } from "../storage/data_file.ts";
 import { estimateFillsBySymbol } from "../storage/fills_file.ts";
 import { mergedRuns, type Run } from "../storage/position_lines.ts";
-import { receiveError, type ShardAnswer } from "./answer.ts";
+import { receiveError, type WorkerMessage } from "./answer.ts";
+import { IncomeExchange, incomeRanges } from "./income_share.ts";
 import { rebuildShard, type ShardResult, type ShardTask } from "./shard.ts";
 import { planShards } from "./shards.ts";
 
@@ -82,6 +84,10 @@ export async function rebuildPositions(
   );
   const jobs = options.jobs ?? await automaticJobs(fillsPath);
   const plan = planShards(weights, Math.min(jobs, Math.max(1, weights.size)));
+  const ranges = options.incomePath === undefined
+    ? undefined
+    : await incomeRanges(options.incomePath, plan.shards);
+  const exchange = new IncomeExchange(plan);
   const runDir = await Deno.makeTempDir({ prefix: "futures-ledger-runs-" });
   const removeRuns = () => Deno.remove(runDir, { recursive: true }).catch(() => {});
   try {
@@ -91,26 +97,35 @@ export async function rebuildPositions(
       pricesPath: options.pricesPath,
       snapshots: options.snapshots ?? [],
       only: options.only,
+      incomeRange: ranges?.[index],
       runDir,
       plan,
       index,
     }));
+    // A shard that ends, however, without offering its part of the income file: the others
+    // read the whole file instead of waiting for it.
+    const ran = (index: number, shard: Promise<ShardResult | undefined>) =>
+      shard.finally(() => exchange.ended(index));
     const workerUrl = options.workerUrl ?? new URL("./worker.ts", import.meta.url);
     const notes: string[] = [];
     const inWorkers = tasks.slice(1).map(async (task) => {
       try {
-        return await runInWorker(workerUrl, task);
+        return await ran(task.index, runInWorker(workerUrl, task, exchange));
       } catch (error) {
         if (!(error instanceof WorkerUnavailable)) throw error;
         notes.push(`a worker thread failed (${error.message}); its share was rebuilt on this one`);
         return undefined;
       }
     });
-    const outcomes = await Promise.allSettled([rebuildShard(tasks[0]), ...inWorkers]);
+    const outcomes = await Promise.allSettled([
+      ran(0, rebuildShard(tasks[0], exchange.sharer(0))),
+      ...inWorkers,
+    ]);
     // A worker that could not run leaves its shard to this thread, after its own.
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome.status === "fulfilled" && outcome.value === undefined) {
-        outcomes[i] = await Promise.allSettled([rebuildShard(tasks[i])]).then(([o]) => o);
+        outcomes[i] = await Promise.allSettled([rebuildShard(tasks[i], exchange.sharer(i))])
+          .then(([o]) => o);
       }
     }
     const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : []));
@@ -163,23 +178,34 @@ class WorkerUnavailable extends Error {
   }
 }
 
-/** Runs one shard in a worker; its error, if any, is thrown here as the CLI knows it. */
-function runInWorker(url: URL, task: ShardTask): Promise<ShardResult> {
+/**
+ * Runs one shard in a worker, which shares the income file through `exchange`; its error, if
+ * any, is thrown here as the CLI knows it.
+ */
+function runInWorker(url: URL, task: ShardTask, exchange: IncomeExchange): Promise<ShardResult> {
   return new Promise((resolve, reject) => {
     let worker: Worker;
+    let ended = false;
     try {
       worker = new Worker(url, { type: "module" });
     } catch (error) {
       reject(new WorkerUnavailable(error instanceof Error ? error.message : String(error)));
       return;
     }
-    worker.onmessage = ({ data }: MessageEvent<ShardAnswer>) => {
+    worker.onmessage = ({ data }: MessageEvent<WorkerMessage>) => {
+      if ("offer" in data) {
+        exchange.offer(task.index, data.offer);
+        exchange.share(task.index).then((shared) => ended || worker.postMessage({ shared }));
+        return;
+      }
+      ended = true;
       worker.terminate();
       if (data.ok) resolve(data.result);
       else reject(receiveError(data.error));
     };
     worker.onerror = (event) => {
       event.preventDefault();
+      ended = true;
       worker.terminate();
       reject(new WorkerUnavailable(event.message));
     };

@@ -15,7 +15,9 @@ import { type LedgerInputs, LedgerStream, splitKey, symbolKey } from "../ledger/
 import type { SymbolCache } from "../storage/cache_file.ts";
 import { readIfExists } from "../storage/data_file.ts";
 import { readLedgerFills, streamLedgerFills } from "../storage/fills_file.ts";
-import { streamIncomeFile } from "../storage/income_file.ts";
+import { type IncomeStarts, streamIncomeFile } from "../storage/income_file.ts";
+import type { ByteRange } from "../csv/csv_file.ts";
+import { readIncomePart, type ShareIncome } from "./income_share.ts";
 import { PositionRuns } from "../storage/position_lines.ts";
 import { readPriceTable } from "../storage/prices_file.ts";
 import { ThreePasses } from "../ledger/three_passes.ts";
@@ -36,6 +38,8 @@ export interface ShardTask {
   readonly snapshots: readonly SavedSnapshot[];
   /** Only these symbols; every symbol if absent. */
   readonly only: readonly string[] | undefined;
+  /** The range of the income file this shard reads, if the shards share it out. */
+  readonly incomeRange?: ByteRange;
   /** Where to write the runs. */
   readonly runDir: string;
   /** How the symbols are shared out. */
@@ -70,6 +74,40 @@ export interface ShardResult {
 
 const FUNDING: ReadonlySet<string> = new Set(["FUNDING_FEE"]);
 
+/**
+ * The funding records of the shard's symbols (`symbols`; all if absent) and when each market's
+ * income history begins: from the shards' shared reading of the income file if they can share
+ * it, else read from the whole file, each shard checking the rows of its own symbols.
+ */
+async function shardIncome(
+  task: ShardTask,
+  symbols: ((symbol: string) => boolean) | undefined,
+  share: ShareIncome | undefined,
+): Promise<{ funding: IncomeRecord[]; incomeFrom: IncomeStarts | undefined }> {
+  const { incomePath, incomeRange, plan, index } = task;
+  if (incomePath === undefined) return { funding: [], incomeFrom: undefined };
+  const shared = incomeRange === undefined || share === undefined
+    ? undefined
+    : await share(await readIncomePart(incomePath, incomeRange));
+  if (shared !== undefined) {
+    const funding = symbols === undefined
+      ? [...shared.funding]
+      : shared.funding.filter((r) => symbols(r.symbol));
+    return { funding, incomeFrom: new Map(shared.starts) };
+  }
+  const funding: IncomeRecord[] = [];
+  const incomeFrom = await readIfExists(() =>
+    streamIncomeFile(incomePath, (record) => {
+      if (symbols === undefined || symbols(record.symbol)) funding.push(record);
+    }, {
+      types: FUNDING,
+      // Each shard checks the rows of its own symbols: every row once between them.
+      symbols: plan.shards === 1 ? undefined : (symbol) => shardOf(plan, symbol) === index,
+    })
+  );
+  return { funding, incomeFrom };
+}
+
 /** The books and summaries a run builds, by `symbolKey`. */
 class Symbols {
   readonly summaries = new Map<string, SymbolSummaryBuilder>();
@@ -98,29 +136,19 @@ class Symbols {
  * Rebuilds the positions of the task's symbols: in one pass over the fills file that keeps none
  * of them, then, for the symbols that pass cannot settle (`LedgerStream`), in three passes — over
  * the file again, or, for a symbol whose fills are out of order (by time, then trade id), over
- * its fills sorted in memory.
+ * its fills sorted in memory. With `share` (and a range in the task), the income file is read a
+ * range per shard (`income_share.ts`).
  *
  * @throws {Deno.errors.NotFound} when there is no fills file.
  * @throws {DataFileError} for a malformed input file (naming its line).
  */
-export async function rebuildShard(task: ShardTask): Promise<ShardResult> {
+export async function rebuildShard(task: ShardTask, share?: ShareIncome): Promise<ShardResult> {
   const { fillsPath, plan, index } = task;
   const only = task.only === undefined ? undefined : new Set(task.only);
   const symbols = plan.shards === 1 && only === undefined
     ? undefined
     : (symbol: string) => (only?.has(symbol) ?? true) && shardOf(plan, symbol) === index;
-  const funding: IncomeRecord[] = [];
-  const incomeFrom = task.incomePath === undefined
-    ? undefined
-    : await readIfExists(() =>
-      streamIncomeFile(task.incomePath!, (record) => {
-        if (symbols === undefined || symbols(record.symbol)) funding.push(record);
-      }, {
-        types: FUNDING,
-        // Each shard checks the rows of its own symbols: every row once between them.
-        symbols: plan.shards === 1 ? undefined : (symbol) => shardOf(plan, symbol) === index,
-      })
-    );
+  const { funding, incomeFrom } = await shardIncome(task, symbols, share);
   const inputs: LedgerInputs = {
     snapshots: task.snapshots.map(restoreSnapshot),
     income: funding,

@@ -1,6 +1,7 @@
 /**
  * The worker that rebuilds one shard of the positions (`rebuild.ts`): it receives one
- * {@linkcode ShardTask}, answers with one {@linkcode ShardAnswer}; the host then ends it.
+ * {@linkcode ShardTask}, may offer its part of the income file and wait for its share
+ * (`answer.ts`), and answers with one {@linkcode ShardAnswer}; the host then ends it.
  *
  * `deno compile` does not follow `new Worker`: the compile script passes this file to
  * `--include`.
@@ -8,20 +9,28 @@
  * @module
  */
 
-import { sendError, type ShardAnswer } from "./answer.ts";
+import { sendError, type ShardAnswer, type ShareReply, type WorkerMessage } from "./answer.ts";
+import type { SharedIncome } from "./income_share.ts";
 import { rebuildShard, type ShardTask } from "./shard.ts";
 
 /** The worker's global scope, as far as this worker uses it. */
 interface WorkerScope {
-  onmessage: ((event: MessageEvent<ShardTask>) => void) | null;
-  postMessage(message: ShardAnswer): void;
+  onmessage: ((event: MessageEvent<ShardTask | ShareReply>) => void) | null;
+  postMessage(message: WorkerMessage): void;
 }
 
 const scope = self as unknown as WorkerScope;
-scope.onmessage = async ({ data: task }) => {
+let onShare: ((shared: SharedIncome | undefined) => void) | undefined;
+scope.onmessage = async ({ data }) => {
+  if ("shared" in data) return onShare?.(data.shared);
   let answer: ShardAnswer;
   try {
-    answer = { ok: true, result: await rebuildShard(task) };
+    const result = await rebuildShard(data, (part) =>
+      new Promise((resolve) => {
+        onShare = resolve;
+        scope.postMessage({ offer: part });
+      }));
+    answer = { ok: true, result };
   } catch (error) {
     answer = { ok: false, error: sendError(error) };
   }

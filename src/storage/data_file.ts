@@ -6,7 +6,7 @@
  * @module
  */
 
-import { parseCsvFile } from "../csv/csv_file.ts";
+import { type ByteRange, parseCsvFile } from "../csv/csv_file.ts";
 import { CsvSyntaxError, type LineHandler } from "../csv/parser.ts";
 
 /** A file that cannot be read as intended; the message names the file, line and field. */
@@ -43,14 +43,19 @@ export interface DataFileReader {
 /**
  * Streams a data file through `reader`, strictly: the header names each column once, every record
  * has exactly the header's number of fields, and the file ends with a line break (a file cut
- * short ends in the middle of a row).
+ * short ends in the middle of a row). With `range`, only the header and the lines of that byte
+ * range are read (see `parseCsvFile`: their line numbers are not the file's).
  *
  * @throws {Deno.errors.NotFound} when there is no such file.
  * @throws {DataFileError} for malformed CSV, bytes that are not UTF-8, a column named twice, a
  *   record with too few or too many fields, a last line without its line break, or a file
  *   without a header (and whatever the reader throws).
  */
-export async function readDataFile(path: string, reader: DataFileReader): Promise<void> {
+export async function readDataFile(
+  path: string,
+  reader: DataFileReader,
+  range?: ByteRange,
+): Promise<void> {
   let columns = -1;
   const onRecord = (fields: string[], line: number) => {
     if (columns >= 0) {
@@ -69,7 +74,7 @@ export async function readDataFile(path: string, reader: DataFileReader): Promis
     ? undefined
     : (text, start, end, line, ascii) => columns >= 0 && fast(text, start, end, line, ascii);
   try {
-    await parseCsvFile(path, onRecord, onLine, true);
+    await parseCsvFile(path, onRecord, onLine, true, range);
   } catch (error) {
     if (error instanceof CsvSyntaxError) throw new DataFileError(path, error.line, error.problem);
     throw error;

@@ -13,6 +13,7 @@ import { formatTime, parseTime, parseTimeAt } from "../time.ts";
 import { copyRange, rangeIs } from "../csv/row_view.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 import { CsvParser } from "../csv/parser.ts";
+import type { ByteRange } from "../csv/csv_file.ts";
 import { columnsOf, DataFileError, fieldCountError, readDataFile } from "./data_file.ts";
 import { readTail } from "./tail.ts";
 import { ASSET, intern, RecentTexts } from "./fill_text.ts";
@@ -62,6 +63,11 @@ export interface IncomeStreamOptions {
    * that share a file out by symbol, each checking its own rows.
    */
   readonly symbols?: (symbol: string) => boolean;
+  /**
+   * Only the header and the rows of this byte range (see `parseCsvFile`): for readers that share
+   * a file out by range. Line numbers in errors are then not the file's.
+   */
+  readonly range?: ByteRange;
 }
 
 /** Where a market's income history begins (the time of its earliest record, ms). */
@@ -80,7 +86,7 @@ export async function streamIncomeFile(
   let index: number[] = [];
   let crc = -1;
   let canonical = false;
-  const { types, symbols } = options;
+  const { types, symbols, range } = options;
   const starts = new EarliestTimes();
   const read = (fields: string[], line: number, checked: boolean) => {
     if (symbols !== undefined && !symbols(fields[index[1]] ?? "")) return skip(fields);
@@ -140,7 +146,7 @@ export async function streamIncomeFile(
       read(fields, line, true);
       return true;
     },
-  });
+  }, range);
   return starts.times;
 }
 

@@ -1,0 +1,177 @@
+/**
+ * Sharing the reading of the income file among a rebuild's shards. Each shard needs the funding
+ * records of its own symbols and when each market's income history begins; every row must be
+ * checked once. Instead of each shard reading the whole file, each reads one byte range of it
+ * (every row there checked) and offers the funding records it found, of every symbol; once every
+ * shard has offered, each gets the records of its own symbols, in file order.
+ *
+ * A range that cannot be read on its own — a quoted field across its start, a damaged row, a
+ * file changed meanwhile — makes every shard read the whole file instead, as before: what is read
+ * then, and the first error met, are those of one reader.
+ *
+ * @module
+ */
+
+import type { ByteRange } from "../csv/csv_file.ts";
+import type { Market } from "../fill.ts";
+import type { IncomeRecord } from "../income.ts";
+import { streamIncomeFile } from "../storage/income_file.ts";
+import { shardOf, type ShardPlan } from "./shards.ts";
+
+/** What a shard found in its range of the income file. Structured-cloneable. */
+export interface IncomePart {
+  /** The funding records of the range, of every symbol, in file order. */
+  readonly funding: readonly IncomeRecord[];
+  /** Per market, the earliest time of a record of the range. */
+  readonly starts: readonly [Market, number][];
+}
+
+/** What a shard gets from the whole income file. Structured-cloneable. */
+export interface SharedIncome {
+  /** The funding records of the shard's symbols, in file order. */
+  readonly funding: readonly IncomeRecord[];
+  /** Per market, when the income history begins. */
+  readonly starts: readonly [Market, number][];
+}
+
+/**
+ * Offers a shard's part (`undefined`: its range could not be read alone) and resolves to its
+ * share, or to `undefined` when the shards are to read the whole file each.
+ */
+export type ShareIncome = (part: IncomePart | undefined) => Promise<SharedIncome | undefined>;
+
+const FUNDING: ReadonlySet<string> = new Set(["FUNDING_FEE"]);
+
+/**
+ * `shards` byte ranges of the income file at `path`, of about equal size, each starting after a
+ * line break (the first at 0) and ending where the next starts (the last at the end); `undefined`
+ * for one shard, or when there is no such file.
+ */
+export async function incomeRanges(
+  path: string,
+  shards: number,
+): Promise<ByteRange[] | undefined> {
+  if (shards < 2) return undefined;
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  using _ = file;
+  const { size } = await file.stat();
+  const cuts = [0];
+  for (let i = 1; i < shards; i++) {
+    const cut = await lineStartFrom(file, Math.floor((i * size) / shards), size);
+    cuts.push(Math.max(cut, cuts[i - 1]));
+  }
+  cuts.push(size);
+  return cuts.slice(1).map((end, i) => ({ start: cuts[i], end }));
+}
+
+/** The first offset at or after `offset` just after a line break (`size` if none). */
+async function lineStartFrom(file: Deno.FsFile, offset: number, size: number): Promise<number> {
+  if (offset === 0) return 0;
+  const block = new Uint8Array(1 << 16);
+  await file.seek(offset - 1, Deno.SeekMode.Start);
+  for (let at = offset - 1; at < size;) {
+    const n = await file.read(block);
+    if (n === null) break;
+    const newline = block.subarray(0, n).indexOf(10);
+    if (newline !== -1) return at + newline + 1;
+    at += n;
+  }
+  return size;
+}
+
+/**
+ * The funding records and starts of one range of the income file, every row of it checked;
+ * `undefined` when the range cannot be read alone (its rows are then read again, whole, and what
+ * is wrong reported as one reader meets it).
+ */
+export async function readIncomePart(
+  path: string,
+  range: ByteRange,
+): Promise<IncomePart | undefined> {
+  const funding: IncomeRecord[] = [];
+  try {
+    if (!(await startsLine(path, range.start))) return undefined;
+    const starts = await streamIncomeFile(path, (record) => funding.push(record), {
+      types: FUNDING,
+      range,
+    });
+    return { funding, starts: [...starts] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `offset` is the start of the file or just after a line break. */
+async function startsLine(path: string, offset: number): Promise<boolean> {
+  if (offset === 0) return true;
+  using file = await Deno.open(path, { read: true });
+  await file.seek(offset - 1, Deno.SeekMode.Start);
+  const byte = new Uint8Array(1);
+  return (await file.read(byte)) === 1 && byte[0] === 10;
+}
+
+/**
+ * The shards' parts brought together: each shard's share once every shard has offered its part,
+ * or `undefined` for all as soon as one offers none, or ends without offering.
+ */
+export class IncomeExchange {
+  readonly #plan: ShardPlan;
+  readonly #parts: (IncomePart | undefined)[] = [];
+  #offered = 0;
+  #settle!: (parts: readonly IncomePart[] | undefined) => void;
+  #settled = false;
+  readonly #all: Promise<readonly IncomePart[] | undefined>;
+
+  /** An exchange among the shards of `plan`. */
+  constructor(plan: ShardPlan) {
+    this.#plan = plan;
+    this.#all = new Promise((resolve) => (this.#settle = resolve));
+  }
+
+  /** Shard `index` offers its part (`undefined`: none); later offers are ignored. */
+  offer(index: number, part: IncomePart | undefined): void {
+    if (this.#settled || index in this.#parts) return;
+    if (part === undefined) return this.#finish(undefined);
+    this.#parts[index] = part;
+    if (++this.#offered === this.#plan.shards) this.#finish(this.#parts as IncomePart[]);
+  }
+
+  /** Shard `index` ended (or could not start): without its part, nobody gets a share. */
+  ended(index: number): void {
+    if (!(index in this.#parts)) this.#finish(undefined);
+  }
+
+  /** Shard `index`'s share, once every shard has offered; `undefined`: read the whole file. */
+  async share(index: number): Promise<SharedIncome | undefined> {
+    const parts = await this.#all;
+    if (parts === undefined) return undefined;
+    const starts = new Map<Market, number>();
+    for (const [market, time] of parts.flatMap((p) => p.starts)) {
+      if (!(time >= starts.get(market)!)) starts.set(market, time);
+    }
+    const funding = parts.flatMap((p) =>
+      p.funding.filter((r) => shardOf(this.#plan, r.symbol) === index)
+    );
+    return { funding, starts: [...starts] };
+  }
+
+  /** A function for shard `index` to offer its part and await its share. */
+  sharer(index: number): ShareIncome {
+    return (part) => {
+      this.offer(index, part);
+      return this.share(index);
+    };
+  }
+
+  #finish(parts: readonly IncomePart[] | undefined): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#settle(parts);
+  }
+}
