@@ -132,20 +132,30 @@ Deno.test("sync killed at random moments, then run again, ends as if never kille
   assert.ok(tally.untouched > 0 && tally.midWrite + tally.betweenWrites > 0, JSON.stringify(tally));
 });
 
-Deno.test("a temporary file an interrupted run left is removed by the next run", async () => {
+Deno.test("a temporary file or runs an interrupted run left are removed by the next run", async () => {
   await using exchange = await startFakeExchange({ seed: 47, symbols: 2, fills: 300, months: 1 });
   await using dir = await tempDir();
   assert.equal((await syncWith(exchange, dir.path)).code, 0);
   // As `writeFileAtomic` names it: `.<file>.<pid>.<8 hex>.tmp`, cut off by a kill.
   const stale = ".futures_fills.csv.4242.0badcafe.tmp";
   await Deno.writeTextFile(`${dir.path}/${stale}`, "time,symbol,si");
+  // And the sorted runs of a rebuild (`runs_dir.ts`), its lock let go when it was killed.
+  const runs = ".futures-ledger-runs-0badcafe";
+  await Deno.mkdir(`${dir.path}/${runs}`);
+  await Deno.writeTextFile(`${dir.path}/${runs}/lock`, "");
+  await Deno.writeTextFile(`${dir.path}/${runs}/run-1.csv`, "2025-01-01T00:00:00.000Z,BTC");
   const result = await syncWith(exchange, dir.path);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(
-    result.stderr,
-    new RegExp(`removed ${stale.replaceAll(".", "\\.")}, left by an interrupted run`),
+  for (const name of [stale, runs]) {
+    assert.match(
+      result.stderr,
+      new RegExp(`removed ${name.replaceAll(".", "\\.")}, left by an interrupted run`),
+    );
+  }
+  assert.deepEqual(
+    [...Deno.readDirSync(dir.path)].filter((e) => e.name.endsWith(".tmp") || e.name === runs),
+    [],
   );
-  assert.deepEqual([...Deno.readDirSync(dir.path)].filter((e) => e.name.endsWith(".tmp")), []);
 });
 
 Deno.test("a sync killed while appending: other commands say to run sync, which undoes it and trusts its cache", async () => {

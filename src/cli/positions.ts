@@ -9,6 +9,7 @@ import { saveSnapshot } from "../ledger/anchor.ts";
 import { combineUnattached, statusCounts } from "../ledger/summary.ts";
 import { rebuildPositions, writeRebuilt } from "../rebuild/rebuild.ts";
 import { FILES } from "../storage/file_names.ts";
+import { removeStaleRunsDirs } from "../storage/runs_dir.ts";
 import { readStateFile, snapshotsOf } from "../storage/state_file.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
 import { unattachedLines } from "./funding_report.ts";
@@ -21,7 +22,9 @@ Rebuilds the round-trip positions from a fills file, without any network access.
 Options:
   --fills FILE   fills to read (default: futures_fills.csv)
   --out FILE     positions file to write (default: futures_positions.csv),
-                 replaced atomically (temporary file, fsync, rename)
+                 replaced atomically (temporary file, fsync, rename); the positions
+                 are sorted in runs kept beside it until merged
+                 (.futures-ledger-runs-*, removed when done)
   --jobs N       threads to use, at most (default: 1 for a fills file under 8 MiB,
                  else one per core up to 4); each takes whole symbols, so the
                  result is the same whatever N
@@ -91,7 +94,12 @@ export const positionsCommand: Command = {
       ],
     );
     const state = await readStateFile(beside("state"));
+    const outDir = dirname(outPath);
+    for (const name of await removeStaleRunsDirs(outDir)) {
+      console.error(`note: removed ${join(outDir, name)}, left by an interrupted run`);
+    }
     await using rebuilt = await rebuildPositions(fillsPath, {
+      runsIn: outDir,
       jobs,
       incomePath: beside("income"),
       pricesPath: beside("prices"),

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { dirname } from "node:path";
 import type { Market } from "../fill.ts";
 import { writeFileAtomic } from "../storage/atomic_write.ts";
 import type { SavedSnapshot } from "../ledger/anchor.ts";
@@ -14,6 +15,7 @@ import type { SymbolCache } from "../storage/cache_file.ts";
 import { DataFileError } from "../storage/data_file.ts";
 import { estimateFillsBySymbol } from "../storage/fills_file.ts";
 import { mergedRuns, type Run } from "../storage/position_lines.ts";
+import { makeRunsDir } from "../storage/runs_dir.ts";
 import { receiveError, type WorkerMessage } from "./answer.ts";
 import { IncomeExchange, incomeRanges } from "./income_share.ts";
 import { rebuildShard, type ShardResult, type ShardTask } from "./shard.ts";
@@ -40,6 +42,11 @@ export interface RebuildOptions {
    * 8 MiB, else one per core up to 4.
    */
   readonly jobs?: number;
+  /**
+   * The directory to keep the sorted runs in until they are merged (`runs_dir.ts`): beside the
+   * positions file they become. By default, the fills file's.
+   */
+  readonly runsIn?: string;
   /** The worker module (tests point it at one that fails). */
   readonly workerUrl?: URL;
 }
@@ -88,8 +95,9 @@ export async function rebuildPositions(
     ? undefined
     : await incomeRanges(options.incomePath, plan.shards);
   const exchange = new IncomeExchange(plan);
-  const runDir = await Deno.makeTempDir({ prefix: "futures-ledger-runs-" });
-  const removeRuns = () => Deno.remove(runDir, { recursive: true }).catch(() => {});
+  const runs = await makeRunsDir(options.runsIn ?? dirname(fillsPath));
+  const runDir = runs.path;
+  const removeRuns = () => runs[Symbol.asyncDispose]();
   try {
     const tasks: ShardTask[] = Array.from({ length: plan.shards }, (_, index) => ({
       fillsPath,

@@ -38,6 +38,7 @@ import { readTail } from "../storage/tail.ts";
 import { advanceSums, sumsFromFiles } from "./income_sums.ts";
 import { parseCanonicalLine } from "../storage/fill_line.ts";
 import { RecentTexts } from "../storage/fill_text.ts";
+import { makeRunsDir } from "../storage/runs_dir.ts";
 
 /** What changed, for the ledger. */
 export interface LedgerChange {
@@ -85,6 +86,7 @@ async function rebuildAll(change: LedgerChange): Promise<LedgerCache["markets"]>
     incomePath: path("income"),
     pricesPath: path("prices"),
     snapshots: change.snapshots,
+    runsIn: change.dir,
   });
   await writeRebuilt(path("positions"), rebuilt);
   await writeConversionsFromFills(path("conversions"), path("fills"), change.prices);
@@ -182,10 +184,11 @@ async function goOn(change: LedgerChange, old: MarketCache): Promise<MarketCache
         pricesPath: path("prices"),
         snapshots: change.snapshots,
         only: [...again],
+        runsIn: change.dir,
       });
     }
     if (positions.length > 0 || again.size > 0 || goneOn.size > 0) {
-      await using dir = await tempDir();
+      await using dir = await makeRunsDir(change.dir);
       const runs = new PositionRuns(dir.path);
       for (const p of positions) runs.add(p);
       runs.flush();
@@ -256,10 +259,4 @@ async function fillsTail(path: string, since: number): Promise<Fill[]> {
   return (tail?.lines ?? []).flatMap((line) =>
     (parseCanonicalLine(line, 0, line.length, false, recent) as Fill | undefined) ?? []
   );
-}
-
-/** A temporary directory, removed by `await using`. */
-async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
-  const path = await Deno.makeTempDir({ prefix: "futures-ledger-runs-" });
-  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
 }

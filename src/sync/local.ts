@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { compareIds, type Market } from "../fill.ts";
 import { undoInterruptedAppends } from "../storage/append_in_place.ts";
 import { removeStaleTemporaryFiles } from "../storage/atomic_write.ts";
+import { removeStaleRunsDirs } from "../storage/runs_dir.ts";
 import {
   CACHE_FILE,
   type FileStamp,
@@ -83,7 +84,7 @@ export async function stampsOf(dir: string): Promise<Record<string, FileStamp>> 
  * @throws {DataFileError} for a damaged data file (nothing is written).
  */
 export async function readLocal(dir: string, market: Market, full: boolean): Promise<LocalState> {
-  for (const name of await removeStaleTemporaryFiles(dir)) {
+  for (const name of [...await removeStaleTemporaryFiles(dir), ...await removeStaleRunsDirs(dir)]) {
     log.info("removed {name}, left by an interrupted run", { name });
   }
   for (const what of await undoInterruptedAppends(dir)) log.info("{what}", { what });
