@@ -58,4 +58,22 @@ Deno.test("crc32", async (t) => {
     assert.ok(!isCrc32Hex(`,${crc32Hex("row").toUpperCase()},`, 1, 9, crc));
     assert.ok(!isCrc32Hex("1234567", 0, 7, crc));
   });
+
+  await t.step("a check matches exactly its 8 lowercase hex digits (property)", () => {
+    // Texts one character from the check: another digit, a capital, a neighbour of 0-9 or a-f in
+    // ASCII, a character past ASCII whose low byte is a digit's.
+    const other = fc.constantFrom("A", "F", "G", "g", "/", ":", "`", "\u0130", "\u0661", "\uff10");
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.nat(7), other, (crc, at, c) => {
+        const hex = crc.toString(16).padStart(8, "0");
+        assert.ok(isCrc32Hex(`x${hex}`, 1, 9, crc));
+        const changed = hex.slice(0, at) + c + hex.slice(at + 1);
+        assert.ok(!isCrc32Hex(changed, 0, 8, crc), changed);
+        const digit = (Number.parseInt(hex[at], 16) + 1) % 16;
+        const wrong = hex.slice(0, at) + digit.toString(16) + hex.slice(at + 1);
+        assert.ok(!isCrc32Hex(wrong, 0, 8, crc), wrong);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });

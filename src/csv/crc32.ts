@@ -126,10 +126,20 @@ export function crc32Hex(text: string, start = 0, end: number = text.length): st
  */
 export function isCrc32Hex(text: string, from: number, to: number, crc: number): boolean {
   if (to - from !== 8) return false;
-  for (let i = 0; i < 8; i++) {
-    const c = text.charCodeAt(from + i);
-    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
-    if (digit !== ((crc >>> (28 - 4 * i)) & 15)) return false;
-  }
-  return true;
+  const H = HEX;
+  // Each digit's value, or 16 (which no digit of `crc` is) for anything but 0-9 and a-f; a
+  // character past the table (over 127) reads as `undefined`, which no digit equals either.
+  return H[text.charCodeAt(from)] === crc >>> 28 &&
+    H[text.charCodeAt(from + 1)] === ((crc >>> 24) & 15) &&
+    H[text.charCodeAt(from + 2)] === ((crc >>> 20) & 15) &&
+    H[text.charCodeAt(from + 3)] === ((crc >>> 16) & 15) &&
+    H[text.charCodeAt(from + 4)] === ((crc >>> 12) & 15) &&
+    H[text.charCodeAt(from + 5)] === ((crc >>> 8) & 15) &&
+    H[text.charCodeAt(from + 6)] === ((crc >>> 4) & 15) &&
+    H[text.charCodeAt(from + 7)] === (crc & 15);
 }
+
+/** The value of each lowercase hex digit by character code; 16 for any other ASCII character. */
+const HEX = new Uint8Array(128).fill(16);
+for (let c = 48; c <= 57; c++) HEX[c] = c - 48;
+for (let c = 97; c <= 102; c++) HEX[c] = c - 87;

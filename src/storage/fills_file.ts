@@ -156,15 +156,13 @@ async function readRows(
   // Where each standard column is in this file, for checking rows (`row_check.ts`).
   let order: number[] = [];
   let width = 0;
-  // The last symbol field seen and whether `symbols` accepts it: rows of one order come together.
-  let lastSymbol: string | undefined;
-  let lastWanted = true;
+  // Whether `symbols` accepts each symbol field seen (the fast path's symbols are the shared
+  // copies of `recent`, whose hash V8 keeps: a lookup costs no copy and no hashing).
+  const verdicts = new Map<string, boolean>();
   const wanted = (symbol: string) => {
-    if (symbol !== lastSymbol) {
-      lastSymbol = symbol;
-      lastWanted = symbols!(symbol);
-    }
-    return lastWanted;
+    let yes = verdicts.get(symbol);
+    if (yes === undefined) verdicts.set(symbol, yes = symbols!(symbol));
+    return yes;
   };
   let unknownColumns: string[] = [];
   /** A FillRowError as a DataFileError at `line`; anything else unchanged. */
@@ -201,8 +199,7 @@ async function readRows(
     line(text, start, end, line, ascii) {
       if (symbols !== undefined) {
         row.peek(text, start, end, columns!.symbol);
-        const same = lastSymbol !== undefined && row.spanIs(lastSymbol);
-        if (!wanted(same ? lastSymbol! : row.spanText())) return true;
+        if (!wanted(recent.symbolAt(text, row.from, row.to))) return true;
       }
       const fill = canonical
         ? parseCanonicalLine(text, start, end, ledgerOnly, recent, ascii)
