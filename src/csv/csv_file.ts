@@ -69,17 +69,9 @@ export async function parseCsvFile(
   // next chunk as text would make V8 keep the chunk as a pair of strings, slower to read.
   // The file is read a mebibyte at a time (each read waits for a thread of the runtime's), and
   // decoded in pieces of whole lines of about TEXT_PIECE_BYTES.
-  let left = range === undefined ? Infinity : range.end; // bytes to read, to the range's end
-  if (range !== undefined && range.start > 0) {
-    const head = await firstLine(file);
-    if (head.includes(34)) {
-      throw new CsvSyntaxError(1, "has a quoted header: it cannot be read a byte range at a time");
-    }
-    parser.push(await decode(head, true), head);
-    await file.seek(range.start, Deno.SeekMode.Start);
-    offset = range.start;
-    left = range.end - range.start;
-  }
+  // With a range that starts further on, its first line is read first, then the range.
+  let header = range !== undefined && range.start > 0;
+  let left = range === undefined ? Infinity : header ? range.start : range.end; // bytes to read
   let chunk = new Uint8Array(READ_BYTES);
   let carried = 0; // bytes of an unfinished line at the start of `chunk`
   for (;;) {
@@ -93,7 +85,12 @@ export async function parseCsvFile(
     if (n === null) break;
     left -= n;
     const filled = carried + n;
-    const lines = chunk.subarray(0, filled).lastIndexOf(10) + 1;
+    const lines = header
+      ? chunk.subarray(0, filled).indexOf(10) + 1
+      : chunk.subarray(0, filled).lastIndexOf(10) + 1;
+    if (header && lines > 0 && chunk.subarray(0, lines).includes(34)) {
+      throw new CsvSyntaxError(1, "has a quoted header: it cannot be read a byte range at a time");
+    }
     for (let from = 0; from < lines;) {
       let to = lines;
       if (to - from > TEXT_PIECE_BYTES) {
@@ -105,27 +102,19 @@ export async function parseCsvFile(
       offset += to - from;
       from = to;
     }
+    if (header && lines > 0 && range !== undefined) {
+      header = false;
+      await file.seek(range.start, Deno.SeekMode.Start);
+      offset = range.start;
+      left = range.end - range.start;
+      carried = 0;
+      continue;
+    }
     chunk.copyWithin(0, lines, filled);
     carried = filled - lines;
   }
   parser.push(await decode(chunk.subarray(0, carried), false));
   parser.end();
-}
-
-/** The bytes of the file's first line, with its line break (if it has one). */
-async function firstLine(file: Deno.FsFile): Promise<Uint8Array> {
-  let bytes = new Uint8Array(0);
-  const block = new Uint8Array(1 << 12);
-  for (;;) {
-    const n = await file.read(block);
-    if (n === null) return bytes;
-    const more = new Uint8Array(bytes.length + n);
-    more.set(bytes);
-    more.set(block.subarray(0, n), bytes.length);
-    const end = more.indexOf(10, bytes.length);
-    if (end !== -1) return more.subarray(0, end + 1);
-    bytes = more;
-  }
 }
 
 /** The line breaks in the first `length` bytes of the file at `path`. */

@@ -16,6 +16,7 @@ import type { ByteRange } from "../csv/csv_file.ts";
 import type { Market } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
 import { streamIncomeFile } from "../storage/income_file.ts";
+import { readAt } from "../storage/read_at.ts";
 import { shardOf, type ShardPlan } from "./shards.ts";
 
 /** What a shard found in its range of the income file. Structured-cloneable. */
@@ -73,17 +74,16 @@ export async function incomeRanges(
 /** The first offset at or after `offset` just after a line break (`size` if none). */
 async function lineStartFrom(file: Deno.FsFile, offset: number, size: number): Promise<number> {
   if (offset === 0) return 0;
-  const block = new Uint8Array(1 << 16);
-  await file.seek(offset - 1, Deno.SeekMode.Start);
-  for (let at = offset - 1; at < size;) {
-    const n = await file.read(block);
-    if (n === null) break;
-    const newline = block.subarray(0, n).indexOf(10);
+  for (let at = offset - 1; at < size; at += BLOCK) {
+    const block = await readAt(file, at, BLOCK);
+    const newline = block.indexOf(10);
     if (newline !== -1) return at + newline + 1;
-    at += n;
+    if (block.length < BLOCK) break;
   }
   return size;
 }
+
+const BLOCK = 1 << 16;
 
 /**
  * The funding records and starts of one range of the income file, every row of it checked;
@@ -111,9 +111,7 @@ export async function readIncomePart(
 async function startsLine(path: string, offset: number): Promise<boolean> {
   if (offset === 0) return true;
   using file = await Deno.open(path, { read: true });
-  await file.seek(offset - 1, Deno.SeekMode.Start);
-  const byte = new Uint8Array(1);
-  return (await file.read(byte)) === 1 && byte[0] === 10;
+  return (await readAt(file, offset - 1, 1))[0] === 10;
 }
 
 /**

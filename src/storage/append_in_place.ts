@@ -22,6 +22,7 @@ import { basename, dirname, join } from "node:path";
 import { crc32Bytes } from "../csv/crc32.ts";
 import { syncDirectory, writeAll, writeFileAtomic } from "./atomic_write.ts";
 import { DataFileError } from "./data_file.ts";
+import { readAt } from "./read_at.ts";
 
 /** Bytes before the old end whose CRC-32 the journal keeps, to know the file again. */
 const TAIL_BYTES = 64 << 10;
@@ -129,13 +130,9 @@ async function cutBack(file: Deno.FsFile, record: Journal, atime: Date | null): 
 
 /** The CRC-32 of the `TAIL_BYTES` bytes (or fewer) before `end`. */
 async function tailCrc(file: Deno.FsFile, end: number): Promise<number> {
-  const bytes = new Uint8Array(Math.min(end, TAIL_BYTES));
-  await file.seek(end - bytes.length, Deno.SeekMode.Start);
-  for (let done = 0; done < bytes.length;) {
-    const n = await file.read(bytes.subarray(done));
-    if (n === null) throw new Deno.errors.UnexpectedEof(`ends before byte ${end}`);
-    done += n;
-  }
+  const length = Math.min(end, TAIL_BYTES);
+  const bytes = await readAt(file, end - length, length);
+  if (bytes.length < length) throw new Deno.errors.UnexpectedEof(`ends before byte ${end}`);
   return crc32Bytes(bytes, 0, bytes.length);
 }
 

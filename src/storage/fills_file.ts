@@ -19,6 +19,7 @@ import {
   parseFillRow,
 } from "./fill_row.ts";
 import { RecentTexts } from "./fill_text.ts";
+import { readAt } from "./read_at.ts";
 import { crcError, fieldsMatchCrc, lineMatchesCrc } from "./row_check.ts";
 
 /** What a fills file holds. */
@@ -119,19 +120,6 @@ export async function estimateFillsBySymbol(path: string): Promise<Map<string, n
     }
   }
   return counts;
-}
-
-/** Up to `length` bytes of `file` from `offset`. */
-async function readAt(file: Deno.FsFile, offset: number, length: number): Promise<Uint8Array> {
-  await file.seek(offset, Deno.SeekMode.Start);
-  const buffer = new Uint8Array(length);
-  let filled = 0;
-  while (filled < length) {
-    const n = await file.read(buffer.subarray(filled));
-    if (n === null) break;
-    filled += n;
-  }
-  return buffer.subarray(0, filled);
 }
 
 /**

@@ -7,6 +7,7 @@
 
 import { parseTimeAt } from "../time.ts";
 import { DataFileError } from "./data_file.ts";
+import { readAt } from "./read_at.ts";
 
 const BLOCK = 1 << 16;
 
@@ -38,14 +39,11 @@ export async function readTail(path: string, since: number): Promise<Tail> {
   let carried = new Uint8Array(0); // the start of a line whose beginning is in an earlier block
   for (let done = false; !done;) {
     const start = Math.max(0, end - BLOCK);
-    const block = new Uint8Array(end - start + carried.length);
-    await file.seek(start, Deno.SeekMode.Start);
-    for (let filled = 0; filled < end - start;) {
-      const n = await file.read(block.subarray(filled, end - start));
-      if (n === null) throw new DataFileError(path, 0, "changed while it was read");
-      filled += n;
-    }
-    block.set(carried, end - start);
+    const read = await readAt(file, start, end - start);
+    if (read.length < end - start) throw new DataFileError(path, 0, "changed while it was read");
+    const block = new Uint8Array(read.length + carried.length);
+    block.set(read);
+    block.set(carried, read.length);
     if (end === size && block.length > 0 && block[block.length - 1] !== 10) {
       throw new DataFileError(path, 0, "ends in the middle of a line: it was cut short");
     }
@@ -80,10 +78,8 @@ export async function readTail(path: string, since: number): Promise<Tail> {
 
 /** The first line of `file`. */
 async function headerOf(file: Deno.FsFile, decoder: TextDecoder, path: string): Promise<string> {
-  await file.seek(0, Deno.SeekMode.Start);
-  const block = new Uint8Array(BLOCK);
-  const n = (await file.read(block)) ?? 0;
-  const end = block.subarray(0, n).indexOf(10);
+  const block = await readAt(file, 0, BLOCK);
+  const end = block.indexOf(10);
   if (end < 0) throw new DataFileError(path, 1, "has no header line");
   const line = decoder.decode(block.subarray(0, end)).replace(/\r$/, "");
   return line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;

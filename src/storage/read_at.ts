@@ -1,0 +1,38 @@
+/**
+ * Reading a stretch of a file at a known place: the one loop behind the readers that look at part
+ * of a file (its samples, its last bytes, its tail, a line start), where a single `read` may
+ * return fewer bytes than asked.
+ *
+ * @module
+ */
+
+/**
+ * Up to `length` bytes of `file` from byte `offset`: fewer only where the file ends.
+ *
+ * @example
+ * ```ts
+ * import { readAt } from "./read_at.ts";
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "time,symbol\n1,BTCUSDT\n");
+ * using file = await Deno.open(path);
+ * const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+ * if (text(await readAt(file, 12, 3)) !== "1,B") throw new Error();
+ * if (text(await readAt(file, 14, 100)) !== "BTCUSDT\n") throw new Error(); // to the end
+ * await Deno.remove(path);
+ * ```
+ */
+export async function readAt(
+  file: Deno.FsFile,
+  offset: number,
+  length: number,
+): Promise<Uint8Array> {
+  await file.seek(offset, Deno.SeekMode.Start);
+  const buffer = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const n = await file.read(buffer.subarray(filled));
+    if (n === null) break;
+    filled += n;
+  }
+  return buffer.subarray(0, filled);
+}
