@@ -99,6 +99,9 @@ Deno.test("income shared among shards", async (t) => {
       for (const share of [zero, one, two]) {
         assert.deepEqual(new Map(share!.starts), new Map([["usdm", 1], ["coinm", 6]]));
       }
+      // Every shard has had its share: the parts are let go, and a shard run again (its worker
+      // failed) reads the whole file instead of getting nothing.
+      assert.equal(await exchange.share(1), undefined);
     },
   );
 

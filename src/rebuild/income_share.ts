@@ -124,6 +124,7 @@ export class IncomeExchange {
   #offered = 0;
   #settle!: (parts: readonly IncomePart[] | undefined) => void;
   #settled = false;
+  #served = 0;
   readonly #all: Promise<readonly IncomePart[] | undefined>;
 
   /** An exchange among the shards of `plan`. */
@@ -145,10 +146,14 @@ export class IncomeExchange {
     if (!(index in this.#parts)) this.#finish(undefined);
   }
 
-  /** Shard `index`'s share, once every shard has offered; `undefined`: read the whole file. */
+  /**
+   * Shard `index`'s share, once every shard has offered; `undefined`: read the whole file. Once
+   * every shard has had its share, the parts are let go: a shard run again (its worker failed)
+   * reads the whole file.
+   */
   async share(index: number): Promise<SharedIncome | undefined> {
     const parts = await this.#all;
-    if (parts === undefined) return undefined;
+    if (parts === undefined || this.#served === this.#plan.shards) return undefined;
     const starts = new Map<Market, number>();
     for (const [market, time] of parts.flatMap((p) => p.starts)) {
       if (!(time >= starts.get(market)!)) starts.set(market, time);
@@ -156,6 +161,7 @@ export class IncomeExchange {
     const funding = parts.flatMap((p) =>
       p.funding.filter((r) => shardOf(this.#plan, r.symbol) === index)
     );
+    if (++this.#served === this.#plan.shards) this.#parts.length = 0;
     return { funding, starts: [...starts] };
   }
 
