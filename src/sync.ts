@@ -33,7 +33,8 @@ import type { DownloadNote } from "./sync/download_notes.ts";
 export { FILES } from "./storage/file_names.ts";
 
 const log = getLogger(["futures-ledger", "sync"]);
-export { SyncError, type SyncResult } from "./sync/commit.ts";
+export type { SyncResult } from "./sync/commit.ts";
+export { SyncError } from "./sync/sync_error.ts";
 export type { SyncClient } from "./sync/remote.ts";
 export type { SyncEvent } from "./sync/progress_events.ts";
 export type { DownloadNote } from "./sync/download_notes.ts";

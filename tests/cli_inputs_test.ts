@@ -241,3 +241,34 @@ Deno.test("positions and report: a bad file argument is one line, exit 2, nothin
     );
   }
 });
+
+Deno.test("the command list: every command and its help; none or an unknown one is exit 2", async (t) => {
+  await using dir = await tempDir();
+  const names = ["sync", "import", "positions", "report", "export"];
+
+  await t.step(
+    "--help lists every command with its summary, as each command's help has it",
+    async () => {
+      const help = await runCli({ cwd: dir.path }, "--help");
+      assert.equal(help.code, 0, help.stderr);
+      const listed = [...help.stdout.matchAll(/^ {2}(\w+) +(\S.*)$/gm)].map((m) => m[1]);
+      assert.deepEqual(listed, names);
+      for (const name of names) {
+        const own = await runCli({ cwd: dir.path }, name, "--help");
+        assert.equal(own.code, 0, `${name} --help`);
+        assert.match(own.stdout, new RegExp(`^Usage: futures-ledger ${name}\\b`), name);
+      }
+    },
+  );
+
+  await t.step("no command: the list, exit 2; an unknown one: one line, exit 2", async () => {
+    const none = await runCli({ cwd: dir.path });
+    assert.equal(none.code, 2);
+    assert.match(none.stdout, /^Commands:$/m);
+    assertOneLine(
+      await runCli({ cwd: dir.path }, "toString"),
+      /unknown command "toString" \(see "futures-ledger --help"\)/,
+    );
+  });
+  assert.deepEqual(await tree(dir.path), {}, "nothing written");
+});

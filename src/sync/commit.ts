@@ -18,6 +18,7 @@
  * @module
  */
 
+import { SyncError } from "./sync_error.ts";
 import { join } from "node:path";
 import type { Fill, Market } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
@@ -61,14 +62,6 @@ export interface SyncResult {
   readonly incomeCheck: IncomeCheck | undefined;
   /** The times of the bulk downloads' rows added (fills, income records). */
   readonly archiveAdded: { readonly fills: readonly number[]; readonly income: readonly number[] };
-}
-
-/** A sync that failed part-way; what was fetched before the failure is saved. */
-export class SyncError extends Error {
-  constructor(message: string, options: { cause: unknown }) {
-    super(message, options);
-    this.name = "SyncError";
-  }
 }
 
 /** What a run writes: rows to add, prices, and Binance's positions if they were read. */
