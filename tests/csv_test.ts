@@ -130,6 +130,23 @@ Deno.test("CSV", async (t) => {
     },
   );
 
+  await t.step("a byte range that does not start a line is an error", async () => {
+    const path = await Deno.makeTempFile();
+    try {
+      await Deno.writeTextFile(path, "h1,h2\na,b\nc,d\n"); // lines start at 0, 6, 10
+      const read = (start: number, end: number) => {
+        const records: string[][] = [];
+        return parseCsvFile(path, (f) => records.push(f), undefined, true, { start, end })
+          .then(() => records);
+      };
+      assert.deepEqual(await read(10, 14), [["h1", "h2"], ["c", "d"]]);
+      await assert.rejects(read(11, 14), /line 1: byte 11 does not start a line/);
+      await assert.rejects(read(9, 14), /line 1: byte 9 does not start a line/);
+    } finally {
+      await Deno.remove(path);
+    }
+  });
+
   await t.step("a quoted header is not read a byte range at a time", async () => {
     const path = await Deno.makeTempFile();
     try {

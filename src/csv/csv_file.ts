@@ -33,7 +33,8 @@ export interface ByteRange {
  * Streams a UTF-8 CSV file through {@linkcode CsvParser} (with `requireLineBreak` as there).
  *
  * With `range`, only the first line (the header, which must have no quote) and the records of the
- * range are read, numbered as if the range came right after the first line. A reader of one
+ * range are read, numbered as if the range came right after the first line; a range that does
+ * not start a line is an error. A reader of one
  * range cannot tell their true numbers, nor whether `range.start` is inside a quoted field; but a
  * range that ends inside one is an error (a quote left open). So when a file is read in ranges
  * that tile it, and each is read without error, together they read exactly its records.
@@ -104,7 +105,13 @@ export async function parseCsvFile(
     }
     if (header && lines > 0 && range !== undefined) {
       header = false;
-      await file.seek(range.start, Deno.SeekMode.Start);
+      // The byte before the range must be a line break (else the file changed since the range
+      // was chosen); reading it leaves the file at the range's start.
+      await file.seek(range.start - 1, Deno.SeekMode.Start);
+      const before = new Uint8Array(1);
+      if ((await file.read(before)) !== 1 || before[0] !== 10) {
+        throw new CsvSyntaxError(1, `byte ${range.start} does not start a line`);
+      }
       offset = range.start;
       left = range.end - range.start;
       carried = 0;

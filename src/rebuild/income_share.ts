@@ -15,6 +15,7 @@
 import type { ByteRange } from "../csv/csv_file.ts";
 import type { Market } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
+import { readIfExists } from "../storage/data_file.ts";
 import { streamIncomeFile } from "../storage/income_file.ts";
 import { readAt } from "../storage/read_at.ts";
 import { shardOf, type ShardPlan } from "./shards.ts";
@@ -53,22 +54,17 @@ export async function incomeRanges(
   shards: number,
 ): Promise<ByteRange[] | undefined> {
   if (shards < 2) return undefined;
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, { read: true });
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  using _ = file;
-  const { size } = await file.stat();
-  const cuts = [0];
-  for (let i = 1; i < shards; i++) {
-    const cut = await lineStartFrom(file, Math.floor((i * size) / shards), size);
-    cuts.push(Math.max(cut, cuts[i - 1]));
-  }
-  cuts.push(size);
-  return cuts.slice(1).map((end, i) => ({ start: cuts[i], end }));
+  return await readIfExists(async () => {
+    using file = await Deno.open(path, { read: true });
+    const { size } = await file.stat();
+    const cuts = [0];
+    for (let i = 1; i < shards; i++) {
+      const cut = await lineStartFrom(file, Math.floor((i * size) / shards), size);
+      cuts.push(Math.max(cut, cuts[i - 1]));
+    }
+    cuts.push(size);
+    return cuts.slice(1).map((end, i) => ({ start: cuts[i], end }));
+  });
 }
 
 /** The first offset at or after `offset` just after a line break (`size` if none). */
@@ -96,7 +92,6 @@ export async function readIncomePart(
 ): Promise<IncomePart | undefined> {
   const funding: IncomeRecord[] = [];
   try {
-    if (!(await startsLine(path, range.start))) return undefined;
     const starts = await streamIncomeFile(path, (record) => funding.push(record), {
       types: FUNDING,
       range,
@@ -105,13 +100,6 @@ export async function readIncomePart(
   } catch {
     return undefined;
   }
-}
-
-/** Whether `offset` is the start of the file or just after a line break. */
-async function startsLine(path: string, offset: number): Promise<boolean> {
-  if (offset === 0) return true;
-  using file = await Deno.open(path, { read: true });
-  return (await readAt(file, offset - 1, 1))[0] === 10;
 }
 
 /**

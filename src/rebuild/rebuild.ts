@@ -202,8 +202,8 @@ function runInWorker(url: URL, task: ShardTask, exchange: IncomeExchange): Promi
     }
     worker.onmessage = ({ data }: MessageEvent<WorkerMessage>) => {
       if ("offer" in data) {
-        exchange.offer(task.index, data.offer);
-        exchange.share(task.index).then((shared) => ended || worker.postMessage({ shared }));
+        exchange.sharer(task.index)(data.offer)
+          .then((shared) => ended || worker.postMessage({ shared }));
         return;
       }
       ended = true;

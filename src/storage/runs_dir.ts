@@ -52,11 +52,7 @@ export async function makeRunsDir(dir: string): Promise<RunsDir> {
 /** A new directory in `dir` named by {@linkcode NAME}. */
 async function freshDirectory(dir: string): Promise<string> {
   for (;;) {
-    const random = Array.from(
-      crypto.getRandomValues(new Uint8Array(4)),
-      (b) => b.toString(16).padStart(2, "0"),
-    ).join("");
-    const path = join(dir, `${PREFIX}${random}`);
+    const path = join(dir, `${PREFIX}${crypto.randomUUID().slice(0, 8)}`);
     try {
       await Deno.mkdir(path);
       return path;
