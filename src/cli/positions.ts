@@ -9,6 +9,7 @@ import { saveSnapshot } from "../ledger/anchor.ts";
 import { combineUnattached, statusCounts } from "../ledger/summary.ts";
 import { rebuildPositions, writeRebuilt } from "../rebuild/rebuild.ts";
 import { FILES } from "../storage/file_names.ts";
+import { acquireSharedLock } from "../storage/lock.ts";
 import { removeStaleRunsDirs } from "../storage/runs_dir.ts";
 import { readStateFile, snapshotsOf } from "../storage/state_file.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
@@ -29,6 +30,9 @@ Options:
                  else one per core up to 4); each takes whole symbols, so the
                  result is the same whatever N
   -h, --help     show this help
+
+While it reads, no sync or import can run in the fills file's directory (they exit
+with code 3), and it exits with code 3 itself if one is running there.
 
 How fills become positions:
   - Each (market, symbol, positionSide) is a separate book; its fills are taken in
@@ -93,6 +97,8 @@ export const positionsCommand: Command = {
         { path: beside("state"), what: "state file" },
       ],
     );
+    // No sync or import may replace the files while they are read (the threads each open them).
+    using _lock = await acquireSharedLock(dirname(fillsPath));
     const state = await readStateFile(beside("state"));
     const outDir = dirname(outPath);
     for (const name of await removeStaleRunsDirs(outDir)) {
