@@ -95,8 +95,12 @@ async function one(dir: string, fills: number): Promise<Figures> {
   const positions: { seconds: number; mb: number }[] = [];
   const single: { seconds: number; mb: number }[] = [];
   const command = [Deno.execPath(), "run", ...runtimeFlags(), MAIN];
+  // Each run writes p.csv anew: one that found it holding the same positions would leave it.
+  const fresh = () => Deno.remove(`${dir}/p.csv`).catch(() => {});
   for (let i = 0; i < 3; i++) {
+    await fresh();
     positions.push(await timed([...command, "positions", "--out", "p.csv"], dir));
+    await fresh();
     single.push(await timed([...command, "positions", "--jobs", "1", "--out", "p.csv"], dir));
     console.log(`scale ${fills}: positions ${positions.at(-1)!.seconds} s`);
   }

@@ -23,7 +23,8 @@ Rebuilds the round-trip positions from a fills file, without any network access.
 Options:
   --fills FILE   fills to read (default: futures_fills.csv)
   --out FILE     positions file to write (default: futures_positions.csv),
-                 replaced atomically (temporary file, fsync, rename); the positions
+                 replaced atomically (temporary file, fsync, rename), or left as it
+                 is (its time too) if it holds these positions already; the positions
                  are sorted in runs kept beside it until merged
                  (.futures-ledger-runs-*, removed when done)
   --jobs N       threads to use, at most (default: 1 for a fills file under 8 MiB,
@@ -117,12 +118,14 @@ export const positionsCommand: Command = {
       );
     }
     for (const note of rebuilt.notes) console.error(`note: ${note}`);
-    await writeRebuilt(outPath, rebuilt);
+    const replaced = await writeRebuilt(outPath, rebuilt);
     const summaries = [...rebuilt.symbols.values()].map((s) => s.summary);
     const { open, closed, partial } = statusCounts(summaries);
     console.log(
       `${rebuilt.fills} fills → ${open + closed + partial} positions (${open} open, ` +
-        `${closed} closed, ${partial} partial) written to ${outPath}`,
+        `${closed} closed, ${partial} partial) ${
+          replaced ? "written to" : "already in, left unchanged:"
+        } ${outPath}`,
     );
     if (!rebuilt.income) {
       console.log(`no ${FILES.income} beside the fills file: funding and net_pnl left empty`);

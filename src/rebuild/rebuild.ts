@@ -9,7 +9,7 @@
 
 import { dirname } from "node:path";
 import type { Market } from "../fill.ts";
-import { writeFileAtomic } from "../storage/atomic_write.ts";
+import { writeFileIfChanged } from "../storage/atomic_write.ts";
 import type { SavedSnapshot } from "../ledger/anchor.ts";
 import type { SymbolCache } from "../storage/cache_file.ts";
 import { DataFileError } from "../storage/data_file.ts";
@@ -165,9 +165,13 @@ export async function rebuildPositions(
   }
 }
 
-/** Writes the rebuilt positions to `path`, atomically, merging their runs on the way. */
-export async function writeRebuilt(path: string, rebuilt: Rebuilt): Promise<void> {
-  await writeFileAtomic(path, mergedRuns(rebuilt.runs));
+/**
+ * Writes the rebuilt positions to `path`, atomically, merging their runs on the way; a file that
+ * already holds them is left as it is (see `writeFileIfChanged`). Resolves to whether `path` was
+ * replaced.
+ */
+export function writeRebuilt(path: string, rebuilt: Rebuilt): Promise<boolean> {
+  return writeFileIfChanged(path, mergedRuns(rebuilt.runs));
 }
 
 /** The default number of threads for a fills file. */

@@ -6,6 +6,7 @@
  */
 
 import { basename, dirname, join } from "node:path";
+import { readAt } from "./read_at.ts";
 
 const encoder = new TextEncoder();
 
@@ -48,6 +49,45 @@ export async function writeFileAtomic(
   await replaceAtomic(path, (file) => writeAll(file, content));
 }
 
+/**
+ * {@linkcode writeFileAtomic}, except that a file that already holds exactly `content` is left as
+ * it is, its modification time too (which a sync's cache compares): resolves to whether `path`
+ * was replaced. The content is compared with the file as it is written, a mebibyte at a time.
+ */
+export async function writeFileIfChanged(
+  path: string,
+  content: string | Iterable<string> | AsyncIterable<string>,
+): Promise<boolean> {
+  let old: Deno.FsFile | undefined;
+  try {
+    old = await Deno.open(path, { read: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  using _old = old;
+  let offset = 0;
+  let same = old !== undefined;
+  return await replaceAtomic(path, async (file) => {
+    await writeAll(file, content, async (bytes) => {
+      if (same) same = equalBytes(await readAt(old!, offset, bytes.length), bytes);
+      offset += bytes.length;
+    });
+    // Unchanged only if the file also ends where the content does.
+    return !same || (await readAt(old!, offset, 1)).length > 0;
+  });
+}
+
+/** Whether two byte arrays are equal: four bytes at a time where both are aligned. */
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  const words = a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0 ? a.length >> 2 : 0;
+  const x = new Int32Array(a.buffer, a.byteOffset, words);
+  const y = new Int32Array(b.buffer, b.byteOffset, words);
+  for (let i = 0; i < words; i++) if (x[i] !== y[i]) return false;
+  for (let i = 4 * words; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Atomically replaces `path` with `bytes` (a downloaded file), as {@linkcode writeFileAtomic}. */
 export async function writeBytesAtomic(path: string, bytes: Uint8Array): Promise<void> {
   await replaceAtomic(path, async (file) => {
@@ -77,15 +117,17 @@ export async function writeAtomicWith(
   });
 }
 
-/** Writes `content` to `file`, a mebibyte at a time. */
+/** Writes `content` to `file`, a mebibyte at a time, each handed to `written` too if given. */
 export async function writeAll(
   file: Deno.FsFile,
   content: string | Iterable<string> | AsyncIterable<string>,
+  written?: (bytes: Uint8Array) => Promise<void>,
 ): Promise<void> {
   const buffer = new EncodedBuffer();
   const flush = async () => {
     const bytes = buffer.take();
     for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+    await written?.(bytes);
   };
   for await (const part of typeof content === "string" ? [content] : content) {
     for (let rest = buffer.put(part); rest !== ""; rest = buffer.put(rest)) await flush();
@@ -93,18 +135,27 @@ export async function writeAll(
   await flush();
 }
 
-/** Writes a temporary file beside `path` with `fill`, flushes it, and renames it over `path`. */
+/**
+ * Writes a temporary file beside `path` with `fill`, flushes it, and renames it over `path`;
+ * unless `fill` resolves to `false` (`path` is to stay as it is): the temporary file is then
+ * removed. Resolves to whether `path` was replaced.
+ */
 async function replaceAtomic(
   path: string,
-  fill: (file: Deno.FsFile) => Promise<void>,
-): Promise<void> {
+  fill: (file: Deno.FsFile) => Promise<boolean | void>,
+): Promise<boolean> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   try {
+    let replace: boolean;
     {
       using file = await Deno.open(temp, { write: true, createNew: true, mode: 0o644 });
-      await fill(file);
-      await file.sync();
+      replace = (await fill(file)) !== false;
+      if (replace) await file.sync();
+    }
+    if (!replace) {
+      await Deno.remove(temp);
+      return false;
     }
     await Deno.rename(temp, path);
   } catch (error) {
@@ -112,6 +163,7 @@ async function replaceAtomic(
     throw error;
   }
   await syncDirectory(dir);
+  return true;
 }
 
 /**
