@@ -104,6 +104,7 @@ Deno.test("fills file", async (t) => {
       ["2025-02-30T00:00:00.000Z,BTCUSDT,BUY,1,100,0,USDT,0,BOTH,1\n", 2, /"time"/],
       ["2025-01-01T00:00:00.000Z,BTCUSDT,BUY,1,100,0,USDT,0,BOTH,1.5\n", 2, /"id".*whole number/],
       ["2025-01-01T00:00:00.000Z,BTCUSDT,BUY,1,100,0,USDT,0,BOTH,\n", 2, /"id".*empty/],
+      ["2025-01-01T00:00:00.000Z,BTCUSDT,BUY,1,100,0,,0,BOTH,1\n", 2, /"commissionAsset": empty/],
       ["2025-01-01T00:00:00.000Z,BTCUSDT,BUY,1,100,0,USDT,0,BOTH\n", 2, /has 9 fields.*has 10/],
       ["2025-01-01T00:00:00.000Z,BTCUSDT,BUY,1,100,0,USDT,0,BOTH,1,\n", 2, /has 11 fields/],
       ['2025-01-01T00:00:00.000Z,BTCUSDT,BUY,"1,100,0,USDT,0,BOTH,1\n', 2, /never closed/],

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { decimalEnd, fieldEnd, idEnd, nameEnd, wordEnd } from "../csv/field_ends.ts";
 import { copyRange, rangeIs } from "../csv/row_view.ts";
 import type { Fill, LedgerFill, Market, PositionSide, Side, Source } from "../fill.ts";
 import { parseTimeAt } from "../time.ts";
@@ -23,75 +24,9 @@ export function isCanonicalHeader(header: readonly string[]): boolean {
   return header.length === FILL_COLUMNS.length && FILL_COLUMNS.every((n, i) => header[i] === n);
 }
 
-/** Where the field starting at `at` ends: its comma, or `end`. */
-function fieldEnd(t: string, at: number, end: number): number {
-  const comma = t.indexOf(",", at);
-  return comma === -1 || comma > end ? end : comma;
-}
-
-/** The end of the field at `at` if it is exactly `word`, else -1. */
-function wordEnd(t: string, at: number, end: number, word: string): number {
-  const to = at + word.length;
-  if (to > end || (to < end && t.charCodeAt(to) !== 44)) return -1;
-  return rangeIs(t, at, to, word) ? to : -1;
-}
-
-/**
- * The end of the field at `at` if it is a plain decimal (`isPlainDecimal`: `-12.30`, `7`), else
- * -1; with `positive`, also without a sign and with a non-zero digit.
- */
-function decimalEnd(t: string, at: number, end: number, positive: boolean): number {
-  let i = at;
-  if (i < end && t.charCodeAt(i) === 45) {
-    if (positive) return -1;
-    i++;
-  }
-  let digits = 0;
-  let point = false;
-  let nonZero = false;
-  for (; i < end; i++) {
-    const c = t.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      digits++;
-      if (c !== 48) nonZero = true;
-    } else if (c === 46 && !point && digits > 0) {
-      point = true;
-    } else if (c === 44) {
-      break;
-    } else {
-      return -1;
-    }
-  }
-  if (digits === 0 || t.charCodeAt(i - 1) === 46 || (positive && !nonZero)) return -1;
-  return i;
-}
-
-/** The end of the field at `at` if it is a whole number as ids are written (no leading 0), else -1. */
-function idEnd(t: string, at: number, end: number): number {
-  let i = at;
-  for (; i < end; i++) {
-    const c = t.charCodeAt(i);
-    if (c === 44) break;
-    if (c < 48 || c > 57) return -1;
-  }
-  if (i === at || (i - at > 1 && t.charCodeAt(at) === 48)) return -1;
-  return i;
-}
-
-/** The end of the field at `at` if it is 1–`max` of A–Z, 0–9 (and `_` if `underscore`), else -1. */
-function nameEnd(t: string, at: number, end: number, max: number, underscore: boolean): number {
-  let i = at;
-  for (; i < end; i++) {
-    const c = t.charCodeAt(i);
-    if (c === 44) break;
-    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (underscore && c === 95))) return -1;
-  }
-  return i === at || i - at > max ? -1 : i;
-}
-
 /** An asset field (`ASSET`, checked by `nameEnd`): one of the last few seen, or a new one. */
 function assetAt(t: string, from: number, to: number, recent: RecentTexts): string {
-  return recent.knownAsset(t, from, to) ?? recent.rememberAsset(copyRange(t, from, to));
+  return recent.knownWord(t, from, to) ?? recent.rememberWord(copyRange(t, from, to));
 }
 
 /**

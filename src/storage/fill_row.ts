@@ -272,11 +272,11 @@ function decimal(
 /** An asset field: one of the recently seen ones (compared in place), or a new one. */
 function asset(row: RowView, i: number, name: string, recent: RecentTexts): string {
   row.span(i);
-  const known = recent.knownAsset(row.source, row.from, row.to);
+  const known = recent.knownWord(row.source, row.from, row.to);
   if (known !== undefined) return known;
   const text = row.field(i);
   if (!ASSET.test(text)) throw new FillRowError(name, describe(text));
-  return recent.rememberAsset(text);
+  return recent.rememberWord(text);
 }
 
 function bool(row: RowView, i: number): boolean | undefined {

@@ -7,8 +7,10 @@
 
 import { copyRange, rangeIs } from "../csv/row_view.ts";
 
-const SYMBOL_SLOTS = 256;
 import { inferMarginAsset, type Market } from "../fill.ts";
+
+const SYMBOL_SLOTS = 256;
+const WORD_SLOTS = 64;
 
 /** An asset (`USDT`, `BNB`). */
 export const ASSET: RegExp = /^[A-Z0-9]{1,20}$/;
@@ -36,7 +38,7 @@ export function defaultMarginAsset(symbol: string, market: Market): string {
 /**
  * The texts of the rows a reader read just before, compared in place before anything is copied:
  * rows of one order share their symbol and often their price; opening fills share a zero P&L; a
- * file has few assets. One per reading of a file, shared by its two row readers.
+ * file has few assets and income types. One per reading of a file, shared by its two row readers.
  */
 export class RecentTexts {
   /** The last symbol read. */
@@ -45,32 +47,38 @@ export class RecentTexts {
   price = "";
   /** The last zero P&L read (`0`, `0.00000000`...). */
   zero = "0";
-  #assets: string[] = [];
 
-  // Symbols seen, by a hash of their characters: a file's rows cycle through a
-  // few symbols, each found again by one comparison in place instead of a copy and a lookup.
+  // Symbols and words seen, by a hash of their characters: a file's rows cycle through a few of
+  // each, each found again by one comparison in place instead of a copy and a lookup.
   readonly #symbols: string[] = new Array(SYMBOL_SLOTS).fill("");
+  readonly #words: string[] = new Array(WORD_SLOTS).fill("");
 
   /** The symbol `text[from, to)` (checked by the caller), as its shared copy. */
   symbolAt(text: string, from: number, to: number): string {
-    let hash = 0;
-    for (let i = from; i < to; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
-    const slot = (hash ^ (hash >>> 8)) & (SYMBOL_SLOTS - 1);
+    const slot = slotOf(text, from, to, SYMBOL_SLOTS);
     const known = this.#symbols[slot];
     if (rangeIs(text, from, to, known)) return known;
     return this.#symbols[slot] = intern(copyRange(text, from, to));
   }
 
-  /** The asset `text[from, to)` if it is one of the last eight seen. */
-  knownAsset(text: string, from: number, to: number): string | undefined {
-    for (const known of this.#assets) if (rangeIs(text, from, to, known)) return known;
-    return undefined;
+  /**
+   * The word `text[from, to)` if it was remembered and not pushed out since by another of the
+   * same slot: the few words that recur, an asset (`USDT`), an income type (`COMMISSION`).
+   */
+  knownWord(text: string, from: number, to: number): string | undefined {
+    const known = this.#words[slotOf(text, from, to, WORD_SLOTS)];
+    return to > from && rangeIs(text, from, to, known) ? known : undefined; // (empty slots: "")
   }
 
-  /** Remembers a new asset (checked by the caller); returns its shared copy. */
-  rememberAsset(text: string): string {
-    const shared = intern(text);
-    this.#assets = [shared, ...this.#assets.slice(0, 7)];
-    return shared;
+  /** Remembers a new word (checked by the caller); returns its shared copy. */
+  rememberWord(text: string): string {
+    return this.#words[slotOf(text, 0, text.length, WORD_SLOTS)] = intern(text);
   }
+}
+
+/** The slot of `text[from, to)` in a table of `slots` (a power of 2), by a hash of its characters. */
+function slotOf(text: string, from: number, to: number, slots: number): number {
+  let hash = 0;
+  for (let i = from; i < to; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
+  return (hash ^ (hash >>> 8)) & (slots - 1);
 }

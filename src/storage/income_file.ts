@@ -17,6 +17,7 @@ import type { ByteRange } from "../csv/csv_file.ts";
 import { columnsOf, DataFileError, fieldCountError, readDataFile } from "./data_file.ts";
 import { readTail } from "./tail.ts";
 import { ASSET, intern, RecentTexts } from "./fill_text.ts";
+import { parseCanonicalIncomeLine } from "./income_line.ts";
 import { CRC_COLUMN, crcError, fieldsMatchCrc, lineMatchesCrc, withCrc } from "./row_check.ts";
 
 /** Column order of `futures_income.csv`; the last two are optional when reading (older files). */
@@ -88,9 +89,9 @@ export async function streamIncomeFile(
   let canonical = false;
   const { types, symbols, range } = options;
   const starts = new EarliestTimes();
-  const read = (fields: string[], line: number, checked: boolean) => {
+  const read = (fields: string[], line: number) => {
     if (symbols !== undefined && !symbols(fields[index[1]] ?? "")) return skip(fields);
-    const record = parseIncomeRow(path, line, fields, index, crc >= 0 && !checked);
+    const record = parseIncomeRow(path, line, fields, index, crc >= 0);
     starts.note(record.market, record.time);
     if (types === undefined || types.has(record.incomeType)) onRecord(record);
   };
@@ -120,11 +121,11 @@ export async function streamIncomeFile(
       canonical = fields.length === INCOME_COLUMNS.length &&
         INCOME_COLUMNS.every((c, i) => fields[i] === c);
     },
-    record: (fields, line) => read(fields, line, false),
-    line(text, start, end, line, ascii) {
+    record: read,
+    line(text, start, end, _line, ascii) {
       // Written by futures-ledger and whole (its check matches, its check is not empty): only
-      // the rows wanted are read field by field. time,symbol,incomeType,…,market at field 8:
-      // found by their commas.
+      // the rows wanted are read field by field, in one pass (`income_line.ts`).
+      // time,symbol,incomeType,…,market at field 8: found by their commas.
       if (!canonical || text.charCodeAt(end - 1) === 44) return false;
       const timeEnd = text.indexOf(",", start);
       const typeStart = text.indexOf(",", timeEnd + 1) + 1;
@@ -141,9 +142,10 @@ export async function streamIncomeFile(
         starts.noteText(usdm ? "usdm" : "coinm", text, start, timeEnd);
         return true;
       }
-      const fields = text.slice(start, end).split(",");
-      if (fields.length !== INCOME_COLUMNS.length) return false;
-      read(fields, line, true);
+      const record = parseCanonicalIncomeLine(text, start, end, recent);
+      if (record === undefined) return false; // the general reader reads it, or says what is wrong
+      starts.note(record.market, record.time);
+      if (types === undefined || types.has(record.incomeType)) onRecord(record);
       return true;
     },
   }, range);
