@@ -24,11 +24,6 @@ export function isCanonicalHeader(header: readonly string[]): boolean {
   return header.length === FILL_COLUMNS.length && FILL_COLUMNS.every((n, i) => header[i] === n);
 }
 
-/** An asset field (`ASSET`, checked by `nameEnd`): one of the last few seen, or a new one. */
-function assetAt(t: string, from: number, to: number, recent: RecentTexts): string {
-  return recent.knownWord(t, from, to) ?? recent.rememberWord(copyRange(t, from, to));
-}
-
 /**
  * The fill in the unquoted row `t[start, end)` of a file with canonical columns, every field
  * checked and the row's check matched; `undefined` if the row is not plainly valid (the general
@@ -81,7 +76,7 @@ export function parseCanonicalLine(
   at = to + 1;
   to = nameEnd(t, at, end, 20, false);
   if (to < 0 || to === end) return undefined;
-  const commissionAsset = assetAt(t, at, to, recent);
+  const commissionAsset = recent.wordAt(t, at, to);
 
   at = to + 1;
   to = decimalEnd(t, at, end, false);
@@ -141,7 +136,7 @@ export function parseCanonicalLine(
   if (market === undefined || to === end) return undefined;
   const marginAsset = marginTo === marginFrom
     ? defaultMarginAsset(symbol, market)
-    : assetAt(t, marginFrom, marginTo, recent);
+    : recent.wordAt(t, marginFrom, marginTo);
   if (marginAsset === "") return undefined;
 
   at = to + 1; // pair, may be empty

@@ -70,6 +70,11 @@ export class RecentTexts {
     return to > from && rangeIs(text, from, to, known) ? known : undefined; // (empty slots: "")
   }
 
+  /** The word `text[from, to)` (checked by the caller), as its shared copy. */
+  wordAt(text: string, from: number, to: number): string {
+    return this.knownWord(text, from, to) ?? this.rememberWord(copyRange(text, from, to));
+  }
+
   /** Remembers a new word (checked by the caller); returns its shared copy. */
   rememberWord(text: string): string {
     return this.#words[slotOf(text, 0, text.length, WORD_SLOTS)] = intern(text);

@@ -29,11 +29,6 @@ function typeEnd(t: string, at: number, end: number): number {
   return i === at || i - at > 40 ? -1 : i;
 }
 
-/** The field at `at` (already checked) as one of the texts read before, or a new shared one. */
-function sharedAt(t: string, from: number, to: number, recent: RecentTexts): string {
-  return recent.knownWord(t, from, to) ?? recent.rememberWord(copyRange(t, from, to));
-}
-
 /**
  * The record in the unquoted row `t[start, end)` of an income file with the standard columns,
  * every field checked but the last (the row's check, which the caller matches); `undefined` if
@@ -58,7 +53,7 @@ export function parseCanonicalIncomeLine(
   at = to + 1;
   to = typeEnd(t, at, end);
   if (to < 0 || to === end) return undefined;
-  const incomeType = sharedAt(t, at, to, recent);
+  const incomeType = recent.wordAt(t, at, to);
 
   at = to + 1;
   to = decimalEnd(t, at, end, false);
@@ -68,7 +63,7 @@ export function parseCanonicalIncomeLine(
   at = to + 1;
   to = nameEnd(t, at, end, 20, false);
   if (to < 0 || to === end) return undefined;
-  const asset = sharedAt(t, at, to, recent);
+  const asset = recent.wordAt(t, at, to);
 
   at = to + 1; // info: any text without a comma (a row with quotes is not read here)
   to = fieldEnd(t, at, end);
