@@ -74,19 +74,25 @@ export function idEnd(t: string, at: number, end: number): number {
   return i;
 }
 
-/** The end of the field at `at` if it is 1–`max` of A–Z, 0–9 (and `_` if `underscore`), else -1. */
+/**
+ * The end of the field at `at` if it is 1–`max` of A–Z, 0–9 (unless not `digits`) and `_` (if
+ * `underscore`), else -1.
+ */
 export function nameEnd(
   t: string,
   at: number,
   end: number,
   max: number,
   underscore: boolean,
+  digits = true,
 ): number {
   let i = at;
   for (; i < end; i++) {
     const c = t.charCodeAt(i);
     if (c === 44) break;
-    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (underscore && c === 95))) return -1;
+    if (!((c >= 65 && c <= 90) || (digits && c >= 48 && c <= 57) || (underscore && c === 95))) {
+      return -1;
+    }
   }
   return i === at || i - at > max ? -1 : i;
 }

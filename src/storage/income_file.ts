@@ -89,11 +89,14 @@ export async function streamIncomeFile(
   let canonical = false;
   const { types, symbols, range } = options;
   const starts = new EarliestTimes();
-  const read = (fields: string[], line: number) => {
-    if (symbols !== undefined && !symbols(fields[index[1]] ?? "")) return skip(fields);
-    const record = parseIncomeRow(path, line, fields, index, crc >= 0);
+  /** A record read: its time noted, and handed on if of a type wanted. */
+  const take = (record: IncomeRecord) => {
     starts.note(record.market, record.time);
     if (types === undefined || types.has(record.incomeType)) onRecord(record);
+  };
+  const read = (fields: string[], line: number) => {
+    if (symbols !== undefined && !symbols(fields[index[1]] ?? "")) return skip(fields);
+    take(parseIncomeRow(path, line, fields, index, crc >= 0));
   };
   /** A row another reader checks: its market and time, if they read. */
   const skip = (fields: string[]) => {
@@ -144,8 +147,7 @@ export async function streamIncomeFile(
       }
       const record = parseCanonicalIncomeLine(text, start, end, recent);
       if (record === undefined) return false; // the general reader reads it, or says what is wrong
-      starts.note(record.market, record.time);
-      if (types === undefined || types.has(record.incomeType)) onRecord(record);
+      take(record);
       return true;
     },
   }, range);

@@ -18,17 +18,6 @@ import type { IncomeRecord } from "../income.ts";
 import { parseTimeAt } from "../time.ts";
 import type { RecentTexts } from "./fill_text.ts";
 
-/** The end of the field at `at` if it is 1–40 of A–Z and `_` (an income type), else -1. */
-function typeEnd(t: string, at: number, end: number): number {
-  let i = at;
-  for (; i < end; i++) {
-    const c = t.charCodeAt(i);
-    if (c === 44) break;
-    if (!((c >= 65 && c <= 90) || c === 95)) return -1;
-  }
-  return i === at || i - at > 40 ? -1 : i;
-}
-
 /**
  * The record in the unquoted row `t[start, end)` of an income file with the standard columns,
  * every field checked but the last (the row's check, which the caller matches); `undefined` if
@@ -51,7 +40,7 @@ export function parseCanonicalIncomeLine(
   const symbol = to === at ? "" : recent.symbolAt(t, at, to);
 
   at = to + 1;
-  to = typeEnd(t, at, end);
+  to = nameEnd(t, at, end, 40, true, false); // an income type: A–Z and _
   if (to < 0 || to === end) return undefined;
   const incomeType = recent.wordAt(t, at, to);
 
