@@ -1,8 +1,9 @@
 /**
  * Sorting positions in runs (`PositionRuns`, `mergedRuns`): whatever order the positions come in
  * and however many runs the buffer's size makes, the merged lines are the positions file of the
- * sorted positions, and of positions that order equal the one added first comes first. And
- * reading lines back (`readLines`) in pieces.
+ * sorted positions, and of positions that order equal the one added first comes first; merged in
+ * parts cut anywhere, the parts end to end are the whole merge. And reading lines back
+ * (`readLines`) in pieces.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -11,7 +12,8 @@ import { Decimal } from "../src/decimal.ts";
 import { buildLedger } from "../src/ledger/aggregate.ts";
 import { comparePositions, type Position } from "../src/position.ts";
 import { readLines } from "../src/storage/line_reader.ts";
-import { mergedRuns, PositionRuns } from "../src/storage/position_lines.ts";
+import { PositionRuns } from "../src/storage/position_lines.ts";
+import { mergedRuns, type MergePart, type Run, splitPoints } from "../src/storage/run_merge.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
 import { generateAccount } from "./fake_exchange/mod.ts";
 import { tempDir } from "./support/sync.ts";
@@ -22,7 +24,7 @@ const POSITIONS = buildLedger(account.trades.map((r) => fillFromTrade(r, account
 
 async function merged(runs: PositionRuns): Promise<string> {
   let text = "";
-  for await (const line of mergedRuns(runs.runs.map((path) => ({ path })))) text += line;
+  for await (const line of mergedRuns(runs.runs)) text += line;
   return text;
 }
 
@@ -57,6 +59,80 @@ Deno.test("positions sorted in runs merge into the file of the sorted positions"
     ),
     { numRuns: 60 },
   );
+});
+
+async function text(lines: AsyncIterable<string>): Promise<string> {
+  let all = "";
+  for await (const line of lines) all += line;
+  return all;
+}
+
+Deno.test("merged in parts cut anywhere, the parts end to end are the whole merge", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.shuffledSubarray(POSITIONS, { minLength: 1 }),
+      fc.integer({ min: 2_000, max: 100_000 }),
+      fc.integer({ min: 1, max: 40 }),
+      fc.array(fc.nat(), { maxLength: 30 }),
+      fc.integer({ min: 2, max: 5 }),
+      fc.array(fc.nat(), { maxLength: 4 }),
+      fc.nat(),
+      async (shuffled, runBytes, markEvery, twins, parts, cuts, dropping) => {
+        // Twins order equal to their position: equal rows in one run and across runs.
+        const added: Position[] = [...shuffled];
+        for (const k of twins) {
+          added.splice(k % (added.length + 1), 0, shuffled[k % shuffled.length]);
+        }
+        await using dir = await tempDir();
+        const sorted = new PositionRuns(dir.path, runBytes, markEvery);
+        for (const p of added) sorted.add(p);
+        sorted.flush();
+        // Some runs leave out the rows of a symbol, as a shard's first runs do.
+        const symbol = added[dropping % added.length].symbol;
+        const runs: Run[] = sorted.runs.map((run, i) =>
+          (i + dropping) % 3 === 0 ? { ...run, drop: (row) => row.symbol === symbol } : run
+        );
+        const whole = await text(mergedRuns(runs));
+        // Points from the marks, as a rebuild cuts; or at positions of any kind (a point
+        // between marks, or equal to rows of several runs).
+        const points = cuts.length === 0
+          ? splitPoints(runs, parts)
+          : cuts.map((k) => added[k % added.length]).sort(comparePositions);
+        if (cuts.length === 0) assert.ok(points.length < parts);
+        const bounds: MergePart[] = [undefined, ...points].map((from, k) => ({
+          from,
+          to: points[k],
+        }));
+        let joined = "";
+        for (const part of bounds) joined += await text(mergedRuns(runs, part));
+        assert.ok(joined === whole);
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+Deno.test("the points that cut a merge: as many as asked, in order, of parts of about equal size", async () => {
+  await using dir = await tempDir();
+  const sorted = new PositionRuns(dir.path, 20_000, 16);
+  const added = POSITIONS;
+  for (const p of added) sorted.add(p);
+  sorted.flush();
+  assert.ok(sorted.runs.length > 3, `${sorted.runs.length} runs`);
+  const whole = [...added].sort(comparePositions);
+  for (const parts of [2, 3, 4]) {
+    const points = splitPoints(sorted.runs, parts);
+    assert.equal(points.length, parts - 1);
+    // Rows before each point: about k/parts of them (within the marks' spacing, per run).
+    for (const [k, point] of points.entries()) {
+      const before = whole.filter((p) => comparePositions(p, point) < 0).length;
+      const expected = ((k + 1) * whole.length) / parts;
+      assert.ok(Math.abs(before - expected) <= 16 * sorted.runs.length, `${before} ≠ ${expected}`);
+    }
+  }
+  assert.deepEqual(splitPoints(sorted.runs, 1), []);
+  // A run without marks (a positions file) cannot be read from a point: no cut.
+  assert.deepEqual(splitPoints([...sorted.runs, { path: "p.csv", positionsFile: true }], 2), []);
 });
 
 Deno.test("small runs: a run per line, and a line longer than the buffer", async () => {

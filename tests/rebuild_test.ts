@@ -176,6 +176,25 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
       }
     });
 
+    await t.step(
+      "a worker that fails as it merges leaves its part to the main thread",
+      async () => {
+        const rebuilt = await rebuildPositions(`${dir}/futures_fills.csv`, {
+          incomePath: `${dir}/futures_income.csv`,
+          jobs: 3,
+          workerUrl: new URL("./support/merge_failing_worker.ts", import.meta.url),
+        });
+        assert.equal(rebuilt.threads, 3);
+        assert.deepEqual(rebuilt.notes, []);
+        await writeRebuilt(`${dir}/merged_here.csv`, rebuilt);
+        await rebuilt[Symbol.asyncDispose]();
+        // The merge was cut in three, and each worker sent a part failed.
+        assert.equal(rebuilt.notes.length, 2, rebuilt.notes.join("\n"));
+        assert.match(rebuilt.notes[0], /^a worker thread failed \(.+\); its part of the merge was/);
+        assert.ok(await Deno.readTextFile(`${dir}/merged_here.csv`) === expected);
+      },
+    );
+
     await t.step("a worker that cannot start leaves its share to the main thread", async () => {
       const broken = `${dir}/broken_worker.ts`;
       await Deno.writeTextFile(broken, 'throw new Error("no such runtime");\n');

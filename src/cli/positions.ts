@@ -117,8 +117,8 @@ export const positionsCommand: Command = {
         `note: ${fillsPath}: ignoring unknown columns ${rebuilt.unknownColumns.join(", ")}`,
       );
     }
-    for (const note of rebuilt.notes) console.error(`note: ${note}`);
     const replaced = await writeRebuilt(outPath, rebuilt);
+    for (const note of rebuilt.notes) console.error(`note: ${note}`);
     const summaries = [...rebuilt.symbols.values()].map((s) => s.summary);
     const { open, closed, partial } = statusCounts(summaries);
     console.log(

@@ -1,23 +1,45 @@
 /**
  * What a shard worker (`worker.ts`) and its host say to each other. The host sends the task; the
  * worker may offer its part of the income file and get its share back (`income_share.ts`); it
- * ends with its result, or its error as plain data (errors lose their class crossing to another
- * thread, and the CLI reports a {@linkcode DataFileError} by it).
+ * answers with its result, or its error as plain data (errors lose their class crossing to another
+ * thread, and the CLI reports a {@linkcode DataFileError} by it). The host may then send it a part
+ * of the merge of the runs to write (`run_merge.ts`), which it answers in the same way.
  *
  * @module
  */
 
 import { DataFileError } from "../storage/data_file.ts";
 import type { IncomePart, SharedIncome } from "./income_share.ts";
-import type { ShardResult } from "./shard.ts";
+import type { MergePart } from "../storage/run_merge.ts";
+import type { ShardResult, ShardRun } from "./shard.ts";
 
 /** A shard's outcome as a worker posts it: its result, or its error as plain data. */
 export type ShardAnswer =
   | { readonly ok: true; readonly result: ShardResult }
   | { readonly ok: false; readonly error: SentError };
 
-/** A message from a shard worker: its part of the income file, or its outcome. */
-export type WorkerMessage = { readonly offer: IncomePart | undefined } | ShardAnswer;
+/** A part of the merge of the runs, for a worker to write to a new file. */
+export interface MergeTask {
+  readonly merge: {
+    /** All the runs. */
+    readonly runs: readonly ShardRun[];
+    /** The part to write. */
+    readonly part: MergePart;
+    /** The file to write it to. */
+    readonly out: string;
+  };
+}
+
+/** A merge's outcome as a worker posts it: done, or its error as plain data. */
+export type MergeAnswer =
+  | { readonly merged: true }
+  | { readonly merged: false; readonly error: SentError };
+
+/** A message from a shard worker: its part of the income file, or an outcome. */
+export type WorkerMessage =
+  | { readonly offer: IncomePart | undefined }
+  | ShardAnswer
+  | MergeAnswer;
 
 /** The host's reply to an offer: the worker's share of the income file. */
 export interface ShareReply {

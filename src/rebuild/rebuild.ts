@@ -2,24 +2,26 @@
  * Rebuilding the positions file from the fills file on every core: the symbols are shared out
  * among shards of about equal work (`shards.ts`), the first shard runs on this thread and each
  * other in a worker (`worker.ts`), they share the reading of the income file (`income_share.ts`),
- * and their positions are merged in order.
+ * and their positions are merged in order: the merge cut into parts, this thread merging the
+ * first and the workers the others, at the same time (`run_merge.ts`).
  *
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import type { Market } from "../fill.ts";
 import { writeFileIfChanged } from "../storage/atomic_write.ts";
 import type { SavedSnapshot } from "../ledger/anchor.ts";
 import type { SymbolCache } from "../storage/cache_file.ts";
 import { DataFileError } from "../storage/data_file.ts";
 import { estimateFillsBySymbol } from "../storage/fills_file.ts";
-import { mergedRuns, type Run } from "../storage/position_lines.ts";
+import { fileChunks } from "../storage/read_at.ts";
+import { mergedRuns, type Run, splitPoints } from "../storage/run_merge.ts";
 import { makeRunsDir } from "../storage/runs_dir.ts";
-import { receiveError, type WorkerMessage } from "./answer.ts";
 import { IncomeExchange, incomeRanges } from "./income_share.ts";
-import { rebuildShard, type ShardResult, type ShardTask } from "./shard.ts";
+import { asRun, rebuildShard, type ShardResult, type ShardRun, type ShardTask } from "./shard.ts";
 import { planShards } from "./shards.ts";
+import { ShardWorker, WorkerUnavailable } from "./worker_host.ts";
 
 /** Below this size a fills file is rebuilt on one thread: a worker would cost more than it saves. */
 const PARALLEL_BYTES = 8 << 20;
@@ -53,7 +55,8 @@ export interface RebuildOptions {
 
 /**
  * The rebuilt positions, as sorted runs in a temporary directory (write them with
- * {@linkcode writeRebuilt}, which removes it), and what the callers report about them.
+ * {@linkcode writeRebuilt}), and what the callers report about them. Disposing of it removes the
+ * directory and ends the worker threads it kept.
  */
 export interface Rebuilt extends AsyncDisposable {
   /** Fills read. */
@@ -66,11 +69,19 @@ export interface Rebuilt extends AsyncDisposable {
   readonly incomeFrom: ReadonlyMap<Market, number>;
   /** The positions, as runs to merge. */
   readonly runs: readonly Run[];
+  /**
+   * The runs merged, as pieces of the positions file: parts of the merge are merged by the
+   * worker threads kept from the rebuild, at the same time, if there are any. Once only.
+   */
+  merged(): AsyncIterable<string | Uint8Array>;
   /** Every symbol (by `symbolKey`): its books and summary. */
   readonly symbols: ReadonlyMap<string, SymbolCache>;
   /** Threads used. */
   readonly threads: number;
-  /** Anything worth telling the user (a worker that could not start, say). */
+  /**
+   * Anything worth telling the user (a worker that could not start, say); those of the merge
+   * once it is written.
+   */
   readonly notes: string[];
 }
 
@@ -97,7 +108,12 @@ export async function rebuildPositions(
   const exchange = new IncomeExchange(plan);
   const runs = await makeRunsDir(options.runsIn ?? dirname(fillsPath));
   const runDir = runs.path;
-  const removeRuns = () => runs[Symbol.asyncDispose]();
+  // Workers that built their shard, kept to merge parts of the runs.
+  const kept: ShardWorker[] = [];
+  const dispose = async () => {
+    for (const worker of kept) worker.end();
+    await runs[Symbol.asyncDispose]();
+  };
   try {
     const tasks: ShardTask[] = Array.from({ length: plan.shards }, (_, index) => ({
       fillsPath,
@@ -112,13 +128,17 @@ export async function rebuildPositions(
     }));
     // A shard that ends, however, without offering its part of the income file: the others
     // read the whole file instead of waiting for it.
-    const ran = (index: number, shard: Promise<ShardResult | undefined>) =>
-      shard.finally(() => exchange.ended(index));
+    const ran = <T>(index: number, shard: Promise<T>) => shard.finally(() => exchange.ended(index));
     const workerUrl = options.workerUrl ?? new URL("./worker.ts", import.meta.url);
     const notes: string[] = [];
     const inWorkers = tasks.slice(1).map(async (task) => {
       try {
-        return await ran(task.index, runInWorker(workerUrl, task, exchange));
+        const { result, worker } = await ran(
+          task.index,
+          ShardWorker.start(workerUrl, task, exchange),
+        );
+        kept.push(worker);
+        return result;
       } catch (error) {
         if (!(error instanceof WorkerUnavailable)) throw error;
         notes.push(`a worker thread failed (${error.message}); its share was rebuilt on this one`);
@@ -139,6 +159,7 @@ export async function rebuildPositions(
     const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : []));
     if (failures.length > 0) throw firstError(fillsPath, failures);
     const results = outcomes.map((o) => (o as PromiseFulfilledResult<ShardResult>).value);
+    const shardRuns = results.flatMap((r) => r.runs);
     const incomeFrom = new Map<Market, number>();
     for (const [market, time] of results.flatMap((r) => r.incomeFrom)) {
       if (!(time >= incomeFrom.get(market)!)) incomeFrom.set(market, time);
@@ -148,20 +169,47 @@ export async function rebuildPositions(
       unknownColumns: results[0].unknownColumns,
       income: results[0].income,
       incomeFrom,
-      runs: results.flatMap((r) =>
-        r.runs.map(({ path, dropSymbols }) => {
-          const dropped = new Set(dropSymbols);
-          return dropped.size === 0 ? { path } : { path, drop: (row) => dropped.has(row.symbol) };
-        })
-      ),
+      runs: shardRuns.map(asRun),
+      merged: () => mergedInParts(shardRuns, kept, runDir, notes),
       symbols: new Map(results.flatMap((r) => r.symbols)),
       threads: plan.shards,
       notes,
-      [Symbol.asyncDispose]: removeRuns,
+      [Symbol.asyncDispose]: dispose,
     };
   } catch (error) {
-    await removeRuns();
+    await dispose();
     throw error;
+  }
+}
+
+/**
+ * The merge of `runs` in as many parts as there are `workers` and one: the first merged here, as
+ * the others are merged by the workers into files in `runDir`, which are then read back. A
+ * worker that fails by itself leaves its part to this thread, and a note in `notes`.
+ */
+async function* mergedInParts(
+  runs: readonly ShardRun[],
+  workers: readonly ShardWorker[],
+  runDir: string,
+  notes: string[],
+): AsyncGenerator<string | Uint8Array> {
+  const all = runs.map(asRun);
+  const points = splitPoints(all, workers.length + 1);
+  const parts = points.map((from, k) => ({ from, to: points[k + 1] }));
+  const files = parts.map(() => join(runDir, `part-${crypto.randomUUID()}.csv`));
+  const done = parts.map((part, k) =>
+    workers[k].merge(runs, part, files[k]).then(() => undefined, (error: unknown) => error)
+  );
+  yield* mergedRuns(all, { to: points[0] });
+  for (const [k, part] of parts.entries()) {
+    const error = await done[k];
+    if (error === undefined) yield* fileChunks(files[k]);
+    else if (error instanceof WorkerUnavailable) {
+      notes.push(
+        `a worker thread failed (${error.message}); its part of the merge was done on this one`,
+      );
+      yield* mergedRuns(all, part);
+    } else throw error;
   }
 }
 
@@ -171,7 +219,7 @@ export async function rebuildPositions(
  * replaced.
  */
 export function writeRebuilt(path: string, rebuilt: Rebuilt): Promise<boolean> {
-  return writeFileIfChanged(path, mergedRuns(rebuilt.runs));
+  return writeFileIfChanged(path, rebuilt.merged());
 }
 
 /** The default number of threads for a fills file. */
@@ -179,50 +227,6 @@ async function automaticJobs(fillsPath: string): Promise<number> {
   const { size } = await Deno.stat(fillsPath);
   if (size < PARALLEL_BYTES) return 1;
   return Math.max(1, Math.min(navigator.hardwareConcurrency ?? 1, MAX_JOBS));
-}
-
-/** A worker that failed by itself (it could not load, say), not with its shard's error. */
-class WorkerUnavailable extends Error {
-  /** The first line of `why`, without terminal colours: it goes into a one-line note. */
-  constructor(why: string) {
-    // deno-lint-ignore no-control-regex -- ESC starts the colour codes it removes
-    super(why.replace(/\x1b\[[0-9;]*m/g, "").split("\n")[0].trim());
-  }
-}
-
-/**
- * Runs one shard in a worker, which shares the income file through `exchange`; its error, if
- * any, is thrown here as the CLI knows it.
- */
-function runInWorker(url: URL, task: ShardTask, exchange: IncomeExchange): Promise<ShardResult> {
-  return new Promise((resolve, reject) => {
-    let worker: Worker;
-    let ended = false;
-    try {
-      worker = new Worker(url, { type: "module" });
-    } catch (error) {
-      reject(new WorkerUnavailable(error instanceof Error ? error.message : String(error)));
-      return;
-    }
-    worker.onmessage = ({ data }: MessageEvent<WorkerMessage>) => {
-      if ("offer" in data) {
-        exchange.sharer(task.index)(data.offer)
-          .then((shared) => ended || worker.postMessage({ shared }));
-        return;
-      }
-      ended = true;
-      worker.terminate();
-      if (data.ok) resolve(data.result);
-      else reject(receiveError(data.error));
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      ended = true;
-      worker.terminate();
-      reject(new WorkerUnavailable(event.message));
-    };
-    worker.postMessage(task);
-  });
 }
 
 /**

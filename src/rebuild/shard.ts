@@ -18,7 +18,8 @@ import { readLedgerFills, streamLedgerFills } from "../storage/fills_file.ts";
 import { type IncomeStarts, streamIncomeFile } from "../storage/income_file.ts";
 import type { ByteRange } from "../csv/csv_file.ts";
 import { readIncomePart, type ShareIncome } from "./income_share.ts";
-import { PositionRuns } from "../storage/position_lines.ts";
+import { PositionRuns, type SortedRun } from "../storage/position_lines.ts";
+import type { Run } from "../storage/run_merge.ts";
 import { readPriceTable } from "../storage/prices_file.ts";
 import { ThreePasses } from "../ledger/three_passes.ts";
 import { SymbolSummaryBuilder } from "../ledger/summary.ts";
@@ -49,9 +50,7 @@ export interface ShardTask {
 }
 
 /** A run of a shard, and the symbols whose rows in it to leave out. */
-export interface ShardRun {
-  /** The run file. */
-  readonly path: string;
+export interface ShardRun extends SortedRun {
   /** Symbols whose rows here are not final (rebuilt in three passes, in another run). */
   readonly dropSymbols: readonly string[];
 }
@@ -70,6 +69,13 @@ export interface ShardResult {
   readonly runs: readonly ShardRun[];
   /** Each symbol of the shard (by `symbolKey`): its books and summary. */
   readonly symbols: readonly [string, SymbolCache][];
+}
+
+/** A shard's run as the merge reads it: its rows of the symbols it drops left out. */
+export function asRun(run: ShardRun): Run {
+  if (run.dropSymbols.length === 0) return run;
+  const dropped = new Set(run.dropSymbols);
+  return { ...run, drop: (row) => dropped.has(row.symbol) };
 }
 
 const FUNDING: ReadonlySet<string> = new Set(["FUNDING_FEE"]);
@@ -164,7 +170,7 @@ export async function rebuildShard(task: ShardTask, share?: ShareIncome): Promis
   const { unsettled, disordered, saved } = stream.finish();
   firstRuns.flush();
   for (const [key, books] of saved) onePass.books.set(key, books);
-  const runs: ShardRun[] = firstRuns.runs.map((path) => ({ path, dropSymbols: [...unsettled] }));
+  const runs: ShardRun[] = firstRuns.runs.map((run) => ({ ...run, dropSymbols: [...unsettled] }));
   const result = new Map<string, SymbolCache>();
   for (const [key, summary] of onePass.summaries) {
     const books = onePass.books.get(key);
@@ -195,7 +201,7 @@ export async function rebuildShard(task: ShardTask, share?: ShareIncome): Promis
     await pass((fill) => passes.apply(fill));
     for (const [key, books] of passes.finish()) threePass.books.set(key, books);
     moreRuns.flush();
-    runs.push(...moreRuns.runs.map((path) => ({ path, dropSymbols: [] })));
+    runs.push(...moreRuns.runs.map((run) => ({ ...run, dropSymbols: [] })));
     for (const [key, summary] of threePass.summaries) {
       result.set(key, { books: threePass.books.get(key) ?? null, summary: summary.build() });
     }

@@ -38,14 +38,11 @@ class EncodedBuffer {
 }
 
 /**
- * Atomically replaces `path` with `content` (a string, or strings to concatenate, which lets a
+ * Atomically replaces `path` with `content` (a string, or pieces to concatenate, which lets a
  * large file be streamed, also from an async source). The temporary file has a unique name, so
  * overlapping runs never share it, and is removed if anything fails.
  */
-export async function writeFileAtomic(
-  path: string,
-  content: string | Iterable<string> | AsyncIterable<string>,
-): Promise<void> {
+export async function writeFileAtomic(path: string, content: FileContent): Promise<void> {
   await replaceAtomic(path, (file) => writeAll(file, content));
 }
 
@@ -54,10 +51,7 @@ export async function writeFileAtomic(
  * it is, its modification time too (which a sync's cache compares): resolves to whether `path`
  * was replaced. The content is compared with the file as it is written, a mebibyte at a time.
  */
-export async function writeFileIfChanged(
-  path: string,
-  content: string | Iterable<string> | AsyncIterable<string>,
-): Promise<boolean> {
+export async function writeFileIfChanged(path: string, content: FileContent): Promise<boolean> {
   let old: Deno.FsFile | undefined;
   try {
     old = await Deno.open(path, { read: true });
@@ -117,19 +111,34 @@ export async function writeAtomicWith(
   });
 }
 
-/** Writes `content` to `file`, a mebibyte at a time, each handed to `written` too if given. */
+/** What a file is written from: text, or pieces of text and of bytes (UTF-8), to concatenate. */
+export type FileContent =
+  | string
+  | Iterable<string | Uint8Array>
+  | AsyncIterable<string | Uint8Array>;
+
+/**
+ * Writes `content` to `file`, a mebibyte of text at a time (bytes as they come), each handed to
+ * `written` too if given. A piece of bytes is written before the next piece is asked for (so a
+ * source may reuse its buffer).
+ */
 export async function writeAll(
   file: Deno.FsFile,
-  content: string | Iterable<string> | AsyncIterable<string>,
+  content: FileContent,
   written?: (bytes: Uint8Array) => Promise<void>,
 ): Promise<void> {
   const buffer = new EncodedBuffer();
-  const flush = async () => {
-    const bytes = buffer.take();
+  const write = async (bytes: Uint8Array) => {
     for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
     await written?.(bytes);
   };
+  const flush = () => write(buffer.take());
   for await (const part of typeof content === "string" ? [content] : content) {
+    if (typeof part !== "string") {
+      await flush();
+      await write(part);
+      continue;
+    }
     for (let rest = buffer.put(part); rest !== ""; rest = buffer.put(rest)) await flush();
   }
   await flush();

@@ -11,13 +11,15 @@ import { DataFileError } from "./data_file.ts";
 /**
  * The lines of the UTF-8 file at `path`, without their line breaks (LF or CRLF), in order, a
  * batch at a time (the lines of a piece of the file: awaiting each line alone would cost more
- * than reading it); the first line's byte-order mark is dropped.
+ * than reading it); the first line's byte-order mark is dropped. From `offset` on, if given (the
+ * byte a line starts at).
  *
  * @throws {Deno.errors.NotFound} when there is no such file.
  * @throws {DataFileError} for bytes that are not UTF-8, or a last line without its line break.
  */
-export async function* readLines(path: string): AsyncGenerator<string[]> {
+export async function* readLines(path: string, offset = 0): AsyncGenerator<string[]> {
   using file = await Deno.open(path, { read: true });
+  if (offset > 0) await file.seek(offset, Deno.SeekMode.Start);
   // The decoder drops a byte-order mark at the start (its `ignoreBOM` is false).
   const decoder = new TextDecoder("utf-8", { fatal: true });
   // Read a few pieces at a time (each read waits for a thread of the runtime's), decoded a

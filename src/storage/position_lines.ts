@@ -1,7 +1,7 @@
 /**
- * Lines of the positions file as a rebuild makes and merges them: each with what orders it
+ * Lines of the positions file as a rebuild makes them: each with what orders it
  * (`comparePositions`), read back from the line itself, so that a file of any size can be sorted
- * in runs and merged, or updated by replacing some of its rows, in little memory.
+ * in runs and merged (`run_merge.ts`), or updated by replacing some of its rows, in little memory.
  *
  * @module
  */
@@ -12,9 +12,8 @@ import { parseTimeAt } from "../time.ts";
 import { csvLine } from "../csv/format.ts";
 import { LineBytes } from "../csv/line_bytes.ts";
 import { DataFileError } from "./data_file.ts";
-import { IndexHeap } from "./index_heap.ts";
-import { readLines } from "./line_reader.ts";
 import { writePositionLine, WRITTEN_POSITION_COLUMNS } from "./positions_file.ts";
+import type { RunMark } from "./run_merge.ts";
 
 /** One position as a line of the positions file, with what orders it among the others. */
 export interface PositionLine extends PositionOrder {
@@ -77,13 +76,24 @@ const RUN_BYTES = 8 << 20;
 /** Bytes gathered before a sorted run is written out. */
 const WRITE_BYTES = 1 << 16;
 
+/** A run is marked every this many lines (`RunMark`). */
+const MARK_EVERY = 512;
+
+/** A run file written by {@linkcode PositionRuns}, with its marks. */
+export interface SortedRun {
+  /** The run file. */
+  readonly path: string;
+  /** Its first line, and every so many after (512 unless a test says otherwise). */
+  readonly marks: readonly RunMark[];
+}
+
 const decoder = new TextDecoder();
 const COMMA = 44;
 
 /**
  * Positions sorted in bounded memory: each position's line is kept as UTF-8 in one buffer, reused
  * from run to run, until the buffer is full; the lines are then sorted and written to a run file
- * in `dir`, and {@linkcode mergedRuns} merges the runs. Of lines that order equal, the one added
+ * in `dir`, marked every few hundred lines, and `mergedRuns` merges the runs. Of lines that order equal, the one added
  * first comes first.
  *
  * Besides the bytes, only the order of each line is kept, as numbers and strings shared by all
@@ -93,7 +103,8 @@ const COMMA = 44;
  */
 export class PositionRuns {
   readonly #dir: string;
-  readonly #runs: string[] = [];
+  readonly #runs: SortedRun[] = [];
+  readonly #markEvery: number;
   #bytes: Uint8Array;
   readonly #line = new LineBytes();
   #used = 0;
@@ -104,14 +115,18 @@ export class PositionRuns {
   #markets: Market[] = [];
   #sides: PositionSide[] = [];
 
-  /** Runs kept in `dir` (a temporary directory the caller removes), of `runBytes` bytes or so. */
-  constructor(dir: string, runBytes: number = RUN_BYTES) {
+  /**
+   * Runs kept in `dir` (a temporary directory the caller removes), of `runBytes` bytes or so,
+   * marked every `markEvery` lines.
+   */
+  constructor(dir: string, runBytes: number = RUN_BYTES, markEvery: number = MARK_EVERY) {
     this.#dir = dir;
     this.#bytes = new Uint8Array(runBytes);
+    this.#markEvery = markEvery;
   }
 
-  /** The run files written so far (for another thread to merge). */
-  get runs(): readonly string[] {
+  /** The runs written so far (for another thread to merge). */
+  get runs(): readonly SortedRun[] {
     return this.#runs;
   }
 
@@ -154,8 +169,17 @@ export class PositionRuns {
     const write = (bytes: Uint8Array) => {
       for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
     };
-    for (const { i } of keys) {
+    const marks: RunMark[] = [];
+    let offset = 0;
+    for (let k = 0; k < n; k++) {
+      const key = keys[k];
+      const { i } = key;
       const line = this.#bytes.subarray(i === 0 ? 0 : this.#ends[i - 1], this.#ends[i]);
+      if (k % this.#markEvery === 0) {
+        const { openTime, symbol, market, positionSide, openTradeId } = key;
+        marks.push({ openTime, symbol, market, positionSide, openTradeId, offset, line: k + 1 });
+      }
+      offset += line.length;
       if (filled + line.length > out.length) {
         write(out.subarray(0, filled));
         filled = 0;
@@ -167,7 +191,7 @@ export class PositionRuns {
       }
     }
     write(out.subarray(0, filled));
-    this.#runs.push(path);
+    this.#runs.push({ path, marks });
     this.#used = 0;
     this.#symbols = [];
     this.#markets = [];
@@ -190,98 +214,5 @@ export class PositionRuns {
     const times = new Float64Array(this.#openTimes.length * 2);
     times.set(this.#openTimes);
     this.#openTimes = times;
-  }
-}
-
-/**
- * A sorted run of position lines, and the rows of it to leave out: a run file, or a positions
- * file (its header skipped and checked) whose rows some of the others replace.
- */
-export interface Run {
-  /** The file: sorted lines, without a header unless `positionsFile`. */
-  readonly path: string;
-  /** Rows to leave out; none if absent. */
-  readonly drop?: (row: PositionLine) => boolean;
-  /** Whether it is a positions file, with its header. */
-  readonly positionsFile?: boolean;
-}
-
-/** Lines merged before they are handed on together (about 50 KB: well below V8's large objects). */
-const MERGED_BATCH = 256;
-
-/**
- * The lines of sorted runs merged into one order, header first, leaving out each run's rows its
- * `drop` accepts. Of lines that order equal, the earlier run's come first (so a positions file
- * given first keeps its rows before those that go on from it). Handed on a few hundred lines at a
- * time, as one string.
- */
-export async function* mergedRuns(runs: readonly Run[]): AsyncGenerator<string> {
-  yield POSITIONS_HEADER;
-  const readers = runs.map((run) => new RunReader(run));
-  const heads: (PositionLine | undefined)[] = [];
-  for (const reader of readers) heads.push(await reader.next());
-  // The runs with a head, least head first (of equal heads, the earlier run's).
-  const heap = new IndexHeap(
-    heads.flatMap((head, i) => (head === undefined ? [] : [i])),
-    (i, j) => (comparePositions(heads[i]!, heads[j]!) || i - j) < 0,
-  );
-  let out: string[] = [];
-  while (heap.size > 0) {
-    const best = heap.top;
-    out.push(heads[best]!.line);
-    if (out.length === MERGED_BATCH) {
-      yield out.join("");
-      out = [];
-    }
-    const reader = readers[best];
-    const row = reader.take();
-    const head = row === null ? await reader.next() : row;
-    heads[best] = head;
-    if (head === undefined) heap.pop();
-    else heap.update();
-  }
-  if (out.length > 0) yield out.join("");
-}
-
-/** The rows of one run, in order, without those it drops. */
-class RunReader {
-  readonly #run: Run;
-  readonly #batches: AsyncGenerator<string[]>;
-  #batch: string[] = [];
-  #at = 0;
-  #line = 0;
-
-  constructor(run: Run) {
-    this.#run = run;
-    this.#batches = readLines(run.path);
-  }
-
-  /** The next row, if the batch at hand has it; `null` when {@linkcode next} must read on. */
-  take(): PositionLine | null {
-    const { path, drop, positionsFile } = this.#run;
-    while (this.#at < this.#batch.length) {
-      const value = this.#batch[this.#at++];
-      this.#line++;
-      if (positionsFile && this.#line === 1) {
-        if (value + "\n" === POSITIONS_HEADER) continue;
-        throw new DataFileError(path, 1, "is not a positions file written by this version");
-      }
-      if (value === "") continue;
-      const row = positionLineFrom(value, path, this.#line);
-      if (drop === undefined || !drop(row)) return row;
-    }
-    return null;
-  }
-
-  /** The next row; `undefined` at the end of the run. */
-  async next(): Promise<PositionLine | undefined> {
-    for (;;) {
-      const row = this.take();
-      if (row !== null) return row;
-      const { value, done } = await this.#batches.next();
-      if (done) return undefined;
-      this.#batch = value;
-      this.#at = 0;
-    }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Reading a stretch of a file at a known place: the one loop behind the readers that look at part
  * of a file (its samples, its last bytes, its tail, a line start), where a single `read` may
- * return fewer bytes than asked.
+ * return fewer bytes than asked; and reading a whole file a piece at a time.
  *
  * @module
  */
@@ -35,4 +35,18 @@ export async function readAt(
     filled += n;
   }
   return buffer.subarray(0, filled);
+}
+
+/**
+ * The bytes of the file at `path`, in order, a mebibyte or so at a time, in one buffer: each
+ * piece is valid until the next is asked for.
+ *
+ * @throws {Deno.errors.NotFound} when there is no such file.
+ */
+export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  using file = await Deno.open(path, { read: true });
+  const buffer = new Uint8Array(1 << 20);
+  for (let n = await file.read(buffer); n !== null; n = await file.read(buffer)) {
+    yield buffer.subarray(0, n);
+  }
 }

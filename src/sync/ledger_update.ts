@@ -27,12 +27,8 @@ import type { IncomeSums, LedgerCache, MarketCache, SymbolCache } from "../stora
 import { appendConversions, writeConversionsFromFills } from "../storage/conversions_file.ts";
 import { FILES } from "../storage/file_names.ts";
 import { incomeTail } from "../storage/income_file.ts";
-import {
-  mergedRuns,
-  type PositionLine,
-  PositionRuns,
-  type Run,
-} from "../storage/position_lines.ts";
+import { type PositionLine, PositionRuns } from "../storage/position_lines.ts";
+import { mergedRuns, type Run } from "../storage/run_merge.ts";
 import { readIfExists } from "../storage/data_file.ts";
 import { readTail } from "../storage/tail.ts";
 import { advanceSums, sumsFromFiles } from "./income_sums.ts";
@@ -204,7 +200,7 @@ async function goOn(change: LedgerChange, old: MarketCache): Promise<MarketCache
         ...run,
         drop: (row: PositionLine) => row.market !== market || (run.drop?.(row) ?? false),
       }));
-      const all = [file, ...runs.runs.map((p) => ({ path: p })), ...rebuiltRuns];
+      const all = [file, ...runs.runs, ...rebuiltRuns];
       await writeFileAtomic(path("positions"), mergedRuns(all));
     }
   } finally {
