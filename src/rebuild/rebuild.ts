@@ -17,7 +17,7 @@ import { DataFileError } from "../storage/data_file.ts";
 import { estimateFillsBySymbol } from "../storage/fills_file.ts";
 import { fileChunks } from "../storage/read_at.ts";
 import { mergedRuns, type Run, splitPoints } from "../storage/run_merge.ts";
-import { makeRunsDir } from "../storage/runs_dir.ts";
+import { makeRunsDir, type RunsDir } from "../storage/runs_dir.ts";
 import { IncomeExchange, incomeRanges } from "./income_share.ts";
 import { asRun, rebuildShard, type ShardResult, type ShardRun, type ShardTask } from "./shard.ts";
 import { planShards } from "./shards.ts";
@@ -97,24 +97,29 @@ export async function rebuildPositions(
   options: RebuildOptions = {},
 ): Promise<Rebuilt> {
   const only = options.only === undefined ? undefined : new Set(options.only);
-  const weights = new Map(
-    [...await estimateFillsBySymbol(fillsPath)].filter(([symbol]) => only?.has(symbol) ?? true),
-  );
   const jobs = options.jobs ?? await automaticJobs(fillsPath);
-  const plan = planShards(weights, Math.min(jobs, Math.max(1, weights.size)));
-  const ranges = options.incomePath === undefined
-    ? undefined
-    : await incomeRanges(options.incomePath, plan.shards);
-  const exchange = new IncomeExchange(plan);
-  const runs = await makeRunsDir(options.runsIn ?? dirname(fillsPath));
-  const runDir = runs.path;
-  // Workers that built their shard, kept to merge parts of the runs.
-  const kept: ShardWorker[] = [];
+  // The workers load as the rebuild is planned; those the plan does not need are ended.
+  const workerUrl = options.workerUrl ?? new URL("./worker.ts", import.meta.url);
+  const workers = Array.from({ length: jobs - 1 }, () => new ShardWorker(workerUrl));
+  let runs: RunsDir | undefined;
   const dispose = async () => {
-    for (const worker of kept) worker.end();
-    await runs[Symbol.asyncDispose]();
+    for (const worker of workers) worker.end();
+    await runs?.[Symbol.asyncDispose]();
   };
   try {
+    const weights = new Map(
+      [...await estimateFillsBySymbol(fillsPath)].filter(([symbol]) => only?.has(symbol) ?? true),
+    );
+    const plan = planShards(weights, Math.min(jobs, Math.max(1, weights.size)));
+    for (const worker of workers.slice(plan.shards - 1)) worker.end();
+    const ranges = options.incomePath === undefined
+      ? undefined
+      : await incomeRanges(options.incomePath, plan.shards);
+    const exchange = new IncomeExchange(plan);
+    runs = await makeRunsDir(options.runsIn ?? dirname(fillsPath));
+    const runDir = runs.path;
+    // Workers that built their shard, kept to merge parts of the runs.
+    const kept: ShardWorker[] = [];
     const tasks: ShardTask[] = Array.from({ length: plan.shards }, (_, index) => ({
       fillsPath,
       incomePath: options.incomePath,
@@ -129,14 +134,11 @@ export async function rebuildPositions(
     // A shard that ends, however, without offering its part of the income file: the others
     // read the whole file instead of waiting for it.
     const ran = <T>(index: number, shard: Promise<T>) => shard.finally(() => exchange.ended(index));
-    const workerUrl = options.workerUrl ?? new URL("./worker.ts", import.meta.url);
     const notes: string[] = [];
     const inWorkers = tasks.slice(1).map(async (task) => {
+      const worker = workers[task.index - 1];
       try {
-        const { result, worker } = await ran(
-          task.index,
-          ShardWorker.start(workerUrl, task, exchange),
-        );
+        const result = await ran(task.index, worker.build(task, exchange));
         kept.push(worker);
         return result;
       } catch (error) {

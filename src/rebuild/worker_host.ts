@@ -1,15 +1,15 @@
 /**
- * The host's side of a shard worker (`worker.ts`): it starts the worker on a shard, passes its
- * offer of the income file to the exchange and the share back, and, once the shard is built,
- * keeps the worker to merge a part of the runs while this thread merges another
- * (`writeRebuilt`), until it is ended.
+ * The host's side of a shard worker (`worker.ts`): it starts the worker (early, so that it loads
+ * while the rebuild is planned), gives it its shard, passes its offer of the income file to the
+ * exchange and the share back, and, once the shard is built, keeps the worker to merge a part of
+ * the runs while this thread merges another (`writeRebuilt`), until it is ended.
  *
  * @module
  */
 
 import type { MergePart } from "../storage/run_merge.ts";
 import { type MergeAnswer, receiveError, type ShardAnswer, type WorkerMessage } from "./answer.ts";
-import type { IncomeExchange } from "./income_share.ts";
+import type { IncomeExchange, IncomePart, SharedIncome } from "./income_share.ts";
 import type { ShardResult, ShardRun, ShardTask } from "./shard.ts";
 
 /** A worker that failed by itself (it could not load, say), not with its task's error. */
@@ -23,17 +23,25 @@ export class WorkerUnavailable extends Error {
 
 /** A shard worker, kept after its shard for a merge. */
 export class ShardWorker {
-  readonly #worker: Worker;
+  readonly #worker: Worker | undefined;
   #waiting: { resolve(answer: ShardAnswer | MergeAnswer): void; reject(e: unknown): void } | null =
     null;
-  #ended = false;
+  /** Why the worker is unavailable, once it is. */
+  #failed: WorkerUnavailable | undefined;
+  #share: ((offer: IncomePart | undefined) => Promise<SharedIncome | undefined>) | undefined;
 
-  private constructor(worker: Worker, exchange: IncomeExchange, index: number) {
-    this.#worker = worker;
+  /** Starts a worker of module `url`; one that cannot start says so when given its shard. */
+  constructor(url: URL) {
+    try {
+      this.#worker = new Worker(url, { type: "module" });
+    } catch (error) {
+      this.#failed = new WorkerUnavailable(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    const worker = this.#worker;
     worker.onmessage = ({ data }: MessageEvent<WorkerMessage>) => {
       if ("offer" in data) {
-        exchange.sharer(index)(data.offer)
-          .then((shared) => this.#ended || worker.postMessage({ shared }));
+        this.#share?.(data.offer).then((shared) => this.#failed || worker.postMessage({ shared }));
         return;
       }
       const waiting = this.#waiting;
@@ -42,35 +50,21 @@ export class ShardWorker {
     };
     worker.onerror = (event) => {
       event.preventDefault();
-      this.end();
-      const waiting = this.#waiting;
-      this.#waiting = null;
-      waiting?.reject(new WorkerUnavailable(event.message));
+      this.#fail(new WorkerUnavailable(event.message));
     };
   }
 
   /**
-   * Runs shard `task` in a worker of module `url`, which shares the income file through
-   * `exchange`: its result, and the worker, kept (end it). Its error, if any, is thrown here as
-   * the CLI knows it (the worker ended).
+   * Has the worker build shard `task`, sharing the income file through `exchange`. Its error, if
+   * any, is thrown here as the CLI knows it (and the worker ended).
    *
    * @throws {WorkerUnavailable} when the worker fails by itself.
    */
-  static async start(
-    url: URL,
-    task: ShardTask,
-    exchange: IncomeExchange,
-  ): Promise<{ result: ShardResult; worker: ShardWorker }> {
-    let worker: Worker;
-    try {
-      worker = new Worker(url, { type: "module" });
-    } catch (error) {
-      throw new WorkerUnavailable(error instanceof Error ? error.message : String(error));
-    }
-    const host = new ShardWorker(worker, exchange, task.index);
-    const answer = await host.#ask(task);
-    if ("ok" in answer && answer.ok) return { result: answer.result, worker: host };
-    host.end();
+  async build(task: ShardTask, exchange: IncomeExchange): Promise<ShardResult> {
+    this.#share = exchange.sharer(task.index);
+    const answer = await this.#ask(task);
+    if ("ok" in answer && answer.ok) return answer.result;
+    this.end();
     throw "error" in answer ? receiveError(answer.error) : new Error("unexpected answer");
   }
 
@@ -80,7 +74,6 @@ export class ShardWorker {
    * @throws {WorkerUnavailable} when the worker fails by itself, or was ended.
    */
   async merge(runs: readonly ShardRun[], part: MergePart, out: string): Promise<void> {
-    if (this.#ended) throw new WorkerUnavailable("the worker was ended");
     const answer = await this.#ask({ merge: { runs, part, out } });
     if ("merged" in answer && answer.merged) return;
     throw "error" in answer ? receiveError(answer.error) : new Error("unexpected answer");
@@ -88,15 +81,23 @@ export class ShardWorker {
 
   /** Ends the worker (again: nothing). */
   end(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#worker.terminate();
+    this.#fail(new WorkerUnavailable("the worker was ended"));
+  }
+
+  #fail(why: WorkerUnavailable): void {
+    if (this.#failed !== undefined) return;
+    this.#failed = why;
+    this.#worker?.terminate();
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.reject(why);
   }
 
   #ask(message: unknown): Promise<ShardAnswer | MergeAnswer> {
     return new Promise((resolve, reject) => {
+      if (this.#failed !== undefined) return reject(this.#failed);
       this.#waiting = { resolve, reject };
-      this.#worker.postMessage(message);
+      this.#worker!.postMessage(message);
     });
   }
 }
