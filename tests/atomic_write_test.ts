@@ -1,10 +1,11 @@
 /**
  * Replacing a file only when its content changes (`writeFileIfChanged`): a file that holds the
  * content already keeps its bytes and its modification time, which a sync's cache compares; any
- * difference, anywhere, replaces it.
+ * difference, anywhere, replaces it. And a large file written from pieces of text and of bytes,
+ * flushed to disk as it is written.
  */
 import assert from "node:assert/strict";
-import { writeFileIfChanged } from "../src/storage/atomic_write.ts";
+import { writeFileAtomic, writeFileIfChanged } from "../src/storage/atomic_write.ts";
 import { runCli } from "./support/cli.ts";
 import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { syncWith, tempDir } from "./support/sync.ts";
@@ -59,6 +60,41 @@ Deno.test("writeFileIfChanged replaces a file exactly when its content differs",
   await t.step("no temporary file is left either way", () => {
     assert.deepEqual([...Deno.readDirSync(dir.path)].map((e) => e.name), ["f.csv"]);
   });
+});
+
+Deno.test("a file of pieces of text and of bytes, past several flushes to disk, is written whole and in order", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/big.csv`;
+  // 80 MiB in pieces of text (multi-byte characters among them) and of bytes from one buffer
+  // reused (as a part of a merge is read back): more than two flushes of 32 MiB.
+  const buffer = new Uint8Array(1 << 20);
+  const piece = (k: number) => `${k},é€😀,${"x".repeat(k % 50)}\n`.repeat(1000);
+  async function* pieces(): AsyncGenerator<string | Uint8Array> {
+    for (let k = 0; k < 80; k++) {
+      yield piece(k);
+      buffer.fill(48 + (k % 10));
+      buffer[buffer.length - 1] = 10;
+      yield buffer.subarray(0, buffer.length - k);
+    }
+  }
+  await writeFileAtomic(path, pieces());
+  const written = await Deno.readFile(path);
+  let expected = 0;
+  let at = 0;
+  const encoder = new TextEncoder();
+  for (let k = 0; k < 80; k++) {
+    const text = encoder.encode(piece(k));
+    assert.deepEqual(written.subarray(at, at + text.length), text, `piece ${k}`);
+    at += text.length;
+    const bytes = buffer.length - k;
+    const digit = 48 + (k % 10);
+    assert.ok(written.subarray(at, at + bytes - 1).every((b) => b === digit), `bytes ${k}`);
+    assert.equal(written[at + bytes - 1], k === 0 ? 10 : digit, `bytes ${k} end`);
+    at += bytes;
+    expected += text.length + bytes;
+  }
+  assert.equal(written.length, expected);
+  assert.ok(expected > 80 << 20);
 });
 
 Deno.test("positions over a sync's own positions file leaves it, and the next sync trusts its cache", async () => {

@@ -43,7 +43,7 @@ class EncodedBuffer {
  * overlapping runs never share it, and is removed if anything fails.
  */
 export async function writeFileAtomic(path: string, content: FileContent): Promise<void> {
-  await replaceAtomic(path, (file) => writeAll(file, content));
+  await replaceAtomic(path, (file) => writeAll(file, content, undefined, true));
 }
 
 /**
@@ -65,7 +65,7 @@ export async function writeFileIfChanged(path: string, content: FileContent): Pr
     await writeAll(file, content, async (bytes) => {
       if (same) same = equalBytes(await readAt(old!, offset, bytes.length), bytes);
       offset += bytes.length;
-    });
+    }, true);
     // Unchanged only if the file also ends where the content does.
     return !same || (await readAt(old!, offset, 1)).length > 0;
   });
@@ -117,31 +117,57 @@ export type FileContent =
   | Iterable<string | Uint8Array>
   | AsyncIterable<string | Uint8Array>;
 
+/** Bytes written between the flushes to disk that {@linkcode writeAll} starts as it goes. */
+const FLUSH_BYTES = 32 << 20;
+
 /**
  * Writes `content` to `file`, a mebibyte of text at a time (bytes as they come), each handed to
  * `written` too if given. A piece of bytes is written before the next piece is asked for (so a
- * source may reuse its buffer).
+ * source may reuse its buffer). With `flushing`, what is written is flushed to disk as it goes,
+ * every 32 MiB, while the writing goes on (so that the caller's last flush has little left to
+ * wait for: on a large file, most of the time the disk takes is spent while the content is made).
  */
 export async function writeAll(
   file: Deno.FsFile,
   content: FileContent,
   written?: (bytes: Uint8Array) => Promise<void>,
+  flushing = false,
 ): Promise<void> {
   const buffer = new EncodedBuffer();
+  let unflushed = 0;
+  // The flush going on, if any (one at a time), and the first that failed.
+  let flush: Promise<void> | undefined;
+  let failed: { error: unknown } | undefined;
   const write = async (bytes: Uint8Array) => {
     for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
     await written?.(bytes);
-  };
-  const flush = () => write(buffer.take());
-  for await (const part of typeof content === "string" ? [content] : content) {
-    if (typeof part !== "string") {
-      await flush();
-      await write(part);
-      continue;
+    unflushed += bytes.length;
+    if (flushing && unflushed >= FLUSH_BYTES && flush === undefined) {
+      unflushed = 0;
+      flush = file.syncData().then(
+        () => (flush = undefined),
+        (error) => {
+          failed ??= { error };
+          flush = undefined;
+        },
+      );
     }
-    for (let rest = buffer.put(part); rest !== ""; rest = buffer.put(rest)) await flush();
+  };
+  const writeBuffer = () => write(buffer.take());
+  try {
+    for await (const part of typeof content === "string" ? [content] : content) {
+      if (typeof part !== "string") {
+        await writeBuffer();
+        await write(part);
+        continue;
+      }
+      for (let rest = buffer.put(part); rest !== ""; rest = buffer.put(rest)) await writeBuffer();
+    }
+    await writeBuffer();
+  } finally {
+    await flush;
   }
-  await flush();
+  if (failed !== undefined) throw failed.error;
 }
 
 /**
