@@ -186,8 +186,9 @@ export async function rebuildPositions(
 
 /**
  * The merge of `runs` in as many parts as there are `workers` and one: the first merged here, as
- * the others are merged by the workers into files in `runDir`, which are then read back. A
- * worker that fails by itself leaves its part to this thread, and a note in `notes`.
+ * the others are merged by the workers into files in `runDir`, which are then read back; the
+ * workers are then ended. A worker that fails by itself leaves its part to this thread, and a note
+ * in `notes`.
  */
 async function* mergedInParts(
   runs: readonly ShardRun[],
@@ -202,16 +203,21 @@ async function* mergedInParts(
   const done = parts.map((part, k) =>
     workers[k].merge(runs, part, files[k]).then(() => undefined, (error: unknown) => error)
   );
-  yield* mergedRuns(all, { to: points[0] });
-  for (const [k, part] of parts.entries()) {
-    const error = await done[k];
-    if (error === undefined) yield* fileChunks(files[k]);
-    else if (error instanceof WorkerUnavailable) {
-      notes.push(
-        `a worker thread failed (${error.message}); its part of the merge was done on this one`,
-      );
-      yield* mergedRuns(all, part);
-    } else throw error;
+  try {
+    yield* mergedRuns(all, { to: points[0] });
+    for (const [k, part] of parts.entries()) {
+      const error = await done[k];
+      if (error === undefined) yield* fileChunks(files[k]);
+      else if (error instanceof WorkerUnavailable) {
+        notes.push(
+          `a worker thread failed (${error.message}); its part of the merge was done on this one`,
+        );
+        yield* mergedRuns(all, part);
+      } else throw error;
+    }
+  } finally {
+    // Their memory back now, not when the rebuild is disposed of (a sync goes on writing).
+    for (const worker of workers) worker.end();
   }
 }
 

@@ -97,7 +97,7 @@ export class ShardWorker {
     return new Promise((resolve, reject) => {
       if (this.#failed !== undefined) return reject(this.#failed);
       this.#waiting = { resolve, reject };
-      this.#worker!.postMessage(message);
+      this.#worker?.postMessage(message);
     });
   }
 }
