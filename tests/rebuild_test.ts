@@ -179,7 +179,7 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
     await t.step(
       "a worker that fails as it merges leaves its part to the main thread",
       async () => {
-        const rebuilt = await rebuildPositions(`${dir}/futures_fills.csv`, {
+        await using rebuilt = await rebuildPositions(`${dir}/futures_fills.csv`, {
           incomePath: `${dir}/futures_income.csv`,
           jobs: 3,
           workerUrl: new URL("./support/merge_failing_worker.ts", import.meta.url),
@@ -187,7 +187,6 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
         assert.equal(rebuilt.threads, 3);
         assert.deepEqual(rebuilt.notes, []);
         await writeRebuilt(`${dir}/merged_here.csv`, rebuilt);
-        await rebuilt[Symbol.asyncDispose]();
         // The merge was cut in three, and each worker sent a part failed.
         assert.equal(rebuilt.notes.length, 2, rebuilt.notes.join("\n"));
         assert.match(rebuilt.notes[0], /^a worker thread failed \(.+\); its part of the merge was/);
@@ -201,7 +200,7 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
       // A worker that throws as it loads, and one whose module is missing (as in a binary
       // built without it).
       for (const file of [broken, `${dir}/gone.ts`]) {
-        const rebuilt = await rebuildPositions(`${dir}/futures_fills.csv`, {
+        await using rebuilt = await rebuildPositions(`${dir}/futures_fills.csv`, {
           incomePath: `${dir}/futures_income.csv`,
           jobs: 3,
           workerUrl: new URL(`file://${file}`),
@@ -212,7 +211,6 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
         const text = rebuilt.notes.join("");
         assert.ok(!text.includes("\n") && !text.includes("\u001b"), "plain single lines");
         await writeRebuilt(`${dir}/written.csv`, rebuilt);
-        await rebuilt[Symbol.asyncDispose]();
         assert.ok(await Deno.readTextFile(`${dir}/written.csv`) === expected);
       }
     });

@@ -62,7 +62,12 @@ export async function benchLedger(dir: string): Promise<void> {
   }
   const wall = median(runs.map((r) => r.seconds));
   const rss = Math.max(...runs.map((r) => r.mb));
-  const threads = (await rebuildPositions(fillsPath)).threads;
+  let threads: number;
+  {
+    // Disposed of: its runs directory removed and its threads ended (kept, the process never ends).
+    await using rebuilt = await rebuildPositions(fillsPath);
+    threads = rebuilt.threads;
+  }
 
   const { fills } = await readLedgerFills(fillsPath);
   const rateOf = (build: () => number) => {
