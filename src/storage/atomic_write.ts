@@ -43,7 +43,7 @@ class EncodedBuffer {
  * overlapping runs never share it, and is removed if anything fails.
  */
 export async function writeFileAtomic(path: string, content: FileContent): Promise<void> {
-  await replaceAtomic(path, (file) => writeAll(file, content, undefined, true));
+  await replaceAtomic(path, (file) => writeAll(file, content, { flushing: true }));
 }
 
 /**
@@ -62,10 +62,11 @@ export async function writeFileIfChanged(path: string, content: FileContent): Pr
   let offset = 0;
   let same = old !== undefined;
   return await replaceAtomic(path, async (file) => {
-    await writeAll(file, content, async (bytes) => {
+    const written = async (bytes: Uint8Array) => {
       if (same) same = equalBytes(await readAt(old!, offset, bytes.length), bytes);
       offset += bytes.length;
-    }, true);
+    };
+    await writeAll(file, content, { written, flushing: true });
     // Unchanged only if the file also ends where the content does.
     return !same || (await readAt(old!, offset, 1)).length > 0;
   });
@@ -120,18 +121,26 @@ export type FileContent =
 /** Bytes written between the flushes to disk that {@linkcode writeAll} starts as it goes. */
 const FLUSH_BYTES = 32 << 20;
 
+/** How {@linkcode writeAll} writes. */
+export interface WriteOptions {
+  /** Handed each piece of bytes as it is written. */
+  readonly written?: (bytes: Uint8Array) => Promise<void>;
+  /**
+   * Flush what is written to disk as it goes, every 32 MiB, while the writing goes on: the
+   * caller's last flush then has little left to wait for (on a large file, most of the time the
+   * disk takes is spent while the content is made).
+   */
+  readonly flushing?: boolean;
+}
+
 /**
- * Writes `content` to `file`, a mebibyte of text at a time (bytes as they come), each handed to
- * `written` too if given. A piece of bytes is written before the next piece is asked for (so a
- * source may reuse its buffer). With `flushing`, what is written is flushed to disk as it goes,
- * every 32 MiB, while the writing goes on (so that the caller's last flush has little left to
- * wait for: on a large file, most of the time the disk takes is spent while the content is made).
+ * Writes `content` to `file`, a mebibyte of text at a time (bytes as they come). A piece of bytes
+ * is written before the next piece is asked for (so a source may reuse its buffer).
  */
 export async function writeAll(
   file: Deno.FsFile,
   content: FileContent,
-  written?: (bytes: Uint8Array) => Promise<void>,
-  flushing = false,
+  { written, flushing = false }: WriteOptions = {},
 ): Promise<void> {
   const buffer = new EncodedBuffer();
   let unflushed = 0;

@@ -93,8 +93,8 @@ const COMMA = 44;
 /**
  * Positions sorted in bounded memory: each position's line is kept as UTF-8 in one buffer, reused
  * from run to run, until the buffer is full; the lines are then sorted and written to a run file
- * in `dir`, marked every few hundred lines, and `mergedRuns` merges the runs. Of lines that order equal, the one added
- * first comes first.
+ * in `dir`, marked every few hundred lines, and `mergedRuns` merges the runs. Of lines that order
+ * equal, the one added first comes first.
  *
  * Besides the bytes, only the order of each line is kept, as numbers and strings shared by all
  * lines (the opening trade id is read back from the bytes when the run is sorted): the lines of
