@@ -1,7 +1,8 @@
 /**
  * Where a rebuild keeps its sorted runs (`src/storage/runs_dir.ts`): beside the positions file,
  * not in the system's temporary directory; left behind by a killed run, removed by the next one,
- * but never while the run that made it lives.
+ * but never while the run that made it lives. With them, the parts of the merge and the positions
+ * file being written: a `positions` killed at any moment leaves nothing once run again.
  */
 import assert from "node:assert/strict";
 import { fillFromTrade } from "../src/binance/trade_row.ts";
@@ -12,6 +13,9 @@ import { cliCommand, runCli } from "./support/cli.ts";
 import { tempDir } from "./support/sync.ts";
 
 const RUNS = /^\.futures-ledger-runs-[0-9a-f]{8}$/;
+
+/** The temporary file of `p.csv` being written. */
+const TEMPORARY = /^\.p\.csv\.\d+\.[0-9a-f]{8}\.tmp$/;
 
 /** The runs directories in `dir`. */
 function runsDirs(dir: string): string[] {
@@ -103,6 +107,62 @@ Deno.test("positions killed mid-rebuild: the next one removes its runs and write
   );
   assert.deepEqual(runsDirs(`${dir.path}/out`), []);
   assert.ok(await Deno.readTextFile(`${dir.path}/out/p.csv`) === expected);
+});
+
+Deno.test("positions killed at random moments, then run again, leaves the file it would have written and nothing else", async () => {
+  await using dir = await tempDir();
+  const account = generateAccount({ seed: 14, symbols: 6, fills: 30_000, months: 3 });
+  await writeFillsFile(
+    `${dir.path}/futures_fills.csv`,
+    account.trades.map((t) => fillFromTrade(t, account.market)),
+  );
+  await Deno.mkdir(`${dir.path}/out`);
+  const args = ["positions", "--jobs", "2", "--out", "out/p.csv"];
+  const whole = await runCli({ cwd: dir.path }, ...args);
+  assert.equal(whole.code, 0, whole.stderr);
+  const expected = await Deno.readTextFile(`${dir.path}/out/p.csv`);
+  const started = performance.now();
+  await runCli({ cwd: dir.path }, ...args);
+  const took = performance.now() - started;
+  const path = `${dir.path}/out/p.csv`;
+  /** Whether the positions file is being written (its temporary file is there, wherever). */
+  const writing = () =>
+    [...Deno.readDirSync(`${dir.path}/out`)].some((e) =>
+      TEMPORARY.test(e.name) ||
+      (RUNS.test(e.name) &&
+        [...Deno.readDirSync(`${dir.path}/out/${e.name}`)].some((f) => TEMPORARY.test(f.name)))
+    );
+  /** Kills a run when `now` says, then checks what it left and what a run after it writes. */
+  const killed = async (round: number, now: (ended: () => boolean) => Promise<void>) => {
+    if (round % 2 === 0) await Deno.remove(path).catch(() => {});
+    const child = cliCommand({ cwd: dir.path, output: "null" }, ...args).spawn();
+    let ended = false;
+    child.status.then(() => (ended = true));
+    await now(() => ended);
+    if (!ended) child.kill("SIGKILL");
+    const { signal } = await child.status;
+    const left = exists(path) ? await Deno.readTextFile(path) : undefined;
+    assert.ok(left === undefined || left === expected, `round ${round}: a whole file or none`);
+    const again = await runCli({ cwd: dir.path }, ...args);
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(await Deno.readTextFile(path) === expected, `round ${round}`);
+    assert.deepEqual([...Deno.readDirSync(`${dir.path}/out`)].map((e) => e.name), ["p.csv"]);
+    return signal === "SIGKILL";
+  };
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  // From before the rebuild to the merge and the write, with no file yet or the file of a run
+  // before.
+  for (let round = 0; round < 6; round++) {
+    await killed(round, () => sleep(((round + 0.5) / 6) * took));
+  }
+  // And as the positions file is written, which is quick: tried until a kill lands there.
+  let landed = false;
+  for (let round = 0; round < 30 && !landed; round++) {
+    landed = await killed(round, async (ended) => {
+      while (!ended() && !writing()) await sleep(1);
+    });
+  }
+  assert.ok(landed, "killed as it wrote the positions file");
 });
 
 function exists(path: string): boolean {

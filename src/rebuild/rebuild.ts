@@ -8,7 +8,7 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Market } from "../fill.ts";
 import { writeFileIfChanged } from "../storage/atomic_write.ts";
 import type { SavedSnapshot } from "../ledger/anchor.ts";
@@ -69,6 +69,8 @@ export interface Rebuilt extends AsyncDisposable {
   readonly incomeFrom: ReadonlyMap<Market, number>;
   /** The positions, as runs to merge. */
   readonly runs: readonly Run[];
+  /** The temporary directory the runs are in. */
+  readonly runsDir: string;
   /**
    * The runs merged, as pieces of the positions file: parts of the merge are merged by the
    * worker threads kept from the rebuild, at the same time, if there are any. Once only.
@@ -172,6 +174,7 @@ export async function rebuildPositions(
       income: results[0].income,
       incomeFrom,
       runs: shardRuns.map(asRun),
+      runsDir: runDir,
       merged: () => mergedInParts(shardRuns, kept, runDir, notes),
       symbols: new Map(results.flatMap((r) => r.symbols)),
       threads: plan.shards,
@@ -224,10 +227,15 @@ async function* mergedInParts(
 /**
  * Writes the rebuilt positions to `path`, atomically, merging their runs on the way; a file that
  * already holds them is left as it is (see `writeFileIfChanged`). Resolves to whether `path` was
- * replaced.
+ * replaced. The temporary file is made in the runs directory if that is beside `path` (a rename
+ * stays on one file system): a run killed as it writes leaves it there, and the next run removes
+ * the directory, where beside `path` it would stay for good.
  */
 export function writeRebuilt(path: string, rebuilt: Rebuilt): Promise<boolean> {
-  return writeFileIfChanged(path, rebuilt.merged());
+  const beside = resolve(dirname(rebuilt.runsDir)) === resolve(dirname(path));
+  return writeFileIfChanged(path, rebuilt.merged(), {
+    tempIn: beside ? rebuilt.runsDir : undefined,
+  });
 }
 
 /** The default number of threads for a fills file. */

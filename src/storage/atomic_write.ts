@@ -50,8 +50,14 @@ export async function writeFileAtomic(path: string, content: FileContent): Promi
  * {@linkcode writeFileAtomic}, except that a file that already holds exactly `content` is left as
  * it is, its modification time too (which a sync's cache compares): resolves to whether `path`
  * was replaced. The content is compared with the file as it is written, a mebibyte at a time.
+ * The temporary file is made in `tempIn` if given (on the file system of `path`), else beside
+ * `path`.
  */
-export async function writeFileIfChanged(path: string, content: FileContent): Promise<boolean> {
+export async function writeFileIfChanged(
+  path: string,
+  content: FileContent,
+  { tempIn }: { readonly tempIn?: string } = {},
+): Promise<boolean> {
   let old: Deno.FsFile | undefined;
   try {
     old = await Deno.open(path, { read: true });
@@ -69,7 +75,7 @@ export async function writeFileIfChanged(path: string, content: FileContent): Pr
     await writeAll(file, content, { written, flushing: true });
     // Unchanged only if the file also ends where the content does.
     return !same || (await readAt(old!, offset, 1)).length > 0;
-  });
+  }, tempIn);
 }
 
 /** Whether two byte arrays are equal: four bytes at a time where both are aligned. */
@@ -180,16 +186,20 @@ export async function writeAll(
 }
 
 /**
- * Writes a temporary file beside `path` with `fill`, flushes it, and renames it over `path`;
- * unless `fill` resolves to `false` (`path` is to stay as it is): the temporary file is then
- * removed. Resolves to whether `path` was replaced.
+ * Writes a temporary file in `tempIn` (beside `path` by default) with `fill`, flushes it, and
+ * renames it over `path`; unless `fill` resolves to `false` (`path` is to stay as it is): the
+ * temporary file is then removed. Resolves to whether `path` was replaced.
  */
 async function replaceAtomic(
   path: string,
   fill: (file: Deno.FsFile) => Promise<boolean | void>,
+  tempIn?: string,
 ): Promise<boolean> {
   const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+  const temp = join(
+    tempIn ?? dir,
+    `.${basename(path)}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+  );
   try {
     let replace: boolean;
     {
