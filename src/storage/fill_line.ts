@@ -15,7 +15,7 @@ import { decimalEnd, fieldEnd, idEnd, nameEnd, wordEnd } from "../csv/field_ends
 import { copyRange, rangeIs } from "../csv/row_view.ts";
 import type { Fill, LedgerFill, Market, PositionSide, Side, Source } from "../fill.ts";
 import { parseTimeAt } from "../time.ts";
-import { defaultMarginAsset, intern, type RecentTexts } from "./fill_text.ts";
+import type { RecentTexts } from "./fill_text.ts";
 import { FILL_COLUMNS } from "./fill_row.ts";
 import { lineMatchesCrc } from "./row_check.ts";
 
@@ -135,14 +135,14 @@ export function parseCanonicalLine(
     : undefined;
   if (market === undefined || to === end) return undefined;
   const marginAsset = marginTo === marginFrom
-    ? defaultMarginAsset(symbol, market)
+    ? recent.marginAssetOf(symbol, market)
     : recent.wordAt(t, marginFrom, marginTo);
   if (marginAsset === "") return undefined;
 
   at = to + 1; // pair, may be empty
   to = t.charCodeAt(at) === 44 ? at : nameEnd(t, at, end, 40, true);
   if (to < 0 || to === end) return undefined;
-  const pair = ledgerOnly || to === at ? "" : intern(copyRange(t, at, to));
+  const pair = ledgerOnly || to === at ? "" : recent.intern(copyRange(t, at, to));
 
   at = to + 1; // baseQty, may be empty
   to = t.charCodeAt(at) === 44 ? at : decimalEnd(t, at, end, false);

@@ -20,7 +20,7 @@ import {
   SYMBOL,
 } from "../fill.ts";
 import { formatTime, parseTimeAt } from "../time.ts";
-import { ASSET, defaultMarginAsset, intern, type RecentTexts } from "./fill_text.ts";
+import { ASSET, type RecentTexts } from "./fill_text.ts";
 import { CRC_COLUMN, withCrc } from "./row_check.ts";
 
 /** Column order of `futures_fills.csv`: the original pipeline's columns first. */
@@ -112,7 +112,7 @@ export function parseFillRow(
     : oneOf(row, c.market, MARKETS, "market");
   let symbol = sameAsLast(row, c.symbol, recent.symbol); // fills of one order come together
   if (symbol === undefined) {
-    symbol = intern(row.field(c.symbol));
+    symbol = recent.intern(row.field(c.symbol));
     if (!SYMBOL.test(symbol)) throw new FillRowError("symbol", describe(symbol));
     recent.symbol = symbol;
   }
@@ -134,14 +134,14 @@ export function parseFillRow(
   const maker = bool(row, c.maker);
   const quoteQty = decimal(row, c.quoteQty, "quoteQty", false, true, keep);
   const marginAsset = row.empty(c.marginAsset)
-    ? defaultMarginAsset(symbol, market)
+    ? recent.marginAssetOf(symbol, market)
     : asset(row, c.marginAsset, "marginAsset", recent);
   if (marginAsset === "") {
     throw new FillRowError("marginAsset", `empty, and cannot be told from symbol ${symbol}`);
   }
   let pair = "";
   if (!row.empty(c.pair)) {
-    pair = intern(row.field(c.pair));
+    pair = recent.intern(row.field(c.pair));
     if (!SYMBOL.test(pair)) throw new FillRowError("pair", describe(pair));
     if (ledgerOnly) pair = "";
   }

@@ -1,6 +1,7 @@
 /**
- * What the readers of fills files share: the patterns of symbols and assets, one copy of each
- * repeated text, and margin assets told from symbols.
+ * What the readers of fills files share: the patterns of symbols and assets, and a reading's
+ * memory of its texts ({@linkcode RecentTexts}): one copy of each repeated text, and margin assets
+ * told from symbols. Nothing is kept between readings: each reading of a file makes its own.
  *
  * @module
  */
@@ -15,30 +16,11 @@ const WORD_SLOTS = 64;
 /** An asset (`USDT`, `BNB`). */
 export const ASSET: RegExp = /^[A-Z0-9]{1,20}$/;
 
-const interned = new Map<string, string>();
-
-/** One shared copy per distinct text: a million rows of `BTCUSDT` cost one string. */
-export function intern(text: string): string {
-  let shared = interned.get(text);
-  if (shared === undefined) interned.set(text, shared = text);
-  return shared;
-}
-
-const marginAssets = { usdm: new Map<string, string>(), coinm: new Map<string, string>() };
-
-/** The margin asset of a symbol when the row does not say (`inferMarginAsset`, remembered). */
-export function defaultMarginAsset(symbol: string, market: Market): string {
-  let asset = marginAssets[market].get(symbol);
-  if (asset === undefined) {
-    marginAssets[market].set(symbol, asset = inferMarginAsset(symbol, market));
-  }
-  return asset;
-}
-
 /**
  * The texts of the rows a reader read just before, compared in place before anything is copied:
  * rows of one order share their symbol and often their price; opening fills share a zero P&L; a
- * file has few assets and income types. One per reading of a file, shared by its two row readers.
+ * file has few assets and income types. One per reading of a file, shared by its two row readers;
+ * what it remembers goes with it.
  */
 export class RecentTexts {
   /** The last symbol read. */
@@ -52,13 +34,32 @@ export class RecentTexts {
   // each, each found again by one comparison in place instead of a copy and a lookup.
   readonly #symbols: string[] = new Array(SYMBOL_SLOTS).fill("");
   readonly #words: string[] = new Array(WORD_SLOTS).fill("");
+  // Every distinct text this reading shared, and each symbol's margin asset when a row leaves it
+  // out: a file holds few of either.
+  readonly #shared = new Map<string, string>();
+  readonly #marginAssets = { usdm: new Map<string, string>(), coinm: new Map<string, string>() };
+
+  /** One shared copy per distinct text: a million rows of `BTCUSDT` cost one string. */
+  intern(text: string): string {
+    let shared = this.#shared.get(text);
+    if (shared === undefined) this.#shared.set(text, shared = text);
+    return shared;
+  }
+
+  /** The margin asset of a symbol when the row does not say (`inferMarginAsset`, remembered). */
+  marginAssetOf(symbol: string, market: Market): string {
+    const known = this.#marginAssets[market];
+    let asset = known.get(symbol);
+    if (asset === undefined) known.set(symbol, asset = inferMarginAsset(symbol, market));
+    return asset;
+  }
 
   /** The symbol `text[from, to)` (checked by the caller), as its shared copy. */
   symbolAt(text: string, from: number, to: number): string {
     const slot = slotOf(text, from, to, SYMBOL_SLOTS);
     const known = this.#symbols[slot];
     if (rangeIs(text, from, to, known)) return known;
-    return this.#symbols[slot] = intern(copyRange(text, from, to));
+    return this.#symbols[slot] = this.intern(copyRange(text, from, to));
   }
 
   /**
@@ -77,7 +78,7 @@ export class RecentTexts {
 
   /** Remembers a new word (checked by the caller); returns its shared copy. */
   rememberWord(text: string): string {
-    return this.#words[slotOf(text, 0, text.length, WORD_SLOTS)] = intern(text);
+    return this.#words[slotOf(text, 0, text.length, WORD_SLOTS)] = this.intern(text);
   }
 }
 

@@ -16,7 +16,7 @@ import { CsvParser } from "../csv/parser.ts";
 import type { ByteRange } from "../csv/csv_file.ts";
 import { columnsOf, DataFileError, fieldCountError, readDataFile } from "./data_file.ts";
 import { readTail } from "./tail.ts";
-import { ASSET, intern, RecentTexts } from "./fill_text.ts";
+import { ASSET, RecentTexts } from "./fill_text.ts";
 import { parseCanonicalIncomeLine } from "./income_line.ts";
 import { CRC_COLUMN, crcError, fieldsMatchCrc, lineMatchesCrc, withCrc } from "./row_check.ts";
 
@@ -89,6 +89,7 @@ export async function streamIncomeFile(
   let canonical = false;
   const { types, symbols, range } = options;
   const starts = new EarliestTimes();
+  const recent = new RecentTexts();
   /** A record read: its time noted, and handed on if of a type wanted. */
   const take = (record: IncomeRecord) => {
     starts.note(record.market, record.time);
@@ -96,7 +97,7 @@ export async function streamIncomeFile(
   };
   const read = (fields: string[], line: number) => {
     if (symbols !== undefined && !symbols(fields[index[1]] ?? "")) return skip(fields);
-    take(parseIncomeRow(path, line, fields, index, crc >= 0));
+    take(parseIncomeRow(path, line, fields, index, crc >= 0, recent));
   };
   /** A row another reader checks: its market and time, if they read. */
   const skip = (fields: string[]) => {
@@ -104,7 +105,6 @@ export async function streamIncomeFile(
     const time = parseTime(fields[index[0]] ?? "");
     if ((market === "usdm" || market === "coinm") && time !== undefined) starts.note(market, time);
   };
-  const recent = new RecentTexts();
   const wanted = (text: string, from: number, to: number) => {
     for (const type of types!) if (rangeIs(text, from, to, type)) return true;
     return false;
@@ -202,22 +202,27 @@ export async function incomeTail(path: string, since: number): Promise<IncomeRec
   if (tail.header !== INCOME_COLUMNS.join(",")) return undefined;
   const records: IncomeRecord[] = [];
   const index = INCOME_COLUMNS.map((_, i) => i);
+  const recent = new RecentTexts();
   const parser = new CsvParser((fields) => {
     if (fields.length !== INCOME_COLUMNS.length) throw fieldCountError(path, 0, fields.length, 11);
-    records.push(parseIncomeRow(path, 0, fields, index, true));
+    records.push(parseIncomeRow(path, 0, fields, index, true, recent));
   });
   parser.push(tail.lines.map((line) => line + "\n").join(""));
   parser.end();
   return records;
 }
 
-/** One income row's record, every field checked (and, if `crc`, its check). */
+/**
+ * One income row's record, every field checked (and, if `crc`, its check); its repeated texts
+ * shared through `recent`.
+ */
 function parseIncomeRow(
   path: string,
   line: number,
   fields: readonly string[],
   index: readonly number[],
   crc: boolean,
+  recent: RecentTexts,
 ): IncomeRecord {
   const [time, symbol, incomeType, income, asset, info, tranId, tradeId, market, source] = index
     .map((i) => fields[i] ?? "");
@@ -247,10 +252,10 @@ function parseIncomeRow(
   const record: IncomeRecord = {
     market: market as Market,
     time: ms,
-    symbol: intern(symbol),
-    incomeType: intern(incomeType),
+    symbol: recent.intern(symbol),
+    incomeType: recent.intern(incomeType),
     income,
-    asset: intern(asset),
+    asset: recent.intern(asset),
     info,
     tranId,
     tradeId,
