@@ -214,9 +214,11 @@ export async function incomeTail(path: string, since: number): Promise<IncomeRec
 
 /**
  * One income row's record, every field checked (and, if `crc`, its check); its repeated texts
- * shared through `recent`.
+ * shared through `recent`. `index`: where each of {@linkcode INCOME_COLUMNS} is among `fields`.
+ *
+ * @throws {DataFileError} at `path:line`, naming the first field that is missing or malformed.
  */
-function parseIncomeRow(
+export function parseIncomeRow(
   path: string,
   line: number,
   fields: readonly string[],
@@ -265,7 +267,12 @@ function parseIncomeRow(
 
 /** One income record as a line of the income file, with its check and line break. */
 export function incomeLine(r: IncomeRecord): string {
-  return withCrc(csvLine([
+  return withCrc(csvLine(formatIncomeRow(r)));
+}
+
+/** One income record as row fields, in {@linkcode INCOME_COLUMNS} order but for the check. */
+export function formatIncomeRow(r: IncomeRecord): string[] {
+  return [
     formatTime(r.time),
     r.symbol,
     r.incomeType,
@@ -276,7 +283,7 @@ export function incomeLine(r: IncomeRecord): string {
     r.tradeId,
     r.market,
     r.source ?? "api",
-  ]));
+  ];
 }
 
 /** Replaces the income file atomically, rows sorted by time. */

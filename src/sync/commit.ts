@@ -13,7 +13,9 @@
  * 6. the cache, last: it records every file as written, so a run killed before it leaves files
  *    the cache does not describe, and the next sync reads them whole instead of trusting it.
  *
- * A file with nothing new is not written; a sync with nothing new writes nothing.
+ * Before 1, every new row is checked to read back once written (`new_rows.ts`): one that would
+ * not stops the sync with nothing written. A file with nothing new is not written; a sync with
+ * nothing new writes nothing.
  *
  * @module
  */
@@ -35,6 +37,7 @@ import {
   writePricesFile,
 } from "../storage/prices_file.ts";
 import type { DownloadHistory } from "../storage/download_records.ts";
+import { checkNewFills, checkNewIncome } from "../storage/new_rows.ts";
 import { addFills, addIncome } from "../storage/sorted_update.ts";
 import { deriveState, snapshotsOf, writeStateFile } from "../storage/state_file.ts";
 import type { PositionMap, SymbolPlan } from "./discovery.ts";
@@ -101,6 +104,9 @@ export interface Committed {
 export async function commitOutcome(local: LocalState, outcome: Outcome): Promise<Committed> {
   const { market } = outcome;
   const path = (name: keyof typeof FILES) => join(local.dir, FILES[name]);
+  // Nothing is written if a new row could not be read back (`new_rows.ts`).
+  checkNewFills(path("fills"), outcome.fills);
+  checkNewIncome(path("income"), outcome.income ?? []);
   // 1, 2. The data.
   const fills = await addFills(path("fills"), outcome.fills);
   const income = outcome.income === undefined
