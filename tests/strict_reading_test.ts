@@ -227,6 +227,22 @@ Deno.test("income and price files: the same rules", async (t) => {
     await Deno.writeTextFile(prices, text.replace("601.5", "61.5"));
     await rejectsAt(readPricesFile, prices, 2, /"crc32": does not match/);
   });
+  await t.step("the price cache: a field that is not what its column holds is named", async () => {
+    // Rows changed by hand with their check emptied: read unchecked, but every field still is.
+    const minute = "2025-01-01T00:01:00.000Z";
+    for (
+      const [row, field] of [
+        ["BNBUSDT,2025-01-01T00:01:00.000Z,6O1.5,", "open"], // a letter O for a zero
+        ["bnbusdt,2025-01-01T00:01:00.000Z,601.5,", "symbol"],
+        ["BNBUSDT,2025-01-01T00:01:30.000Z,601.5,", "minute"], // not the start of a minute
+      ]
+    ) {
+      await writeLines(prices, ["symbol,minute,open,crc32", row]);
+      await rejectsAt(readPricesFile, prices, 2, new RegExp(`field "${field}": not valid`));
+    }
+    await writeLines(prices, ["symbol,minute,open,crc32", `BNBUSDT,${minute},601.5,`]);
+    assert.equal((await readPricesFile(prices))[0].open?.toString(), "601.5");
+  });
 });
 
 Deno.test("positions file: sums that do not add up are refused", async (t) => {
