@@ -13,6 +13,7 @@ import {
   error,
   fakeTime,
   json,
+  MINUTE,
   SECRET,
   type Seen,
   signedCorrectly,
@@ -130,6 +131,21 @@ Deno.test("Binance client: requests", async (t) => {
       [TRADES, 3, 6, 3_000],
     ]);
     assert.match(retries[1].reason, /HTTP 429/);
+  });
+
+  await t.step("a 429 without Retry-After waits for the next minute's weight window", async () => {
+    const time = fakeTime(); // 10 s into a minute (MINUTE + 10,000 ms)
+    await using binance = stub(time, (s, n) => {
+      if (s.path !== TRADES) return;
+      return n === 1 ? json(error(-1003, "Too many requests"), 429) : json([]);
+    });
+    await (await client(binance.baseUrl, time)).userTrades({ symbol: "BTCUSDT" });
+    const [first, second] = binance.calls(TRADES);
+    assert.ok(first !== undefined && second !== undefined);
+    // The weight counts per minute of the server's clock: the retry is held until the next
+    // minute starts, plus the 1 s margin: MINUTE + 61,000 ms, whatever the backoff before it.
+    assert.equal(Number(second.params.get("timestamp")), MINUTE + 61_000);
+    assert.equal(time.slept.reduce((a, b) => a + b, 0), 51_000);
   });
 
   await t.step("gives up after maxRetries + 1 attempts, and says so", async () => {
