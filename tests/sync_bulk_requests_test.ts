@@ -175,6 +175,8 @@ Deno.test("--wait that ends before Binance is done: still pending, a problem of 
   const over = result.downloads.filter((n) => n.kind === "wait-over");
   assert.equal(over.length, 2);
   assert.ok(over.every(isProblem));
+  // Said once, as a wait that ran out: not also as "Binance is preparing it".
+  assert.deepEqual(result.downloads.filter((n) => n.kind === "pending"), []);
   const polls = exchange.log.filter((e) => /\/asyn\/id$/.test(e.endpoint)).length;
   assert.equal(polls, 4, "each polled twice: after 2 s, and when the limit passed");
   assert.deepEqual((await downloadsOf(dir.path)).map((d) => d.status), ["pending", "pending"]);

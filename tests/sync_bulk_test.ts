@@ -205,3 +205,44 @@ Deno.test("the month's quota spent: a clear message, exit 1, nothing lost, asked
   assert.equal(asked(), before + 1);
   assert.ok((await downloadsOf(dir.path)).every((d) => d.status !== "wanted"));
 });
+
+Deno.test("a zip the download host fails to serve is said, kept pending, and merged next time", async () => {
+  let shift = 0;
+  await using exchange = await startFakeExchange({
+    seed: 64,
+    symbols: 3,
+    fills: 2000,
+    months: 14,
+    weightLimit: 1_000_000,
+    clock: () => Date.now() + shift,
+    downloadDelaySeconds: 60,
+  });
+  await using dir = await tempDir();
+  assert.equal(
+    (await syncWith(exchange, dir.path, "--from", day(exchange.account.startTime))).code,
+    0,
+  );
+  const first = await downloadsOf(dir.path);
+  assert.deepEqual(first.map((d) => d.status), ["pending", "pending"]);
+
+  shift += 61_000; // both ready; the download host fails the first two fetches
+  exchange.downloads.failFetches(2);
+  const failed = await syncWith(exchange, dir.path);
+  assert.equal(failed.code, 1, failed.stderr);
+  for (const history of ["trade history", "transaction history"]) {
+    assert.match(
+      failed.stderr,
+      new RegExp(
+        `bulk download of the ${history} .*: HTTP 503 SlowDown .*; the next sync tries again`,
+      ),
+    );
+  }
+  assert.doesNotMatch(failed.stdout, /Binance is preparing it/, "it was ready: the fetch failed");
+  assert.deepEqual(await downloadsOf(dir.path), first, "still pending, as they were");
+
+  const merged = await syncWith(exchange, dir.path);
+  assert.equal(merged.code, 0, merged.stderr);
+  assert.ok((await downloadsOf(dir.path)).every((d) => d.status === "merged"));
+  const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+  assert.equal(toSeconds(positions), toSeconds(exchange.account.truthCsv()));
+});

@@ -168,9 +168,17 @@ export class DownloadStage {
     }
   }
 
-  /** Notes where the downloads not merged stand (pending, failed earlier). */
+  /**
+   * Notes where the downloads not merged stand (pending, failed earlier), but for those this run
+   * already said something of (a fetch that failed, a wait that ran out).
+   */
   finish(): void {
-    for (const record of this.#pending()) this.notes.push({ kind: "pending", record });
+    const said = new Set(
+      this.notes.flatMap((n) => n.kind === "error" || n.kind === "wait-over" ? [n.record] : []),
+    );
+    for (const record of this.#pending()) {
+      if (!said.has(record)) this.notes.push({ kind: "pending", record });
+    }
     for (const record of this.book.records.filter((r) => r.status === "failed")) {
       if (!this.notes.some((n) => n.kind === "failed" && n.record === record)) {
         this.notes.push({ kind: "failed", record, thisRun: false });

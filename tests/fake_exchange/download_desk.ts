@@ -92,6 +92,7 @@ export class DownloadDesk {
   readonly #zips = new Map<string, Promise<Uint8Array>>();
   readonly #key: Promise<CryptoKey>;
   #next: bigint;
+  #failing = 0;
 
   /** A desk with no task yet. */
   constructor(options: DownloadDeskOptions) {
@@ -109,6 +110,11 @@ export class DownloadDesk {
   /** Download ids still allowed this calendar month for `market` and `kind`. */
   remaining(market: Market, kind: DownloadKind, now: number): number {
     return Math.max(0, this.#o.monthlyQuota - this.#usesThisMonth(market, kind, now).length);
+  }
+
+  /** The next `count` fetches of a zip answer S3's 503 `SlowDown`. */
+  failFetches(count: number): void {
+    this.#failing += count;
   }
 
   /** Spends one of the month's quota as the website's export button does. */
@@ -163,6 +169,10 @@ export class DownloadDesk {
     const match = new RegExp(`^/s3/${BUCKET}/data-download-task/[a-z_]+/\\d{8}/(\\d+)\\.zip$`)
       .exec(url.pathname);
     const task = match === null ? undefined : this.#tasks.get(match[1]);
+    if (this.#failing > 0) {
+      this.#failing--;
+      return s3Error(503, "SlowDown", "Please reduce your request rate.");
+    }
     if (task === undefined || now < task.readyAt) {
       return s3Error(404, "NoSuchKey", "The specified key does not exist.");
     }

@@ -63,6 +63,11 @@ export interface DownloadControls {
   remaining(market: Market, kind: DownloadKind): number;
   /** Spends one as the website's export button does. @throws once none is left. */
   websiteExport(market: Market, kind: DownloadKind): void;
+  /**
+   * The download host answers the next `count` fetches of a zip with S3's 503 `SlowDown`, as
+   * S3 does under load (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+   */
+  failFetches(count: number): void;
 }
 
 /** One request, as logged. */

@@ -181,6 +181,7 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
     downloads: {
       remaining: (market, kind) => downloads.remaining(market, kind, now()),
       websiteExport: (market, kind) => downloads.websiteExport(market, kind, now()),
+      failFetches: (count) => downloads.failFetches(count),
     },
     close,
     [Symbol.asyncDispose]: close,
