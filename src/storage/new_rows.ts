@@ -28,12 +28,20 @@ import {
 import { RecentTexts } from "./fill_text.ts";
 import { formatIncomeRow, INCOME_COLUMNS, parseIncomeRow } from "./income_file.ts";
 
-/**
- * Checks that each of `fills` reads back once written to the fills file at `path`.
- *
- * @throws {DataFileError} for the first that would not: which fill, which field, and why.
- */
-export function checkNewFills(path: string, fills: readonly Fill[]): void {
+/** A new row that would not read back once written: which, and why (the reader's words). */
+export interface UnreadableRow {
+  /** The row, named: `fill usdm BTCUSDT #5 of 2025-01-01T00:00:05.000Z`. */
+  readonly which: string;
+  /** Its time. */
+  readonly time: number;
+  /** Whether it came from a bulk download or an export file (else the API). */
+  readonly archive: boolean;
+  /** What the reader says of it: `field "price": not valid: "0" (…)`. */
+  readonly problem: string;
+}
+
+/** The first of `fills` that would not read back once written to the fills file, if any. */
+export function unreadableFill(fills: readonly Fill[]): UnreadableRow | undefined {
   const recent = new RecentTexts();
   const columns = indexColumns(FILL_COLUMNS);
   const row = new RowView();
@@ -43,10 +51,46 @@ export function checkNewFills(path: string, fills: readonly Fill[]): void {
       parseFillRow(row, columns, recent, true);
     } catch (error) {
       if (!(error instanceof FillRowError)) throw error;
-      const which = `fill ${fill.market} ${fill.symbol} #${fill.id} of ${formatTime(fill.time)}`;
-      throw unreadable(path, which, fill.source === "archive", error.message);
+      return {
+        which: `fill ${fill.market} ${fill.symbol} #${fill.id} of ${formatTime(fill.time)}`,
+        time: fill.time,
+        archive: fill.source === "archive",
+        problem: error.message,
+      };
     }
   }
+  return undefined;
+}
+
+/** The first of `records` that would not read back once written to the income file, if any. */
+export function unreadableIncome(records: readonly IncomeRecord[]): UnreadableRow | undefined {
+  const recent = new RecentTexts();
+  const index = INCOME_COLUMNS.map((_, i) => i);
+  for (const record of records) {
+    try {
+      parseIncomeRow("", 0, formatIncomeRow(record), index, false, recent);
+    } catch (error) {
+      if (!(error instanceof DataFileError)) throw error;
+      return {
+        which: `income record ${record.market} ${record.incomeType} #${record.tranId} of ` +
+          formatTime(record.time),
+        time: record.time,
+        archive: record.source === "archive",
+        problem: error.problem,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks that each of `fills` reads back once written to the fills file at `path`.
+ *
+ * @throws {DataFileError} for the first that would not: which fill, which field, and why.
+ */
+export function checkNewFills(path: string, fills: readonly Fill[]): void {
+  const bad = unreadableFill(fills);
+  if (bad !== undefined) throw unreadable(path, bad);
 }
 
 /**
@@ -55,27 +99,17 @@ export function checkNewFills(path: string, fills: readonly Fill[]): void {
  * @throws {DataFileError} for the first that would not: which record, which field, and why.
  */
 export function checkNewIncome(path: string, records: readonly IncomeRecord[]): void {
-  const recent = new RecentTexts();
-  const index = INCOME_COLUMNS.map((_, i) => i);
-  for (const record of records) {
-    try {
-      parseIncomeRow(path, 0, formatIncomeRow(record), index, false, recent);
-    } catch (error) {
-      if (!(error instanceof DataFileError)) throw error;
-      const which = `income record ${record.market} ${record.incomeType} #${record.tranId} of ` +
-        formatTime(record.time);
-      throw unreadable(path, which, record.source === "archive", error.problem);
-    }
-  }
+  const bad = unreadableIncome(records);
+  if (bad !== undefined) throw unreadable(path, bad);
 }
 
 /** The error for a new row the reader would refuse. */
-function unreadable(path: string, which: string, archive: boolean, problem: string): DataFileError {
-  const from = archive ? "a bulk download or export file" : "Binance's API";
+function unreadable(path: string, bad: UnreadableRow): DataFileError {
+  const from = bad.archive ? "a bulk download or export file" : "Binance's API";
   return new DataFileError(
     path,
     0,
-    `the new ${which}, from ${from}, cannot be kept: ${problem}. Written, it would make the file ` +
-      "unreadable; please report it with this message",
+    `the new ${bad.which}, from ${from}, cannot be kept: ${bad.problem}. Written, it would make ` +
+      "the file unreadable; please report it with this message",
   );
 }

@@ -2,8 +2,8 @@
  * The rows of the bulk downloads a sync fetched, to be written with the API's rows in the same
  * commit (`archive_merge.ts`: each once, never a copy of the API's, fetched or in the files). A
  * download whose rows cannot be added as they are (a position side the books do not settle, rows
- * without trade ids among the API's) is marked `failed`, its zip kept for `import`, and the
- * others are merged without it; should Binance not answer a question the merge needs (the
+ * without trade ids among the API's, a row the files could not read back: `new_rows.ts`) is
+ * marked `failed`, its zip kept for `import`, and the others are merged without it; should Binance not answer a question the merge needs (the
  * account's position mode), none is merged this run, and the next sync merges them from their
  * zips. Once the commit is written, the merged downloads' zips are removed and what each added
  * is noted.
@@ -18,6 +18,7 @@ import { BinanceError } from "../binance/errors.ts";
 import type { Fill, Market } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
 import type { DownloadRecord } from "../storage/download_records.ts";
+import { unreadableFill, unreadableIncome } from "../storage/new_rows.ts";
 import { archiveRowsFor } from "./archive_merge.ts";
 import type { ReadyDownload } from "./download_fetch.ts";
 import type { DownloadNote } from "./download_notes.ts";
@@ -45,7 +46,7 @@ export async function mergeDownloads(
   defaultMode: () => Promise<PositionMode | undefined>,
 ): Promise<MergedRows> {
   let ready = [...downloads.ready];
-  let rows: ArchiveRows = { fills: [], income: [], matched: 0, notes: [] };
+  let rows = NO_ROWS;
   while (ready.length > 0) {
     try {
       rows = await archiveRowsFor(dir, market, combined(ready.map((r) => r.contents)), {
@@ -53,7 +54,15 @@ export async function mergeDownloads(
         apiIncome: api.income,
         defaultMode,
       });
-      break;
+      // A row the files could not read back (`new_rows.ts`): its download is left out, not
+      // the whole sync stopped at it, run after run.
+      const fill = unreadableFill(rows.fills);
+      const bad = fill ?? unreadableIncome(rows.income);
+      if (bad === undefined) break;
+      const culprit = holding(ready, fill === undefined ? "income" : "trade", bad.time);
+      ready = ready.filter((r) => r !== culprit);
+      rows = NO_ROWS;
+      failDownload(downloads, culprit, `its ${bad.which} cannot be kept: ${bad.problem}`);
     } catch (error) {
       if (error instanceof BinanceError) {
         // The account's position mode could not be read: merged by a later sync, from the zips.
@@ -65,14 +74,7 @@ export async function mergeDownloads(
       if (!(error instanceof ArchiveError)) throw error;
       const bad = ready.find((r) => error.source.startsWith(r.file)) ?? ready[0];
       ready = ready.filter((r) => r !== bad);
-      const failed: DownloadRecord = {
-        ...bad.record,
-        status: "failed",
-        file: bad.file,
-        problem: error.message,
-      };
-      downloads.book.replace(bad.record, failed);
-      downloads.notes.push({ kind: "failed", record: failed, thisRun: true });
+      failDownload(downloads, bad, error.message);
     }
   }
   for (const r of ready) {
@@ -80,6 +82,27 @@ export async function mergeDownloads(
     downloads.book.replace(r.record, { ...rest, status: "merged" });
   }
   return { fills: rows.fills, income: rows.income, merged: ready };
+}
+
+const NO_ROWS: ArchiveRows = { fills: [], income: [], matched: 0, notes: [] };
+
+/** The download of `kind` whose range holds `time` (the first of `kind`, if none does). */
+function holding(ready: readonly ReadyDownload[], kind: string, time: number): ReadyDownload {
+  const ofKind = ready.filter((r) => r.record.kind === kind);
+  return ofKind.find((r) => time >= r.record.from_ms && time <= r.record.to_ms) ?? ofKind[0] ??
+    ready[0];
+}
+
+/** Marks `download` failed for `problem`, its zip kept for `import`. */
+function failDownload(downloads: DownloadStage, download: ReadyDownload, problem: string): void {
+  const failed: DownloadRecord = {
+    ...download.record,
+    status: "failed",
+    file: download.file,
+    problem,
+  };
+  downloads.book.replace(download.record, failed);
+  downloads.notes.push({ kind: "failed", record: failed, thisRun: true });
 }
 
 /**

@@ -93,6 +93,7 @@ export class DownloadDesk {
   readonly #key: Promise<CryptoKey>;
   #next: bigint;
   #failing = 0;
+  #failingKind: DownloadKind | undefined;
 
   /** A desk with no task yet. */
   constructor(options: DownloadDeskOptions) {
@@ -112,9 +113,10 @@ export class DownloadDesk {
     return Math.max(0, this.#o.monthlyQuota - this.#usesThisMonth(market, kind, now).length);
   }
 
-  /** The next `count` fetches of a zip answer S3's 503 `SlowDown`. */
-  failFetches(count: number): void {
-    this.#failing += count;
+  /** The next `count` fetches of a zip (of `kind` only, if given) answer S3's 503 `SlowDown`. */
+  failFetches(count: number, kind?: DownloadKind): void {
+    this.#failing = count;
+    this.#failingKind = kind;
   }
 
   /** Spends one of the month's quota as the website's export button does. */
@@ -169,7 +171,7 @@ export class DownloadDesk {
     const match = new RegExp(`^/s3/${BUCKET}/data-download-task/[a-z_]+/\\d{8}/(\\d+)\\.zip$`)
       .exec(url.pathname);
     const task = match === null ? undefined : this.#tasks.get(match[1]);
-    if (this.#failing > 0) {
+    if (this.#failing > 0 && (this.#failingKind ?? task?.kind) === task?.kind) {
       this.#failing--;
       return s3Error(503, "SlowDown", "Please reduce your request rate.");
     }

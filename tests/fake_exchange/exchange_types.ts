@@ -64,10 +64,11 @@ export interface DownloadControls {
   /** Spends one as the website's export button does. @throws once none is left. */
   websiteExport(market: Market, kind: DownloadKind): void;
   /**
-   * The download host answers the next `count` fetches of a zip with S3's 503 `SlowDown`, as
-   * S3 does under load (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+   * The download host answers the next `count` fetches of a zip (of `kind` only, if given) with
+   * S3's 503 `SlowDown`, as S3 does under load
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
    */
-  failFetches(count: number): void;
+  failFetches(count: number, kind?: DownloadKind): void;
 }
 
 /** One request, as logged. */

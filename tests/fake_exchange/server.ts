@@ -181,7 +181,7 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
     downloads: {
       remaining: (market, kind) => downloads.remaining(market, kind, now()),
       websiteExport: (market, kind) => downloads.websiteExport(market, kind, now()),
-      failFetches: (count) => downloads.failFetches(count),
+      failFetches: (count, kind) => downloads.failFetches(count, kind),
     },
     close,
     [Symbol.asyncDispose]: close,
