@@ -5,7 +5,11 @@
  * requested twice; `--wait` merges in one run; an expired link is asked for again.
  */
 import assert from "node:assert/strict";
-import { startFakeExchange } from "./fake_exchange/mod.ts";
+import {
+  type FakeExchange,
+  type FakeExchangeOptions,
+  startFakeExchange,
+} from "./fake_exchange/mod.ts";
 import { snapshot, syncWith, tempDir } from "./support/sync.ts";
 
 const DAY = 86_400_000;
@@ -31,6 +35,24 @@ interface Download {
 async function downloadsOf(dir: string): Promise<Download[]> {
   const state = JSON.parse(await Deno.readTextFile(`${dir}/state.json`));
   return state.markets.usdm.downloads ?? [];
+}
+
+/** A fake exchange whose clock the test moves on with `later` (3 symbols, 14 months of fills). */
+async function movingExchange(
+  seed: number,
+  options: Partial<FakeExchangeOptions> = {},
+): Promise<FakeExchange & { later(ms: number): void }> {
+  let shift = 0;
+  const exchange = await startFakeExchange({
+    seed,
+    symbols: 3,
+    fills: 2000,
+    months: 14,
+    weightLimit: 1_000_000,
+    clock: () => Date.now() + shift,
+    ...options,
+  });
+  return Object.assign(exchange, { later: (ms: number) => void (shift += ms) });
 }
 
 Deno.test("sync --from a year and more back: pending, then merged into the whole truth", async (t) => {
@@ -127,14 +149,7 @@ Deno.test("sync --from --wait: requested, polled and merged in one run", async (
 });
 
 Deno.test("an expired link is asked for again, and then merged", async () => {
-  let shift = 0;
-  await using exchange = await startFakeExchange({
-    seed: 63,
-    symbols: 3,
-    fills: 2000,
-    months: 14,
-    weightLimit: 1_000_000,
-    clock: () => Date.now() + shift,
+  await using exchange = await movingExchange(63, {
     downloadDelaySeconds: 60,
     downloadLinkExpirySeconds: 3_600,
   });
@@ -144,7 +159,7 @@ Deno.test("an expired link is asked for again, and then merged", async () => {
   const first = await downloadsOf(dir.path);
   assert.deepEqual(first.map((d) => d.status), ["pending", "pending"]);
 
-  shift += 2 * 3_600_000; // ready after a minute, expired an hour later
+  exchange.later(2 * 3_600_000); // ready after a minute, expired an hour later
   const expired = await syncWith(exchange, dir.path);
   assert.equal(expired.code, 0, expired.stderr);
   assert.match(expired.stdout, /its link expired before it was fetched; a new one is asked for/);
@@ -154,7 +169,7 @@ Deno.test("an expired link is asked for again, and then merged", async () => {
   assert.notDeepEqual(again.map((d) => d.download_id), first.map((d) => d.download_id));
   assert.deepEqual(again.map((d) => [d.from_ms, d.to_ms]), first.map((d) => [d.from_ms, d.to_ms]));
 
-  shift += 61_000;
+  exchange.later(61_000);
   const merged = await syncWith(exchange, dir.path);
   assert.equal(merged.code, 0, merged.stderr);
   assert.ok((await downloadsOf(dir.path)).every((d) => d.status === "merged"));
@@ -163,15 +178,7 @@ Deno.test("an expired link is asked for again, and then merged", async () => {
 });
 
 Deno.test("the month's quota spent: a clear message, exit 1, nothing lost, asked again next month", async () => {
-  let shift = 0;
-  await using exchange = await startFakeExchange({
-    seed: 64,
-    symbols: 3,
-    fills: 2000,
-    months: 14,
-    weightLimit: 1_000_000,
-    clock: () => Date.now() + shift,
-  });
+  await using exchange = await movingExchange(64);
   for (let i = 0; i < 5; i++) exchange.downloads.websiteExport("usdm", "trade");
   await using dir = await tempDir();
   const from = day(exchange.account.startTime);
@@ -199,7 +206,7 @@ Deno.test("the month's quota spent: a clear message, exit 1, nothing lost, asked
   assert.equal(asked(), before, "not asked again in the same month");
 
   const now = new Date(exchange.now());
-  shift += Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 1) - now.getTime();
+  exchange.later(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 1) - now.getTime());
   const nextMonth = await syncWith(exchange, dir.path);
   assert.equal(nextMonth.code, 0, nextMonth.stderr);
   assert.equal(asked(), before + 1);
@@ -207,16 +214,7 @@ Deno.test("the month's quota spent: a clear message, exit 1, nothing lost, asked
 });
 
 Deno.test("a zip the download host fails to serve is said, kept pending, and merged next time", async () => {
-  let shift = 0;
-  await using exchange = await startFakeExchange({
-    seed: 64,
-    symbols: 3,
-    fills: 2000,
-    months: 14,
-    weightLimit: 1_000_000,
-    clock: () => Date.now() + shift,
-    downloadDelaySeconds: 60,
-  });
+  await using exchange = await movingExchange(64, { downloadDelaySeconds: 60 });
   await using dir = await tempDir();
   assert.equal(
     (await syncWith(exchange, dir.path, "--from", day(exchange.account.startTime))).code,
@@ -225,7 +223,7 @@ Deno.test("a zip the download host fails to serve is said, kept pending, and mer
   const first = await downloadsOf(dir.path);
   assert.deepEqual(first.map((d) => d.status), ["pending", "pending"]);
 
-  shift += 61_000; // both ready; the download host fails the first two fetches
+  exchange.later(61_000); // both ready; the download host fails the first two fetches
   exchange.downloads.failFetches(2);
   const failed = await syncWith(exchange, dir.path);
   assert.equal(failed.code, 1, failed.stderr);
@@ -248,16 +246,7 @@ Deno.test("a zip the download host fails to serve is said, kept pending, and mer
 });
 
 Deno.test("a download holding a row the files could not read back is left out, not the sync", async () => {
-  let shift = 0;
-  await using exchange = await startFakeExchange({
-    seed: 65,
-    symbols: 3,
-    fills: 2000,
-    months: 14,
-    weightLimit: 1_000_000,
-    clock: () => Date.now() + shift,
-    downloadDelaySeconds: 60,
-  });
+  await using exchange = await movingExchange(65, { downloadDelaySeconds: 60 });
   // A fill only the download holds (older than the API's 3 months), priced 0: nothing Binance
   // documents, but nothing stops a download from holding it. (The fake's rows are plain objects.)
   const old = exchange.account.trades.find((t) => t.time < exchange.account.startTime + 30 * DAY);
@@ -269,7 +258,7 @@ Deno.test("a download holding a row the files could not read back is left out, n
     0,
   );
 
-  shift += 61_000;
+  exchange.later(61_000);
   const first = await syncWith(exchange, dir.path);
   assert.equal(first.code, 1, first.stderr);
   assert.match(
@@ -291,16 +280,7 @@ Deno.test("a download holding a row the files could not read back is left out, n
 });
 
 Deno.test("the only download ready holds such a row: left out, nothing of it written", async () => {
-  let shift = 0;
-  await using exchange = await startFakeExchange({
-    seed: 66,
-    symbols: 3,
-    fills: 2000,
-    months: 14,
-    weightLimit: 1_000_000,
-    clock: () => Date.now() + shift,
-    downloadDelaySeconds: 60,
-  });
+  await using exchange = await movingExchange(66, { downloadDelaySeconds: 60 });
   const account = exchange.account;
   const trade = account.trades.find((t) => t.time < account.startTime + 30 * DAY);
   assert.ok(trade !== undefined);
@@ -309,7 +289,7 @@ Deno.test("the only download ready holds such a row: left out, nothing of it wri
   assert.equal((await syncWith(exchange, dir.path, "--from", day(account.startTime))).code, 0);
   const before = await snapshot(dir.path);
 
-  shift += 61_000; // the trade history is ready and holds the row; the other fails to download
+  exchange.later(61_000); // the trade history is ready and holds the row; the other fails to download
   exchange.downloads.failFetches(1, "income");
   const result = await syncWith(exchange, dir.path);
   assert.equal(result.code, 1, result.stderr);
