@@ -109,8 +109,10 @@ Deno.test("a lost answer: reported, nothing pending, asked again only by sync --
 
   await t.step("sync --from asks again, once", async () => {
     const events: SyncEvent[] = [];
-    await runSync(options, await clientOf(exchange, false), (e) => events.push(e));
+    const result = await runSync(options, await clientOf(exchange, false), (e) => events.push(e));
     assert.equal(tradeRequests(exchange), 2);
+    // Said once, as requested now: not also as "Binance is preparing it".
+    assert.deepEqual(result.downloads.map((n) => n.kind), ["requested"]);
     assert.deepEqual(events.filter((e) => e.kind.startsWith("bulk-")).map((e) => e.kind), [
       "bulk-requested",
     ]);

@@ -24,11 +24,7 @@ export interface DownloadLines {
 export function downloadLines(notes: readonly DownloadNote[], dir: string): DownloadLines {
   const problems: string[] = [];
   const info: string[] = [];
-  const requested = new Set(notes.flatMap((n) => n.kind === "requested" ? [key(n.record)] : []));
-  for (const note of notes) {
-    if (note.kind === "pending" && requested.has(key(note.record))) continue;
-    (isProblem(note) ? problems : info).push(line(note, dir));
-  }
+  for (const note of notes) (isProblem(note) ? problems : info).push(line(note, dir));
   return { problems: [...new Set(problems)], info: [...new Set(info)] };
 }
 
@@ -85,10 +81,6 @@ function line(note: DownloadNote, dir: string): string {
         Math.round(note.waitedMs / 60_000)
       } min${likely(r)}; the next sync (or sync --wait) merges it`;
   }
-}
-
-function key(r: DownloadRecord): string {
-  return `${r.kind}|${r.from_ms}|${r.to_ms}`;
 }
 
 function name(r: DownloadRecord): string {

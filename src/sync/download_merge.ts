@@ -3,9 +3,9 @@
  * commit (`archive_merge.ts`: each once, never a copy of the API's, fetched or in the files). A
  * download whose rows cannot be added as they are (a position side the books do not settle, rows
  * without trade ids among the API's, a row the files could not read back: `new_rows.ts`) is
- * marked `failed`, its zip kept for `import`, and the others are merged without it; should Binance not answer a question the merge needs (the
- * account's position mode), none is merged this run, and the next sync merges them from their
- * zips. Once the commit is written, the merged downloads' zips are removed and what each added
+ * marked `failed`, its zip kept for `import`, and the others are merged without it; should
+ * Binance not answer a question the merge needs (the account's position mode), none is merged
+ * this run, and the next sync merges them from their zips. Once the commit is written, the merged downloads' zips are removed and what each added
  * is noted.
  *
  * @module

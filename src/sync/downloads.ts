@@ -170,11 +170,13 @@ export class DownloadStage {
 
   /**
    * Notes where the downloads not merged stand (pending, failed earlier), but for those this run
-   * already said something of (a fetch that failed, a wait that ran out).
+   * already said something of (requested now, a fetch that failed, a wait that ran out).
    */
   finish(): void {
     const said = new Set(
-      this.notes.flatMap((n) => n.kind === "error" || n.kind === "wait-over" ? [n.record] : []),
+      this.notes.flatMap((n) =>
+        n.kind === "requested" || n.kind === "error" || n.kind === "wait-over" ? [n.record] : []
+      ),
     );
     for (const record of this.#pending()) {
       if (!said.has(record)) this.notes.push({ kind: "pending", record });
