@@ -147,6 +147,26 @@ Deno.test("CSV", async (t) => {
     }
   });
 
+  await t.step("a U+FFFD in a file is text, a byte that is not UTF-8 is refused", async () => {
+    // Pieces are decoded with replacement, and again strictly only when they hold a U+FFFD.
+    const path = await Deno.makeTempFile();
+    const encoded = (text: string) => new TextEncoder().encode(text);
+    const read = async () => {
+      const records: string[][] = [];
+      await parseCsvFile(path, (fields) => records.push(fields));
+      return records;
+    };
+    try {
+      await Deno.writeTextFile(path, "\ufeffa,b\n1,\ufffd\n\ufeff2,ok\n");
+      // The byte-order mark that starts the file is dropped, one that starts a row is text.
+      assert.deepEqual(await read(), [["a", "b"], ["1", "\ufffd"], ["\ufeff2", "ok"]]);
+      await Deno.writeFile(path, new Uint8Array([...encoded("a,b\n1,\ufffd\n2,"), 0xff, 10]));
+      await assert.rejects(read(), /line 3: is not UTF-8 text \(byte 3 of the line\)/);
+    } finally {
+      await Deno.remove(path);
+    }
+  });
+
   await t.step("a quoted header is not read a byte range at a time", async () => {
     const path = await Deno.makeTempFile();
     try {

@@ -15,7 +15,14 @@ import { CsvParser, CsvSyntaxError, type LineHandler, type RecordHandler } from 
  */
 export const TEXT_PIECE_BYTES = 1 << 16;
 
-/** Bytes read from a file at a time: each read waits for a thread of the runtime's. */
+/** Decoders of UTF-8 that keep a byte-order mark: one that replaces invalid bytes, one that throws. */
+const LOOSE = new TextDecoder("utf-8", { ignoreBOM: true });
+const STRICT = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Bytes read from a file at a time, synchronously: an awaited read waits for a thread of the
+ * runtime's each time, and a reader has nothing else to do meanwhile.
+ */
 const READ_BYTES = 1 << 20;
 
 /**
@@ -50,26 +57,34 @@ export async function parseCsvFile(
 ): Promise<void> {
   const parser = new CsvParser(onRecord, onLine, requireLineBreak);
   using file = await Deno.open(path, { read: true });
-  const decoder = new TextDecoder("utf-8", { fatal: true });
   let offset = 0; // of the bytes decoded next, in the file
-  const decode = async (bytes: Uint8Array, stream: boolean) => {
-    try {
-      return decoder.decode(bytes, { stream });
-    } catch (error) {
-      if (!(error instanceof TypeError)) throw error;
-      const bad = firstInvalidUtf8(bytes);
-      // Lines are counted only now: a file read whole costs no counting.
-      const line = await lineBreaksBefore(path, offset) + countBytes(bytes.subarray(0, bad), 10) +
-        1;
-      const column = bad - bytes.subarray(0, bad).lastIndexOf(10);
-      throw new CsvSyntaxError(line, `is not UTF-8 text (byte ${column} of the line)`);
+  // Each piece is whole lines, decoded on its own. Invalid bytes decode to U+FFFD, so only a
+  // piece holding one is decoded again, strictly, to tell them from a U+FFFD the file holds:
+  // about five times faster than a strict decoder, which has no single-pass path. The byte-order
+  // mark that starts a file is dropped, as a streaming decoder drops it.
+  const decode = async (bytes: Uint8Array) => {
+    let text = LOOSE.decode(bytes);
+    if (text.includes("\uFFFD")) {
+      try {
+        STRICT.decode(bytes);
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error;
+        const bad = firstInvalidUtf8(bytes);
+        // Lines are counted only now: a file read whole costs no counting.
+        const line = await lineBreaksBefore(path, offset) +
+          countBytes(bytes.subarray(0, bad), 10) + 1;
+        const column = bad - bytes.subarray(0, bad).lastIndexOf(10);
+        throw new CsvSyntaxError(line, `is not UTF-8 text (byte ${column} of the line)`);
+      }
     }
+    if (offset === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return text;
   };
   // Whole lines are decoded at a time (a line break is one byte, never inside a UTF-8
   // sequence), so that each piece of text is one flat string: a partial line joined to the
   // next chunk as text would make V8 keep the chunk as a pair of strings, slower to read.
-  // The file is read a mebibyte at a time (each read waits for a thread of the runtime's), and
-  // decoded in pieces of whole lines of about TEXT_PIECE_BYTES.
+  // The file is read a mebibyte at a time, and decoded in pieces of whole lines of about
+  // TEXT_PIECE_BYTES.
   // With a range that starts further on, its first line is read first, then the range.
   let header = range !== undefined && range.start > 0;
   let left = range === undefined ? Infinity : header ? range.start : range.end; // bytes to read
@@ -82,7 +97,7 @@ export async function parseCsvFile(
       chunk = bigger;
     }
     const room = Math.min(chunk.length - carried, left);
-    const n = room === 0 ? null : await file.read(chunk.subarray(carried, carried + room));
+    const n = room === 0 ? null : file.readSync(chunk.subarray(carried, carried + room));
     if (n === null) break;
     left -= n;
     const filled = carried + n;
@@ -99,7 +114,7 @@ export async function parseCsvFile(
         to = end >= 0 ? from + end + 1 : chunk.indexOf(10, from + TEXT_PIECE_BYTES) + 1;
       }
       const bytes = chunk.subarray(from, to);
-      parser.push(await decode(bytes, true), bytes); // read before `chunk` is reused below
+      parser.push(await decode(bytes), bytes); // read before `chunk` is reused below
       offset += to - from;
       from = to;
     }
@@ -120,7 +135,7 @@ export async function parseCsvFile(
     chunk.copyWithin(0, lines, filled);
     carried = filled - lines;
   }
-  parser.push(await decode(chunk.subarray(0, carried), false));
+  parser.push(await decode(chunk.subarray(0, carried)));
   parser.end();
 }
 
