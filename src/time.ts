@@ -18,7 +18,7 @@ export function formatTime(ms: number): string {
 }
 
 /** A whole number of milliseconds since the epoch as its UTC day and its time of day. */
-export interface SplitTime {
+interface SplitTime {
   /** Days since the epoch (negative before 1970). */
   readonly day: number;
   /** 0–23. */
@@ -32,7 +32,7 @@ export interface SplitTime {
 }
 
 /** {@linkcode SplitTime} of `ms`, a whole number: what {@linkcode formatTime} prints. */
-export function splitTime(ms: number): SplitTime {
+function splitTime(ms: number): SplitTime {
   const day = Math.floor(ms / DAY_MS);
   let rest = ms - day * DAY_MS;
   const hours = Math.floor(rest / 3_600_000);

@@ -24,18 +24,21 @@
  */
 
 import type { Decimal } from "../decimal.ts";
-import { datePart, formatTime, splitTime } from "../time.ts";
+import { datePart, formatTime } from "../time.ts";
 
-/** 10^k, exact as floats up to 10^22. */
-const POW10 = Array.from({ length: 17 }, (_, k) => 10 ** k);
+/** 10^k, k from 0 to 15 (exact as floats). */
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+const DAY_MS = 86_400_000;
 const encoder = new TextEncoder();
 
 /** One line at a time, in a buffer reused from line to line. */
 export class LineBytes {
   #buffer = new Uint8Array(1024);
   #at = 0;
-  // The date part (`2025-01-01T`) of the last time written, and its bytes: most times share it.
-  #dateText = "";
+  // The UTC day of the last time written, and its date part's bytes (`2025-01-01T`): most
+  // times share it.
+  #day = NaN;
   #date = new Uint8Array(0);
 
   /** The line written since the last {@linkcode clear}: valid until the next write. */
@@ -86,55 +89,57 @@ export class LineBytes {
   /** A decimal as `Decimal.toString` prints it (all of its scale's digits); nothing if absent. */
   decimal(value: Decimal | undefined): void {
     if (value === undefined) return;
-    if (typeof value.m !== "number") return this.text(value.toString());
-    let m: number = value.m;
+    const signed = value.m;
     const s = value.s;
-    if (m < 0) {
-      this.#room(1);
-      this.#buffer[this.#at++] = 45; // -
-      m = -m;
-    }
-    let digits = 1;
-    while (digits < 16 && m >= POW10[digits]) digits++;
-    const width = s === 0 ? digits : Math.max(digits, s + 1) + 1;
-    this.#room(width);
+    // A BigInt mantissa, or a scale over 15 (10^s no longer exact): as text.
+    if (typeof signed !== "number" || s > 15) return this.text(value.toString());
+    this.#room(s + 19); // a sign, 16 digits, a point, the scale's leading zeros
     const buffer = this.#buffer;
-    let at = this.#at + width;
-    // Digits from the right, the point after the scale's; at least one digit before the point.
-    // Both divisions are exact: m / 10 is below 2^50, where floats are 1/8 apart or closer, so
-    // a quotient's .9 never rounds up to the next integer.
-    let k = 0;
-    do {
-      const q = m < 2147483648 ? (m / 10) | 0 : Math.floor(m / 10);
-      const digit = m - 10 * q;
-      m = q;
-      buffer[--at] = 48 + digit;
-      if (++k === s) buffer[--at] = 46; // .
-    } while (m > 0 || k <= s);
-    this.#at += width;
+    let at = this.#at;
+    if (signed < 0) buffer[at++] = 45; // -
+    const m = signed < 0 ? -signed : signed;
+    if (s === 0) at = digits(buffer, at, m, digitsOf(m));
+    else {
+      // m = w × 10^s + f, both exact: a float remainder of integers is exact, and so is the
+      // quotient of a multiple of 10^s by 10^s (a safe integer).
+      const unit = POW10[s];
+      const f = m % unit;
+      const w = (m - f) / unit;
+      at = digits(buffer, at, w, digitsOf(w));
+      buffer[at++] = 46; // .
+      at = digits(buffer, at, f, s);
+    }
+    this.#at = at;
   }
 
   /** A time as `formatTime` prints it (`2025-01-01T00:13:20.875Z`). */
   time(ms: number): void {
     if (!Number.isInteger(ms)) return this.text(formatTime(ms));
-    const t = splitTime(ms);
-    const date = datePart(t.day);
-    if (date !== this.#dateText) {
-      this.#dateText = date;
-      this.#date = encoder.encode(date);
+    const day = Math.floor(ms / DAY_MS);
+    if (day !== this.#day) {
+      this.#day = day;
+      this.#date = encoder.encode(datePart(day));
     }
-    this.#room(this.#date.length + 13);
+    const date = this.#date;
+    this.#room(date.length + 13);
     const buffer = this.#buffer;
-    buffer.set(this.#date, this.#at);
-    let at = this.#at + this.#date.length;
-    at = twoDigits(buffer, at, t.hours);
+    buffer.set(date, this.#at);
+    let at = this.#at + date.length;
+    // The time of day, below 86,400,000: whole 32-bit numbers from here on.
+    let rest = (ms - day * DAY_MS) | 0;
+    const hours = (rest / 3_600_000) | 0;
+    rest -= hours * 3_600_000;
+    const minutes = (rest / 60_000) | 0;
+    rest -= minutes * 60_000;
+    const seconds = (rest / 1000) | 0;
+    const millis = rest - seconds * 1000;
+    at = fixed(buffer, at, hours, 2);
     buffer[at++] = 58; // :
-    at = twoDigits(buffer, at, t.minutes);
+    at = fixed(buffer, at, minutes, 2);
     buffer[at++] = 58;
-    at = twoDigits(buffer, at, t.seconds);
+    at = fixed(buffer, at, seconds, 2);
     buffer[at++] = 46; // .
-    buffer[at++] = 48 + Math.floor(t.millis / 100);
-    at = twoDigits(buffer, at, t.millis % 100);
+    at = fixed(buffer, at, millis, 3);
     buffer[at++] = 90; // Z
     this.#at = at;
   }
@@ -148,10 +153,48 @@ export class LineBytes {
   }
 }
 
-/** `n` (0–99) as two digits at `at`; returns where they end. */
-function twoDigits(buffer: Uint8Array, at: number, n: number): number {
-  const tens = Math.floor(n / 10);
-  buffer[at] = 48 + tens;
-  buffer[at + 1] = 48 + n - 10 * tens;
-  return at + 2;
+/** The digits of 00 to 99, two bytes each. */
+const PAIRS = new Uint8Array(200);
+for (let n = 0; n < 100; n++) {
+  PAIRS[2 * n] = 48 + Math.floor(n / 10);
+  PAIRS[2 * n + 1] = 48 + (n % 10);
+}
+
+/** How many digits `n` (a whole number below 2^53) has; 1 for 0. */
+function digitsOf(n: number): number {
+  let count = 1;
+  while (count < 16 && n >= POW10[count]) count++;
+  return count;
+}
+
+/**
+ * `n`, a whole number below 10^`width` (`width` at most 16), as exactly `width` digits (leading
+ * zeros) at `at`. Returns where they end.
+ */
+function digits(buffer: Uint8Array, at: number, n: number, width: number): number {
+  if (width <= 9) return fixed(buffer, at, n, width);
+  // The last 9 digits apart. n / 10^9 is below 2^24, where floats are 2^-29 apart or closer:
+  // its fraction, at most 1 - 10^-9, never rounds up to the next integer.
+  const high = Math.floor(n / 1e9);
+  at = fixed(buffer, at, high, width - 9);
+  return fixed(buffer, at, n - high * 1e9, 9);
+}
+
+/**
+ * `n`, a whole number below 10^`width` (at most 10^9), as exactly `width` digits (leading zeros)
+ * at `at`: two digits a step, in 32-bit arithmetic. Returns where they end.
+ */
+function fixed(buffer: Uint8Array, at: number, n: number, width: number): number {
+  const end = at + width;
+  let x = n | 0;
+  let i = end;
+  while (i - at >= 2) {
+    const q = (x / 100) | 0;
+    const pair = 2 * (x - 100 * q);
+    buffer[--i] = PAIRS[pair + 1];
+    buffer[--i] = PAIRS[pair];
+    x = q;
+  }
+  if (i > at) buffer[--i] = 48 + x;
+  return end;
 }
