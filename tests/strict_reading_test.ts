@@ -130,6 +130,15 @@ Deno.test("fills file: what is not whole is refused, naming the line", async (t)
     assert.equal(fills[1].price, "47301");
   });
 
+  await t.step("a row of a download, with its check emptied, is read", async () => {
+    // `…,archive,`: the comma 9 characters from the end is not the check's.
+    const changed = rows[1].replace(",api,", ",archive,").replace(/,[0-9a-f]{8}$/, ",");
+    assert.match(changed, /,archive,$/);
+    await writeLines(path, [header, rows[0], changed, rows[2]]);
+    const { fills } = await readFillsFile(path);
+    assert.deepEqual(fills[1], { ...FILLS[1], source: "archive" });
+  });
+
   await t.step("the check is the CRC-32 of the rest of the row", () => {
     for (const row of rows) {
       const comma = row.lastIndexOf(",");

@@ -22,13 +22,13 @@ export async function* readLines(path: string, offset = 0): AsyncGenerator<strin
   if (offset > 0) await file.seek(offset, Deno.SeekMode.Start);
   // The decoder drops a byte-order mark at the start (its `ignoreBOM` is false).
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  // Read a few pieces at a time (each read waits for a thread of the runtime's), decoded a
-  // piece at a time (see TEXT_PIECE_BYTES).
+  // Read a few pieces at a time, synchronously (an awaited read waits for a thread of the
+  // runtime's), decoded a piece at a time (see TEXT_PIECE_BYTES).
   const chunk = new Uint8Array(4 * TEXT_PIECE_BYTES);
   let rest = "";
   let line = 0;
   for (;;) {
-    const n = await file.read(chunk);
+    const n = file.readSync(chunk);
     if (n === null) break;
     for (let from = 0; from < n; from += TEXT_PIECE_BYTES) {
       const piece = chunk.subarray(from, Math.min(n, from + TEXT_PIECE_BYTES));

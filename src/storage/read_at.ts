@@ -46,7 +46,7 @@ export async function readAt(
 export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
   using file = await Deno.open(path, { read: true });
   const buffer = new Uint8Array(1 << 20);
-  for (let n = await file.read(buffer); n !== null; n = await file.read(buffer)) {
+  for (let n = file.readSync(buffer); n !== null; n = file.readSync(buffer)) {
     yield buffer.subarray(0, n);
   }
 }

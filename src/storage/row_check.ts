@@ -32,7 +32,11 @@ export function lineMatchesCrc(
   end: number,
   ascii?: Uint8Array,
 ): boolean {
-  const comma = text.lastIndexOf(",", end - 1);
+  // A check is 8 digits, its comma 9 back, unless it is empty (`…,archive,` has a comma 9 back
+  // too) or the row is damaged: then the last comma is searched for.
+  const comma = text.charCodeAt(end - 9) === 44 && text.charCodeAt(end - 1) !== 44
+    ? end - 9
+    : text.lastIndexOf(",", end - 1);
   if (comma < start || comma + 1 === end) return comma >= start;
   const crc = ascii === undefined ? crc32(text, start, comma) : crc32Bytes(ascii, start, comma);
   return isCrc32Hex(text, comma + 1, end, crc);
