@@ -6,7 +6,13 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { DataFileError } from "../src/storage/data_file.ts";
 import { RecentTexts } from "../src/storage/fill_text.ts";
-import { INCOME_COLUMNS, readIncomeFile } from "../src/storage/income_file.ts";
+import type { Market } from "../src/fill.ts";
+import {
+  INCOME_COLUMNS,
+  readIncomeFile,
+  streamIncomeFile,
+  writeIncomeFile,
+} from "../src/storage/income_file.ts";
 import { parseCanonicalIncomeLine } from "../src/storage/income_line.ts";
 import { withCrc } from "../src/storage/row_check.ts";
 import { tempDir } from "./support/sync.ts";
@@ -86,4 +92,36 @@ Deno.test("the one-pass income row reader gives what the general one gives (prop
     { numRuns: 1500 },
   );
   assert.ok(fast > 500, `${fast} rows read in one pass`);
+});
+
+Deno.test("when each market's income history begins counts the rows of every type and symbol", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/futures_income.csv`;
+  const at = (hour: number) => Date.UTC(2025, 0, 1, hour);
+  const row = (market: Market, hour: number, symbol: string, incomeType: string) => ({
+    market,
+    time: at(hour),
+    symbol,
+    incomeType,
+    income: "-0.5",
+    asset: market === "usdm" ? "USDT" : "BTC",
+    info: "",
+    tranId: String(hour),
+    tradeId: "",
+    source: "archive" as const,
+  });
+  // COIN-M begins at 1:00 and USD-M at 2:00, each with a row that is not funding.
+  await writeIncomeFile(path, [
+    row("coinm", 1, "BTCUSD_PERP", "COMMISSION"),
+    row("usdm", 2, "BTCUSDT", "REALIZED_PNL"),
+    row("coinm", 3, "BTCUSD_PERP", "FUNDING_FEE"),
+    row("usdm", 4, "BTCUSDT", "FUNDING_FEE"),
+  ]);
+  const types = new Set(["FUNDING_FEE"]);
+  for (const symbols of [undefined, (symbol: string) => symbol === "BTCUSDT"]) {
+    const funding: number[] = [];
+    const starts = await streamIncomeFile(path, (r) => funding.push(r.time), { types, symbols });
+    assert.deepEqual(funding, symbols === undefined ? [at(3), at(4)] : [at(4)]);
+    assert.deepEqual(Object.fromEntries(starts), { coinm: at(1), usdm: at(2) });
+  }
 });

@@ -52,9 +52,9 @@ export function parseCanonicalLine(
   const symbol = recent.symbolAt(t, at, to);
 
   at = to + 1;
-  let side: Side = "BUY";
+  // Each word field compared once, to the one word its first letter allows.
+  const side: Side = t.charCodeAt(at) === 83 ? "SELL" : "BUY";
   to = wordEnd(t, at, end, side);
-  if (to < 0) to = wordEnd(t, at, end, side = "SELL");
   if (to < 0 || to === end) return undefined;
 
   at = to + 1;
@@ -88,10 +88,9 @@ export function parseCanonicalLine(
   }
 
   at = to + 1;
-  let positionSide: PositionSide = "BOTH";
+  const initial = t.charCodeAt(at);
+  const positionSide: PositionSide = initial === 76 ? "LONG" : initial === 83 ? "SHORT" : "BOTH";
   to = wordEnd(t, at, end, positionSide);
-  if (to < 0) to = wordEnd(t, at, end, positionSide = "LONG");
-  if (to < 0) to = wordEnd(t, at, end, positionSide = "SHORT");
   if (to < 0 || to === end) return undefined;
 
   at = to + 1;
@@ -106,13 +105,9 @@ export function parseCanonicalLine(
 
   at = to + 1; // maker, may be empty
   to = fieldEnd(t, at, end);
-  const maker = rangeIs(t, at, to, "false") || rangeIs(t, at, to, "False")
-    ? false
-    : rangeIs(t, at, to, "true") || rangeIs(t, at, to, "True")
-    ? true
-    : to === at
-    ? undefined
-    : null;
+  const letter = t.charCodeAt(at);
+  const word = letter === 102 ? "false" : letter === 70 ? "False" : letter === 84 ? "True" : "true";
+  const maker = to === at ? undefined : rangeIs(t, at, to, word) ? word.length === 4 : null;
   if (maker === null || to === end) return undefined;
 
   at = to + 1; // quoteQty, may be empty
@@ -128,10 +123,11 @@ export function parseCanonicalLine(
 
   at = to + 1;
   to = fieldEnd(t, at, end);
-  const market: Market | undefined = to === at || rangeIs(t, at, to, "usdm")
+  const named: Market = t.charCodeAt(at) === 99 ? "coinm" : "usdm";
+  const market: Market | undefined = to === at
     ? "usdm"
-    : rangeIs(t, at, to, "coinm")
-    ? "coinm"
+    : rangeIs(t, at, to, named)
+    ? named
     : undefined;
   if (market === undefined || to === end) return undefined;
   const marginAsset = marginTo === marginFrom
@@ -150,9 +146,8 @@ export function parseCanonicalLine(
   const baseQty = ledgerOnly || to === at ? "" : copyRange(t, at, to);
 
   at = to + 1;
-  let source: Source = "api";
+  const source: Source = t.charCodeAt(at + 1) === 114 ? "archive" : "api";
   to = wordEnd(t, at, end, source);
-  if (to < 0) to = wordEnd(t, at, end, source = "archive");
   if (to < 0 || to === end) return undefined;
 
   // The check, the last field: exactly one more field, matching the rest of the row.

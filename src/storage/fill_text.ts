@@ -34,6 +34,7 @@ export class RecentTexts {
   // each, each found again by one comparison in place instead of a copy and a lookup.
   readonly #symbols: string[] = new Array(SYMBOL_SLOTS).fill("");
   readonly #words: string[] = new Array(WORD_SLOTS).fill("");
+  #lastWord = "";
   // Every distinct text this reading shared, and each symbol's margin asset when a row leaves it
   // out: a file holds few of either.
   readonly #shared = new Map<string, string>();
@@ -71,9 +72,15 @@ export class RecentTexts {
     return to > from && rangeIs(text, from, to, known) ? known : undefined; // (empty slots: "")
   }
 
-  /** The word `text[from, to)` (checked by the caller), as its shared copy. */
+  /**
+   * The word `text[from, to)` (checked by the caller), as its shared copy: the word asked for last
+   * is compared first (rows repeat their assets), before any hashing.
+   */
   wordAt(text: string, from: number, to: number): string {
-    return this.knownWord(text, from, to) ?? this.rememberWord(copyRange(text, from, to));
+    const last = this.#lastWord;
+    if (rangeIs(text, from, to, last)) return last;
+    return this.#lastWord = this.knownWord(text, from, to) ??
+      this.rememberWord(copyRange(text, from, to));
   }
 
   /** Remembers a new word (checked by the caller); returns its shared copy. */

@@ -138,10 +138,14 @@ export async function streamIncomeFile(
       if (mine && !lineMatchesCrc(text, start, end, ascii)) return false;
       const typeEnd = text.indexOf(",", typeStart);
       if (!mine || (types !== undefined && !wanted(text, typeStart, typeEnd))) {
-        let at = typeEnd;
-        for (let k = 3; k < 8 && at >= 0; k++) at = text.indexOf(",", at + 1); // before market
-        const usdm = at >= 0 && rangeIs(text, at + 1, at + 5, "usdm");
-        if (!usdm && (at < 0 || !rangeIs(text, at + 1, at + 6, "coinm"))) return false;
+        // The market is the third field from the end (…,market,source,crc32): found from the
+        // end, over a few characters (a row of another field count is the check's to refuse).
+        let at = end - 1;
+        for (let commas = 0; at > typeEnd; at--) {
+          if (text.charCodeAt(at) === 44 && ++commas === 3) break; // the comma before market
+        }
+        const usdm = at > typeEnd && rangeIs(text, at + 1, at + 5, "usdm");
+        if (!usdm && (at <= typeEnd || !rangeIs(text, at + 1, at + 6, "coinm"))) return false;
         starts.noteText(usdm ? "usdm" : "coinm", text, start, timeEnd);
         return true;
       }
