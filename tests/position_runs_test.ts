@@ -3,7 +3,7 @@
  * and however many runs the buffer's size makes, the merged lines are the positions file of the
  * sorted positions, and of positions that order equal the one added first comes first; merged in
  * parts cut anywhere, the parts end to end are the whole merge. And reading lines back
- * (`readLines`) in pieces.
+ * (`readLinePieces`) in pieces.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -11,8 +11,8 @@ import { fillFromTrade } from "../src/binance/trade_row.ts";
 import { Decimal } from "../src/decimal.ts";
 import { buildLedger } from "../src/ledger/aggregate.ts";
 import { comparePositions, type Position } from "../src/position.ts";
-import { readLines } from "../src/storage/line_reader.ts";
-import { PositionRuns } from "../src/storage/position_lines.ts";
+import { readLinePieces } from "../src/storage/line_reader.ts";
+import { type PositionRow, PositionRuns } from "../src/storage/position_lines.ts";
 import { mergedRuns, type MergePart, type Run, splitPoints } from "../src/storage/run_merge.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
 import { generateAccount } from "./fake_exchange/mod.ts";
@@ -112,6 +112,32 @@ Deno.test("merged in parts cut anywhere, the parts end to end are the whole merg
   );
 });
 
+Deno.test("a positions file merged with runs: its header checked, rows dropped, CRLF read as LF", async () => {
+  await using dir = await tempDir();
+  const old = POSITIONS.slice(0, 60);
+  const added = POSITIONS.slice(60, 90);
+  // The old file's rows of one symbol are left out (a sync rebuilt that symbol).
+  const symbol = old[0].symbol;
+  const file = `${dir.path}/positions.csv`;
+  // Saved by a spreadsheet: CRLF line breaks, and a byte-order mark.
+  const oldCsv = positionsCsv([...old].sort(comparePositions));
+  await Deno.writeTextFile(file, "\ufeff" + oldCsv.replaceAll("\n", "\r\n"));
+  const runs = new PositionRuns(dir.path, 4_000);
+  for (const p of added) runs.add(p);
+  runs.flush();
+  const drop = (row: PositionRow) => row.symbol === symbol;
+  const merged = await text(mergedRuns([{ path: file, positionsFile: true, drop }, ...runs.runs]));
+  const expected = [...old.filter((p) => p.symbol !== symbol), ...added].sort(comparePositions);
+  assert.ok(old.some((p) => p.symbol !== symbol) && old.some((p) => p.symbol === symbol));
+  assert.ok(merged === positionsCsv(expected));
+  // Any other first line is not a positions file of this version.
+  await Deno.writeTextFile(file, "status,symbol\r\n");
+  await assert.rejects(text(mergedRuns([{ path: file, positionsFile: true }])), {
+    name: "DataFileError",
+    line: 1,
+  });
+});
+
 Deno.test("the points that cut a merge: as many as asked, in order, of parts of about equal size", async () => {
   await using dir = await tempDir();
   const sorted = new PositionRuns(dir.path, 20_000, 16);
@@ -153,11 +179,40 @@ Deno.test("the lines of a file, read in pieces: BOM, CRLF, and characters split 
     { length: 40_000 },
     (_, i) => `${i},币安人生USDT,é€😀${"x".repeat(i % 7)}`,
   );
-  const text = "\ufeff" + lines.map((line, i) => line + (i % 3 === 0 ? "\r\n" : "\n")).join("");
+  const text = lines.map((line, i) => line + (i % 3 === 0 ? "\r\n" : "\n")).join("");
   await using dir = await tempDir();
   const path = `${dir.path}/lines.csv`;
-  await Deno.writeTextFile(path, text);
-  const read: string[] = [];
-  for await (const batch of readLines(path)) read.push(...batch);
-  assert.deepEqual(read, lines);
+  await Deno.writeTextFile(path, "\ufeff" + text);
+  const pieces: string[] = [];
+  for await (const piece of readLinePieces(path)) pieces.push(piece);
+  assert.ok(pieces.length > 10, `${pieces.length} pieces`);
+  assert.ok(pieces.every((piece) => piece.endsWith("\n")), "each piece is whole lines");
+  assert.ok(pieces.join("") === text, "the text, without its byte-order mark");
+  // From a line further on: the rest of the file (the BOM is dropped only at the start).
+  const offset =
+    new TextEncoder().encode("\ufeff" + text.slice(0, text.indexOf("\n7\r\n") + 1)).length;
+  let rest = "";
+  for await (const piece of readLinePieces(path, offset)) rest += piece;
+  assert.ok(rest === text.slice(text.indexOf("\n7\r\n") + 1));
+});
+
+Deno.test("reading lines: a byte that is not UTF-8, and a last line cut short, are named by line", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/lines.csv`;
+  const read = async (offset = 0, firstLine = 1) => {
+    for await (const _ of readLinePieces(path, offset, firstLine));
+  };
+  // Line 3 (of 5) holds 0xFF, which UTF-8 never has; a U+FFFD written as text is read as text.
+  const bytes = new TextEncoder().encode("a\n\uFFFD\nbXc\nd\ne\n");
+  bytes[bytes.indexOf(88)] = 0xff;
+  await Deno.writeFile(path, bytes);
+  await assert.rejects(read(), { name: "DataFileError", line: 3, problem: "is not UTF-8 text" });
+  // Read from line 2 (byte 2), numbered from there.
+  await assert.rejects(read(2, 2), { name: "DataFileError", line: 3 });
+  await Deno.writeTextFile(path, "a\nb\nc");
+  await assert.rejects(read(), (error: Error & { line: number }) => {
+    assert.equal(error.line, 3);
+    assert.match(error.message, /cut short/);
+    return true;
+  });
 });

@@ -11,17 +11,10 @@ import { comparePositions, type Position, type PositionOrder } from "../position
 import { parseTimeAt } from "../time.ts";
 import { csvLine } from "../csv/format.ts";
 import { LineBytes } from "../csv/line_bytes.ts";
+import { copyRange, rangeIs } from "../csv/row_view.ts";
 import { DataFileError } from "./data_file.ts";
 import { writePositionLine, WRITTEN_POSITION_COLUMNS } from "./positions_file.ts";
 import type { RunMark } from "./run_merge.ts";
-
-/** One position as a line of the positions file, with what orders it among the others. */
-export interface PositionLine extends PositionOrder {
-  /** Whether it is closed (it has a close time). */
-  readonly closed: boolean;
-  /** The CSV line, with its line break. */
-  readonly line: string;
-}
 
 /** The header line of a positions file written now. */
 export const POSITIONS_HEADER: string = csvLine(WRITTEN_POSITION_COLUMNS);
@@ -35,37 +28,76 @@ const OPEN_TRADE_ID = 15;
 const MARKET = 19;
 
 /**
- * The order of a line written by {@linkcode writePositionLine} (without its line break), read from its
- * first fields (none of which is ever quoted).
- *
- * @throws {DataFileError} at `path:line` for a line that is not one.
+ * What orders a line written by {@linkcode writePositionLine} (`comparePositions`), and whether
+ * it is closed, read from its first fields (none of which is ever quoted) where the line is, in
+ * a piece of text: a reader of many lines reads each into the same row, without copying the
+ * line, and copies its opening trade id only if a comparison gets that far.
  */
-export function positionLineFrom(text: string, path: string, line: number): PositionLine {
-  // Where each of the first fields starts: commas found, only the fields that order are copied.
-  const starts = FIELD_STARTS;
-  let at = 0;
-  for (let k = 0; k <= MARKET; k++) {
-    starts[k] = at;
-    const comma = text.indexOf(",", at);
-    if (comma < 0) throw new DataFileError(path, line, "is not a position row (too few fields)");
-    at = comma + 1;
+export class PositionRow implements PositionOrder {
+  /** When it opened. */
+  openTime = 0;
+  /** Its symbol. */
+  symbol = "";
+  /** Its market. */
+  market: Market = "usdm";
+  /** Its book's position side. */
+  positionSide: PositionSide = "BOTH";
+  /** Whether it is closed (it has a close time). */
+  closed = false;
+  #text = "";
+  #idFrom = 0;
+  #idTo = 0;
+  #id: string | undefined;
+
+  /** The trade id of its first fill. */
+  get openTradeId(): string {
+    return this.#id ??= copyRange(this.#text, this.#idFrom, this.#idTo);
   }
-  starts[MARKET + 1] = at;
-  const field = (k: number) => text.slice(starts[k], starts[k + 1] - 1);
-  const openTime = parseTimeAt(text, starts[OPEN_TIME], starts[OPEN_TIME + 1] - 1);
-  const market = field(MARKET);
-  if (openTime === undefined || (market !== "usdm" && market !== "coinm")) {
-    throw new DataFileError(path, line, "is not a position row");
+
+  /**
+   * Reads the line `text[from, to)` (without its line break).
+   *
+   * @throws {DataFileError} at `path:line` for a line that is not a position row.
+   */
+  read(text: string, from: number, to: number, path: string, line: number): void {
+    // Where each of the first fields starts.
+    const starts = FIELD_STARTS;
+    starts[0] = from;
+    let k = 1;
+    let at = from;
+    for (; k <= MARKET + 1 && at < to; at++) {
+      if (text.charCodeAt(at) === COMMA) starts[k++] = at + 1;
+    }
+    if (k <= MARKET + 1) {
+      throw new DataFileError(path, line, "is not a position row (too few fields)");
+    }
+    const openTime = parseTimeAt(text, starts[OPEN_TIME], starts[OPEN_TIME + 1] - 1);
+    const m = starts[MARKET];
+    const market = rangeIs(text, m, at - 1, "usdm")
+      ? "usdm"
+      : rangeIs(text, m, at - 1, "coinm")
+      ? "coinm"
+      : undefined;
+    if (openTime === undefined || market === undefined) {
+      throw new DataFileError(path, line, "is not a position row");
+    }
+    this.openTime = openTime;
+    this.market = market;
+    // The symbol and side of the line before, most often the same: kept, not copied again.
+    const symbol = starts[SYMBOL + 1] - 1;
+    if (!rangeIs(text, starts[SYMBOL], symbol, this.symbol)) {
+      this.symbol = copyRange(text, starts[SYMBOL], symbol);
+    }
+    const side = starts[POSITION_SIDE + 1] - 1;
+    if (!rangeIs(text, starts[POSITION_SIDE], side, this.positionSide)) {
+      this.positionSide = copyRange(text, starts[POSITION_SIDE], side) as PositionSide;
+    }
+    this.closed = starts[CLOSE_TIME + 1] - 1 > starts[CLOSE_TIME];
+    this.#text = text;
+    this.#idFrom = starts[OPEN_TRADE_ID];
+    this.#idTo = starts[OPEN_TRADE_ID + 1] - 1;
+    this.#id = undefined;
   }
-  return {
-    openTime,
-    symbol: field(SYMBOL),
-    market,
-    positionSide: field(POSITION_SIDE) as PositionSide,
-    openTradeId: field(OPEN_TRADE_ID),
-    closed: starts[CLOSE_TIME + 1] - 1 > starts[CLOSE_TIME],
-    line: text + "\n",
-  };
 }
 
 const FIELD_STARTS = new Int32Array(MARKET + 2);

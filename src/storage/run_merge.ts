@@ -11,8 +11,8 @@ import { comparePositions, type PositionOrder } from "../position.ts";
 import { writeAll } from "./atomic_write.ts";
 import { DataFileError } from "./data_file.ts";
 import { IndexHeap } from "./index_heap.ts";
-import { readLines } from "./line_reader.ts";
-import { type PositionLine, positionLineFrom, POSITIONS_HEADER } from "./position_lines.ts";
+import { readLinePieces } from "./line_reader.ts";
+import { PositionRow, POSITIONS_HEADER } from "./position_lines.ts";
 
 /**
  * A line of a run, every so many lines, where a reader can start: its order, where it starts in
@@ -33,7 +33,7 @@ export interface Run {
   /** The file: sorted lines, without a header unless `positionsFile`. */
   readonly path: string;
   /** Rows to leave out; none if absent. */
-  readonly drop?: (row: PositionLine) => boolean;
+  readonly drop?: (row: PositionRow) => boolean;
   /** Whether it is a positions file, with its header. */
   readonly positionsFile?: boolean;
   /** Marks of the run, in order (a run file's: see `PositionRuns`); none if absent. */
@@ -87,38 +87,44 @@ export async function* mergedRuns(
 ): AsyncGenerator<string> {
   if (part.from === undefined) yield POSITIONS_HEADER;
   const readers = runs.map((run) => new RunReader(run, part));
-  const heads: (PositionLine | undefined)[] = [];
-  for (const reader of readers) heads.push(await reader.next());
-  // The runs with a head, least head first (of equal heads, the earlier run's).
+  const live: number[] = [];
+  for (const [i, reader] of readers.entries()) if (await reader.next()) live.push(i);
+  // The runs with a row at hand, least row first (of equal rows, the earlier run's).
   const heap = new IndexHeap(
-    heads.flatMap((head, i) => (head === undefined ? [] : [i])),
-    (i, j) => (comparePositions(heads[i]!, heads[j]!) || i - j) < 0,
+    live,
+    (i, j) => (comparePositions(readers[i].row, readers[j].row) || i - j) < 0,
   );
   let out: string[] = [];
   while (heap.size > 0) {
-    const best = heap.top;
-    out.push(heads[best]!.line);
+    const reader = readers[heap.top];
+    out.push(reader.lineText());
     if (out.length === MERGED_BATCH) {
       yield out.join("");
       out = [];
     }
-    const reader = readers[best];
-    const row = reader.take();
-    const head = row === null ? await reader.next() : row;
-    heads[best] = head;
-    if (head === undefined) heap.pop();
-    else heap.update();
+    if (reader.take() || await reader.next()) heap.update();
+    else heap.pop();
   }
   if (out.length > 0) yield out.join("");
 }
 
-/** The rows of one run, in order, without those it drops or that are outside the part. */
+/**
+ * The rows of one run, in order, without those it drops or that are outside the part: one at a
+ * time in {@linkcode RunReader.row}, read where its line is in a piece of the file.
+ */
 class RunReader {
+  /** The row at hand. */
+  readonly row: PositionRow = new PositionRow();
   readonly #run: Run;
   readonly #part: MergePart;
-  readonly #batches: AsyncGenerator<string[]>;
-  #batch: string[] = [];
+  readonly #pieces: AsyncGenerator<string>;
+  #text = "";
+  /** Where the next line starts in `#text`. */
   #at = 0;
+  /** The row's line: `#text[#from, #to)`, its line break (LF or CRLF) ending before `#at`. */
+  #from = 0;
+  #to = 0;
+  /** The number of the line last read. */
   #line: number;
   #ended = false;
 
@@ -134,46 +140,65 @@ class RunReader {
         start = mark;
       }
     }
-    this.#batches = readLines(run.path, start?.offset ?? 0);
+    this.#pieces = readLinePieces(run.path, start?.offset ?? 0, start?.line ?? 1);
     this.#line = start === undefined ? 0 : start.line - 1;
   }
 
-  /** The next row, if the batch at hand has it; `null` when {@linkcode next} must read on. */
-  take(): PositionLine | null {
+  /** The row's line, with a line break (LF). */
+  lineText(): string {
+    const text = this.#text;
+    return this.#at === this.#to + 1
+      ? text.slice(this.#from, this.#at)
+      : text.slice(this.#from, this.#to) + "\n";
+  }
+
+  /**
+   * Moves to the next row, if the piece at hand has it: `false` when {@linkcode next} must read
+   * on (or the run or the part has ended).
+   */
+  take(): boolean {
     const { path, drop, positionsFile } = this.#run;
     const { from, to } = this.#part;
-    if (this.#ended) return null;
-    while (this.#at < this.#batch.length) {
-      const value = this.#batch[this.#at++];
+    const text = this.#text;
+    const row = this.row;
+    if (this.#ended) return false;
+    while (this.#at < text.length) {
+      const start = this.#at;
+      const newline = text.indexOf("\n", start);
+      const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      this.#at = newline + 1;
       this.#line++;
       if (positionsFile && this.#line === 1) {
-        if (value + "\n" === POSITIONS_HEADER) continue;
+        if (text.slice(start, end) + "\n" === POSITIONS_HEADER) continue;
         throw new DataFileError(path, 1, "is not a positions file written by this version");
       }
-      if (value === "") continue;
-      const row = positionLineFrom(value, path, this.#line);
+      if (end === start) continue;
+      row.read(text, start, end, path, this.#line);
       if (from !== undefined && comparePositions(row, from) < 0) continue;
       if (to !== undefined && comparePositions(row, to) >= 0) {
         this.#ended = true;
-        return null;
+        return false;
       }
-      if (drop === undefined || !drop(row)) return row;
+      if (drop === undefined || !drop(row)) {
+        this.#from = start;
+        this.#to = end;
+        return true;
+      }
     }
-    return null;
+    return false;
   }
 
-  /** The next row; `undefined` at the end of the run or of the part. */
-  async next(): Promise<PositionLine | undefined> {
+  /** Moves to the next row: `false` at the end of the run or of the part. */
+  async next(): Promise<boolean> {
     for (;;) {
-      const row = this.take();
-      if (row !== null) return row;
+      if (this.take()) return true;
       if (this.#ended) {
-        await this.#batches.return(undefined); // closes the file
-        return undefined;
+        await this.#pieces.return(undefined); // closes the file
+        return false;
       }
-      const { value, done } = await this.#batches.next();
-      if (done) return undefined;
-      this.#batch = value;
+      const { value, done } = await this.#pieces.next();
+      if (done) return false;
+      this.#text = value;
       this.#at = 0;
     }
   }

@@ -27,7 +27,7 @@ import type { IncomeSums, LedgerCache, MarketCache, SymbolCache } from "../stora
 import { appendConversions, writeConversionsFromFills } from "../storage/conversions_file.ts";
 import { FILES } from "../storage/file_names.ts";
 import { incomeTail } from "../storage/income_file.ts";
-import { type PositionLine, PositionRuns } from "../storage/position_lines.ts";
+import { type PositionRow, PositionRuns } from "../storage/position_lines.ts";
 import { mergedRuns, type Run } from "../storage/run_merge.ts";
 import { readIfExists } from "../storage/data_file.ts";
 import { readTail } from "../storage/tail.ts";
@@ -198,7 +198,7 @@ async function goOn(change: LedgerChange, old: MarketCache): Promise<MarketCache
       // A rebuild by symbol name covers that name in every market: only this market's rows count.
       const rebuiltRuns = (rebuilt?.runs ?? []).map((run) => ({
         ...run,
-        drop: (row: PositionLine) => row.market !== market || (run.drop?.(row) ?? false),
+        drop: (row: PositionRow) => row.market !== market || (run.drop?.(row) ?? false),
       }));
       const all = [file, ...runs.runs, ...rebuiltRuns];
       await writeFileAtomic(path("positions"), mergedRuns(all));
