@@ -9,7 +9,7 @@
  */
 
 import { DataFileError } from "../storage/data_file.ts";
-import type { IncomePart, SharedIncome } from "./income_share.ts";
+import type { IncomeOffer, IncomeReturn } from "./income_share.ts";
 import type { MergePart } from "../storage/run_merge.ts";
 import type { ShardResult, ShardRun } from "./shard.ts";
 
@@ -35,16 +35,16 @@ export type MergeAnswer =
   | { readonly merged: true }
   | { readonly merged: false; readonly error: SentError };
 
-/** A message from a shard worker: its part of the income file, or an outcome. */
+/** A message from a shard worker: its offer of the income file, or an outcome. */
 export type WorkerMessage =
-  | { readonly offer: IncomePart | undefined }
+  | { readonly offer: IncomeOffer | undefined }
   | ShardAnswer
   | MergeAnswer;
 
-/** The host's reply to an offer: the worker's share of the income file. */
+/** The host's reply to an offer: what the other shards found for the worker. */
 export interface ShareReply {
-  /** The share, or `undefined`: read the whole file. */
-  readonly shared: SharedIncome | undefined;
+  /** What came back, or `undefined`: read the whole file. */
+  readonly shared: IncomeReturn | undefined;
 }
 
 /** An error sent across: its class name and message; a {@linkcode DataFileError}'s parts too. */

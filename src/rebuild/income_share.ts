@@ -2,8 +2,9 @@
  * Sharing the reading of the income file among a rebuild's shards. Each shard needs the funding
  * records of its own symbols and when each market's income history begins; every row must be
  * checked once. Instead of each shard reading the whole file, each reads one byte range of it
- * (every row there checked) and offers the funding records it found, of every symbol; once every
- * shard has offered, each gets the records of its own symbols, in file order.
+ * (every row there checked), keeps the funding records of its own symbols and offers the others;
+ * once every shard has offered, each gets the records of its symbols the others found, and puts
+ * them together with its own in file order.
  *
  * A range that cannot be read on its own — a quoted field across its start, a damaged row, a
  * file changed meanwhile — makes every shard read the whole file instead, as before: what is read
@@ -20,7 +21,7 @@ import { streamIncomeFile } from "../storage/income_file.ts";
 import { readAt } from "../storage/read_at.ts";
 import { shardOf, type ShardPlan } from "./shards.ts";
 
-/** What a shard found in its range of the income file. Structured-cloneable. */
+/** What a shard found in its range of the income file. */
 export interface IncomePart {
   /** The funding records of the range, of every symbol, in file order. */
   readonly funding: readonly IncomeRecord[];
@@ -28,7 +29,7 @@ export interface IncomePart {
   readonly starts: readonly [Market, number][];
 }
 
-/** What a shard gets from the whole income file. Structured-cloneable. */
+/** What a shard gets from the whole income file. */
 export interface SharedIncome {
   /** The funding records of the shard's symbols, in file order. */
   readonly funding: readonly IncomeRecord[];
@@ -41,6 +42,43 @@ export interface SharedIncome {
  * share, or to `undefined` when the shards are to read the whole file each.
  */
 export type ShareIncome = (part: IncomePart | undefined) => Promise<SharedIncome | undefined>;
+
+/**
+ * What a shard offers the others: its part without the records of its own symbols, which it
+ * keeps (they need not cross to another thread and back). Structured-cloneable.
+ */
+export type IncomeOffer = IncomePart;
+
+/**
+ * What a shard gets back once every shard has offered. Structured-cloneable.
+ */
+export interface IncomeReturn {
+  /** Per shard's part, in file order, the records of this shard's symbols (of its own: none). */
+  readonly funding: readonly (readonly IncomeRecord[])[];
+  /** Per market, when the income history begins. */
+  readonly starts: readonly [Market, number][];
+}
+
+/** Sends a shard's offer to the exchange and resolves to what comes back (see `ShareIncome`). */
+export type OfferIncome = (offer: IncomeOffer | undefined) => Promise<IncomeReturn | undefined>;
+
+/**
+ * Shard `index`'s {@linkcode ShareIncome} through an exchange reached by `offer`: it keeps the
+ * records of its own symbols, offers the others, and puts what it kept back in its place.
+ */
+export function sharing(plan: ShardPlan, index: number, offer: OfferIncome): ShareIncome {
+  return async (part) => {
+    const mine = (record: IncomeRecord) => shardOf(plan, record.symbol) === index;
+    const kept = part?.funding.filter(mine) ?? [];
+    const offered = part && { funding: part.funding.filter((r) => !mine(r)), starts: part.starts };
+    const back = await offer(offered);
+    if (back === undefined) return undefined;
+    return {
+      funding: back.funding.flatMap((records, k) => (k === index ? kept : records)),
+      starts: back.starts,
+    };
+  };
+}
 
 const FUNDING: ReadonlySet<string> = new Set(["FUNDING_FEE"]);
 
@@ -108,12 +146,12 @@ export async function readIncomePart(
  */
 export class IncomeExchange {
   readonly #plan: ShardPlan;
-  readonly #parts: (IncomePart | undefined)[] = [];
+  readonly #parts: (IncomeOffer | undefined)[] = [];
   #offered = 0;
-  #settle!: (parts: readonly IncomePart[] | undefined) => void;
+  #settle!: (parts: readonly IncomeOffer[] | undefined) => void;
   #settled = false;
   #served = 0;
-  readonly #all: Promise<readonly IncomePart[] | undefined>;
+  readonly #all: Promise<readonly IncomeOffer[] | undefined>;
 
   /** An exchange among the shards of `plan`. */
   constructor(plan: ShardPlan) {
@@ -122,11 +160,11 @@ export class IncomeExchange {
   }
 
   /** Shard `index` offers its part (`undefined`: none); later offers are ignored. */
-  offer(index: number, part: IncomePart | undefined): void {
+  offer(index: number, part: IncomeOffer | undefined): void {
     if (this.#settled || index in this.#parts) return;
     if (part === undefined) return this.#finish(undefined);
     this.#parts[index] = part;
-    if (++this.#offered === this.#plan.shards) this.#finish(this.#parts as IncomePart[]);
+    if (++this.#offered === this.#plan.shards) this.#finish(this.#parts as IncomeOffer[]);
   }
 
   /** Shard `index` ended (or could not start): without its part, nobody gets a share. */
@@ -135,30 +173,35 @@ export class IncomeExchange {
   }
 
   /**
-   * Shard `index`'s share, once every shard has offered; `undefined`: read the whole file. Once
-   * every shard has had its share, the parts are let go: a shard run again (its worker failed)
-   * reads the whole file.
+   * What comes back to shard `index` once every shard has offered; `undefined`: read the whole
+   * file. Once every shard has had it, the parts are let go: a shard run again (its worker
+   * failed) reads the whole file.
    */
-  async share(index: number): Promise<SharedIncome | undefined> {
+  async share(index: number): Promise<IncomeReturn | undefined> {
     const parts = await this.#all;
     if (parts === undefined || this.#served === this.#plan.shards) return undefined;
     const starts = new Map<Market, number>();
     for (const [market, time] of parts.flatMap((p) => p.starts)) {
       if (!(time >= starts.get(market)!)) starts.set(market, time);
     }
-    const funding = parts.flatMap((p) =>
-      p.funding.filter((r) => shardOf(this.#plan, r.symbol) === index)
+    const funding = parts.map((p, k) =>
+      k === index ? [] : p.funding.filter((r) => shardOf(this.#plan, r.symbol) === index)
     );
     if (++this.#served === this.#plan.shards) this.#parts.length = 0;
     return { funding, starts: [...starts] };
   }
 
-  /** A function for shard `index` to offer its part and await its share. */
-  sharer(index: number): ShareIncome {
-    return (part) => {
-      this.offer(index, part);
+  /** Shard `index`'s way to offer and get back what the others found for it. */
+  endpoint(index: number): OfferIncome {
+    return (offer) => {
+      this.offer(index, offer);
       return this.share(index);
     };
+  }
+
+  /** Shard `index`'s {@linkcode ShareIncome}, on this thread. */
+  sharer(index: number): ShareIncome {
+    return sharing(this.#plan, index, this.endpoint(index));
   }
 
   #finish(parts: readonly IncomePart[] | undefined): void {

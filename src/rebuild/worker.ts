@@ -17,7 +17,7 @@ import {
   type ShareReply,
   type WorkerMessage,
 } from "./answer.ts";
-import type { SharedIncome } from "./income_share.ts";
+import { type IncomeReturn, sharing } from "./income_share.ts";
 import { writeMergedPart } from "../storage/run_merge.ts";
 import { asRun, rebuildShard, type ShardTask } from "./shard.ts";
 
@@ -28,7 +28,7 @@ interface WorkerScope {
 }
 
 const scope = self as unknown as WorkerScope;
-let onShare: ((shared: SharedIncome | undefined) => void) | undefined;
+let onShare: ((shared: IncomeReturn | undefined) => void) | undefined;
 scope.onmessage = async ({ data }) => {
   if ("shared" in data) return onShare?.(data.shared);
   if ("merge" in data) {
@@ -43,11 +43,14 @@ scope.onmessage = async ({ data }) => {
   }
   let answer: ShardAnswer;
   try {
-    const result = await rebuildShard(data, (part) =>
-      new Promise((resolve) => {
-        onShare = resolve;
-        scope.postMessage({ offer: part });
-      }));
+    const result = await rebuildShard(
+      data,
+      sharing(data.plan, data.index, (offer) =>
+        new Promise((resolve) => {
+          onShare = resolve;
+          scope.postMessage({ offer });
+        })),
+    );
     answer = { ok: true, result };
   } catch (error) {
     answer = { ok: false, error: sendError(error) };

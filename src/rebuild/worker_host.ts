@@ -9,7 +9,7 @@
 
 import type { MergePart } from "../storage/run_merge.ts";
 import { type MergeAnswer, receiveError, type ShardAnswer, type WorkerMessage } from "./answer.ts";
-import type { IncomeExchange, IncomePart, SharedIncome } from "./income_share.ts";
+import type { IncomeExchange, OfferIncome } from "./income_share.ts";
 import type { ShardResult, ShardRun, ShardTask } from "./shard.ts";
 
 /** A worker that failed by itself (it could not load, say), not with its task's error. */
@@ -28,7 +28,7 @@ export class ShardWorker {
     null;
   /** Why the worker is unavailable, once it is. */
   #failed: WorkerUnavailable | undefined;
-  #share: ((offer: IncomePart | undefined) => Promise<SharedIncome | undefined>) | undefined;
+  #share: OfferIncome | undefined;
 
   /** Starts a worker of module `url`; one that cannot start says so when given its shard. */
   constructor(url: URL) {
@@ -61,7 +61,7 @@ export class ShardWorker {
    * @throws {WorkerUnavailable} when the worker fails by itself.
    */
   async build(task: ShardTask, exchange: IncomeExchange): Promise<ShardResult> {
-    this.#share = exchange.sharer(task.index);
+    this.#share = exchange.endpoint(task.index);
     const answer = await this.#ask(task);
     if ("ok" in answer && answer.ok) return answer.result;
     this.end();
