@@ -19,6 +19,9 @@ import type { RecentTexts } from "./fill_text.ts";
 import { FILL_COLUMNS } from "./fill_row.ts";
 import { lineMatchesCrc } from "./row_check.ts";
 
+/** What {@linkcode parseCanonicalLine} returns for a row of a symbol it was not to read. */
+export const SKIPPED: unique symbol = Symbol("skipped");
+
 /** Whether a header is exactly {@linkcode FILL_COLUMNS}, in order. */
 export function isCanonicalHeader(header: readonly string[]): boolean {
   return header.length === FILL_COLUMNS.length && FILL_COLUMNS.every((n, i) => header[i] === n);
@@ -29,7 +32,8 @@ export function isCanonicalHeader(header: readonly string[]): boolean {
  * checked and the row's check matched; `undefined` if the row is not plainly valid (the general
  * reader then reads it, or says what is wrong). With `ledgerOnly`, only the ledger's fields are
  * kept, as `parseFillRow` does. `recent` holds the texts of the rows read just before; `ascii`,
- * the text as bytes if at hand (`LineHandler`).
+ * the text as bytes if at hand (`LineHandler`). With `symbols`, a row whose symbol it refuses is
+ * {@linkcode SKIPPED} as soon as its symbol is read, unchecked (a reader of a few symbols).
  */
 export function parseCanonicalLine(
   t: string,
@@ -38,18 +42,19 @@ export function parseCanonicalLine(
   ledgerOnly: boolean,
   recent: RecentTexts,
   ascii?: Uint8Array,
-): LedgerFill | Fill | undefined {
+  symbols?: (symbol: string) => boolean,
+): LedgerFill | Fill | typeof SKIPPED | undefined {
   // Each field: `to` is where it ends (-1: not plainly valid); every field but the last must be
-  // followed by a comma.
-  let at = start + 24;
-  if (at >= end || t.charCodeAt(at) !== 44) return undefined;
-  const time = parseTimeAt(t, start, at);
-  if (time === undefined) return undefined;
-
-  at++;
+  // followed by a comma. The symbol first (after the time's 24 characters), then the time.
+  const timeEnd = start + 24;
+  if (timeEnd >= end || t.charCodeAt(timeEnd) !== 44) return undefined;
+  let at = timeEnd + 1;
   let to = nameEnd(t, at, end, 40, true);
   if (to < 0 || to === end) return undefined;
   const symbol = recent.symbolAt(t, at, to);
+  if (symbols !== undefined && !symbols(symbol)) return SKIPPED;
+  const time = parseTimeAt(t, start, timeEnd);
+  if (time === undefined) return undefined;
 
   at = to + 1;
   // Each word field compared once, to the one word its first letter allows.

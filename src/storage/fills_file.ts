@@ -8,7 +8,7 @@ import { RowView } from "../csv/row_view.ts";
 import { csvLine } from "../csv/format.ts";
 import { compareFillsByTime, type Fill, type LedgerFill } from "../fill.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
-import { isCanonicalHeader, parseCanonicalLine } from "./fill_line.ts";
+import { isCanonicalHeader, parseCanonicalLine, SKIPPED } from "./fill_line.ts";
 import { checkColumnNames, DataFileError, fieldCountError, readDataFile } from "./data_file.ts";
 import {
   type ColumnIndex,
@@ -152,6 +152,7 @@ async function readRows(
     if (yes === undefined) verdicts.set(symbol, yes = symbols!(symbol));
     return yes;
   };
+  const filter = symbols === undefined ? undefined : wanted;
   let unknownColumns: string[] = [];
   /** A FillRowError as a DataFileError at `line`; anything else unchanged. */
   const located = (error: unknown, line: number) =>
@@ -185,17 +186,18 @@ async function readRows(
       read(line, () => columns!.crc32 < 0 || fieldsMatchCrc(fields, order));
     },
     line(text, start, end, line, ascii) {
-      if (symbols !== undefined) {
-        row.peek(text, start, end, columns!.symbol);
-        if (!wanted(recent.symbolAt(text, row.from, row.to))) return true;
-      }
       const fill = canonical
-        ? parseCanonicalLine(text, start, end, ledgerOnly, recent, ascii)
+        ? parseCanonicalLine(text, start, end, ledgerOnly, recent, ascii, filter)
         : undefined;
+      if (fill === SKIPPED) return true;
       if (fill !== undefined) {
         onFill(fill);
         count++;
         return true;
+      }
+      if (symbols !== undefined) {
+        row.peek(text, start, end, columns!.symbol);
+        if (!wanted(recent.symbolAt(text, row.from, row.to))) return true;
       }
       const fields = row.setLine(text, start, end);
       if (fields !== width) throw fieldCountError(path, line, fields, width);
