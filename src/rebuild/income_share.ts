@@ -97,7 +97,7 @@ export async function incomeRanges(
     const { size } = await file.stat();
     const cuts = [0];
     for (let i = 1; i < shards; i++) {
-      const cut = await lineStartFrom(file, Math.floor((i * size) / shards), size);
+      const cut = lineStartFrom(file, Math.floor((i * size) / shards), size);
       cuts.push(Math.max(cut, cuts[i - 1]));
     }
     cuts.push(size);
@@ -106,10 +106,10 @@ export async function incomeRanges(
 }
 
 /** The first offset at or after `offset` just after a line break (`size` if none). */
-async function lineStartFrom(file: Deno.FsFile, offset: number, size: number): Promise<number> {
+function lineStartFrom(file: Deno.FsFile, offset: number, size: number): number {
   if (offset === 0) return 0;
   for (let at = offset - 1; at < size; at += BLOCK) {
-    const block = await readAt(file, at, BLOCK);
+    const block = readAt(file, at, BLOCK);
     const newline = block.indexOf(10);
     if (newline !== -1) return at + newline + 1;
     if (block.length < BLOCK) break;

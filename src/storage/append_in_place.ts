@@ -59,7 +59,7 @@ export async function appendInPlace(path: string, tail: Iterable<string>): Promi
     const record: Journal = {
       bytes: size,
       modifiedMs: mtime?.getTime() ?? 0,
-      tailCrc32: await tailCrc(file, size),
+      tailCrc32: tailCrc(file, size),
     };
     await writeFileAtomic(journal, JSON.stringify(record) + "\n");
     try {
@@ -110,7 +110,7 @@ async function undo(path: string, name: string, record: Journal): Promise<string
   }
   using _file = file;
   const { size, atime } = await file.stat();
-  if (size < record.bytes || await tailCrc(file, record.bytes) !== record.tailCrc32) {
+  if (size < record.bytes || tailCrc(file, record.bytes) !== record.tailCrc32) {
     return `${name}: changed since an interrupted append began; left as it is`;
   }
   if (size === record.bytes) return `${name}: the interrupted append had added nothing`;
@@ -129,9 +129,9 @@ async function cutBack(file: Deno.FsFile, record: Journal, atime: Date | null): 
 }
 
 /** The CRC-32 of the `TAIL_BYTES` bytes (or fewer) before `end`. */
-async function tailCrc(file: Deno.FsFile, end: number): Promise<number> {
+function tailCrc(file: Deno.FsFile, end: number): number {
   const length = Math.min(end, TAIL_BYTES);
-  const bytes = await readAt(file, end - length, length);
+  const bytes = readAt(file, end - length, length);
   if (bytes.length < length) throw new Deno.errors.UnexpectedEof(`ends before byte ${end}`);
   return crc32Bytes(bytes, 0, bytes.length);
 }

@@ -68,13 +68,13 @@ export async function writeFileIfChanged(
   let offset = 0;
   let same = old !== undefined;
   return await replaceAtomic(path, async (file) => {
-    const written = async (bytes: Uint8Array) => {
-      if (same) same = equalBytes(await readAt(old!, offset, bytes.length), bytes);
+    const written = (bytes: Uint8Array) => {
+      if (same) same = equalBytes(readAt(old!, offset, bytes.length), bytes);
       offset += bytes.length;
     };
     await writeAll(file, content, { written, flushing: true });
     // Unchanged only if the file also ends where the content does.
-    return !same || (await readAt(old!, offset, 1)).length > 0;
+    return !same || (readAt(old!, offset, 1)).length > 0;
   }, tempIn);
 }
 
@@ -130,7 +130,7 @@ const FLUSH_BYTES = 32 << 20;
 /** How {@linkcode writeAll} writes. */
 export interface WriteOptions {
   /** Handed each piece of bytes as it is written. */
-  readonly written?: (bytes: Uint8Array) => Promise<void>;
+  readonly written?: (bytes: Uint8Array) => void;
   /**
    * Flush what is written to disk as it goes, every 32 MiB, while the writing goes on: the
    * caller's last flush then has little left to wait for (on a large file, most of the time the
@@ -155,7 +155,7 @@ export async function writeAll(
   let failed: { error: unknown } | undefined;
   const write = async (bytes: Uint8Array) => {
     for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
-    await written?.(bytes);
+    written?.(bytes);
     unflushed += bytes.length;
     if (flushing && unflushed >= FLUSH_BYTES && flush === undefined) {
       unflushed = 0;

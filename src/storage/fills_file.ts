@@ -107,7 +107,7 @@ export async function estimateFillsBySymbol(path: string): Promise<Map<string, n
   let column = -1;
   for (let k = 0; k < (whole ? 1 : SAMPLES); k++) {
     const offset = whole ? 0 : Math.floor((k * size) / SAMPLES);
-    const text = decoder.decode(await readAt(file, offset, whole ? size : SAMPLE_BYTES));
+    const text = decoder.decode(readAt(file, offset, whole ? size : SAMPLE_BYTES));
     let at = text.indexOf("\n") + 1; // the header, or a line cut by the sample's start
     if (k === 0) column = text.slice(0, at).split(",").indexOf("symbol"); // (BOM: decoded away)
     if (column < 0) break;

@@ -7,7 +7,8 @@
  */
 
 /**
- * Up to `length` bytes of `file` from byte `offset`: fewer only where the file ends.
+ * Up to `length` bytes of `file` from byte `offset`: fewer only where the file ends. Read
+ * synchronously (the reads it serves are small, or are all the caller does).
  *
  * @example
  * ```ts
@@ -16,21 +17,18 @@
  * await Deno.writeTextFile(path, "time,symbol\n1,BTCUSDT\n");
  * using file = await Deno.open(path);
  * const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
- * if (text(await readAt(file, 12, 3)) !== "1,B") throw new Error();
- * if (text(await readAt(file, 14, 100)) !== "BTCUSDT\n") throw new Error(); // to the end
+ * if (text(readAt(file, 12, 3)) !== "1,B") throw new Error();
+ * if (text(readAt(file, 14, 100)) !== "BTCUSDT\n") throw new Error(); // to the end
  * await Deno.remove(path);
  * ```
  */
-export async function readAt(
-  file: Deno.FsFile,
-  offset: number,
-  length: number,
-): Promise<Uint8Array> {
-  await file.seek(offset, Deno.SeekMode.Start);
+export function readAt(file: Deno.FsFile, offset: number, length: number): Uint8Array {
+  // Synchronously: an awaited read waits for a thread of the runtime's, each time.
+  file.seekSync(offset, Deno.SeekMode.Start);
   const buffer = new Uint8Array(length);
   let filled = 0;
   while (filled < length) {
-    const n = await file.read(buffer.subarray(filled));
+    const n = file.readSync(buffer.subarray(filled));
     if (n === null) break;
     filled += n;
   }

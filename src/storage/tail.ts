@@ -31,7 +31,7 @@ export async function readTail(path: string, since: number): Promise<Tail> {
   using file = await Deno.open(path, { read: true });
   const size = (await file.stat()).size;
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  const header = await headerOf(file, decoder, path);
+  const header = headerOf(file, decoder, path);
   // A file of another layout (time not first): no tail; its reader reads it whole.
   if (!header.startsWith("time,")) return { header, lines: [] };
   const lines: string[] = [];
@@ -39,7 +39,7 @@ export async function readTail(path: string, since: number): Promise<Tail> {
   let carried = new Uint8Array(0); // the start of a line whose beginning is in an earlier block
   for (let done = false; !done;) {
     const start = Math.max(0, end - BLOCK);
-    const read = await readAt(file, start, end - start);
+    const read = readAt(file, start, end - start);
     if (read.length < end - start) throw new DataFileError(path, 0, "changed while it was read");
     const block = new Uint8Array(read.length + carried.length);
     block.set(read);
@@ -77,8 +77,8 @@ export async function readTail(path: string, since: number): Promise<Tail> {
 }
 
 /** The first line of `file`. */
-async function headerOf(file: Deno.FsFile, decoder: TextDecoder, path: string): Promise<string> {
-  const block = await readAt(file, 0, BLOCK);
+function headerOf(file: Deno.FsFile, decoder: TextDecoder, path: string): string {
+  const block = readAt(file, 0, BLOCK);
   const end = block.indexOf(10);
   if (end < 0) throw new DataFileError(path, 1, "has no header line");
   const line = decoder.decode(block.subarray(0, end)).replace(/\r$/, "");
