@@ -87,25 +87,30 @@ export async function* mergedRuns(
 ): AsyncGenerator<string> {
   if (part.from === undefined) yield POSITIONS_HEADER;
   const readers = runs.map((run) => new RunReader(run, part));
-  const live: number[] = [];
-  for (const [i, reader] of readers.entries()) if (await reader.next()) live.push(i);
-  // The runs with a row at hand, least row first (of equal rows, the earlier run's).
-  const heap = new IndexHeap(
-    live,
-    (i, j) => (comparePositions(readers[i].row, readers[j].row) || i - j) < 0,
-  );
-  let out: string[] = [];
-  while (heap.size > 0) {
-    const reader = readers[heap.top];
-    out.push(reader.lineText());
-    if (out.length === MERGED_BATCH) {
-      yield out.join("");
-      out = [];
+  try {
+    const live: number[] = [];
+    for (const [i, reader] of readers.entries()) if (await reader.next()) live.push(i);
+    // The runs with a row at hand, least row first (of equal rows, the earlier run's).
+    const heap = new IndexHeap(
+      live,
+      (i, j) => (comparePositions(readers[i].row, readers[j].row) || i - j) < 0,
+    );
+    let out: string[] = [];
+    while (heap.size > 0) {
+      const reader = readers[heap.top];
+      out.push(reader.lineText());
+      if (out.length === MERGED_BATCH) {
+        yield out.join("");
+        out = [];
+      }
+      if (reader.take() || await reader.next()) heap.update();
+      else heap.pop();
     }
-    if (reader.take() || await reader.next()) heap.update();
-    else heap.pop();
+    if (out.length > 0) yield out.join("");
+  } finally {
+    // Their files closed, also when a run is refused or the merge is not read to its end.
+    for (const reader of readers) await reader.close();
   }
-  if (out.length > 0) yield out.join("");
 }
 
 /**
@@ -188,12 +193,18 @@ class RunReader {
     return false;
   }
 
+  /** Closes the run's file (the reader is done). */
+  async close(): Promise<void> {
+    this.#ended = true;
+    await this.#pieces.return(undefined);
+  }
+
   /** Moves to the next row: `false` at the end of the run or of the part. */
   async next(): Promise<boolean> {
     for (;;) {
       if (this.take()) return true;
       if (this.#ended) {
-        await this.#pieces.return(undefined); // closes the file
+        await this.close();
         return false;
       }
       const { value, done } = await this.#pieces.next();
