@@ -16,6 +16,7 @@ import { readIncomeFile } from "../storage/income_file.ts";
 import { readPositionsFile } from "../storage/positions_file.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
 import { describePeriod, periodOption } from "./filter_options.ts";
+import { lockForReading } from "./paths.ts";
 
 const NAMES = EXPORT_FORMATS.map((f) => f.name).join("|");
 
@@ -36,6 +37,9 @@ Options:
   --no-funding        export without funding, when there is no income file
   --out FILE          file to write (default: futures-ledger-TOOL.csv), replaced atomically
   -h, --help          show this help
+
+While it reads, no sync or import can run in the directory of the positions or income file
+(they exit with code 3), and it exits with code 3 itself if one is running there.
 
 What the rows are:
   - Each closed position (CLOSED, or PARTIAL with a close time) gives up to three kinds of
@@ -88,6 +92,8 @@ export const exportCommand: Command = {
     const incomePath = (values.income as string | undefined) ?? FILES.income;
     const outPath = (values.out as string | undefined) ?? `futures-ledger-${format.name}.csv`;
 
+    // No sync or import may replace the files while they are read together.
+    using _lock = await lockForReading(noFunding ? [positionsPath] : [positionsPath, incomePath]);
     const file = await readPositionsFile(positionsPath);
     const income = noFunding ? [] : await readIncome(incomePath);
     const entries = exportEntries(file.positions, income, period);

@@ -9,7 +9,7 @@
 
 import { dirname, resolve } from "node:path";
 import { ConfigError } from "../config.ts";
-import { acquireLock, LockedError, type SyncLock } from "../storage/lock.ts";
+import { acquireLock, acquireSharedLock, LockedError, type SyncLock } from "../storage/lock.ts";
 
 /** A path as the command line gave it: the option (`--fills`) or `undefined` for a default. */
 export interface NamedPath {
@@ -95,6 +95,29 @@ export async function lockOutputDirectory(dir: NamedPath): Promise<SyncLock> {
     if (error instanceof LockedError || !isFileSystemError(error)) throw error;
     throw new ConfigError(`${label(dir)}: cannot write in it (${reason(error)})`);
   }
+}
+
+/**
+ * Shared locks of the directories of the files `paths` (each directory once), for a command that
+ * reads several files a sync writes together (the positions and the income file): no sync or
+ * import replaces them until the locks are released (`using`), and the command does not read them
+ * while one does.
+ *
+ * @throws {LockedError} when a sync or an import holds one of them.
+ */
+export async function lockForReading(paths: readonly string[]): Promise<Disposable> {
+  const locks: SyncLock[] = [];
+  const release = () => locks.forEach((lock) => lock.release());
+  try {
+    for (const dir of new Set(paths.map((path) => resolve(dirname(path))))) {
+      const lock = await acquireSharedLock(dir);
+      if (lock !== undefined) locks.push(lock);
+    }
+  } catch (error) {
+    release();
+    throw error;
+  }
+  return { [Symbol.dispose]: release };
 }
 
 /** Whether `error` is the operating system refusing a file operation. */

@@ -15,7 +15,7 @@ import { readIncomeFile } from "../storage/income_file.ts";
 import { readPositionsFile } from "../storage/positions_file.ts";
 import { type Command, parseOptions } from "./command.ts";
 import { describePeriod, periodOption, symbolsOption } from "./filter_options.ts";
-import { checkInputFile, checkOutputFile } from "./paths.ts";
+import { checkInputFile, checkOutputFile, lockForReading } from "./paths.ts";
 
 const DEFAULT_INCOME = FILES.income;
 
@@ -36,6 +36,9 @@ Options:
   --income FILE      income file for funding totals (default: futures_income.csv, if present)
   --out FILE         page to write (default: report.html), replaced atomically
   -h, --help         show this help
+
+While it reads, no sync or import can run in the directory of the positions or income file
+(they exit with code 3), and it exits with code 3 itself if one is running there.
 
 What the figures mean:
   - Amounts are grouped by margin asset (USDT, USDC, BTC...) and never added across assets.
@@ -97,6 +100,8 @@ export const reportCommand: Command = {
       ],
     );
 
+    // No sync or import may replace the files while they are read together.
+    using _lock = await lockForReading([positionsPath, incomePath ?? DEFAULT_INCOME]);
     const file = await readPositionsFile(positionsPath);
     if (file.unknownColumns.length > 0) {
       console.error(
