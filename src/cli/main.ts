@@ -14,6 +14,7 @@ import { DataFileError } from "../storage/data_file.ts";
 import { LockedError } from "../storage/lock.ts";
 import { SyncError } from "../sync/sync_error.ts";
 import { type Command, UsageError } from "./command.ts";
+import { fileInUseHint } from "./file_in_use.ts";
 
 /** The version printed by `--version`, from `deno.json`. */
 export const VERSION: string = denoJson.version;
@@ -109,6 +110,8 @@ function report(error: unknown, command: Command | undefined): number {
     // A file or permission problem (not found, permission denied, not a directory, disk full):
     // its message names the path; a stack trace would only hide it.
     console.error(`futures-ledger: ${(error as Error).message}`);
+    const hint = fileInUseHint(error);
+    if (hint !== "") console.error(hint);
     return 1;
   }
   console.error(`futures-ledger: ${error instanceof Error ? error.stack : String(error)}`);
