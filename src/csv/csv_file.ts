@@ -100,11 +100,7 @@ export async function parseCsvFile(
       throw new CsvSyntaxError(1, "has a quoted header: it cannot be read a byte range at a time");
     }
     for (let from = 0; from < lines;) {
-      let to = lines;
-      if (to - from > TEXT_PIECE_BYTES) {
-        const end = chunk.subarray(from, from + TEXT_PIECE_BYTES).lastIndexOf(10);
-        to = end >= 0 ? from + end + 1 : chunk.indexOf(10, from + TEXT_PIECE_BYTES) + 1;
-      }
+      const to = pieceEnd(chunk, from, lines);
       const bytes = chunk.subarray(from, to);
       parser.push(await decode(bytes), bytes); // read before `chunk` is reused below
       offset += to - from;
@@ -129,6 +125,17 @@ export async function parseCsvFile(
   }
   parser.push(await decode(chunk.subarray(0, carried)));
   parser.end();
+}
+
+/**
+ * Where the piece of `bytes` that starts at `from` (a line's start) ends, to decode it on its own:
+ * after the last line break within {@linkcode TEXT_PIECE_BYTES}, or after the first line if it is
+ * longer; at most `end`, the end of the whole lines of `bytes`.
+ */
+export function pieceEnd(bytes: Uint8Array, from: number, end: number): number {
+  if (end - from <= TEXT_PIECE_BYTES) return end;
+  const last = bytes.subarray(from, from + TEXT_PIECE_BYTES).lastIndexOf(10);
+  return last >= 0 ? from + last + 1 : bytes.indexOf(10, from + TEXT_PIECE_BYTES) + 1;
 }
 
 /**

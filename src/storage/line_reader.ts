@@ -6,7 +6,13 @@
  * @module
  */
 
-import { countBytes, decodeUtf8, lineBreaksIn, TEXT_PIECE_BYTES } from "../csv/csv_file.ts";
+import {
+  countBytes,
+  decodeUtf8,
+  lineBreaksIn,
+  pieceEnd,
+  TEXT_PIECE_BYTES,
+} from "../csv/csv_file.ts";
 import { DataFileError } from "./data_file.ts";
 
 /**
@@ -44,11 +50,7 @@ export async function* readLinePieces(
     const filled = carried + n;
     const lines = chunk.subarray(0, filled).lastIndexOf(10) + 1;
     for (let from = 0; from < lines;) {
-      let to = lines;
-      if (to - from > TEXT_PIECE_BYTES) {
-        const end = chunk.subarray(from, from + TEXT_PIECE_BYTES).lastIndexOf(10);
-        to = end >= 0 ? from + end + 1 : chunk.indexOf(10, from + TEXT_PIECE_BYTES) + 1;
-      }
+      const to = pieceEnd(chunk, from, lines);
       const bytes = chunk.subarray(from, to);
       let text = decodeUtf8(bytes);
       if (typeof text === "number") {
