@@ -204,7 +204,7 @@ export class IncomeExchange {
     return sharing(this.#plan, index, this.endpoint(index));
   }
 
-  #finish(parts: readonly IncomePart[] | undefined): void {
+  #finish(parts: readonly IncomeOffer[] | undefined): void {
     if (this.#settled) return;
     this.#settled = true;
     this.#settle(parts);
