@@ -105,8 +105,10 @@ export async function streamIncomeFile(
     const time = parseTime(fields[index[0]] ?? "");
     if ((market === "usdm" || market === "coinm") && time !== undefined) starts.note(market, time);
   };
+  // The types as an array: a loop over a Set makes an iterator per row.
+  const typeList = types === undefined ? [] : [...types];
   const wanted = (text: string, from: number, to: number) => {
-    for (const type of types!) if (rangeIs(text, from, to, type)) return true;
+    for (let i = 0; i < typeList.length; i++) if (rangeIs(text, from, to, typeList[i])) return true;
     return false;
   };
   await readDataFile(path, {
