@@ -172,6 +172,19 @@ Deno.test("fills file: what is not whole is refused, naming the line", async (t)
     await rejectsAt(readFillsFile, path, 3, /field "crc32": does not match the row/);
   });
 
+  await t.step("a time cut short: refused by the reader of its symbol, not skipped", async () => {
+    // `2025-01-01T00:00,BTCUSDT,SELL,…`: the comma after the symbol is the row's 25th character,
+    // where a whole time ends; the field after it is the side. The reader of BTCUSDT's rows (one
+    // thread of a rebuild, or a sync rebuilding that symbol) must not skip it as SELL's.
+    const cut = rows[1].replace(/^[^,]*/, "2025-01-01T00:00");
+    assert.equal(cut.indexOf(",", 17), 24);
+    await writeLines(path, [header, rows[0], cut, rows[2]]);
+    const btc = (p: string) => readLedgerFills(p, (symbol) => symbol === "BTCUSDT");
+    await rejectsAt(btc, path, 3, /field "time": not valid/);
+    const others = await readLedgerFills(path, (symbol) => symbol !== "BTCUSDT");
+    assert.deepEqual(others.fills.map((fill) => fill.id), [FILLS[2].id]);
+  });
+
   await t.step("bytes that are not UTF-8 are named by line", async () => {
     const bytes = new TextEncoder().encode(whole);
     const at = whole.indexOf("ETHUSDT");

@@ -33,7 +33,8 @@ export function isCanonicalHeader(header: readonly string[]): boolean {
  * reader then reads it, or says what is wrong). With `ledgerOnly`, only the ledger's fields are
  * kept, as `parseFillRow` does. `recent` holds the texts of the rows read just before; `ascii`,
  * the text as bytes if at hand (`LineHandler`). With `symbols`, a row whose symbol it refuses is
- * {@linkcode SKIPPED} as soon as its symbol is read, unchecked (a reader of a few symbols).
+ * {@linkcode SKIPPED} as soon as its symbol is read, unchecked (a reader of a few symbols), if it
+ * is the row's second field.
  */
 export function parseCanonicalLine(
   t: string,
@@ -52,7 +53,12 @@ export function parseCanonicalLine(
   let to = nameEnd(t, at, end, 40, true);
   if (to < 0 || to === end) return undefined;
   const symbol = recent.symbolAt(t, at, to);
-  if (symbols !== undefined && !symbols(symbol)) return SKIPPED;
+  if (symbols !== undefined && !symbols(symbol)) {
+    // Skipped unread only if that was the second field, the row's first comma ending the time: a
+    // time cut short (`2025-01-01 00:00,BTCUSDT,SELL,…`) puts a later field there, and the row
+    // would be skipped by the reader of every symbol. (A row read goes on to read its time.)
+    return t.indexOf(",", start) === timeEnd ? SKIPPED : undefined;
+  }
   const time = parseTimeAt(t, start, timeEnd);
   if (time === undefined) return undefined;
 
