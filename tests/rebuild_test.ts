@@ -155,6 +155,40 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
       }
     });
 
+    await t.step(
+      "a bad income row comes before a bad fill, whichever threads meet them",
+      async () => {
+        // One thread reads the income file before the fills: its error is the income row's, also
+        // when the threads check the two rows (each of a symbol of its own) and the income row's
+        // line number is the larger.
+        await Deno.mkdir(`${dir}/both`);
+        const plan = planShards(await estimateFillsBySymbol(`${dir}/futures_fills.csv`), 2);
+        const fillLines = (await Deno.readTextFile(`${dir}/futures_fills.csv`)).split("\n");
+        const bad = fillLines.findIndex((line, i) =>
+          i > 0 && shardOf(plan, line.split(",")[1]) === 0
+        );
+        fillLines[bad] = fillLines[bad].replace(/,(BUY|SELL),/, ",HOLD,");
+        await Deno.writeTextFile(`${dir}/both/futures_fills.csv`, fillLines.join("\n"));
+        const lines = (await Deno.readTextFile(`${dir}/futures_income.csv`)).split("\n");
+        const row = lines.findLastIndex((line, i) =>
+          i > bad && line.split(",")[2] === "COMMISSION" && shardOf(plan, line.split(",")[1]) === 1
+        );
+        assert.ok(row > bad);
+        lines[row] = lines[row].replace(/,-(\d)/, (_, d) => `,-${(+d + 1) % 10}`);
+        await Deno.writeTextFile(`${dir}/both/futures_income.csv`, lines.join("\n"));
+        for (const jobs of ["1", "2", "3"]) {
+          const { code, stderr } = await runCli(
+            { cwd: `${dir}/both` },
+            "positions",
+            "--jobs",
+            jobs,
+          );
+          assert.equal(code, 1, `--jobs ${jobs}`);
+          assert.match(stderr, new RegExp(`futures_income\\.csv:${row + 1}: field "crc32"`), jobs);
+        }
+      },
+    );
+
     await t.step("an income note across the threads' seam is read as by one thread", async () => {
       // Threads read the income file a byte range each; a note with line breaks (quoted) long
       // enough to hold the middle of the file puts the cut inside it: that range cannot be read

@@ -161,7 +161,10 @@ export async function rebuildPositions(
       }
     }
     const failures = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : []));
-    if (failures.length > 0) throw firstError(fillsPath, failures);
+    if (failures.length > 0) {
+      // A shard reads the income file, then the price cache, then the fills (`rebuildShard`).
+      throw firstError([options.incomePath, options.pricesPath, fillsPath], failures);
+    }
     const results = outcomes.map((o) => (o as PromiseFulfilledResult<ShardResult>).value);
     const shardRuns = results.flatMap((r) => r.runs);
     const incomeFrom = new Map<Market, number>();
@@ -246,14 +249,24 @@ async function automaticJobs(fillsPath: string): Promise<number> {
 }
 
 /**
- * The error one thread would have met first: it reads the fills file before the others, each
- * from its first line (line 0, the file as a whole, comes first), and the data before rebuilding.
+ * The error one thread would have met first: it reads the files in `readOrder`, each from its
+ * first line (line 0, the file as a whole, comes first), and the data before rebuilding. (Each
+ * thread checks the rows of its own symbols: the first bad line of a file is one thread's first.)
  */
-function firstError(fillsPath: string, errors: readonly unknown[]): unknown {
+function firstError(
+  readOrder: readonly (string | undefined)[],
+  errors: readonly unknown[],
+): unknown {
   const dataErrors = errors.filter((e): e is DataFileError => e instanceof DataFileError);
   if (dataErrors.length === 0) return errors[0];
-  const rank = (e: DataFileError) => (e.path === fillsPath ? 0 : 1);
+  const rank = (e: DataFileError) => {
+    const k = readOrder.indexOf(e.path);
+    return k < 0 ? readOrder.length : k;
+  };
   return dataErrors.reduce((first, e) =>
-    rank(e) - rank(first) < 0 || (rank(e) === rank(first) && e.line < first.line) ? e : first
+    rank(e) - rank(first) < 0 ||
+      (rank(e) === rank(first) && e.path === first.path && e.line < first.line)
+      ? e
+      : first
   );
 }
