@@ -5,6 +5,9 @@
  * A trader who traded it must get its fills, positions, report and export like any other's.
  */
 import assert from "node:assert/strict";
+import { CACHE_FILE, readCacheFile } from "../src/storage/cache_file.ts";
+import { sumsFromFiles } from "../src/sync/income_sums.ts";
+import { INCOME_SETTLE_MS } from "../src/sync/local.ts";
 import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { runCli } from "./support/cli.ts";
 import { exchangeEnv, expectedFillsCsv, snapshot, syncWith, tempDir } from "./support/sync.ts";
@@ -60,4 +63,37 @@ Deno.test("a symbol outside ASCII is synced, rebuilt, reported and exported", as
     assert.equal(exported.code, 0, exported.stderr);
     assert.ok((await Deno.readTextFile(`${dir.path}/k.csv`)).includes(SYMBOL));
   });
+});
+
+Deno.test("the income check's sums go on with its fills, as summed from the files", async () => {
+  // A sync counts the rows after the last one's cutoff (its time less the 10 minutes income
+  // takes to settle) from the files' tails, read the quick way where it can: rows of this symbol
+  // it cannot, and must count all the same.
+  const endTime = Date.now() - 2 * INCOME_SETTLE_MS;
+  await using exchange = await startFakeExchange({
+    seed: 29,
+    symbols: 3,
+    fills: 600,
+    months: 1,
+    endTime,
+    unicodeSymbol: true,
+  });
+  await using dir = await tempDir();
+  const first = await syncWith(exchange, dir.path);
+  assert.equal(first.code, 0, first.stderr);
+  // After the first sync's cutoff, before the next one's.
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  const added = exchange.account.addTrades(100, Date.now() - INCOME_SETTLE_MS - 500, 500);
+  assert.ok(added.some((r) => r.symbol === SYMBOL), "some of them of this symbol");
+  const second = await syncWith(exchange, dir.path);
+  assert.equal(second.code, 0, second.stderr);
+  const sums = (await readCacheFile(`${dir.path}/${CACHE_FILE}`))?.markets.usdm?.sums;
+  assert.ok(sums, "the cache holds the sums");
+  assert.ok(sums.cutoffMs > added.at(-1)!.time, "the new fills are in the sums' period");
+  const fromFiles = await sumsFromFiles(
+    `${dir.path}/futures_fills.csv`,
+    `${dir.path}/futures_income.csv`,
+    sums.cutoffMs,
+  );
+  assert.deepEqual(sums, fromFiles.get("usdm"));
 });

@@ -21,6 +21,7 @@ import {
 import { RecentTexts } from "./fill_text.ts";
 import { readAt } from "./read_at.ts";
 import { crcError, fieldsMatchCrc, lineMatchesCrc } from "./row_check.ts";
+import { readTail } from "./tail.ts";
 
 /** What a fills file holds. */
 export interface FillsFile<T extends LedgerFill = Fill> {
@@ -214,6 +215,27 @@ async function readRows(
     },
   });
   return { count, unknownColumns };
+}
+
+/**
+ * The fills of the file's last rows, from time `since` on (`readTail`), read the quick way;
+ * `undefined` if the file is not in this version's format or a row cannot be read that way (a
+ * symbol not in A–Z, a row changed by hand, or damaged): then read the file whole, the careful
+ * way, which reads such rows or names the line that is wrong.
+ *
+ * @throws {Deno.errors.NotFound} when there is no such file.
+ */
+export async function fillsTail(path: string, since: number): Promise<Fill[] | undefined> {
+  const tail = await readTail(path, since);
+  if (!isCanonicalHeader(tail.header.split(","))) return undefined;
+  const recent = new RecentTexts();
+  const rows: Fill[] = [];
+  for (const line of tail.lines) {
+    const fill = parseCanonicalLine(line, 0, line.length, false, recent) as Fill | undefined;
+    if (fill === undefined) return undefined;
+    rows.push(fill);
+  }
+  return rows;
 }
 
 /** Replaces the fills file with `fills`, sorted by time (then market, symbol, id). */

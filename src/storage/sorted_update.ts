@@ -23,12 +23,9 @@ import { compareFillsByTime, type Fill, fillKey, isMadeId } from "../fill.ts";
 import { compareIncome, incomeKey, type IncomeRecord } from "../income.ts";
 import { appendInPlace } from "./append_in_place.ts";
 import { writeAtomicWith } from "./atomic_write.ts";
-import { isCanonicalHeader, parseCanonicalLine } from "./fill_line.ts";
 import { FILL_COLUMNS, fillLine } from "./fill_row.ts";
-import { RecentTexts } from "./fill_text.ts";
-import { streamFills } from "./fills_file.ts";
+import { fillsTail, streamFills } from "./fills_file.ts";
 import { INCOME_COLUMNS, incomeLine, incomeTail, streamIncomeFile } from "./income_file.ts";
-import { readTail } from "./tail.ts";
 
 /** An archive's row without an id is matched with the API's row within this (its precision). */
 const SECOND = 1000;
@@ -72,18 +69,7 @@ const FILLS: SortedFile<Fill> = {
   made: (f) => f.source === "archive" && isMadeId(f.id),
   twin: (f) => `${f.market}|${f.symbol}|${f.side}|${number(f.price)}|${number(f.qty)}`,
   line: fillLine,
-  async tail(path, since) {
-    const tail = await readTail(path, since);
-    if (!isCanonicalHeader(tail.header.split(","))) return undefined;
-    const recent = new RecentTexts();
-    const rows: Fill[] = [];
-    for (const line of tail.lines) {
-      const fill = parseCanonicalLine(line, 0, line.length, false, recent) as Fill | undefined;
-      if (fill === undefined) return undefined; // read it the careful way
-      rows.push(fill);
-    }
-    return rows;
-  },
+  tail: fillsTail,
   stream: streamFills,
 };
 

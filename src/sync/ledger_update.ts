@@ -26,14 +26,11 @@ import { writeFileAtomic } from "../storage/atomic_write.ts";
 import type { IncomeSums, LedgerCache, MarketCache, SymbolCache } from "../storage/cache_file.ts";
 import { appendConversions, writeConversionsFromFills } from "../storage/conversions_file.ts";
 import { FILES } from "../storage/file_names.ts";
+import { fillsTail } from "../storage/fills_file.ts";
 import { incomeTail } from "../storage/income_file.ts";
 import { type PositionRow, PositionRuns } from "../storage/position_lines.ts";
 import { mergedRuns, type Run } from "../storage/run_merge.ts";
-import { readIfExists } from "../storage/data_file.ts";
-import { readTail } from "../storage/tail.ts";
 import { advanceSums, sumsFromFiles } from "./income_sums.ts";
-import { parseCanonicalLine } from "../storage/fill_line.ts";
-import { RecentTexts } from "../storage/fill_text.ts";
 import { makeRunsDir } from "../storage/runs_dir.ts";
 
 /** What changed, for the ledger. */
@@ -126,12 +123,12 @@ async function sumsOf(change: LedgerChange): Promise<Map<Market, IncomeSums>> {
     return base !== undefined &&
       change.income.every((r) => r.market !== m || r.time >= base.fromMs);
   });
-  if (!movable) return await sumsFromFiles(path("fills"), path("income"), change.cutoffMs);
-  const since = Math.min(...[...scanned.values()].map((s) => s.cutoffMs)) + 1;
-  const tail = {
-    fills: await fillsTail(path("fills"), since),
-    income: await readIfExists(() => incomeTail(path("income"), since)) ?? [],
-  };
+  const tail = movable
+    ? await tailsOf(change.dir, Math.min(...[...scanned.values()].map((s) => s.cutoffMs)) + 1)
+    : undefined;
+  if (scanned === undefined || tail === undefined) {
+    return await sumsFromFiles(path("fills"), path("income"), change.cutoffMs);
+  }
   return new Map([...markets].map((m) => {
     const base = scanned.get(m)!;
     const mine = <T extends { market: Market; time: number }>(rows: readonly T[]) =>
@@ -240,19 +237,45 @@ async function goOn(change: LedgerChange, old: MarketCache): Promise<MarketCache
   return {
     incomeFrom: old.incomeFrom,
     symbols: Object.fromEntries(Object.entries(symbols).sort(([a], [b]) => (a < b ? -1 : 1))),
-    sums: old.sums === null ? null : advanceSums(old.sums, change.cutoffMs, {
-      fills: await fillsTail(path("fills"), old.sums.cutoffMs + 1),
-      income: await readIfExists(() => incomeTail(path("income"), old.sums!.cutoffMs + 1)) ?? [],
-    }, { fills: change.fills.filter((f) => f.market === market), income: change.income }),
+    sums: await movedSums(change, old.sums),
     reprice: [...change.unpriced].sort(),
   };
 }
 
-/** The fills of the fills file's tail from `since` on (the file is in this version's format). */
-async function fillsTail(path: string, since: number): Promise<Fill[]> {
-  const tail = await readIfExists(() => readTail(path, since));
-  const recent = new RecentTexts();
-  return (tail?.lines ?? []).flatMap((line) =>
-    (parseCanonicalLine(line, 0, line.length, false, recent) as Fill | undefined) ?? []
-  );
+/**
+ * The market's income-check sums moved on from `old` with what was added; summed from the files
+ * if their tails cannot be read the quick way.
+ */
+async function movedSums(change: LedgerChange, old: IncomeSums | null): Promise<IncomeSums | null> {
+  if (old === null) return null;
+  const { market } = change;
+  const tail = await tailsOf(change.dir, old.cutoffMs + 1);
+  if (tail === undefined) {
+    const files = (name: keyof typeof FILES) => join(change.dir, FILES[name]);
+    return (await sumsFromFiles(files("fills"), files("income"), change.cutoffMs)).get(market) ??
+      null;
+  }
+  return advanceSums(old, change.cutoffMs, tail, {
+    fills: change.fills.filter((f) => f.market === market),
+    income: change.income,
+  });
+}
+
+/**
+ * The fills and income rows of the files' tails from time `since` on (none of a file that does
+ * not exist); `undefined` if either cannot be read the quick way (`fillsTail`, `incomeTail`).
+ */
+async function tailsOf(
+  dir: string,
+  since: number,
+): Promise<{ fills: Fill[]; income: IncomeRecord[] } | undefined> {
+  const none = <T>(read: Promise<T[] | undefined>) =>
+    read.catch((error) => {
+      if (error instanceof Deno.errors.NotFound) return [];
+      throw error;
+    });
+  const fills = await none(fillsTail(join(dir, FILES.fills), since));
+  if (fills === undefined) return undefined;
+  const income = await none(incomeTail(join(dir, FILES.income), since));
+  return income === undefined ? undefined : { fills, income };
 }
