@@ -9,7 +9,10 @@ import type { UserTradesQuery } from "../src/binance/queries.ts";
 import type { Fill } from "../src/fill.ts";
 import { comparePositions } from "../src/position.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
+import { CACHE_FILE, type IncomeSums, readCacheFile } from "../src/storage/cache_file.ts";
 import { fetchPlan } from "../src/sync/fetch_plan.ts";
+import { sumsFromFiles } from "../src/sync/income_sums.ts";
+import { INCOME_SETTLE_MS } from "../src/sync/local.ts";
 import { generateAccount, startFakeExchange } from "./fake_exchange/mod.ts";
 import { f } from "./support/fills.ts";
 import { expectedFillsCsv, syncWith, tempDir } from "./support/sync.ts";
@@ -60,6 +63,46 @@ Deno.test("USD-M and COIN-M in one directory: one file each, positions never mix
   const income = await Deno.readTextFile(`${dir.path}/futures_income.csv`);
   const records = parse(income, { columns: true }) as Record<string, string>[];
   assert.deepEqual(new Set(records.map((r) => r.market)), new Set(["usdm", "coinm"]));
+});
+
+Deno.test("USD-M and COIN-M in one directory: each market's income check sums its own rows", async () => {
+  // A sync moves its market's sums on with the rows after its last cutoff (its time less the 10
+  // minutes income takes to settle), read from the files' tails: the other market's rows there,
+  // written by a sync of that market since, are not its own.
+  const endTime = Date.now() - 2 * INCOME_SETTLE_MS;
+  const usdm = generateAccount({ seed: 41, symbols: 3, fills: 600, months: 1, endTime });
+  const coinm = generateAccount({
+    seed: 42,
+    symbols: 3,
+    fills: 600,
+    months: 1,
+    endTime,
+    market: "coinm",
+  });
+  await using exchange = await startFakeExchange({ account: usdm, otherAccount: coinm });
+  await using dir = await tempDir();
+  const sync = async (...args: string[]) => {
+    const { code, stderr } = await syncWith(exchange, dir.path, ...args);
+    assert.equal(code, 0, stderr);
+  };
+  await sync();
+  await sync("--market", "coinm");
+  // COIN-M fills after the USD-M sync's cutoff, before the next one's.
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  const added = coinm.addTrades(100, Date.now() - INCOME_SETTLE_MS - 500, 500);
+  await sync("--market", "coinm");
+  await sync();
+  const cache = await readCacheFile(`${dir.path}/${CACHE_FILE}`);
+  const fromFiles = (cutoffMs: number) =>
+    sumsFromFiles(`${dir.path}/futures_fills.csv`, `${dir.path}/futures_income.csv`, cutoffMs);
+  const coinmSums = cache?.markets.coinm?.sums;
+  assert.ok(coinmSums && coinmSums.cutoffMs > added.at(-1)!.time, "the new fills are counted");
+  for (const market of ["usdm", "coinm"] as const) {
+    const sums: IncomeSums | null | undefined = cache?.markets[market]?.sums;
+    assert.ok(sums, `the cache holds ${market}'s sums`);
+    const summed = await fromFiles(sums.cutoffMs);
+    assert.deepEqual(sums, summed.get(market), market);
+  }
 });
 
 Deno.test("fetchPlan walks a COIN-M pair when three of its symbols need a walk", async (t) => {

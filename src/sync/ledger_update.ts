@@ -255,10 +255,14 @@ async function movedSums(change: LedgerChange, old: IncomeSums | null): Promise<
     return (await sumsFromFiles(files("fills"), files("income"), change.cutoffMs)).get(market) ??
       null;
   }
-  return advanceSums(old, change.cutoffMs, tail, {
-    fills: change.fills.filter((f) => f.market === market),
-    income: change.income,
-  });
+  const mine = <T extends { market: Market }>(rows: readonly T[]) =>
+    rows.filter((r) => r.market === market);
+  return advanceSums(
+    old,
+    change.cutoffMs,
+    { fills: mine(tail.fills), income: mine(tail.income) },
+    { fills: mine(change.fills), income: change.income },
+  );
 }
 
 /**
