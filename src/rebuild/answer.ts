@@ -2,8 +2,9 @@
  * What a shard worker (`worker.ts`) and its host say to each other. The host sends the task; the
  * worker may offer its part of the income file and get its share back (`income_share.ts`); it
  * answers with its result, or its error as plain data (errors lose their class crossing to another
- * thread, and the CLI reports a {@linkcode DataFileError} by it). The host may then send it a part
- * of the merge of the runs to write (`run_merge.ts`), which it answers in the same way.
+ * thread, and the CLI reports a {@linkcode DataFileError} or a `Deno.errors` one by it). The host
+ * may then send it a part of the merge of the runs to write (`run_merge.ts`), which it answers in
+ * the same way.
  *
  * @module
  */
@@ -64,13 +65,30 @@ export function sendError(error: unknown): SentError {
   return { name: "Error", message: String(error) };
 }
 
-/** The error again, as the class the CLI reports it by. */
+/**
+ * The error again, as the class the CLI reports it by: a {@linkcode DataFileError}, or one of
+ * `Deno.errors` (a file missing, not allowed, in use), which the CLI reports by its message and,
+ * on Windows, a hint, as it would had this thread met it; any other as an `Error` of that name.
+ *
+ * @example
+ * ```ts
+ * import { receiveError, sendError } from "./answer.ts";
+ * const denied = new Deno.errors.PermissionDenied("Access is denied. (os error 5)");
+ * const back = receiveError(sendError(denied));
+ * if (!(back instanceof Deno.errors.PermissionDenied) || back.message !== denied.message) {
+ *   throw new Error("the class is lost");
+ * }
+ * ```
+ */
 export function receiveError(sent: SentError): Error {
   if (sent.dataFile !== undefined) {
     const { path, line, problem } = sent.dataFile;
     return new DataFileError(path, line, problem);
   }
-  const error = new Error(sent.message);
+  const kind = Object.hasOwn(Deno.errors, sent.name)
+    ? Deno.errors[sent.name as keyof typeof Deno.errors]
+    : undefined;
+  const error = kind === undefined ? new Error(sent.message) : new kind(sent.message);
   error.name = sent.name;
   return error;
 }
