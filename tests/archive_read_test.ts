@@ -290,8 +290,15 @@ Deno.test("a bad row names the file, line and field", async () => {
     ["2025-01-01 00:00:00,BTC USDT,BUY,1,1,1,0.1,0\n", /^x\.csv:3: field "Symbol": not a contract/],
     [
       '2025-01-01 00:00:00,BTCUSDT,BUY,1,1,1,"1,2",0\n',
-      /^x\.csv:3: field "Fee": not a number: "1,2"$/,
+      /^x\.csv:3: field "Fee": not a number: "1,2" \(a decimal comma\? save the file with/,
     ],
+    // 0.010 with a decimal comma: no number groups its thousands after a 0 (read as 10 before).
+    [
+      '2025-01-01 00:00:00,BTCUSDT,BUY,1,"0,010",1,0.1,0\n',
+      /^x\.csv:3: field "Quantity": not a number: "0,010" \(a decimal comma\?/,
+    ],
+    // Month first with a two-digit year (read as 2001-05-24 before).
+    ["01/05/24 10:00:00,BTCUSDT,BUY,1,1,1,0.1,0\n", /^x\.csv:3: field "Date\(UTC\)": not a date/],
   ];
   for (const [row, pattern] of cases) {
     await rejects(readArchive("x.csv", csv(head + good + row)), pattern);

@@ -44,8 +44,24 @@ export function text(cell: Cell): string {
 
 /**
  * A decimal as exact text: `1,234.50` → `1234.50`, `+3` → `3`, `.5` → `0.5`, `1E-05` → `0.00001`;
- * anything else, including an empty cell, is an error. `onFloat` hears of an XLSX float read as
+ * anything else, including an empty cell, is an error, and so is a decimal comma where it shows
+ * (`0,010`: no number groups its thousands after a 0). `onFloat` hears of an XLSX float read as
  * its shortest decimal.
+ *
+ * @example
+ * ```ts
+ * import { readDecimal } from "./values.ts";
+ * if (readDecimal("1,234.50") !== "1234.50" || readDecimal("-12,345,678") !== "-12345678") {
+ *   throw new Error("thousands separators");
+ * }
+ * let refused = false;
+ * try {
+ *   readDecimal("0,010"); // 0.010 with a decimal comma, not 10
+ * } catch {
+ *   refused = true;
+ * }
+ * if (!refused) throw new Error("a decimal comma read as a thousands separator");
+ * ```
  */
 export function readDecimal(cell: Cell, onFloat?: (written: string, read: string) => void): string {
   if (cell instanceof NumericCell || typeof cell === "number") {
@@ -60,8 +76,13 @@ export function readDecimal(cell: Cell, onFloat?: (written: string, read: string
   if (t.startsWith("+")) t = t.slice(1);
   if (/^-?\.\d/.test(t)) t = t.replace(".", "0.");
   if (PLAIN.test(t)) return t;
-  if (GROUPED.test(t)) return t.replaceAll(",", "");
+  if (GROUPED.test(t) && !/^-?0,/.test(t)) return t.replaceAll(",", "");
   if (SCIENTIFIC.test(t)) return plain(t);
+  if (/^-?\d+,\d+$/.test(t)) {
+    throw new ValueError(
+      `not a number: ${JSON.stringify(t)} (a decimal comma? save the file with decimal points)`,
+    );
+  }
   throw new ValueError(
     t === "" ? "empty; a number is required" : `not a number: ${JSON.stringify(t)}`,
   );
@@ -145,18 +166,28 @@ export function readAsset(cell: Cell): string {
 }
 
 const DATE_TIME =
-  /^(\d{4}|\d{2})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
+  /^(\d{4}[-/]|\d{2}-)(\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
 
 /**
  * A wall-clock time `YYYY-MM-DD HH:MM:SS[.sss]` (also `YY-MM-DD`, two-digit years being 20YY,
- * `/` for `-`, no seconds) or an XLSX date cell, at `offsetMinutes` from UTC, as ms UTC with the
- * precision the cell had (1, 1000 or 60000 ms).
+ * `/` for `-` after a four-digit year, no seconds) or an XLSX date cell, at `offsetMinutes` from
+ * UTC, as ms UTC with the precision the cell had (1, 1000 or 60000 ms). A day first or a month
+ * first (`01/05/24`) is refused, as is a minute or second past 59.
  *
  * @example
  * ```ts
  * import { readTime } from "./values.ts";
  * const t = readTime("26-03-17 09:34:12", 180);
  * if (t.ms !== Date.UTC(2026, 2, 17, 6, 34, 12) || t.precisionMs !== 1000) throw new Error();
+ * for (const wrong of ["01/05/24 10:00:00", "2024-01-05 12:60:00", "2024/01/05 10:00:60"]) {
+ *   let refused = false;
+ *   try {
+ *     readTime(wrong, 0);
+ *   } catch {
+ *     refused = true;
+ *   }
+ *   if (!refused) throw new Error(`${wrong} read as a time`);
+ * }
  * ```
  */
 export function readTime(cell: Cell, offsetMinutes: number): { ms: number; precisionMs: number } {
@@ -174,7 +205,7 @@ export function readTime(cell: Cell, offsetMinutes: number): { ms: number; preci
   const m = DATE_TIME.exec(t);
   if (m === null) throw new ValueError(`not a date and time: ${JSON.stringify(t)}`);
   const [, y, mo, d, h, mi, s, frac] = m;
-  const year = y.length === 2 ? 2000 + Number(y) : Number(y);
+  const year = y.length === 3 ? 2000 + Number(y.slice(0, 2)) : Number(y.slice(0, 4));
   const millis = frac === undefined ? 0 : Number(frac.padEnd(3, "0"));
   const ms = Date.UTC(
     year,
@@ -188,7 +219,7 @@ export function readTime(cell: Cell, offsetMinutes: number): { ms: number; preci
   const back = new Date(ms);
   if (
     back.getUTCFullYear() !== year || back.getUTCMonth() !== Number(mo) - 1 ||
-    back.getUTCDate() !== Number(d) || Number(h) > 23
+    back.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59
   ) {
     throw new ValueError(`not a real date and time: ${JSON.stringify(t)}`);
   }
