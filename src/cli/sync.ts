@@ -52,7 +52,8 @@ Options:
                       sync, once Binance has prepared it
   --wait [MINUTES]    wait for pending bulk downloads (polling, up to MINUTES, default
                       ${DEFAULT_WAIT_MINUTES}) and merge them in this run
-  --symbols A,B       query only these symbols (e.g. BTCUSDT,ETHUSDT)
+  --symbols A,B       query only these symbols (e.g. BTCUSDT,ETHUSDT); the income
+                      history is saved (and checked) by the next sync without it
   --full              query every symbol already in the fills file, even without a sign
                       of new activity (see "When to use --full" in the README)
   --out DIR           directory of the files (default: the working directory; created)

@@ -72,6 +72,11 @@ export interface Fetched {
   readonly now: number;
   /** The symbols queried and why. */
   readonly plan: readonly SymbolPlan[];
+  /**
+   * Whether only the symbols asked for were queried (`--symbols`), not every one the income
+   * history and Binance's positions point to.
+   */
+  readonly onlyAsked: boolean;
   /** The fills fetched (some may be in the file already). */
   readonly fills: Fill[];
   /** The symbol whose fetch failed and why (the fills before it are kept), if one did. */
@@ -156,7 +161,17 @@ export async function fetchRemote(
     reprice,
     onEvent,
   );
-  return { now, plan, fills, failure, income: newIncome, onExchange, prices, pricesFailure };
+  return {
+    now,
+    plan,
+    onlyAsked: options.symbols !== undefined,
+    fills,
+    failure,
+    income: newIncome,
+    onExchange,
+    prices,
+    pricesFailure,
+  };
 }
 
 /**
