@@ -13,6 +13,8 @@ import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
 import { memoryExchange } from "./support/fills_exchange.ts";
+import { type MemoryAccount, memoryClient } from "./support/memory_exchange.ts";
+import { tradeIncome } from "./support/binance_views.ts";
 import { syncWith, tempDir } from "./support/sync.ts";
 
 type Row = Record<string, string>;
@@ -123,4 +125,48 @@ Deno.test("a price fetch that fails keeps what came before it, and the next one 
   // 0.0001 BNB × 600, twice: the position is priced now.
   const priced = await rowsOf(`${dir.path}/futures_positions.csv`);
   assert.equal(priced[0].commission_converted, "0.12");
+});
+
+Deno.test("fees left to price by one market stay so when the other market is first synced", async () => {
+  // A USD-M sync whose price fetch fails leaves BTCUSDT's BNB fee to price; the first COIN-M
+  // sync rebuilds every market (it has no books yet): USD-M's fee must still be priced by the
+  // next USD-M sync, as a full rebuild prices it from the minute's kline.
+  await using dir = await tempDir();
+  const T0 = Date.UTC(2026, 2, 2, 7);
+  const minute = T0 + 30 * 60_000;
+  const bnb = { commission: "0.001", commissionAsset: "BNB" };
+  const fills = [
+    f(1, "BUY", "1", "100", { time: T0 }),
+    f(2, "SELL", "1", "101", { time: minute + 10_000, realizedPnl: "1", ...bnb }),
+    f(3, "BUY", "1", "0.5", {
+      time: T0,
+      market: "coinm",
+      symbol: "ADAUSD_PERP",
+      pair: "ADAUSD",
+      marginAsset: "ADA",
+      commissionAsset: "ADA",
+    }),
+  ];
+  const account: MemoryAccount = {
+    fills,
+    income: tradeIncome(fills),
+    priors: new Map(),
+    prices: new Map([[`BNBUSDT|${minute}`, "600"]]),
+  };
+  const failing = memoryClient(account, "usdm", minute + 20_000);
+  failing.klines = () => Promise.reject(new TypeError("connection reset"));
+  await assert.rejects(runSync({ dir: dir.path, market: "usdm" }, failing), SyncError);
+  await runSync(
+    { dir: dir.path, market: "coinm" },
+    memoryClient(account, "coinm", minute + 30_000),
+  );
+  await runSync({ dir: dir.path, market: "usdm" }, memoryClient(account, "usdm", minute + 120_000));
+  const full = await runCli({ cwd: dir.path }, "positions", "--out", "full.csv");
+  assert.equal(full.code, 0, full.stderr);
+  const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+  assert.equal(positions, await Deno.readTextFile(`${dir.path}/full.csv`));
+  const [btc] = (parse(positions, { columns: true }) as Row[]).filter((r) =>
+    r.symbol === "BTCUSDT"
+  );
+  assert.equal(btc.commission_converted, "0.6", "0.001 BNB at 600 USDT");
 });

@@ -103,7 +103,10 @@ async function rebuildAll(change: LedgerChange): Promise<LedgerCache["markets"]>
       incomeFrom: rebuilt.incomeFrom.get(market) ?? null,
       symbols: symbolsOf(market),
       sums: sums.get(market) ?? null,
-      reprice: market === change.market ? [...change.unpriced].sort() : [],
+      // Another market's fees still to price stay so: only a sync of that market prices them.
+      reprice: market === change.market
+        ? [...change.unpriced].sort()
+        : [...change.cache?.markets[market]?.reprice ?? []],
     };
   }
   return markets;
