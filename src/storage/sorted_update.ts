@@ -178,10 +178,14 @@ async function merge<T extends { time: number; source?: string }>(
       if (last !== undefined && kind.compare(row, last) < 0) throw new NotSorted();
       last = row;
       while (j < fresh.length && kind.compare(fresh[j], row) < 0) emit(fresh[j++], true);
-      // A row fetched again replaces the file's, unless an archive's would replace the API's.
+      // A row fetched again replaces the file's, unless an archive's would replace the API's. One
+      // that changed (an export's, replaced by the API's with its exact time) counts as removed,
+      // so that what was built from it is built again.
       if (j < fresh.length && kind.key(fresh[j]) === kind.key(row)) {
         const again = fresh[j++];
-        emit(again.source === "archive" && row.source !== "archive" ? row : again, false);
+        const kept = again.source === "archive" && row.source !== "archive" ? row : again;
+        if (kept !== row && kind.line(kept) !== kind.line(row)) window.removed(row);
+        emit(kept, false);
       } else emit(row, false);
     });
     while (j < fresh.length) emit(fresh[j++], true);
@@ -227,6 +231,11 @@ class TwinWindow<T extends { time: number; source?: string }> {
       }
     }
     this.#held.push(entry);
+  }
+
+  /** Notes a row of the file that another took the place of. */
+  removed(row: T): void {
+    this.#removed.push(row);
   }
 
   /** Writes what is held; returns the rows added and removed. */
