@@ -22,6 +22,7 @@ import { Decimal } from "../decimal.ts";
 import { compareFillsByTime, type Fill, fillKey, isMadeId } from "../fill.ts";
 import { compareIncome, incomeKey, type IncomeRecord } from "../income.ts";
 import { appendInPlace } from "./append_in_place.ts";
+import { DataFileError } from "./data_file.ts";
 import { writeAtomicWith } from "./atomic_write.ts";
 import { FILL_COLUMNS, fillLine } from "./fill_row.ts";
 import { fillsTail, streamFills } from "./fills_file.ts";
@@ -135,6 +136,21 @@ async function addRows<T extends { time: number; source?: string }>(
 /** A file whose rows are not in order. */
 class NotSorted extends Error {}
 
+/**
+ * The error of an export's row given the id made for another row of the file (`madeId`: its
+ * time and its place among that moment's rows): two exports list that moment's rows differently.
+ */
+function madeIdClash(path: string, had: string, given: string): DataFileError {
+  return new DataFileError(
+    path,
+    0,
+    "an imported row without an id was given the id made for another row of the file, with " +
+      "other values: the exports list that moment's rows differently (one filtered by symbol " +
+      `or asset?), and one would replace the other. Row in the file: ${had.trim()}; imported: ` +
+      `${given.trim()}. Import an export that lists every row of that time`,
+  );
+}
+
 /** Writes `old` (any order) and `fresh` (sorted) merged, each row once. */
 async function rewrite<T extends { time: number; source?: string }>(
   path: string,
@@ -162,6 +178,7 @@ async function merge<T extends { time: number; source?: string }>(
   kind: SortedFile<T>,
 ): Promise<{ added: T[]; removed: T[] }> {
   let out: { added: T[]; removed: T[] } = { added: [], removed: [] };
+  const freshMade = new Set(fresh.filter(kind.made).map((row) => `${row.time}|${kind.twin(row)}`));
   await writeAtomicWith(path, async (write) => {
     write(kind.header);
     const window = new TwinWindow(kind, write);
@@ -183,6 +200,12 @@ async function merge<T extends { time: number; source?: string }>(
       // so that what was built from it is built again.
       if (j < fresh.length && kind.key(fresh[j]) === kind.key(row)) {
         const again = fresh[j++];
+        // Two rows without Binance's id, given the same made one: the file's is lost unless the
+        // export has it too, under another (it lists that moment's rows in another order).
+        if (
+          kind.made(again) && kind.made(row) && kind.line(again) !== kind.line(row) &&
+          !freshMade.has(`${row.time}|${kind.twin(row)}`)
+        ) throw madeIdClash(path, kind.line(row), kind.line(again));
         const kept = again.source === "archive" && row.source !== "archive" ? row : again;
         if (kept !== row && kind.line(kept) !== kind.line(row)) window.removed(row);
         emit(kept, false);
