@@ -21,6 +21,7 @@ import { Decimal } from "../decimal.ts";
 import { type Fill, inferMarginAsset, type LedgerFill, madeId, type Market } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
 import { matchArchiveTrades } from "./match.ts";
+import { checkNoOverlap } from "./overlap.ts";
 import { decidePositionSides, type PositionMode } from "./position_side.ts";
 import {
   type ArchiveContents,
@@ -55,10 +56,15 @@ export interface ArchiveRows {
 /**
  * The archive's rows for the files.
  *
- * @throws {ArchiveError} for rows inside the API's period that the API does not have, or a row
- *   whose position side cannot be told.
+ * @throws {ArchiveError} for rows inside the API's period that the API does not have, a row
+ *   whose position side cannot be told, or files whose rows without ids overlap (`overlap.ts`).
  */
 export function archiveRows(contents: ArchiveContents, context: RowsContext): ArchiveRows {
+  checkNoOverlap(
+    contents.trades.filter((t) => t.id === undefined),
+    contents.files.map((f) => f.source),
+  );
+  checkNoOverlap(contents.income.filter((r) => r.tranId === undefined));
   const notes = [...contents.notes];
   const precision = Math.max(1, ...contents.files.map((f) => f.timePrecisionMs));
   const sided = withSides(contents.trades, context, notes);

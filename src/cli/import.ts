@@ -31,7 +31,10 @@ Each row is added once, never as a copy of what the API gave (column source: arc
     the second, side, price, quantity); an error if it falls among the API's fills without
     matching one (the file's time zone is likely wrong); otherwise given an id made from
     its time (20 digits: 9, the time in ms, its place in that millisecond). Should a sync
-    fetch the same fill later, the API's row replaces it.
+    fetch the same fill later, the API's row replaces it. Files of one import whose rows
+    without ids cover the same time (or one file given twice) are refused: import them one
+    at a time. An export that lists a moment's rows otherwise than the files (filtered by
+    symbol or asset) is refused rather than let one row take another's id.
   - a row without a position side: BOTH in one-way mode; in hedge mode inferred from the
     book (a note for each), refused where the evidence does not settle it.
 
