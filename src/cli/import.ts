@@ -26,7 +26,8 @@ the sync could not merge (kept in ${FILES.downloads}/) is recorded as merged onc
 
 Each row is added once, never as a copy of what the API gave (column source: archive):
   - a row with a trade (or transaction) id: once per id; where the API gave it too, the
-    API's row is kept;
+    API's row is kept; an error if the files hold its id at another time (the file's time
+    zone is likely wrong);
   - a row without one: left out where the API gave the same fill (market, symbol, time to
     the second, side, price, quantity); an error if it falls among the API's fills without
     matching one (the file's time zone is likely wrong); otherwise given an id made from
