@@ -23,7 +23,7 @@
 import { getLogger } from "@logtape/logtape";
 import type { Market } from "./fill.ts";
 import { commitSync, type SyncResult } from "./sync/commit.ts";
-import { readLocal } from "./sync/local.ts";
+import { readLocal, repriceOf } from "./sync/local.ts";
 import type { SyncEvent } from "./sync/progress_events.ts";
 import { fetchFeePrices, fetchRemote, HORIZON_MS, type SyncClient } from "./sync/remote.ts";
 import { DownloadStage } from "./sync/downloads.ts";
@@ -82,7 +82,7 @@ export async function runSync(
   const fetched = await fetchRemote(
     client,
     local,
-    local.cache?.markets[market]?.reprice ?? [],
+    repriceOf(local, market),
     options,
     clock,
     onEvent,

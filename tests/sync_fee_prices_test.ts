@@ -170,3 +170,53 @@ Deno.test("fees left to price by one market stay so when the other market is fir
   );
   assert.equal(btc.commission_converted, "0.6", "0.001 BNB at 600 USDT");
 });
+
+Deno.test("fees left to price are priced by the run after a killed one", async () => {
+  // A sync killed after writing the fills and income files leaves the cache untrusted: the run
+  // after it finds the fees still to price in the files (their minutes are not in the price
+  // cache), and ends where an uninterrupted run ends.
+  await using a = await tempDir();
+  await using b = await tempDir();
+  const T0 = Date.UTC(2026, 2, 2, 7);
+  const minute = T0 + 30 * 60_000;
+  const fills = [
+    f(1, "BUY", "1", "100", { time: T0, commission: "0.01" }),
+    f(2, "SELL", "1", "101", {
+      time: minute + 10_000,
+      realizedPnl: "1",
+      commission: "0.001",
+      commissionAsset: "BNB",
+    }),
+    f(3, "BUY", "1", "10", { symbol: "ETHUSDT", time: T0 + 7_200_000, commission: "0.01" }),
+  ];
+  const account: MemoryAccount = {
+    fills,
+    income: tradeIncome(fills),
+    priors: new Map(),
+    prices: new Map([[`BNBUSDT|${minute}`, "600"]]),
+  };
+  const failing = memoryClient(account, "usdm", minute + 20_000);
+  failing.klines = () => Promise.reject(new TypeError("connection reset"));
+  await assert.rejects(runSync({ dir: a.path, market: "usdm" }, failing), SyncError);
+  for (const entry of Deno.readDirSync(a.path)) {
+    Deno.copyFileSync(`${a.path}/${entry.name}`, `${b.path}/${entry.name}`);
+  }
+  const later = T0 + 3 * 3_600_000;
+  await runSync({ dir: a.path, market: "usdm" }, memoryClient(account, "usdm", later));
+  // b: the same run killed once the data files were written, then run again.
+  for (const name of ["futures_fills.csv", "futures_income.csv"]) {
+    Deno.copyFileSync(`${a.path}/${name}`, `${b.path}/${name}`);
+  }
+  await runSync({ dir: b.path, market: "usdm" }, memoryClient(account, "usdm", later + 1000));
+  for (const name of ["futures_fee_prices.csv", "futures_positions.csv"]) {
+    assert.equal(
+      await Deno.readTextFile(`${b.path}/${name}`),
+      await Deno.readTextFile(`${a.path}/${name}`),
+      name,
+    );
+  }
+  const [btc] = (await rowsOf(`${b.path}/futures_positions.csv`)).filter((r) =>
+    r.symbol === "BTCUSDT"
+  );
+  assert.equal(btc.commission_converted, "0.6");
+});

@@ -42,7 +42,7 @@ import { addFills, addIncome } from "../storage/sorted_update.ts";
 import { deriveState, snapshotsOf, writeStateFile } from "../storage/state_file.ts";
 import type { PositionMap, SymbolPlan } from "./discovery.ts";
 import { updateLedger } from "./ledger_update.ts";
-import { INCOME_SETTLE_MS, type LocalState, stampsOf } from "./local.ts";
+import { INCOME_SETTLE_MS, type LocalState, repriceOf, stampsOf } from "./local.ts";
 import { checkIncome, checkPositions, type IncomeCheck, type PositionCheck } from "./reconcile.ts";
 import type { Fetched } from "./remote.ts";
 import { withCheckedPositions, withDownloadHistory, withSavedChecks } from "./state.ts";
@@ -228,7 +228,7 @@ export async function commitSync(
     cutoffMs: fetched.now - INCOME_SETTLE_MS,
     unpriced: fetched.pricesFailure === undefined ? new Set() : new Set([
       ...unpricedSymbols(fills),
-      ...(local.cache?.markets[market]?.reprice ?? []),
+      ...repriceOf(local, market),
     ]),
     history: fetched.history,
   });

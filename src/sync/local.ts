@@ -77,6 +77,14 @@ export async function stampsOf(dir: string): Promise<Record<string, FileStamp>> 
 }
 
 /**
+ * The symbols of `market` whose fees may still lack a price (a price fetch failed): as the cache
+ * says, or, where it is not trusted, as the scan of the files finds them.
+ */
+export function repriceOf(local: LocalState, market: Market): readonly string[] {
+  return local.cache?.markets[market]?.reprice ?? [...local.scan?.unpriced.get(market) ?? []];
+}
+
+/**
  * Reads what a sync of `market` needs from `dir` (after removing temporary files a killed run
  * left, and undoing its unfinished appends). With `full`, every known symbol is fetched again
  * from the oldest time Binance serves.
@@ -115,7 +123,12 @@ export async function readLocal(dir: string, market: Market, full: boolean): Pro
     };
   }
 
-  const scan = await scanFiles(path("fills"), path("income"), Date.now() - INCOME_SETTLE_MS);
+  const scan = await scanFiles(
+    path("fills"),
+    path("income"),
+    path("prices"),
+    Date.now() - INCOME_SETTLE_MS,
+  );
   const marks = scan.derived.markets[market];
   const inFile = Object.keys(marks?.symbols ?? {});
   const missing = scan.missing.get(market) ?? new Map<string, number>();

@@ -19,6 +19,8 @@ import type { IncomeSums } from "../storage/cache_file.ts";
 import { readIfExists } from "../storage/data_file.ts";
 import { streamLedgerFills } from "../storage/fills_file.ts";
 import { streamIncomeFile } from "../storage/income_file.ts";
+import { priceKey, readPricesFile } from "../storage/prices_file.ts";
+import { minuteOf, needsConversion, priceSymbol } from "../ledger/fee_prices.ts";
 import { deriveState, type SyncState } from "../storage/state_file.ts";
 import type { PositionMap } from "./discovery.ts";
 import { periodBuilders } from "./income_sums.ts";
@@ -39,19 +41,25 @@ export interface Scan {
   readonly sums: ReadonlyMap<Market, IncomeSums>;
   /** Whether there is a fills file, and one with at least one fill. */
   readonly fills: "none" | "empty" | "some";
+  /**
+   * Per market, symbols with a fee in another asset whose minute's price the price cache lacks
+   * (a price fetch failed before it): what the cache's `reprice` says when the cache is there.
+   */
+  readonly unpriced: ReadonlyMap<Market, ReadonlySet<string>>;
 }
 
 const TRADE_INCOME = new Set(["COMMISSION", "REALIZED_PNL"]);
 
 /**
- * Reads the fills and income files whole (each may be missing; the income file twice); the
- * income check's sums run to `cutoffMs`.
+ * Reads the fills and income files whole (each may be missing; the income file twice) and the
+ * price cache; the income check's sums run to `cutoffMs`.
  *
  * @throws {DataFileError} for a malformed file.
  */
 export async function scanFiles(
   fillsPath: string,
   incomePath: string,
+  pricesPath: string,
   cutoffMs: number,
 ): Promise<Scan> {
   // The income history is read twice, before and after the fills: first only where each market's
@@ -60,6 +68,12 @@ export async function scanFiles(
   // records' ids for after the fills instead (two per fill) cost about 100 bytes per fill: a
   // gigabyte at 10 million fills.
   const sums = await periodBuilders(incomePath, cutoffMs);
+  const priced = new Set(
+    (await readIfExists(() => readPricesFile(pricesPath)) ?? []).map((e) =>
+      priceKey(e.symbol, e.minute)
+    ),
+  );
+  const unpriced = new Map<Market, Set<string>>(MARKETS.map((m) => [m, new Set()]));
 
   const ids = new Map<string, TradeIdSet>();
   const last = new Map<string, { market: Market; symbol: string; id: string; time: number }>();
@@ -67,6 +81,12 @@ export async function scanFiles(
   const streamed = await readIfExists(() =>
     streamLedgerFills(fillsPath, (fill) => {
       sums.get(fill.market)?.fill(fill);
+      if (
+        needsConversion(fill) &&
+        !priced.has(
+          priceKey(priceSymbol(fill.commissionAsset, fill.marginAsset), minuteOf(fill.time)),
+        )
+      ) unpriced.get(fill.market)!.add(fill.symbol);
       const key = symbolKey(fill.market, fill.symbol);
       // An archive's row without a trade id has one made (20 digits): no income record names it
       // (Binance's ids have at most 19), so it is not kept.
@@ -112,5 +132,6 @@ export async function scanFiles(
     net: nets,
     sums: new Map([...sums].map(([market, b]) => [market, b.build()])),
     fills: streamed === undefined ? "none" : streamed.count === 0 ? "empty" : "some",
+    unpriced,
   };
 }
