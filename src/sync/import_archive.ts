@@ -33,18 +33,25 @@ export interface Imported extends ArchiveRows {
  */
 export async function importArchive(
   dir: string,
-  contents: ArchiveContents,
+  read: ArchiveContents,
   mode: PositionMode | undefined,
   now: number = Date.now(),
 ): Promise<Imported> {
-  const markets = new Set([...contents.trades, ...contents.income].map((r) => r.market));
+  // The market is told from the symbols; an account-wide row (a transfer) names none, and takes
+  // the market of the rows that do.
+  const named = [...read.trades, ...read.income.filter((r) => r.symbol !== "")];
+  const markets = new Set(named.map((r) => r.market));
   if (markets.size > 1) {
     throw new ArchiveError(
-      contents.files[0]?.source ?? "archive",
+      read.files[0]?.source ?? "archive",
       "holds rows of both USD-M and COIN-M: import each market's files on their own",
     );
   }
-  const market: Market = [...markets][0] ?? "usdm";
+  const market: Market = [...markets][0] ?? read.income[0]?.market ?? "usdm";
+  const contents: ArchiveContents = {
+    ...read,
+    income: read.income.map((r) => (r.symbol === "" && r.market !== market ? { ...r, market } : r)),
+  };
   const rows = await archiveRowsFor(dir, market, contents, {
     defaultMode: () => Promise.resolve(mode),
   });
