@@ -138,6 +138,48 @@ Deno.test("fetchPlan walks a COIN-M pair when three of its symbols need a walk",
     ]);
   });
 
+  await t.step(
+    "a symbol of the pair with a last trade id goes on from it, not by the walk",
+    async () => {
+      // BTCUSD_250101 is in the files up to trade 10; its trades 11 (15 days ago, before the walk's
+      // start) and 12 are new. It sorts before the walked symbols: the pair's walk must not stand
+      // in for its own query.
+      const now = Date.UTC(2025, 0, 20);
+      const day = 86_400_000;
+      const trade = (id: number, symbol: string, time: number) =>
+        f(id, "BUY", "1", "50000", { market: "coinm", symbol, time, marginAsset: "BTC" });
+      const all = [
+        trade(11, "BTCUSD_250101", now - 15 * day),
+        trade(12, "BTCUSD_250101", now - day),
+        trade(1, "BTCUSD_PERP", now - day),
+      ];
+      const source = {
+        userTrades: (q: UserTradesQuery): Promise<Fill[]> =>
+          Promise.resolve(
+            all.filter((x) =>
+              (q.symbol === undefined
+                ? x.symbol.startsWith(`${q.pair}_`)
+                : x.symbol === q.symbol) &&
+              (q.fromId !== undefined
+                ? BigInt(x.id) >= BigInt(q.fromId)
+                : x.time >= q.startTime! && x.time <= q.endTime!)
+            ),
+          ),
+      };
+      const { fills, failure } = await fetchPlan(source, [
+        { symbol: "BTCUSD_250101", reason: "new COMMISSION income", firstEvidence: undefined },
+        ...plan.map((p) => ({ ...p, firstEvidence: now - 2 * day })),
+      ], {
+        ...scope,
+        now,
+        watermarks: { BTCUSD_250101: { last_trade_id: "10", last_trade_time_ms: now - 40 * day } },
+      });
+      assert.equal(failure, undefined);
+      const ids = fills.filter((x) => x.symbol === "BTCUSD_250101").map((x) => x.id);
+      assert.ok(ids.includes("11") && ids.includes("12"), `fetched ${ids}`);
+    },
+  );
+
   await t.step("a window with a full page cannot be paged by pair: symbol by symbol", async () => {
     const queries: UserTradesQuery[] = [];
     const full = Array.from({ length: 1000 }, (_, i) => f(i + 1, "BUY", "1", "1"));

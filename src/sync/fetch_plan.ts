@@ -64,7 +64,9 @@ export async function fetchPlan(
   const done = new Set<string>();
   for (const [index, item] of plan.entries()) {
     if (done.has(item.symbol)) continue;
-    const pair = pairs.get(pairOf(item.symbol));
+    // A symbol that goes on from its last trade id is fetched from it, never by its pair's walk,
+    // which covers only the walked symbols' time.
+    const pair = walks(item) ? pairs.get(pairOf(item.symbol)) : undefined;
     const label = pair === undefined ? item.symbol : pairOf(item.symbol);
     onEvent({ kind: "symbol", index, symbol: label });
     const onPage = (fills: number) => onEvent({ kind: "page", symbol: label, fills });
