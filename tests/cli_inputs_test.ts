@@ -132,7 +132,7 @@ Deno.test("sync: a bad setting is one line, exit 2, before anything is requested
   await Deno.chmod(join(dir.path, "read-only"), 0o755);
 });
 
-Deno.test("positions and report: a bad file argument is one line, exit 2, nothing written", async (t) => {
+Deno.test("positions, report and export: a bad file argument is one line, exit 2, nothing written", async (t) => {
   await using dir = await tempDir();
   await writeFillsFile(join(dir.path, "futures_fills.csv"), [
     f(1, "BUY", "2", "100"),
@@ -209,6 +209,26 @@ Deno.test("positions and report: a bad file argument is one line, exit 2, nothin
       "report: --out is the positions file it reads",
       ["report", "--out", "futures_positions.csv"],
       /is the positions file it reads/,
+    ],
+    [
+      "report: --out is the fills file, which it does not read",
+      ["report", "--out", "futures_fills.csv"],
+      /--out futures_fills\.csv is named as futures-ledger's fills file/,
+    ],
+    [
+      "export: --out is the income file it reads",
+      ["export", "koinly", "--out", "futures_income.csv"],
+      /--out futures_income\.csv is the income file it reads/,
+    ],
+    [
+      "export: --out is the fills file, which it does not read",
+      ["export", "koinly", "--out", "futures_fills.csv"],
+      /--out futures_fills\.csv is named as futures-ledger's fills file/,
+    ],
+    [
+      "export: --out is the positions file it reads",
+      ["export", "cointracker", "--out", "futures_positions.csv"],
+      /--out futures_positions\.csv is the positions file it reads/,
     ],
     [
       "report: --out in a directory that does not exist",

@@ -16,7 +16,7 @@ import { readIncomeFile } from "../storage/income_file.ts";
 import { readPositionsFile } from "../storage/positions_file.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
 import { describePeriod, periodOption } from "./filter_options.ts";
-import { lockForReading } from "./paths.ts";
+import { checkNotKeptFile, checkOutputFile, lockForReading } from "./paths.ts";
 
 const NAMES = EXPORT_FORMATS.map((f) => f.name).join("|");
 
@@ -36,6 +36,7 @@ Options:
   --income FILE       income history to take funding from (default: ${FILES.income})
   --no-funding        export without funding, when there is no income file
   --out FILE          file to write (default: futures-ledger-TOOL.csv), replaced atomically
+                      (never one of the files futures-ledger keeps, such as futures_fills.csv)
   -h, --help          show this help
 
 While it reads, no sync or import can run in the directory of the positions or income file
@@ -91,6 +92,12 @@ export const exportCommand: Command = {
     const positionsPath = (values.positions as string | undefined) ?? FILES.positions;
     const incomePath = (values.income as string | undefined) ?? FILES.income;
     const outPath = (values.out as string | undefined) ?? `futures-ledger-${format.name}.csv`;
+    const out = { path: outPath, option: values.out === undefined ? undefined : "--out" };
+    await checkOutputFile(out, [
+      { path: positionsPath, what: "positions file" },
+      ...(noFunding ? [] : [{ path: incomePath, what: "income file" }]),
+    ]);
+    checkNotKeptFile(out);
 
     // No sync or import may replace the files while they are read together.
     using _lock = await lockForReading(noFunding ? [positionsPath] : [positionsPath, incomePath]);

@@ -7,8 +7,9 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { ConfigError } from "../config.ts";
+import { FILES } from "../storage/file_names.ts";
 import { acquireLock, acquireSharedLock, LockedError, type SyncLock } from "../storage/lock.ts";
 
 /** A path as the command line gave it: the option (`--fills`) or `undefined` for a default. */
@@ -36,6 +37,22 @@ export async function checkInputFile(input: NamedPath, hint = ""): Promise<void>
     throw new ConfigError(
       `${label(input)} is ${info.isDirectory ? "a directory, not a file" : "not a regular file"}`,
     );
+  }
+}
+
+/**
+ * Refuses an output named as one of the files futures-ledger keeps (`FILES`: the fills, income and
+ * positions files, state.json...), wherever it is: a report or an export written there would
+ * replace the data (the fills and income Binance no longer serves are gone for good).
+ */
+export function checkNotKeptFile(output: NamedPath): void {
+  const name = basename(output.path);
+  for (const [role, kept] of Object.entries(FILES)) {
+    if (name === kept) {
+      throw new ConfigError(
+        `${label(output)} is named as futures-ledger's ${role} file: give another file name`,
+      );
+    }
   }
 }
 

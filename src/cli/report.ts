@@ -15,7 +15,7 @@ import { readIncomeFile } from "../storage/income_file.ts";
 import { readPositionsFile } from "../storage/positions_file.ts";
 import { type Command, parseOptions } from "./command.ts";
 import { describePeriod, periodOption, symbolsOption } from "./filter_options.ts";
-import { checkInputFile, checkOutputFile, lockForReading } from "./paths.ts";
+import { checkInputFile, checkNotKeptFile, checkOutputFile, lockForReading } from "./paths.ts";
 
 const DEFAULT_INCOME = FILES.income;
 
@@ -35,6 +35,7 @@ Options:
   --positions FILE   positions to read (default: futures_positions.csv)
   --income FILE      income file for funding totals (default: futures_income.csv, if present)
   --out FILE         page to write (default: report.html), replaced atomically
+                     (never one of the files futures-ledger keeps, such as futures_fills.csv)
   -h, --help         show this help
 
 While it reads, no sync or import can run in the directory of the positions or income file
@@ -99,6 +100,7 @@ export const reportCommand: Command = {
         { path: incomePath ?? DEFAULT_INCOME, what: "income file" },
       ],
     );
+    checkNotKeptFile({ path: outPath, option: values.out === undefined ? undefined : "--out" });
 
     // No sync or import may replace the files while they are read together.
     using _lock = await lockForReading([positionsPath, incomePath ?? DEFAULT_INCOME]);
