@@ -45,7 +45,8 @@ the open positions against Binance's (a difference, or positions that began befo
 
 Options:
   --from YYYY-MM-DD   re-fetch every symbol's fills from this date (UTC) instead of from
-                      where the last sync ended; the positional date is the same. Before
+                      where the last sync ended (from there if that is earlier); the
+                      positional date is the same. Before
                       the 3 months the API serves, the older history is requested through
                       Binance's bulk download (trades and transactions, one request each
                       per 365 days; about 5 a month are allowed) and merged by a later

@@ -49,11 +49,18 @@ export async function fetchPlan(
 ): Promise<PlanFetch> {
   onEvent({ kind: "fills-start", symbols: plan.map((item) => item.symbol) });
   const fills: Fill[] = [];
-  const startOf = (item: SymbolPlan) =>
-    Math.max(
+  // `from` is where a symbol's walk starts, unless its fills in the files end earlier: never
+  // later than where they end, or what lies between would never be fetched.
+  const startOf = (item: SymbolPlan) => {
+    const end = scope.watermarks[item.symbol]?.last_trade_time_ms;
+    const from = scope.from === undefined || end === undefined
+      ? scope.from
+      : Math.min(scope.from, end);
+    return Math.max(
       scope.horizon,
-      scope.from ?? item.walkFrom ?? (item.firstEvidence ?? -Infinity) - EVIDENCE_MARGIN_MS,
+      from ?? item.walkFrom ?? (item.firstEvidence ?? -Infinity) - EVIDENCE_MARGIN_MS,
     );
+  };
   const walks = (item: SymbolPlan) =>
     scope.from !== undefined || item.walkFrom !== undefined ||
     scope.watermarks[item.symbol] === undefined;

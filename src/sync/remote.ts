@@ -113,10 +113,18 @@ export async function fetchRemote(
   const { market } = options;
   const { now, horizon } = clock;
   const watermark = local.marks?.income_time_ms;
+  // From where the last sync ended, or `--from` if that is earlier (never later: what lies
+  // between would never be read).
+  const goOn = watermark === null || watermark === undefined
+    ? undefined
+    : watermark - INCOME_OVERLAP_MS;
   const incomeFrom = Math.max(
     horizon,
-    options.from ??
-      (watermark === null || watermark === undefined ? horizon : watermark - INCOME_OVERLAP_MS),
+    options.from === undefined
+      ? goOn ?? horizon
+      : goOn === undefined
+      ? options.from
+      : Math.min(options.from, goOn),
   );
   const { rows, gaps } = await fetchIncome(client, incomeFrom, now, onEvent);
   for (const gap of gaps) {

@@ -1,7 +1,9 @@
 /**
- * `sync --symbols`: only the symbols asked for are queried, and the income history and Binance's
- * positions that point to the others are left for the next sync to find, as if this one had not
- * run: a plain sync after it fetches every fill, and the positions are a full rebuild's.
+ * A sync of a narrower scope leaves nothing behind. `sync --symbols`: only the symbols asked for
+ * are queried, and the income history and Binance's positions that point to the others are left
+ * for the next sync to find, as if this one had not run: a plain sync after it fetches every fill,
+ * and the positions are a full rebuild's. `sync --from` a date after the last sync: what came
+ * between is fetched all the same.
  */
 import assert from "node:assert/strict";
 import type { Fill } from "../src/fill.ts";
@@ -73,4 +75,33 @@ Deno.test("a sync of some symbols leaves the others' activity for the next sync"
   const btc = positions.split("\n").filter((line) => line.includes(",BTCUSDT,"));
   assert.equal(btc.length, 2);
   assert.match(btc[1], /,-0\.5,/, "the second BTCUSDT position has the funding");
+});
+
+Deno.test("sync --from a date after the last sync still fetches what came between", async () => {
+  // ETHUSDT trades two days after the last sync; a sync --from ten days after it must not skip
+  // those fills (its watermark would move past them for good).
+  await using dir = await tempDir();
+  const DAY = 86_400_000;
+  const T1 = Date.UTC(2025, 1, 1);
+  const fills = [
+    fill(1, "ETHUSDT", T1 - DAY, "BUY", { commission: "0.01" }),
+    fill(2, "ETHUSDT", T1 - DAY + 1000, "SELL", { commission: "0.01" }),
+    fill(3, "ETHUSDT", T1 + 2 * DAY, "BUY", { commission: "0.01" }),
+    fill(4, "ETHUSDT", T1 + 2 * DAY + 1000, "SELL", { commission: "0.01" }),
+    fill(5, "BTCUSDT", T1 + 15 * DAY, "BUY", { commission: "0.01" }),
+  ];
+  const account: MemoryAccount = {
+    fills,
+    income: tradeIncome(fills),
+    priors: new Map(),
+    prices: new Map(),
+  };
+  await runSync({ dir: dir.path, market: "usdm" }, memoryClient(account, "usdm", T1));
+  await runSync(
+    { dir: dir.path, market: "usdm", from: T1 + 10 * DAY },
+    memoryClient(account, "usdm", T1 + 20 * DAY),
+  );
+  const ids = (await Deno.readTextFile(`${dir.path}/futures_fills.csv`)).split("\n")
+    .slice(1, -1).map((line) => line.split(",")[9]);
+  assert.deepEqual(ids, ["1", "2", "3", "4", "5"]);
 });
