@@ -112,7 +112,7 @@ begins) with a close time. The equity curve adds their net P&amp;L in order of c
 fall from the highest equity so far.</li>
 <li>Net P&amp;L is the positions file's <code>${data.netColumn}</code> column${
     data.netColumn === "net_pnl"
-      ? " (realized P&amp;L − commission + funding)"
+      ? " (realized P&amp;L − commission − commission paid in other assets, converted, + funding)"
       : " (realized P&amp;L − commission; funding not included)"
   }. A win has net P&amp;L above 0, a loss below 0.</li>
 <li>Win rate = wins / round trips, in percent to ${PERCENT_PLACES} decimals. Profit factor = gross
