@@ -198,3 +198,17 @@ Deno.test("Binance's current positions anchor what was held before the data", as
     },
   );
 });
+
+Deno.test("the note names the quantity held as the prior_qty column does", () => {
+  // One-way data that no single prior fits (a SELL and a BUY, each with P&L): each close is of
+  // something unseen, of its own quantity, written 1.000 by the file: the note says 1.
+  const positions = aggregatePositions([
+    f(1, "SELL", "1.000", "100", { realizedPnl: "5" }),
+    f(2, "BUY", "1.000", "100", { realizedPnl: "-5" }),
+  ]);
+  assert.equal(positions.length, 2);
+  for (const p of positions) {
+    assert.equal(p.priorQty.toString(), "1");
+    assert.match(p.note, /; 1 inferred as held then/);
+  }
+});

@@ -223,7 +223,7 @@ export class PositionBuilder {
     const notes: string[] = [];
     if (partial) {
       notes.push(
-        `opened before the first fill in the data; ${this.#priorQty} inferred as held then`,
+        `opened before the first fill in the data; ${this.#priorQty.normalize()} inferred as held then`,
       );
     }
     const realizedPnl = this.#realizedPnl.value.normalize();
