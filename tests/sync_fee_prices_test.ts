@@ -8,6 +8,7 @@ import { parse } from "csv-parse/sync";
 import type { KlinesQuery } from "../src/binance/queries.ts";
 import type { Kline } from "../src/binance/rows.ts";
 import { Decimal } from "../src/decimal.ts";
+import type { Fill } from "../src/fill.ts";
 import { runSync, SyncError } from "../src/sync.ts";
 import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { runCli } from "./support/cli.ts";
@@ -127,6 +128,23 @@ Deno.test("a price fetch that fails keeps what came before it, and the next one 
   assert.equal(priced[0].commission_converted, "0.12");
 });
 
+/** An account of `fills` whose BNBUSDT kline of `minute` opens at 600. */
+function bnbPricedAt(minute: number, fills: Fill[]): MemoryAccount {
+  return {
+    fills,
+    income: tradeIncome(fills),
+    priors: new Map(),
+    prices: new Map([[`BNBUSDT|${minute}`, "600"]]),
+  };
+}
+
+/** A USD-M sync at `now` whose price fetch fails: it leaves the fees it needed prices for. */
+async function syncPricesFailing(dir: string, account: MemoryAccount, now: number): Promise<void> {
+  const failing = memoryClient(account, "usdm", now);
+  failing.klines = () => Promise.reject(new TypeError("connection reset"));
+  await assert.rejects(runSync({ dir, market: "usdm" }, failing), SyncError);
+}
+
 Deno.test("fees left to price by one market stay so when the other market is first synced", async () => {
   // A USD-M sync whose price fetch fails leaves BTCUSDT's BNB fee to price; the first COIN-M
   // sync rebuilds every market (it has no books yet): USD-M's fee must still be priced by the
@@ -147,15 +165,8 @@ Deno.test("fees left to price by one market stay so when the other market is fir
       commissionAsset: "ADA",
     }),
   ];
-  const account: MemoryAccount = {
-    fills,
-    income: tradeIncome(fills),
-    priors: new Map(),
-    prices: new Map([[`BNBUSDT|${minute}`, "600"]]),
-  };
-  const failing = memoryClient(account, "usdm", minute + 20_000);
-  failing.klines = () => Promise.reject(new TypeError("connection reset"));
-  await assert.rejects(runSync({ dir: dir.path, market: "usdm" }, failing), SyncError);
+  const account = bnbPricedAt(minute, fills);
+  await syncPricesFailing(dir.path, account, minute + 20_000);
   await runSync(
     { dir: dir.path, market: "coinm" },
     memoryClient(account, "coinm", minute + 30_000),
@@ -189,15 +200,8 @@ Deno.test("fees left to price are priced by the run after a killed one", async (
     }),
     f(3, "BUY", "1", "10", { symbol: "ETHUSDT", time: T0 + 7_200_000, commission: "0.01" }),
   ];
-  const account: MemoryAccount = {
-    fills,
-    income: tradeIncome(fills),
-    priors: new Map(),
-    prices: new Map([[`BNBUSDT|${minute}`, "600"]]),
-  };
-  const failing = memoryClient(account, "usdm", minute + 20_000);
-  failing.klines = () => Promise.reject(new TypeError("connection reset"));
-  await assert.rejects(runSync({ dir: a.path, market: "usdm" }, failing), SyncError);
+  const account = bnbPricedAt(minute, fills);
+  await syncPricesFailing(a.path, account, minute + 20_000);
   for (const entry of Deno.readDirSync(a.path)) {
     Deno.copyFileSync(`${a.path}/${entry.name}`, `${b.path}/${entry.name}`);
   }
