@@ -104,4 +104,7 @@ Deno.test("sync --from a date after the last sync still fetches what came betwee
   const ids = (await Deno.readTextFile(`${dir.path}/futures_fills.csv`)).split("\n")
     .slice(1, -1).map((line) => line.split(",")[9]);
   assert.deepEqual(ids, ["1", "2", "3", "4", "5"]);
+  // And the income history between: each fill's commission.
+  const income = (await Deno.readTextFile(`${dir.path}/futures_income.csv`)).split("\n");
+  assert.equal(income.filter((line) => line.includes(",COMMISSION,")).length, 5);
 });

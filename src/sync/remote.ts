@@ -114,18 +114,12 @@ export async function fetchRemote(
   const { now, horizon } = clock;
   const watermark = local.marks?.income_time_ms;
   // From where the last sync ended, or `--from` if that is earlier (never later: what lies
-  // between would never be read).
-  const goOn = watermark === null || watermark === undefined
-    ? undefined
-    : watermark - INCOME_OVERLAP_MS;
-  const incomeFrom = Math.max(
-    horizon,
-    options.from === undefined
-      ? goOn ?? horizon
-      : goOn === undefined
-      ? options.from
-      : Math.min(options.from, goOn),
-  );
+  // between would never be read); the horizon at the oldest.
+  const starts = [
+    options.from,
+    watermark === null || watermark === undefined ? undefined : watermark - INCOME_OVERLAP_MS,
+  ].filter((time) => time !== undefined);
+  const incomeFrom = Math.max(horizon, starts.length === 0 ? horizon : Math.min(...starts));
   const { rows, gaps } = await fetchIncome(client, incomeFrom, now, onEvent);
   for (const gap of gaps) {
     log.warn(
