@@ -10,8 +10,9 @@
  * - a row fetched again replaces the file's (Binance's exact text over an older tool's floats),
  *   except that an archive's row never replaces the API's;
  * - an archive's row that had no id (its id was made: `madeId`) and the API's row of the same
- *   fill (same market, symbol, side, price and quantity, within the second the export printed;
- *   income: type, symbol, amount and asset) are one row: the API's, whichever came first.
+ *   fill (same market, symbol, side, price and quantity, within the second the export printed, or
+ *   the minute for an export without seconds; income: type, symbol, amount and asset) are one
+ *   row: the API's, whichever came first (`twin_window.ts`).
  * A file merged is replaced atomically; either way the rows added and removed are returned.
  *
  * @module
@@ -27,9 +28,7 @@ import { writeAtomicWith } from "./atomic_write.ts";
 import { FILL_COLUMNS, fillLine } from "./fill_row.ts";
 import { fillsTail, streamFills } from "./fills_file.ts";
 import { INCOME_COLUMNS, incomeLine, incomeTail, streamIncomeFile } from "./income_file.ts";
-
-/** An archive's row without an id is matched with the API's row within this (its precision). */
-const SECOND = 1000;
+import { MINUTE, type TwinRules, TwinWindow } from "./twin_window.ts";
 
 /** What adding rows did. */
 export interface Added<T> {
@@ -42,19 +41,13 @@ export interface Added<T> {
 }
 
 /** How one kind of sorted data file is read, ordered and written. */
-interface SortedFile<T extends { time: number; source?: string }> {
+interface SortedFile<T extends { time: number; source?: string }> extends TwinRules<T> {
   /** The header line, with its break. */
   readonly header: string;
   /** File order. */
   compare(a: T, b: T): number;
   /** The identity of a row (rows with the same key are one row). */
   key(row: T): string;
-  /** Whether the row is an archive's with a made id. */
-  made(row: T): boolean;
-  /** What an archive's row and the API's row of the same fill or record share. */
-  twin(row: T): string;
-  /** A row as a line, with its break. */
-  line(row: T): string;
   /** The rows of the file's tail from `since` on, if the file is in this version's format. */
   tail(path: string, since: number): Promise<T[] | undefined>;
   /** Every row of the file, in file order. */
@@ -109,7 +102,7 @@ async function addRows<T extends { time: number; source?: string }>(
     // Nothing to add: only whether the file exists matters (a missing one is written, header only).
     tail = fresh.length === 0
       ? (await Deno.stat(path), [])
-      : await kind.tail(path, fresh[0].time - SECOND);
+      : await kind.tail(path, fresh[0].time - MINUTE);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     return { ...await rewrite(path, [], fresh, kind), appended: false };
@@ -215,64 +208,6 @@ async function merge<T extends { time: number; source?: string }>(
     out = window.end();
   });
   return out;
-}
-
-/**
- * Rows on their way out, held a second, so that an archive's row with a made id and the API's
- * row of the same fill or record within that second are one row, the API's (one to one).
- */
-class TwinWindow<T extends { time: number; source?: string }> {
-  readonly #kind: SortedFile<T>;
-  readonly #write: (text: string) => void;
-  readonly #held: { row: T; isNew: boolean; dropped: boolean; paired: boolean }[] = [];
-  readonly #added: T[] = [];
-  readonly #removed: T[] = [];
-
-  constructor(kind: SortedFile<T>, write: (text: string) => void) {
-    this.#kind = kind;
-    this.#write = write;
-  }
-
-  /** The next row in file order. */
-  push(row: T, isNew: boolean): void {
-    while (this.#held.length > 0 && this.#held[0].row.time < row.time - SECOND) this.#out();
-    const kind = this.#kind;
-    const entry = { row, isNew, dropped: false, paired: false };
-    const made = kind.made(row);
-    if (made || row.source !== "archive") {
-      const twin = kind.twin(row);
-      const other = this.#held.find((h) =>
-        !h.dropped && !h.paired && kind.made(h.row) !== made && kind.twin(h.row) === twin &&
-        (made ? h.row.time - row.time : row.time - h.row.time) < SECOND &&
-        (made ? h.row.time >= row.time : row.time >= h.row.time)
-      );
-      if (other !== undefined) {
-        const archive = made ? entry : other;
-        (made ? other : entry).paired = true;
-        archive.dropped = true;
-        if (!archive.isNew) this.#removed.push(archive.row);
-      }
-    }
-    this.#held.push(entry);
-  }
-
-  /** Notes a row of the file that another took the place of. */
-  removed(row: T): void {
-    this.#removed.push(row);
-  }
-
-  /** Writes what is held; returns the rows added and removed. */
-  end(): { added: T[]; removed: T[] } {
-    while (this.#held.length > 0) this.#out();
-    return { added: this.#added, removed: this.#removed };
-  }
-
-  #out(): void {
-    const { row, isNew, dropped } = this.#held.shift()!;
-    if (dropped) return;
-    if (isNew) this.#added.push(row);
-    this.#write(this.#kind.line(row));
-  }
 }
 
 /** Sorted rows, each key once (the first). */
