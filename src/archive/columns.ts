@@ -199,7 +199,12 @@ export function recognise(names: readonly string[]): Columns {
     at[field] = i;
     if (field === "time") {
       timeName = name;
-      headerOffsetMinutes = statedOffset(name);
+      try {
+        headerOffsetMinutes = statedOffset(name);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        throw new HeaderError(`column "${name.trim()}": ${error.message}`);
+      }
     }
   });
   const kind = TRADE_NEEDS.every((f) => at[f] !== undefined)

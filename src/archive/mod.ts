@@ -32,7 +32,7 @@ export {
   type SideOptions,
 } from "./position_side.ts";
 export { readArchive, type ReadOptions } from "./read.ts";
-export { statedOffset } from "./time_zone.ts";
+export { isZoneOffset, statedOffset } from "./time_zone.ts";
 export {
   type ArchiveContents,
   ArchiveError,

@@ -84,7 +84,18 @@ export class TableReader {
     if (columns.headerOffsetMinutes !== undefined) {
       this.#offset = columns.headerOffsetMinutes;
     } else {
-      const named = this.#names.map(statedOffset).find((o) => o !== undefined);
+      const named = this.#names.map((name) => {
+        try {
+          return statedOffset(name);
+        } catch (error) {
+          if (!(error instanceof RangeError)) throw error;
+          throw new ArchiveError(
+            this.#source,
+            `its name says ${error.message}: rename the file without it and give --utc-offset`,
+            line,
+          );
+        }
+      }).find((o) => o !== undefined);
       if (named !== undefined) {
         this.#offset = named;
         this.#zoneFrom = "file name";

@@ -16,7 +16,17 @@
 const ZONE = /\(\s*UTC\s*(?:(--|[+-])\s*(\d{1,2})(?:([:.])(\d{1,2}))?)?\s*\)/i;
 
 /**
+ * Whether `minutes` east of UTC is an offset a time zone has: from UTC−12:00 to UTC+14:00, in
+ * quarter hours (`+5:45` is Nepal's; `+3:75` is a typo).
+ */
+export function isZoneOffset(minutes: number): boolean {
+  return Number.isInteger(minutes) && minutes >= -720 && minutes <= 840 && minutes % 15 === 0;
+}
+
+/**
  * The UTC offset in minutes that `text` states as `(UTC…)`, or `undefined` when it states none.
+ *
+ * @throws {RangeError} when the offset it states is no time zone's ({@linkcode isZoneOffset}).
  *
  * @example
  * ```ts
@@ -25,17 +35,33 @@ const ZONE = /\(\s*UTC\s*(?:(--|[+-])\s*(\d{1,2})(?:([:.])(\d{1,2}))?)?\s*\)/i;
  *   statedOffset("Time(UTC)") === 0 && statedOffset("x(UTC+5:30).csv") === 330 &&
  *   statedOffset("x(UTC+5.5).csv") === 330 && statedOffset("trades.csv") === undefined;
  * if (!ok) throw new Error();
+ * try {
+ *   statedOffset("x(UTC+3:75).csv");
+ *   throw new Error("accepted");
+ * } catch (error) {
+ *   if (!(error instanceof RangeError)) throw error;
+ * }
  * ```
  */
 export function statedOffset(text: string): number | undefined {
   const m = ZONE.exec(text);
   if (m === null) return undefined;
-  const [, sign, hours, separator, part] = m;
+  const [stated, sign, hours, separator, part] = m;
   if (sign === undefined || hours === undefined) return 0;
   let minutes = Number(hours) * 60;
-  if (part !== undefined) minutes += separator === ":" ? Number(part) : Number(`0.${part}`) * 60;
-  minutes = Math.round(minutes);
-  return sign === "+" ? minutes : -minutes;
+  if (part !== undefined) {
+    minutes += separator === ":"
+      ? (Number(part) < 60 ? Number(part) : NaN)
+      : Number(`0.${part}`) * 60;
+  }
+  const offset = sign === "+" ? Math.round(minutes) : -Math.round(minutes);
+  if (!isZoneOffset(offset)) {
+    throw new RangeError(
+      `${stated.trim()} is no time zone's offset (they run from UTC-12:00 to UTC+14:00, in ` +
+        "quarter hours)",
+    );
+  }
+  return offset;
 }
 
 /** The text with its `(UTC…)` part removed (`Date(UTC)` → `Date`). */

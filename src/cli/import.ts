@@ -5,7 +5,7 @@
  */
 
 import { basename } from "node:path";
-import { type PositionMode, readArchive } from "../archive/mod.ts";
+import { isZoneOffset, type PositionMode, readArchive } from "../archive/mod.ts";
 import { type ArchiveContents, ArchiveError } from "../archive/types.ts";
 import type { Market } from "../fill.ts";
 import { FILES } from "../storage/file_names.ts";
@@ -43,7 +43,8 @@ Options:
   --out DIR                 directory of the files (default: the working directory)
   --market usdm|coinm       the market of every row (default: told from each symbol)
   --utc-offset +HH:MM       the time zone of files whose name and header do not say it
-                            (the website's files say it in their name, e.g. "(UTC+3)")
+                            (the website's files say it in their name, e.g. "(UTC+3)");
+                            a negative one as --utc-offset=-06:00
   --position-mode M         one-way or hedge: for rows without a position side of symbols
                             the fills file does not show (default: refuse such rows)
   --fees-in-margin-asset    for an older export that does not say the fees' asset: take
@@ -133,14 +134,18 @@ export const importCommand: Command = {
   },
 };
 
-/** `+03:00`, `-6`, `+5:30` as minutes east of UTC. */
+/** `+03:00`, `-6`, `+5:30` as minutes east of UTC (a time zone's: `isZoneOffset`). */
 function parseOffset(text: string): number {
-  const match = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(text);
+  const match = /^([+-])(\d{1,2})(?::?([0-5]\d))?$/.exec(text);
   const minutes = match === null ? NaN : Number(match[2]) * 60 + Number(match[3] ?? 0);
-  if (match === null || minutes > 14 * 60) {
-    throw new UsageError(`--utc-offset ${text}: expected an offset like +03:00 or -06:00`);
+  const offset = match?.[1] === "-" ? -minutes : minutes;
+  if (!isZoneOffset(offset)) {
+    throw new UsageError(
+      `--utc-offset ${text}: expected a time zone's offset like +03:00, -06:00 or +05:45 ` +
+        "(from -12:00 to +14:00, in quarter hours)",
+    );
   }
-  return match[1] === "-" ? -minutes : minutes;
+  return offset;
 }
 
 function formatOffset(minutes: number): string {
