@@ -67,3 +67,46 @@ Deno.test("a file name stating no time zone's offset is refused", async (t) => {
     });
   }
 });
+
+Deno.test("an export without ids imported again in another time zone is refused", async (t) => {
+  await using dir = await tempDir();
+  const rows = [
+    "2024-02-10 10:00:00,BTCUSDT,BUY,68000,0.010,680.00,0.272,USDT,0,USDT",
+    "2024-02-10 12:00:00,BTCUSDT,SELL,69000,0.010,690.00,0.276,USDT,10,USDT",
+  ];
+  await Deno.writeTextFile(`${dir.path}/trades.csv`, [HEADER, ...rows, ""].join("\n"));
+  const importing = (file: string, offset: string) =>
+    runCli({ cwd: dir.path }, "import", file, `--utc-offset=${offset}`, "--position-mode=one-way");
+  const fills = () => Deno.readTextFile(`${dir.path}/futures_fills.csv`);
+  const first = await importing("trades.csv", "+02:00");
+  assert.equal(first.code, 0, first.stderr);
+  const before = await fills();
+
+  await t.step("at +03:00: both fills an hour earlier than the files' own", async () => {
+    const again = await importing("trades.csv", "+03:00");
+    assert.equal(again.code, 1, again.stderr);
+    assert.match(again.stderr, /2 of its 2 rows without an id are in the files already, 1 h later/);
+    assert.equal(await fills(), before, "nothing added");
+  });
+  await t.step("at the same offset: nothing new, nothing refused", async () => {
+    const same = await importing("trades.csv", "+02:00");
+    assert.equal(same.code, 0, same.stderr);
+    assert.equal(await fills(), before);
+  });
+  await t.step("another export, one fill like an imported one an hour away: added", async () => {
+    // A grid bot buys 0.010 at 68000 again, an hour later to the second; and sells elsewhere.
+    await Deno.writeTextFile(
+      `${dir.path}/next.csv`,
+      [
+        HEADER,
+        "2024-02-10 11:00:00,BTCUSDT,BUY,68000,0.010,680.00,0.272,USDT,0,USDT",
+        "2024-02-10 13:30:00,BTCUSDT,SELL,68500,0.010,685.00,0.274,USDT,5,USDT",
+        "2024-02-10 14:00:00,BTCUSDT,BUY,68100,0.010,681.00,0.2724,USDT,0,USDT",
+        "",
+      ].join("\n"),
+    );
+    const next = await importing("next.csv", "+02:00");
+    assert.equal(next.code, 0, next.stderr);
+    assert.equal((await fills()).trim().split("\n").length, 1 + 2 + 3);
+  });
+});

@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import type { PositionMode } from "../archive/position_side.ts";
 import { KnownIds } from "../archive/known_ids.ts";
+import { ImportedRows, WIDEST_SHIFT_MS } from "../archive/shifted_rows.ts";
 import { type ArchiveRows, archiveRows } from "../archive/to_rows.ts";
 import type { ArchiveContents } from "../archive/types.ts";
 import type { Fill, LedgerFill, Market } from "../fill.ts";
@@ -39,7 +40,8 @@ export interface MergeContext {
  * The rows `contents` (all of `market`) adds to the files of `dir`.
  *
  * @throws {ArchiveError} for rows that cannot be added as they are, such as a row whose id the
- *   files hold at another time (`known_ids.ts`).
+ *   files hold at another time (`known_ids.ts`), or rows without ids an earlier import added in
+ *   another time zone (`shifted_rows.ts`).
  */
 export async function archiveRowsFor(
   dir: string,
@@ -55,8 +57,12 @@ export async function archiveRowsFor(
   const apiFills: LedgerFill[] = [];
   const modes = new Map<string, PositionMode>();
   const known = new KnownIds(contents);
+  const imported = new ImportedRows();
+  const near = (time: number) =>
+    time >= from + MARGIN_MS - WIDEST_SHIFT_MS && time <= to - MARGIN_MS + WIDEST_SHIFT_MS;
   const takeFill = (fill: Fill) => {
     known.fill(fill);
+    if (fill.market === market && near(fill.time)) imported.fill(fill);
     if (fill.market !== market || fill.source === "archive") return;
     if (fill.positionSide !== "BOTH") modes.set(fill.symbol, "hedge");
     else if (!modes.has(fill.symbol)) modes.set(fill.symbol, "one-way");
@@ -67,12 +73,14 @@ export async function archiveRowsFor(
   const apiIncome: IncomeRecord[] = [];
   const takeIncome = (record: IncomeRecord) => {
     known.income(record);
+    if (record.market === market && near(record.time)) imported.income(record);
     if (record.market !== market || record.source === "archive") return;
     if (record.time >= from && record.time <= to) apiIncome.push(record);
   };
   await readIfExists(() => streamIncomeFile(path("income"), takeIncome));
   for (const record of context.apiIncome ?? []) takeIncome(record);
   known.check(contents, Math.max(1, ...contents.files.map((f) => f.timePrecisionMs)));
+  imported.check(contents);
   const unsided = contents.trades.some((t) => t.positionSide === undefined && !modes.has(t.symbol));
   const fallback = unsided ? await context.defaultMode() : undefined;
   return archiveRows(contents, {

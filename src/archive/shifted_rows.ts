@@ -1,0 +1,135 @@
+/**
+ * An export without ids imported again in another time zone. Its rows' ids are made from their
+ * times (`madeId`), so read at another offset they are new ids, and every fill would be added a
+ * second time, hours away from the first. The evidence: most of the archive's rows without an id
+ * are in the files already, as an earlier import's rows (with made ids), all shifted by one whole
+ * number of quarter hours (the step of time zones), with the same values. Then the import is
+ * refused. Funding records are left out of the evidence: they fall every 8 hours, and a small
+ * position pays the same amount again and again. Pure.
+ *
+ * @module
+ */
+
+import { Decimal } from "../decimal.ts";
+import { isMadeId, type Market } from "../fill.ts";
+import { type ArchiveContents, ArchiveError } from "./types.ts";
+
+const QUARTER_HOUR = 15 * 60_000;
+/** The widest shift between two zones: UTC−12:00 to UTC+14:00. */
+export const WIDEST_SHIFT_MS = 26 * 3_600_000;
+
+const number = (text: string) => Decimal.parse(text).normalize().toString();
+
+/** What a trade row is, but for its time and id. */
+function tradeValues(t: {
+  market: Market;
+  symbol: string;
+  side: string;
+  price: string;
+  qty: string;
+  commission: string;
+  commissionAsset: string;
+  realizedPnl: string;
+}): string {
+  return `t|${t.market}|${t.symbol}|${t.side}|${number(t.price)}|${number(t.qty)}|` +
+    `${number(t.commission)}|${t.commissionAsset}|${number(t.realizedPnl)}`;
+}
+
+/** What an income row is, but for its time and id. */
+function incomeValues(r: {
+  market: Market;
+  incomeType: string;
+  symbol: string;
+  income: string;
+  asset: string;
+}): string {
+  return `i|${r.market}|${r.incomeType}|${r.symbol}|${number(r.income)}|${r.asset}`;
+}
+
+/** The files' rows of earlier imports (made ids), by their values. */
+export class ImportedRows {
+  readonly #times = new Map<string, number[]>();
+
+  #add(values: string, time: number): void {
+    const times = this.#times.get(values);
+    if (times === undefined) this.#times.set(values, [time]);
+    else times.push(time);
+  }
+
+  /** A fill of the files (only an earlier import's, with a made id, is kept). */
+  fill(fill: Parameters<typeof tradeValues>[0] & { id: string; time: number; source?: string }) {
+    if (fill.source === "archive" && isMadeId(fill.id)) this.#add(tradeValues(fill), fill.time);
+  }
+
+  /** An income record of the files (only an earlier import's, with a made id, is kept). */
+  income(
+    record: Parameters<typeof incomeValues>[0] & { tranId: string; time: number; source?: string },
+  ) {
+    if (
+      record.source === "archive" && isMadeId(record.tranId) && record.incomeType !== "FUNDING_FEE"
+    ) this.#add(incomeValues(record), record.time);
+  }
+
+  /**
+   * Refuses `contents` when most of its rows without an id are the files' rows of an earlier
+   * import shifted by one whole number of quarter hours.
+   *
+   * @example
+   * ```ts
+   * import { ImportedRows } from "./shifted_rows.ts";
+   * const row = {
+   *   market: "usdm", symbol: "BTCUSDT", side: "BUY", price: "68000", qty: "0.010",
+   *   commission: "0.27", commissionAsset: "USDT", realizedPnl: "0", source: "t.csv", line: 2,
+   * } as const;
+   * const files = new ImportedRows();
+   * // Imported before at UTC+2: 07:00 UTC; now at UTC+3: 06:00 UTC.
+   * files.fill({ ...row, id: "91707548400000000000", time: Date.UTC(2024, 1, 10, 7), source: "archive" });
+   * const contents = { trades: [{ ...row, time: Date.UTC(2024, 1, 10, 6) }], income: [] } as never;
+   * let refused = false;
+   * try {
+   *   files.check(contents);
+   * } catch {
+   *   refused = true;
+   * }
+   * if (!refused) throw new Error("the same fill added an hour away");
+   * ```
+   *
+   * @throws {ArchiveError} naming a row, the shift, and what to do.
+   */
+  check(contents: Pick<ArchiveContents, "trades" | "income">): void {
+    const rows = [
+      ...contents.trades.filter((t) => t.id === undefined)
+        .map((t) => ({ row: t, values: tradeValues(t) })),
+      ...contents.income.filter((r) => r.tranId === undefined && r.incomeType !== "FUNDING_FEE")
+        .map((r) => ({ row: r, values: incomeValues(r) })),
+    ];
+    const shifts = new Map<number, { count: number; first: (typeof rows)[number]["row"] }>();
+    for (const { row, values } of rows) {
+      const found = new Set<number>();
+      for (const time of this.#times.get(values) ?? []) {
+        const shift = time - row.time;
+        if (shift === 0 || shift % QUARTER_HOUR !== 0 || Math.abs(shift) > WIDEST_SHIFT_MS) {
+          continue;
+        }
+        found.add(shift);
+      }
+      for (const shift of found) {
+        const seen = shifts.get(shift);
+        if (seen === undefined) shifts.set(shift, { count: 1, first: row });
+        else seen.count++;
+      }
+    }
+    for (const [shift, { count, first }] of shifts) {
+      if (count * 2 <= rows.length) continue;
+      const hours = `${Math.abs(shift) / 3_600_000} h`;
+      throw new ArchiveError(
+        first.source,
+        `${count} of its ${rows.length} rows without an id are in the files already, ` +
+          `${hours} ${shift > 0 ? "later" : "earlier"}, from an earlier import: it was imported ` +
+          "before in another time zone. Nothing was added. If that earlier import's zone was " +
+          "wrong, delete its rows (source archive) from the files and import again",
+        first.line,
+      );
+    }
+  }
+}
