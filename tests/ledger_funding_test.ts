@@ -248,3 +248,31 @@ Deno.test("COIN-M: inverse contracts average entry harmonically, P&L and funding
   const short = ledger.positions.find((p) => p.positionSide === "SHORT")!;
   assert.equal(short.funding?.toString(), "0.000000010714");
 });
+
+Deno.test("COIN-M at a price so high that qty / price rounds to zero: empty, no crash", () => {
+  // 1 / 3e30 rounds to 0 at 30 places: no entry or exit VWAP can be told, and funding on the two
+  // hedge sides is split by open quantity (1 : 3), not by a notional of zero.
+  const price = "3000000000000000000000000000000";
+  const coin = {
+    market: "coinm",
+    symbol: "BTCUSD_PERP",
+    marginAsset: "BTC",
+    commissionAsset: "BTC",
+  } as const;
+  const ledger = buildLedger([
+    f(1, "BUY", "1", price, { ...coin, positionSide: "LONG" }),
+    f(2, "SELL", "3", price, { ...coin, positionSide: "SHORT" }),
+    f(4, "SELL", "1", price, { ...coin, positionSide: "LONG" }),
+  ], {
+    income: [
+      { ...TRANSFER, market: "coinm", asset: "BTC" },
+      funding(3, "-0.0004", { market: "coinm", symbol: "BTCUSD_PERP", asset: "BTC" }),
+    ],
+  });
+  const long = ledger.positions.find((p) => p.positionSide === "LONG");
+  const short = ledger.positions.find((p) => p.positionSide === "SHORT");
+  assert.equal(long?.entryVwap, undefined);
+  assert.equal(long?.exitVwap, undefined);
+  assert.equal(long?.funding?.toString(), "-0.0001");
+  assert.equal(short?.funding?.toString(), "-0.0003");
+});

@@ -16,8 +16,8 @@
  *   column as it stood then), computed exactly (no rounded price in between). The parts in book
  *   order BOTH, LONG, SHORT are `amount × weight / Σ weights` rounded half-even to 12 places,
  *   except the last, which gets the remainder, so the parts sum to the amount exactly. If an open
- *   position has no entry price yet (a PARTIAL one before any opening fill), the weights are
- *   the open quantities.
+ *   position has no entry price yet (a PARTIAL one before any opening fill, or a COIN-M one whose
+ *   notional rounds to zero), the weights are the open quantities.
  * - **None open, or the record's asset is not the position's margin asset:** the record is
  *   *unattached*: reported, and kept in its own total, so that position funding + unattached =
  *   the income history's funding, always.
@@ -71,7 +71,7 @@ export interface FundingShare {
 /** Splits `amount` among `claims` (in book order) by the module's rule; the parts sum to it. */
 export function splitFunding(amount: Decimal, claims: readonly FundingClaim[]): Decimal[] {
   if (claims.length === 1) return [amount];
-  const priced = claims.every((c) => c.entryQty.sign() > 0);
+  const priced = claims.every((c) => c.entryQty.sign() > 0 && c.entryNotional.sign() > 0);
   // weightᵢ = qtyᵢ × Nᵢ / Qᵢ; scaled by Π Q so that no division happens before the last one.
   const weights = claims.map((claim, i) => {
     if (!priced) return claim.qty;

@@ -287,8 +287,10 @@ export class PositionBuilder {
     else sum.addProduct(qty, price);
   }
 
+  /** Empty when no quantity, or when an inverse notional's terms all round to zero (a price
+   * over 1e30: none is real, but the file may say so). */
   #vwap(qty: Decimal, notional: Decimal): Decimal | undefined {
-    if (qty.isZero()) return undefined;
+    if (qty.isZero() || notional.isZero()) return undefined;
     return this.#inverse ? qty.div(notional, DIVISION_PLACES) : notional.div(qty, DIVISION_PLACES);
   }
 }
