@@ -1,5 +1,5 @@
 /**
- * Rows on their way into a sorted data file, held a minute, so that an archive's row without an
+ * Rows on their way into a sorted data file, held while they may pair, so that an archive's row without an
  * id (its id was made: `madeId`) and the API's row of the same fill or record are one row, the
  * API's. They pair when the API's row is within the archive row's `reach` of it: the second the
  * export printed, or the minute when its time is on a whole minute (an export saved by a
@@ -12,7 +12,7 @@
 
 /** An archive's row without an id is matched with the API's row within its precision. */
 const SECOND = 1000;
-/** How long rows are held, and the longest reach. */
+/** The longest reach. */
 export const MINUTE = 60_000;
 
 /**
@@ -41,22 +41,27 @@ interface Held<T> {
   dropped: boolean;
   /** The API's row that stands for an archive's: it pairs with no other. */
   paired: boolean;
-  /** Its list in `waiting`, if it may pair. */
-  key?: string;
+  /** An archive's row with a made id that rows to come may still drop: its twin. */
+  waiting?: string;
 }
 
 /**
- * Rows on their way out, held a minute, so that an archive's row with a made id and the API's
- * row of the same fill or record within the archive row's `reach` are one row, the API's (one to
- * one, the earliest first).
+ * Rows on their way out, so that an archive's row with a made id and the API's row of the same
+ * fill or record within the archive row's `reach` are one row, the API's (one to one, the earliest
+ * first). Rows come in file order, by time, and at one time the API's ids sort first: so an API
+ * row finds an earlier archive row whose reach it is in, and an archive row an API row of its very
+ * millisecond. Rows leave in order as soon as no row to come can drop them: a file without such
+ * archive rows passes straight through.
  */
 export class TwinWindow<T extends { time: number; source?: string }> {
   readonly #kind: TwinRules<T>;
   readonly #write: (text: string) => void;
   readonly #held: (Held<T> | undefined)[] = [];
   #head = 0;
-  /** Rows that may still pair, in file order: `made|twin` (archive's), `api|twin` (the API's). */
-  readonly #waiting = new Map<string, Held<T>[]>();
+  /** The archive's rows still waiting, by twin, in file order. */
+  readonly #made = new Map<string, Held<T>[]>();
+  /** The API's rows of the last millisecond pushed that no archive row took (twin when known). */
+  #apiNow: { held: Held<T>; twin?: string }[] = [];
   readonly #added: T[] = [];
   readonly #removed: T[] = [];
 
@@ -67,31 +72,36 @@ export class TwinWindow<T extends { time: number; source?: string }> {
 
   /** The next row in file order. */
   push(row: T, isNew: boolean): void {
-    while ((this.#held[this.#head]?.row.time ?? Infinity) < row.time - MINUTE) this.#out();
+    this.#leave(row.time);
     const kind = this.#kind;
     const entry: Held<T> = { row, isNew, dropped: false, paired: false };
-    const made = kind.made(row);
-    if (made || row.source !== "archive") {
+    if (kind.made(row)) {
       const twin = kind.twin(row);
-      // Rows come in time order: an API row finds an earlier archive row whose reach it is in;
-      // an archive row, an API row of its very millisecond (ids sort the API's first).
-      const other = this.#waiting.get(`${made ? "api" : "made"}|${twin}`)?.find((h) =>
-        !h.dropped && !h.paired &&
-        (made ? h.row.time === row.time : row.time - h.row.time < reach(h.row.time))
+      const api = this.#apiNow.find((a) =>
+        !a.held.paired && a.held.row.time === row.time &&
+        (a.twin ??= kind.twin(a.held.row)) === twin
       );
-      if (other !== undefined) {
-        const archive = made ? entry : other;
-        (made ? other : entry).paired = true;
-        archive.dropped = true;
-        if (!archive.isNew) this.#removed.push(archive.row);
-      } else {
-        entry.key = `${made ? "made" : "api"}|${twin}`;
-        const list = this.#waiting.get(entry.key);
-        if (list === undefined) this.#waiting.set(entry.key, [entry]);
+      if (api !== undefined) this.#pair(entry, api.held);
+      else {
+        entry.waiting = twin;
+        const list = this.#made.get(twin);
+        if (list === undefined) this.#made.set(twin, [entry]);
         else list.push(entry);
       }
+    } else if (row.source !== "archive") {
+      if (this.#apiNow[0]?.held.row.time !== row.time) this.#apiNow = [];
+      let twin: string | undefined;
+      if (this.#made.size > 0) {
+        twin = kind.twin(row);
+        const archive = this.#made.get(twin)?.find((h) =>
+          !h.dropped && row.time - h.row.time < reach(h.row.time)
+        );
+        if (archive !== undefined) this.#pair(archive, entry);
+      }
+      if (!entry.paired) this.#apiNow.push({ held: entry, twin });
     }
     this.#held.push(entry);
+    this.#leave(row.time);
   }
 
   /** Notes a row of the file that another took the place of. */
@@ -101,26 +111,41 @@ export class TwinWindow<T extends { time: number; source?: string }> {
 
   /** Writes what is held; returns the rows added and removed. */
   end(): { added: T[]; removed: T[] } {
-    while (this.#head < this.#held.length) this.#out();
+    this.#leave(Infinity);
     return { added: this.#added, removed: this.#removed };
   }
 
-  #out(): void {
-    const entry = this.#held[this.#head];
-    if (entry === undefined) return;
-    this.#held[this.#head++] = undefined;
-    if (this.#head > 4096 && this.#head * 2 > this.#held.length) {
+  /** The archive's row `archive` is the API's row `api`: it is not written. */
+  #pair(archive: Held<T>, api: Held<T>): void {
+    archive.dropped = true;
+    api.paired = true;
+    if (!archive.isNew) this.#removed.push(archive.row);
+  }
+
+  /** Writes the rows at the head that no row from time `now` on can drop. */
+  #leave(now: number): void {
+    for (;;) {
+      const entry = this.#held[this.#head];
+      if (entry === undefined) break;
+      const { row, waiting } = entry;
+      if (waiting !== undefined && !entry.dropped && row.time + reach(row.time) > now) break;
+      this.#held[this.#head++] = undefined;
+      if (waiting !== undefined) {
+        // Rows leave in file order, so it is the first of its list.
+        const list = this.#made.get(waiting);
+        if (list?.[0] === entry) list.shift();
+        if (list?.length === 0) this.#made.delete(waiting);
+      }
+      if (entry.dropped) continue;
+      if (entry.isNew) this.#added.push(row);
+      this.#write(this.#kind.line(row));
+    }
+    if (this.#head === this.#held.length) {
+      this.#held.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 4096 && this.#head * 2 > this.#held.length) {
       this.#held.splice(0, this.#head);
       this.#head = 0;
     }
-    if (entry.key !== undefined) {
-      // Rows leave in file order, so it is the first of its list.
-      const list = this.#waiting.get(entry.key);
-      if (list?.[0] === entry) list.shift();
-      if (list?.length === 0) this.#waiting.delete(entry.key);
-    }
-    if (entry.dropped) return;
-    if (entry.isNew) this.#added.push(entry.row);
-    this.#write(this.#kind.line(entry.row));
   }
 }
