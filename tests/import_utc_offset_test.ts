@@ -4,7 +4,9 @@
  * nothing written, rather than every time read minutes or days off.
  */
 import assert from "node:assert/strict";
+import { runSync } from "../src/sync.ts";
 import { runCli } from "./support/cli.ts";
+import { type MemoryAccount, memoryClient } from "./support/memory_exchange.ts";
 import { tempDir } from "./support/sync.ts";
 
 const HEADER = "Time,Symbol,Side,Price,Quantity,Amount,Fee,Fee Coin,Realized Profit,Quote Asset";
@@ -108,5 +110,62 @@ Deno.test("an export without ids imported again in another time zone is refused"
     const next = await importing("next.csv", "+02:00");
     assert.equal(next.code, 0, next.stderr);
     assert.equal((await fills()).trim().split("\n").length, 1 + 2 + 3);
+  });
+});
+
+Deno.test("a transaction history read in the wrong time zone, in the API's period", async (t) => {
+  await using dir = await tempDir();
+  // The API gave funding at 00:00, 08:00 and 16:00 UTC on 2026-03-02, and a transfer at 20:00.
+  const T0 = Date.UTC(2026, 2, 2);
+  const HOUR = 3_600_000;
+  const record = (hour: number, incomeType: string, income: string, symbol = "BTCUSDT") => ({
+    market: "usdm" as const,
+    time: T0 + hour * HOUR + 5, // Binance's times have milliseconds; the export's do not
+    symbol,
+    incomeType,
+    income,
+    asset: "USDT",
+    info: "",
+    tranId: `${7000 + hour}`,
+    tradeId: "",
+  });
+  const account: MemoryAccount = {
+    fills: [],
+    income: [
+      record(0, "FUNDING_FEE", "-0.5"),
+      record(8, "FUNDING_FEE", "-0.25"),
+      record(16, "FUNDING_FEE", "0.125"),
+      record(20, "TRANSFER", "100", ""),
+    ],
+    priors: new Map(),
+    prices: new Map(),
+  };
+  await runSync({ dir: dir.path, market: "usdm" }, memoryClient(account, "usdm", T0 + 21 * HOUR));
+  const income = () => Deno.readTextFile(`${dir.path}/futures_income.csv`);
+  const before = await income();
+  // The export, made at UTC+3, prints 03:00, 11:00 and 19:00.
+  await Deno.writeTextFile(
+    `${dir.path}/income.csv`,
+    [
+      "Uid,Time,Asset,Type,Amount,Symbol",
+      "123,2026-03-02 03:00:00,USDT,Funding Fee,-0.5,BTCUSDT",
+      "123,2026-03-02 11:00:00,USDT,Funding Fee,-0.25,BTCUSDT",
+      "123,2026-03-02 19:00:00,USDT,Funding Fee,0.125,BTCUSDT",
+      "",
+    ].join("\n"),
+  );
+  const importing = (offset: string) =>
+    runCli({ cwd: dir.path }, "import", "income.csv", `--utc-offset=${offset}`);
+
+  await t.step("read as UTC: refused, each record 3 h off", async () => {
+    const wrong = await importing("+00:00");
+    assert.equal(wrong.code, 1, wrong.stderr);
+    assert.match(wrong.stderr, /3 of them match its records 3 h earlier: .*time zone is wrong/);
+    assert.equal(await income(), before, "nothing added");
+  });
+  await t.step("read at UTC+3: every row is the API's, nothing added", async () => {
+    const right = await importing("+03:00");
+    assert.equal(right.code, 0, right.stderr);
+    assert.equal(await income(), before);
   });
 });

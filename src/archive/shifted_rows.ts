@@ -12,7 +12,12 @@
 
 import { Decimal } from "../decimal.ts";
 import { isMadeId, type Market } from "../fill.ts";
-import { type ArchiveContents, ArchiveError } from "./types.ts";
+import {
+  type ArchiveContents,
+  ArchiveError,
+  type ArchiveIncome,
+  type ArchiveTrade,
+} from "./types.ts";
 
 const QUARTER_HOUR = 15 * 60_000;
 /** The widest shift between two zones: UTC−12:00 to UTC+14:00. */
@@ -36,7 +41,7 @@ function tradeValues(t: {
 }
 
 /** What an income row is, but for its time and id. */
-function incomeValues(r: {
+export function incomeValues(r: {
   market: Market;
   incomeType: string;
   symbol: string;
@@ -97,39 +102,66 @@ export class ImportedRows {
    * @throws {ArchiveError} naming a row, the shift, and what to do.
    */
   check(contents: Pick<ArchiveContents, "trades" | "income">): void {
-    const rows = [
+    const rows: { row: ArchiveTrade | ArchiveIncome; values: string }[] = [
       ...contents.trades.filter((t) => t.id === undefined)
         .map((t) => ({ row: t, values: tradeValues(t) })),
       ...contents.income.filter((r) => r.tranId === undefined && r.incomeType !== "FUNDING_FEE")
         .map((r) => ({ row: r, values: incomeValues(r) })),
     ];
-    const shifts = new Map<number, { count: number; first: (typeof rows)[number]["row"] }>();
-    for (const { row, values } of rows) {
-      const found = new Set<number>();
-      for (const time of this.#times.get(values) ?? []) {
-        const shift = time - row.time;
-        if (shift === 0 || shift % QUARTER_HOUR !== 0 || Math.abs(shift) > WIDEST_SHIFT_MS) {
-          continue;
-        }
-        found.add(shift);
-      }
-      for (const shift of found) {
-        const seen = shifts.get(shift);
-        if (seen === undefined) shifts.set(shift, { count: 1, first: row });
-        else seen.count++;
-      }
+    const found = commonShift(rows, (values) => this.#times.get(values) ?? [], 1);
+    if (found === undefined) return;
+    const { shift, count, first } = found;
+    const hours = `${Math.abs(shift) / 3_600_000} h`;
+    throw new ArchiveError(
+      first.source,
+      `${count} of its ${rows.length} rows without an id are in the files already, ` +
+        `${hours} ${shift > 0 ? "later" : "earlier"}, from an earlier import: it was imported ` +
+        "before in another time zone. Nothing was added. If that earlier import's zone was " +
+        "wrong, delete its rows (source archive) from the files and import again",
+      first.line,
+    );
+  }
+}
+
+/**
+ * The one shift by a whole number of quarter hours (not zero, at most {@linkcode WIDEST_SHIFT_MS})
+ * that takes most of `rows` (more than half) to a reference row with the same values: `times`
+ * gives the references' times for a row's values, and a row's time is `precisionMs` coarse (the
+ * reference may be up to that much later). Undefined when there is none.
+ *
+ * @example
+ * ```ts
+ * import { commonShift } from "./shifted_rows.ts";
+ * const H = 3_600_000;
+ * const rows = [{ row: { time: 0 }, values: "a" }, { row: { time: H }, values: "b" }];
+ * const refs = new Map([["a", [2 * H + 400]], ["b", [3 * H + 999, 5 * H]]]);
+ * const found = commonShift(rows, (v) => refs.get(v) ?? [], 1000);
+ * if (found?.shift !== 2 * H || found.count !== 2) throw new Error();
+ * ```
+ */
+export function commonShift<R extends { time: number }>(
+  rows: readonly { row: R; values: string }[],
+  times: (values: string) => readonly number[],
+  precisionMs: number,
+): { shift: number; count: number; first: R } | undefined {
+  const shifts = new Map<number, { count: number; first: R }>();
+  for (const { row, values } of rows) {
+    const found = new Set<number>();
+    for (const time of times(values)) {
+      const away = time - row.time;
+      const over = ((away % QUARTER_HOUR) + QUARTER_HOUR) % QUARTER_HOUR;
+      const shift = away - over;
+      if (over >= precisionMs || shift === 0 || Math.abs(shift) > WIDEST_SHIFT_MS) continue;
+      found.add(shift);
     }
-    for (const [shift, { count, first }] of shifts) {
-      if (count * 2 <= rows.length) continue;
-      const hours = `${Math.abs(shift) / 3_600_000} h`;
-      throw new ArchiveError(
-        first.source,
-        `${count} of its ${rows.length} rows without an id are in the files already, ` +
-          `${hours} ${shift > 0 ? "later" : "earlier"}, from an earlier import: it was imported ` +
-          "before in another time zone. Nothing was added. If that earlier import's zone was " +
-          "wrong, delete its rows (source archive) from the files and import again",
-        first.line,
-      );
+    for (const shift of found) {
+      const seen = shifts.get(shift);
+      if (seen === undefined) shifts.set(shift, { count: 1, first: row });
+      else seen.count++;
     }
   }
+  for (const [shift, { count, first }] of shifts) {
+    if (count * 2 > rows.length) return { shift, count, first };
+  }
+  return undefined;
 }

@@ -6,10 +6,10 @@
  *   where both have a row, the API's is kept. A row without one is compared with the API's rows
  *   of its period (`match.ts`: market, symbol, time to the export's precision, side, price and
  *   quantity; income: type, symbol, time, amount and asset): a row the API has is left out, and
- *   one inside the API's period that the API does not have is an error (the export's time zone
- *   is likely wrong). The others get an id made from their time (`madeId`); should the API give
- *   the same fill later (a row of its last 3 months), its row replaces the archive's
- *   (`src/storage/sorted_update.ts`).
+ *   a trade inside the API's period that the API does not have is an error (the export's time
+ *   zone is likely wrong); so are income rows there that the API has a zone's shift away. The
+ *   others get an id made from their time (`madeId`); should the API give the same fill later (a
+ *   row of its last 3 months), its row replaces the archive's (`src/storage/sorted_update.ts`).
  * - **Position side.** A row that does not say is decided by `position_side.ts`: `BOTH` in
  *   one-way mode, inferred from the book in hedge mode (refused when the evidence does not
  *   settle it), with a note per inferred row.
@@ -22,6 +22,7 @@ import { type Fill, inferMarginAsset, type LedgerFill, madeId, type Market } fro
 import type { IncomeRecord } from "../income.ts";
 import { matchArchiveTrades } from "./match.ts";
 import { checkNoOverlap } from "./overlap.ts";
+import { commonShift, incomeValues } from "./shifted_rows.ts";
 import { decidePositionSides, type PositionMode } from "./position_side.ts";
 import {
   type ArchiveContents,
@@ -209,6 +210,7 @@ function incomeRows(
   let matched = 0;
   const places = new Map<string, number>();
   const sorted = [...rows].sort((a, b) => a.time - b.time || a.line - b.line);
+  const unmatched: ArchiveIncome[] = [];
   for (const r of sorted) {
     let tranId = r.tranId;
     if (tranId !== undefined && ids.has(`${r.market}|${r.incomeType}|${tranId}`)) {
@@ -223,6 +225,7 @@ function incomeRows(
         matched++;
         continue;
       }
+      unmatched.push(r);
       const at = `${r.market}|${r.incomeType}|${r.time}`;
       const place = places.get(at) ?? 0;
       places.set(at, place + 1);
@@ -241,5 +244,42 @@ function incomeRows(
       source: "archive",
     });
   }
+  checkIncomeZone(unmatched, context.apiIncome, precision);
   return { rows: out, matched };
+}
+
+/**
+ * Refuses rows without an id, in the period of the API's income, that match none of its records
+ * but most of which match them a whole number of quarter hours away (at least 2): the export's
+ * time zone is wrong, and its funding would count twice. A row the API lacks is otherwise added
+ * (its income history can lack records: `src/sync/fetch_income.ts`).
+ */
+function checkIncomeZone(
+  unmatched: readonly ArchiveIncome[],
+  api: readonly IncomeRecord[],
+  precision: number,
+): void {
+  if (unmatched.length === 0 || api.length === 0) return;
+  const from = api.reduce((min, r) => Math.min(min, r.time), Infinity);
+  const to = api.reduce((max, r) => Math.max(max, r.time), -Infinity);
+  const times = new Map<string, number[]>();
+  for (const r of api) {
+    const values = incomeValues(r);
+    const list = times.get(values);
+    if (list === undefined) times.set(values, [r.time]);
+    else list.push(r.time);
+  }
+  const inPeriod = unmatched.filter((r) => r.time >= from && r.time <= to)
+    .map((r) => ({ row: r, values: incomeValues(r) }));
+  const found = commonShift(inPeriod, (values) => times.get(values) ?? [], precision);
+  if (found === undefined || found.count < 2) return;
+  const hours = `${Math.abs(found.shift) / 3_600_000} h`;
+  throw new ArchiveError(
+    found.first.source,
+    `${inPeriod.length} rows without a transaction id fall in the period of the income the API ` +
+      `gave but match none of its records; ${found.count} of them match its records ${hours} ` +
+      `${found.shift > 0 ? "later" : "earlier"}: the export's time zone is wrong ` +
+      "(--utc-offset)",
+    found.first.line,
+  );
 }
