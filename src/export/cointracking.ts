@@ -14,7 +14,14 @@
  *   (https://cointracking.freshdesk.com/en/support/solutions/articles/29000049593-fees-from-margin-derivatives-and-futures-trading-in-cointracking).
  *   So a commission is "Other Fee" (a maker rebate "Other Income"), funding received "Other
  *   Income" and funding paid "Other Fee" — not "Margin Fee", which the issue proposed: that type
- *   is for margin (borrowing) trades.
+ *   is for margin (borrowing) trades. The income history's other fees and rebates are the same:
+ *   a liquidation clearance fee or position limit fee "Other Fee" ("Transaction-related fee"), a
+ *   commission rebate, API rebate or fee return "Other Income" ("Miscellaneous earnings"), by
+ *   the transaction types page above.
+ * - Rewards: "Reward / Bonus: Received reward or bonus", an incoming type (the transaction types
+ *   page above): a referral kickback, welcome bonus, contest reward or BFUSD reward.
+ * - A delivery settlement (a quarterly contract's P&L at expiry) closes a futures trade:
+ *   "Derivatives / Futures Profit" or "Loss", as a closed position's P&L.
  * - The columns are those of CoinTracking's CSV import, in this order; its pages stored here do
  *   not list them, so this follows the issue's list. Dates are `YYYY-MM-DD HH:MM:SS`, UTC
  *   (choose UTC as the file's time zone when importing). `Tx-ID` carries the entry's stable id.
@@ -51,9 +58,10 @@ export const COINTRACKING_EXCHANGE = "Binance Futures";
 /** CoinTracking's type for an entry. */
 export function coinTrackingType(e: ExportEntry): string {
   const incoming = e.amount.sign() > 0;
-  if (e.kind === "realized") {
+  if (e.kind === "realized" || e.kind === "settlement") {
     return incoming ? "Derivatives / Futures Profit" : "Derivatives / Futures Loss";
   }
+  if (e.kind === "reward") return "Reward / Bonus";
   return incoming ? "Other Income" : "Other Fee";
 }
 

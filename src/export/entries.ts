@@ -9,10 +9,16 @@
  *   converted), all at its **close time**: the whole round trip is realized when it closes;
  * - each FUNDING_FEE income record gives a funding entry at its **own time**, whether or not a
  *   position took it (the "unattached" funding too), so the funding is the income history's;
+ * - each other income record that is money in or out and no position's (`income_kinds.ts`: a
+ *   delivery settlement, a fee or rebate, a reward paid in) gives an entry at its **own time**;
+ *   REALIZED_PNL and COMMISSION records give none (the positions carry that money), nor do
+ *   transfers between the user's own wallets; any other record is left out, and
+ *   {@linkcode leftOutIncome} lists it for a warning;
  * - a position still open gives nothing (it has realized nothing yet).
  *
  * A period runs from `from` (included) to `to` (excluded), in ms. Per asset, the entries of a
- * period add up to Σ realized P&L − Σ commission − Σ fees in that asset + Σ funding over it.
+ * period add up to Σ realized P&L − Σ commission − Σ fees in that asset + Σ funding + Σ delivery
+ * settlements + Σ other fees and rebates (signed) + Σ rewards over it.
  * Amounts are exact; an entry of exactly zero is left out (it moves nothing).
  *
  * @module
@@ -23,13 +29,19 @@ import type { IncomeRecord } from "../income.ts";
 import type { Position } from "../position.ts";
 import { inPeriod, type Period } from "../period.ts";
 import { formatTime } from "../time.ts";
+import { type IncomeEntryKind, incomeTreatment } from "./income_kinds.ts";
 
-/** What an entry is. */
-export type EntryKind = "realized" | "commission" | "funding";
+export { type LeftOutIncome, leftOutIncome } from "./income_kinds.ts";
+
+/**
+ * What an entry is: a position's realized P&L or commission, or an income record's funding,
+ * delivery settlement, other fee or rebate, or reward.
+ */
+export type EntryKind = "realized" | "commission" | IncomeEntryKind;
 
 /** One money movement, as a tax tool's row describes it. */
 export interface ExportEntry {
-  /** Realized P&L, a commission (fee) or a funding payment. */
+  /** Realized P&L, a commission, a funding payment, a settlement, another fee, a reward. */
   readonly kind: EntryKind;
   /** When it counts, ms since the epoch (UTC). */
   readonly time: number;
@@ -41,12 +53,16 @@ export interface ExportEntry {
    * A transaction id made only from what identifies the movement (never from file order), so
    * exporting an overlapping period again gives the same id. Positions are named by their book
    * and **closing** trade id, which stays the same when older fills are added to the data later
-   * (the opening trade of a PARTIAL position would not); funding by market and `tranId`.
+   * (the opening trade of a PARTIAL position would not); an income record by market, type and
+   * `tranId` (unique within its type): `fl-usdm-funding-7`, `fl-usdm-insurance-clear-8`.
    */
   readonly id: string;
-  /** The contract. */
+  /** The contract, or empty for an account-wide income record (a bonus, a rebate). */
   readonly symbol: string;
-  /** What it is, for people: contract, book, direction, close time, and a PARTIAL's note. */
+  /**
+   * What it is, for people: contract, book, direction, close time, and a PARTIAL's note; or
+   * the contract (`account` if none), what the income record is, its type and `tranId`.
+   */
   readonly description: string;
 }
 
@@ -74,20 +90,33 @@ export function exportEntries(
     entries.push(...positionEntries(p, p.closeTime));
   }
   for (const r of income) {
-    if (r.incomeType !== "FUNDING_FEE" || !inPeriod(r.time, period)) continue;
+    if (!inPeriod(r.time, period)) continue;
     const amount = Decimal.parse(r.income).normalize();
     if (amount.isZero()) continue;
-    entries.push({
-      kind: "funding",
-      time: r.time,
-      amount,
-      asset: r.asset,
-      id: `fl-${r.market}-funding-${r.tranId}`,
-      symbol: r.symbol,
-      description: `${r.symbol} funding fee (${r.market}, income tranId ${r.tranId})`,
-    });
+    const treatment = incomeTreatment(r.incomeType, amount);
+    if ("entry" in treatment) entries.push(incomeEntry(r, treatment.entry, treatment.what, amount));
   }
   return entries.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** An income record's entry: funding keeps the ids and words it always had. */
+function incomeEntry(
+  r: IncomeRecord,
+  kind: IncomeEntryKind,
+  what: string,
+  amount: Decimal,
+): ExportEntry {
+  const type = kind === "funding" ? "funding" : r.incomeType.toLowerCase().replaceAll("_", "-");
+  const source = kind === "funding" ? "income" : `income ${r.incomeType}`;
+  return {
+    kind,
+    time: r.time,
+    amount,
+    asset: r.asset,
+    id: `fl-${r.market}-${type}-${r.tranId}`,
+    symbol: r.symbol,
+    description: `${r.symbol || "account"} ${what} (${r.market}, ${source} tranId ${r.tranId})`,
+  };
 }
 
 function positionEntries(p: Position, time: number): ExportEntry[] {

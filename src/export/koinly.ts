@@ -15,7 +15,17 @@
  *   still counts as a disposal; deposits can be tagged "Fee refund"
  *   (https://support.koinly.io/hc/en-us/articles/9917463555100-What-are-labels-tags-,
  *   https://support.koinly.io/en/articles/9490023-what-are-tags). A commission is a
- *   `margin fee`, a negative commission (maker rebate) a `fee refund`.
+ *   `margin fee`, a negative commission (maker rebate) a `fee refund`. The income history's other
+ *   fees and rebates go the same way: a liquidation clearance fee (INSURANCE_CLEAR) or a position
+ *   limit fee paid is a `margin fee`; a commission rebate, API rebate or fee return received a
+ *   `fee refund` (a "cashback tag": it stays an acquisition).
+ * - Rewards: deposits can be tagged "Reward (used for staking rewards, referral bonuses, etc.)",
+ *   an income tag whose worth "will increase your income"
+ *   (https://support.koinly.io/hc/en-us/articles/9917463555100-What-are-labels-tags-,
+ *   https://support.koinly.io/en/articles/9490023-what-are-tags): a referral kickback, welcome
+ *   bonus, contest reward or BFUSD reward is a `reward`.
+ * - A delivery settlement (a quarterly contract's P&L at expiry) is P&L like a closed position's:
+ *   `realized gain`.
  * - Koinly skips a row as a duplicate only when it is the same in every respect (date, amount,
  *   currency, transaction hash), so `TxHash` carries the entry's stable id and every other field
  *   is a function of the entry alone
@@ -46,7 +56,8 @@ export const KOINLY_HEADER: readonly string[] = [
 
 /** Koinly's label for an entry. */
 export function koinlyLabel(e: ExportEntry): string {
-  if (e.kind !== "commission") return "realized gain";
+  if (e.kind === "reward") return "reward";
+  if (e.kind !== "commission" && e.kind !== "fee") return "realized gain";
   return e.amount.sign() < 0 ? "margin fee" : "fee refund";
 }
 

@@ -1,0 +1,215 @@
+/**
+ * The export of income records other than funding: hand-worked rows in each tool's format, the
+ * types deliberately left out (positions carry them, or they are transfers), the warning for
+ * any other record (type, count, sum per asset), and every type of Binance's list given a
+ * decision.
+ */
+import assert from "node:assert/strict";
+import { INCOME_TYPES } from "../src/archive/income_types.ts";
+import { Decimal } from "../src/decimal.ts";
+import { exportEntries, leftOutIncome, totalsByAsset } from "../src/export/entries.ts";
+import { EXPORT_FORMATS } from "../src/export/formats.ts";
+import { incomeTreatment } from "../src/export/income_kinds.ts";
+import type { IncomeRecord } from "../src/income.ts";
+
+/** A USDⓈ-M record in USDT at `iso`, unless `more` says otherwise. */
+function record(
+  iso: string,
+  incomeType: string,
+  income: string,
+  tranId: string,
+  more: Partial<IncomeRecord> = {},
+): IncomeRecord {
+  const time = Date.parse(iso);
+  return {
+    market: "usdm",
+    time,
+    symbol: "BTCUSDT",
+    incomeType,
+    income,
+    asset: "USDT",
+    info: incomeType,
+    tranId,
+    tradeId: "",
+    ...more,
+  };
+}
+
+/** The data lines (no header) of each tool's file for `income` alone. */
+function lines(income: readonly IncomeRecord[]): Record<string, string[]> {
+  const entries = exportEntries([], income, {});
+  return Object.fromEntries(
+    EXPORT_FORMATS.map((f) => [f.name, f.csv(entries).trimEnd().split("\n").slice(1)]),
+  );
+}
+
+Deno.test("export income: a liquidation clearance fee and a commission rebate, row by row", () => {
+  // INSURANCE_CLEAR −1.25 USDT (BTCUSDT, 2025-03-01 00:00:00, tranId 501): 1.25 USDT out, a fee.
+  // COMMISSION_REBATE +0.3 USDT (ETHUSDT, 2025-03-01 01:00:00, tranId 502): 0.3 USDT in, a rebate.
+  // Total USDT −1.25 + 0.3 = −0.95.
+  const income = [
+    record("2025-03-01T00:00:00.000Z", "INSURANCE_CLEAR", "-1.25", "501"),
+    record("2025-03-01T01:00:00.000Z", "COMMISSION_REBATE", "0.30", "502", { symbol: "ETHUSDT" }),
+  ];
+  assert.deepEqual(lines(income), {
+    koinly: [
+      "2025-03-01 00:00 UTC,1.25,USDT,,,,,,,margin fee," +
+      '"BTCUSDT liquidation clearance fee (usdm, income INSURANCE_CLEAR tranId 501)",' +
+      "fl-usdm-insurance-clear-501",
+      "2025-03-01 01:00 UTC,,,0.3,USDT,,,,,fee refund," +
+      '"ETHUSDT commission rebate (usdm, income COMMISSION_REBATE tranId 502)",' +
+      "fl-usdm-commission-rebate-502",
+    ],
+    cointracking: [
+      "Other Fee,,,1.25,USDT,,,Binance Futures,BTCUSDT," +
+      '"BTCUSDT liquidation clearance fee (usdm, income INSURANCE_CLEAR tranId 501)",' +
+      "2025-03-01 00:00:00,fl-usdm-insurance-clear-501,,,",
+      "Other Income,0.3,USDT,,,,,Binance Futures,ETHUSDT," +
+      '"ETHUSDT commission rebate (usdm, income COMMISSION_REBATE tranId 502)",' +
+      "2025-03-01 01:00:00,fl-usdm-commission-rebate-502,,,",
+    ],
+    cointracker: [
+      "03/01/2025 00:00:00,,,1.25,USDT,,,margin fee",
+      "03/01/2025 01:00:00,0.3,USDT,,,,,margin rebate",
+    ],
+  });
+  const totals = totalsByAsset(exportEntries([], income, {}));
+  assert.deepEqual([...totals].map(([a, t]) => `${a} ${t}`), ["USDT -0.95"]);
+});
+
+Deno.test("export income: each type that becomes a row, and its label in each tool", () => {
+  // [type, amount, Koinly label, CoinTracking type, CoinTracker tag]; all at 2025-03-02 00:00.
+  const cases: [string, string, string, string, string][] = [
+    [
+      "DELIVERED_SETTELMENT",
+      "12.5",
+      "realized gain",
+      "Derivatives / Futures Profit",
+      "margin gain",
+    ],
+    ["DELIVERED_SETTELMENT", "-2.4", "realized gain", "Derivatives / Futures Loss", "margin loss"],
+    ["INSURANCE_CLEAR", "0.7", "fee refund", "Other Income", "margin rebate"],
+    ["POSITION_LIMIT_INCREASE_FEE", "-0.5", "margin fee", "Other Fee", "margin fee"],
+    ["API_REBATE", "0.02", "fee refund", "Other Income", "margin rebate"],
+    ["FEE_RETURN", "0.04", "fee refund", "Other Income", "margin rebate"],
+    ["COMMISSION_REBATE", "-0.01", "margin fee", "Other Fee", "margin fee"],
+    ["REFERRAL_KICKBACK", "0.15", "reward", "Reward / Bonus", ""],
+    ["WELCOME_BONUS", "5", "reward", "Reward / Bonus", ""],
+    ["CONTEST_REWARD", "20", "reward", "Reward / Bonus", ""],
+    ["BFUSD_REWARD", "0.0123", "reward", "Reward / Bonus", ""],
+  ];
+  for (const [type, amount, koinly, cointracking, cointracker] of cases) {
+    const what = `${type} ${amount}`;
+    const got = lines([record("2025-03-02T00:00:00.000Z", type, amount, "77")]);
+    const id = `fl-usdm-${type.toLowerCase().replaceAll("_", "-")}-77`;
+    const plain = amount.replace(/^-/, "");
+    const out = amount.startsWith("-");
+    const [k] = got.koinly ?? [];
+    assert.ok(
+      k?.endsWith(`,${koinly},"BTCUSDT ${describe(type)} (usdm, income ${type} tranId 77)",${id}`),
+      what,
+    );
+    assert.ok(k?.includes(out ? `UTC,${plain},USDT,,,` : `UTC,,,${plain},USDT,`), what);
+    assert.ok(got.cointracking?.[0]?.startsWith(`${cointracking},`), what);
+    assert.ok(got.cointracking?.[0]?.includes(`,${id},`), what);
+    const tracker = out ? `,,,${plain},USDT,,,${cointracker}` : `,${plain},USDT,,,,,${cointracker}`;
+    assert.deepEqual(got.cointracker, [`03/02/2025 00:00:00${tracker}`], what);
+  }
+});
+
+/** The words a row's description gives a type (as `income_kinds.ts` says them). */
+function describe(type: string): string {
+  return ({
+    DELIVERED_SETTELMENT: "delivery settlement at expiry",
+    INSURANCE_CLEAR: "liquidation clearance fee",
+    POSITION_LIMIT_INCREASE_FEE: "position limit increase fee",
+    API_REBATE: "API rebate",
+    FEE_RETURN: "fee return",
+    COMMISSION_REBATE: "commission rebate",
+    REFERRAL_KICKBACK: "referral kickback",
+    WELCOME_BONUS: "welcome bonus",
+    CONTEST_REWARD: "contest reward",
+    BFUSD_REWARD: "BFUSD reward",
+  } as Record<string, string>)[type] ?? type;
+}
+
+Deno.test("export income: an account-wide bonus names the account, and CoinTracker asks for its category", () => {
+  const income = [record("2025-03-03T00:00:00.000Z", "WELCOME_BONUS", "5", "9", { symbol: "" })];
+  const entries = exportEntries([], income, {});
+  assert.equal(
+    entries[0]?.description,
+    "account welcome bonus (usdm, income WELCOME_BONUS tranId 9)",
+  );
+  const tracker = EXPORT_FORMATS.find((f) => f.name === "cointracker");
+  assert.match(
+    tracker?.note?.(entries) ?? "",
+    /^1 reward row has no tag .* set its category to Other Income/,
+  );
+  for (const f of EXPORT_FORMATS.filter((f) => f.name !== "cointracker")) {
+    assert.equal(f.note?.(entries), undefined, f.name);
+  }
+});
+
+Deno.test("export income: positions' money and transfers give no row and no warning", () => {
+  const income = [
+    record("2025-03-04T00:00:00.000Z", "REALIZED_PNL", "3", "1", { tradeId: "5" }),
+    record("2025-03-04T00:00:00.000Z", "COMMISSION", "-0.1", "2", { tradeId: "5" }),
+    ...[
+      "TRANSFER",
+      "INTERNAL_TRANSFER",
+      "CROSS_COLLATERAL_TRANSFER",
+      "STRATEGY_UMFUTURES_TRANSFER",
+      "COIN_SWAP_DEPOSIT",
+      "COIN_SWAP_WITHDRAW",
+      "AUTO_EXCHANGE",
+    ].map((type, i) =>
+      record("2025-03-04T00:00:00.000Z", type, i % 2 ? "-100" : "100", `${i + 10}`)
+    ),
+  ];
+  assert.deepEqual(exportEntries([], income, {}), []);
+  assert.deepEqual(leftOutIncome(income, {}), []);
+});
+
+Deno.test("export income: what is left out, by type, with its count and sums per asset", () => {
+  // OPTIONS_PREMIUM_FEE −2 USDT; STRATEGY_BONUS (a type Binance might add) 1.5 + 0.25 = 1.75 USDT
+  // and 0.001 BTC (COIN-M); WELCOME_BONUS −5 (a bonus taken back). Out of the period: −9 USDT of
+  // STRATEGY_BONUS on 2025-04-01, and zero amounts move nothing: neither is counted.
+  const income = [
+    record("2025-03-05T00:00:00.000Z", "OPTIONS_PREMIUM_FEE", "-2", "1", {
+      symbol: "BTC-250307-90000-C",
+    }),
+    record("2025-03-05T00:00:00.000Z", "STRATEGY_BONUS", "1.5", "2", { symbol: "" }),
+    record("2025-03-06T00:00:00.000Z", "STRATEGY_BONUS", "0.25", "3", { symbol: "" }),
+    record("2025-03-06T00:00:00.000Z", "STRATEGY_BONUS", "0.001", "4", {
+      market: "coinm",
+      asset: "BTC",
+      symbol: "",
+    }),
+    record("2025-03-07T00:00:00.000Z", "STRATEGY_BONUS", "0", "5", { symbol: "" }),
+    record("2025-03-07T00:00:00.000Z", "WELCOME_BONUS", "5", "6", { symbol: "" }),
+    record("2025-03-08T00:00:00.000Z", "WELCOME_BONUS", "-5", "7", { symbol: "" }),
+    record("2025-04-01T00:00:00.000Z", "STRATEGY_BONUS", "-9", "8", { symbol: "" }),
+  ];
+  const march = { from: Date.UTC(2025, 2, 1), to: Date.UTC(2025, 3, 1) };
+  const left = leftOutIncome(income, march).map((l) => ({
+    type: l.incomeType,
+    count: l.count,
+    sums: Object.fromEntries([...l.sums].map(([a, s]) => [a, s.toString()])),
+  }));
+  assert.deepEqual(left, [
+    { type: "OPTIONS_PREMIUM_FEE", count: 1, sums: { USDT: "-2" } },
+    { type: "STRATEGY_BONUS", count: 3, sums: { BTC: "0.001", USDT: "1.75" } },
+    { type: "WELCOME_BONUS", count: 1, sums: { USDT: "-5" } },
+  ]);
+  // The bonus paid in is a row; nothing left out is.
+  const entries = exportEntries([], income, march);
+  assert.deepEqual(entries.map((e) => e.id), ["fl-usdm-welcome-bonus-6"]);
+});
+
+Deno.test("export income: every type of Binance's list has a decision", () => {
+  // Each type becomes a row, or is deliberately not one; only the options types are left out.
+  const undecided = [...INCOME_TYPES].filter((type) =>
+    "leftOut" in incomeTreatment(type, Decimal.parse("1"))
+  );
+  assert.deepEqual(undecided.sort(), ["OPTIONS_PREMIUM_FEE", "OPTIONS_SETTLE_PROFIT"]);
+});
