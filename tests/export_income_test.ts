@@ -1,16 +1,20 @@
 /**
  * The export of income records other than funding: hand-worked rows in each tool's format, the
  * types deliberately left out (positions carry them, or they are transfers), the warning for
- * any other record (type, count, sum per asset), and every type of Binance's list given a
- * decision.
+ * any other record (type, count, sum per asset), through the real command line too, and every
+ * type of Binance's list given a decision.
  */
 import assert from "node:assert/strict";
+import { parse } from "csv-parse/sync";
 import { INCOME_TYPES } from "../src/archive/income_types.ts";
 import { Decimal } from "../src/decimal.ts";
 import { exportEntries, leftOutIncome, totalsByAsset } from "../src/export/entries.ts";
 import { EXPORT_FORMATS } from "../src/export/formats.ts";
 import { incomeTreatment } from "../src/export/income_kinds.ts";
 import type { IncomeRecord } from "../src/income.ts";
+import { writeIncomeFile } from "../src/storage/income_file.ts";
+import { runCli } from "./support/cli.ts";
+import { EXPORT_POSITIONS_CSV } from "./support/export_account.ts";
 
 /** A USDⓈ-M record in USDT at `iso`, unless `more` says otherwise. */
 function record(
@@ -212,4 +216,66 @@ Deno.test("export income: every type of Binance's list has a decision", () => {
     "leftOut" in incomeTreatment(type, Decimal.parse("1"))
   );
   assert.deepEqual(undecided.sort(), ["OPTIONS_PREMIUM_FEE", "OPTIONS_SETTLE_PROFIT"]);
+});
+
+Deno.test("export income: the command warns of what it leaves out, and its totals are the rows'", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "export-income-test-" });
+  try {
+    await Deno.writeTextFile(`${dir}/futures_positions.csv`, EXPORT_POSITIONS_CSV);
+    // With the hand-worked positions (tests/support/export_account.ts: USDT realized −1.9,
+    // commission −0.34; BNB −0.0002; BTC 0.00018182 − 0.00001) and no funding:
+    //   INSURANCE_CLEAR −1.25 + COMMISSION_REBATE 0.3 = −0.95 other fees and rebates (USDT)
+    //   USDT total −1.9 − 0.34 − 0.95 = −3.19; 11 position rows + 2 = 13 rows.
+    // Left out: OPTIONS_PREMIUM_FEE −2 USDT; STRATEGY_BONUS 1.5 + 0.25 = 1.75 USDT. Not exported
+    // and not warned of: TRANSFER 100, REALIZED_PNL −20.4.
+    await writeIncomeFile(`${dir}/futures_income.csv`, [
+      record("2025-01-02T00:00:00.000Z", "TRANSFER", "100", "9103", { symbol: "" }),
+      record("2025-01-03T08:00:00.000Z", "INSURANCE_CLEAR", "-1.25", "9101"),
+      record("2025-01-03T12:30:45.000Z", "REALIZED_PNL", "-20.4", "9107", { tradeId: "103" }),
+      record("2025-01-04T00:00:00.000Z", "COMMISSION_REBATE", "0.3", "9102", { symbol: "ETHUSDT" }),
+      record("2025-01-05T00:00:00.000Z", "OPTIONS_PREMIUM_FEE", "-2", "9104"),
+      record("2025-01-05T00:00:00.000Z", "STRATEGY_BONUS", "1.5", "9105", { symbol: "" }),
+      record("2025-01-06T00:00:00.000Z", "STRATEGY_BONUS", "0.25", "9106", { symbol: "" }),
+    ]);
+    const period = ["--from", "2025-01-01", "--to", "2025-01-06"];
+    const { code, stdout, stderr } = await runCli({ cwd: dir }, "export", "koinly", ...period);
+    assert.equal(code, 0, stderr);
+    assert.match(
+      stdout,
+      /: 13 rows \(5 realized P&L, 6 commission, 0 funding, 2 other fee and rebate\) written/,
+    );
+    assert.match(
+      stdout,
+      / {2}USDT: -3\.19 \(realized -1\.9, commission -0\.34, funding 0, other fees and rebates -0\.95\)\n/,
+    );
+    const warnings = stderr.split("\n").filter((l) => l.startsWith("warning:"));
+    assert.deepEqual(warnings, [
+      "warning: 1 OPTIONS_PREMIUM_FEE income record is not in the file (a type the export does " +
+      "not map): -2 USDT; add it by hand if taxable",
+      "warning: 2 STRATEGY_BONUS income records are not in the file (a type the export does not " +
+      "map): 1.75 USDT; add them by hand if taxable",
+    ]);
+    const written = await Deno.readTextFile(`${dir}/futures-ledger-koinly.csv`);
+    assert.match(written, /,1\.25,USDT,.*,margin fee,.*,fl-usdm-insurance-clear-9101\n/);
+    assert.match(written, /,,,0\.3,USDT,.*,fee refund,.*,fl-usdm-commission-rebate-9102\n/);
+    assert.doesNotMatch(written, /TRANSFER|REALIZED_PNL|OPTIONS|STRATEGY/);
+    // The printed total is what the file's USDT rows add up to (received − sent).
+    const rows = parse(written, { columns: true }) as Record<string, string>[];
+    const usdt = rows.reduce(
+      (sum, r) =>
+        r["Received Currency"] === "USDT"
+          ? sum.plus(Decimal.parse(r["Received Amount"] ?? ""))
+          : r["Sent Currency"] === "USDT"
+          ? sum.minus(Decimal.parse(r["Sent Amount"] ?? ""))
+          : sum,
+      Decimal.ZERO,
+    );
+    assert.equal(usdt.normalize().toString(), "-3.19");
+    // Nothing left out in a period without those records: no warning.
+    const early = await runCli({ cwd: dir }, "export", "koinly", "--to", "2025-01-04");
+    assert.equal(early.code, 0, early.stderr);
+    assert.doesNotMatch(early.stderr, /warning/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

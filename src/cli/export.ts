@@ -1,12 +1,19 @@
 /**
- * `futures-ledger export`: the realized P&L, commissions and funding of a period as a tax tool's
- * CSV import (Koinly, CoinTracking, CoinTracker), offline.
+ * `futures-ledger export`: the realized P&L, commissions, funding and other income of a period as
+ * a tax tool's CSV import (Koinly, CoinTracking, CoinTracker), offline; a warning for any income
+ * record it leaves out.
  *
  * @module
  */
 
 import type { Decimal } from "../decimal.ts";
-import { exportEntries, type ExportEntry, totalsByAsset } from "../export/entries.ts";
+import {
+  exportEntries,
+  type ExportEntry,
+  type LeftOutIncome,
+  leftOutIncome,
+  totalsByAsset,
+} from "../export/entries.ts";
 import { EXPORT_FORMATS, type ExportFormat } from "../export/formats.ts";
 import type { IncomeRecord } from "../income.ts";
 import { inPeriod } from "../period.ts";
@@ -23,18 +30,20 @@ const NAMES = EXPORT_FORMATS.map((f) => f.name).join("|");
 const HELP = `Usage: futures-ledger export ${NAMES} [--from DATE] [--to DATE] [options]
        futures-ledger export --to ${NAMES} [--from DATE] [--to DATE] [options]
 
-Writes the realized profit and loss, commissions and funding of a period as the CSV that a
-tax tool imports: koinly (Koinly's universal CSV), cointracking (CoinTracking's CSV import)
-or cointracker (CoinTracker's CSV template). Offline: it reads the positions and income
-files that sync writes.
+Writes the realized profit and loss, commissions, funding and other income of a period as
+the CSV that a tax tool imports: koinly (Koinly's universal CSV), cointracking
+(CoinTracking's CSV import) or cointracker (CoinTracker's CSV template). Offline: it reads
+the positions and income files that sync writes.
 
 Options:
   --to TOOL           the tool (${EXPORT_FORMATS.map((f) => f.name).join(", ")}); or name it first
   --from YYYY-MM-DD   first day of the period (UTC), included
   --to YYYY-MM-DD     last day of the period (UTC), included (--to takes a tool or a date)
   --positions FILE    positions to read (default: ${FILES.positions})
-  --income FILE       income history to take funding from (default: ${FILES.income})
-  --no-funding        export without funding, when there is no income file
+  --income FILE       income history to take funding and other income from (default:
+                      ${FILES.income})
+  --no-funding        export without the income file (no funding, no other income), when
+                      there is none
   --out FILE          file to write (default: futures-ledger-TOOL.csv), replaced atomically
                       (never one of the files futures-ledger keeps, such as futures_fills.csv)
   -h, --help          show this help
@@ -50,25 +59,42 @@ What the rows are:
     commission covers only the fills in the data, and the description says so.
   - Each FUNDING_FEE record of the income file gives one row at its own time, including
     funding that the ledger attached to no position.
+  - So does each other income record that is money in or out and in no position:
+    DELIVERED_SETTELMENT (a quarterly contract's P&L at delivery: its position stays open in
+    the ledger, so this is the only place it is counted); the fees INSURANCE_CLEAR
+    (liquidation clearance) and POSITION_LIMIT_INCREASE_FEE; the rebates COMMISSION_REBATE,
+    API_REBATE and FEE_RETURN; the rewards REFERRAL_KICKBACK, WELCOME_BONUS, CONTEST_REWARD
+    and BFUSD_REWARD (paid in).
+  - Not exported: REALIZED_PNL and COMMISSION records (the positions carry that money: a row
+    of them would count it twice), and transfers between your own wallets and assets
+    (TRANSFER, INTERNAL_TRANSFER, CROSS_COLLATERAL_TRANSFER, STRATEGY_UMFUTURES_TRANSFER,
+    COIN_SWAP_DEPOSIT, COIN_SWAP_WITHDRAW, AUTO_EXCHANGE). Any other record (the OPTIONS_*
+    types, a reward taken back, a type Binance adds later) is left out with a warning that
+    gives its type, count and sum per asset, for adding by hand.
   - Open positions give nothing. A row of exactly zero is left out.
   - A row is in the period when its date is: the close time for P&L and commissions, the
-    record time for funding.
+    record time for income records.
   - Per asset, the rows add up to: sum of realized P&L - commissions - fees in that asset
-    + funding, over the period. The command prints these totals.
+    + funding + settlements + other fees and rebates + rewards, over the period. The command
+    prints these totals.
   - Amounts are exact decimals, never rounded. Dates are UTC. Each row of koinly and
     cointracking carries a transaction id made from the movement itself (book and closing
-    trade id, or the funding record's id), so exporting an overlapping period again gives
-    the same ids. CoinTracker's template has no id column.
-  - Labels: koinly "realized gain" (P&L and funding), "margin fee" / "fee refund"
-    (commission, rebate); cointracking "Derivatives / Futures Profit" / "Loss" (P&L),
-    "Other Fee" / "Other Income" (commission and funding); cointracker "margin gain" /
-    "margin loss" (P&L and funding), "margin fee" / "margin rebate" (commission).
+    trade id, or the income record's type and id), so exporting an overlapping period again
+    gives the same ids. CoinTracker's template has no id column.
+  - Labels: koinly "realized gain" (P&L, settlement and funding), "margin fee" /
+    "fee refund" (commission, other fees and rebates), "reward";
+    cointracking "Derivatives / Futures Profit" / "Loss" (P&L, settlement), "Other Fee" /
+    "Other Income" (commission, other fees and rebates, funding), "Reward / Bonus";
+    cointracker "margin gain" / "margin loss" (P&L, settlement and funding), "margin fee" /
+    "margin rebate" (commission, other fees and rebates), and no tag for a reward (set it
+    to Other Income after the import).
 `;
 
 /** The `export` command. */
 export const exportCommand: Command = {
   name: "export",
-  summary: "write a period's P&L, fees and funding for Koinly, CoinTracking or CoinTracker",
+  summary: "write a period's P&L, fees, funding and other income for Koinly, CoinTracking or " +
+    "CoinTracker",
   help: HELP,
   async run(args) {
     const { values, positionals } = parseOptions(args, {
@@ -107,13 +133,12 @@ export const exportCommand: Command = {
     await writeFileAtomic(outPath, format.csv(entries));
 
     const closed = file.positions.filter((p) => p.closeTime !== undefined);
-    const count = (kind: string) => entries.filter((e) => e.kind === kind).length;
     console.log(
-      `${format.tool}, ${describePeriod(period)}: ${entries.length} rows (` +
-        `${count("realized")} realized P&L, ${count("commission")} commission, ` +
-        `${count("funding")} funding) written to ${outPath}`,
+      `${format.tool}, ${describePeriod(period)}: ${entries.length} rows (${countText(entries)}) ` +
+        `written to ${outPath}`,
     );
     for (const line of totalLines(entries)) console.log(line);
+    for (const line of leftOutLines(leftOutIncome(income, period))) console.error(line);
     const partial = closed.filter((p) => p.status === "PARTIAL" && inPeriod(p.closeTime!, period));
     if (partial.length > 0) {
       console.error(
@@ -126,7 +151,14 @@ export const exportCommand: Command = {
     if (open > 0) {
       console.error(`note: ${open} open position${open === 1 ? " is" : "s are"} not exported`);
     }
-    if (noFunding) console.error("note: --no-funding: funding payments are not in the file");
+    if (noFunding) {
+      console.error(
+        "note: --no-funding: funding payments are not in the file, nor the income file's other " +
+          "movements (settlements, fees, rebates, rewards)",
+      );
+    }
+    const note = format.note?.(entries);
+    if (note !== undefined) console.error(`note: ${note}`);
     if (!format.hasIds) duplicateNote(format, entries);
     return 0;
   },
@@ -159,12 +191,35 @@ async function readIncome(path: string): Promise<IncomeRecord[]> {
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new Deno.errors.NotFound(
-        `${path} not found: the funding payments come from it (sync writes it); give ` +
-          "--income FILE, or --no-funding to export without funding",
+        `${path} not found: the funding payments come from it, and the other income ` +
+          "(settlements, fees, rebates, rewards; sync writes it); give --income FILE, or " +
+          "--no-funding to export without it",
       );
     }
     throw error;
   }
+}
+
+/** The kinds of row, in the order the summary gives them: the name of their count, of their sum. */
+const KINDS: readonly [ExportEntry["kind"], string, string][] = [
+  ["realized", "realized P&L", "realized"],
+  ["commission", "commission", "commission"],
+  ["funding", "funding", "funding"],
+  ["settlement", "settlement", "settlement"],
+  ["fee", "other fee and rebate", "other fees and rebates"],
+  ["reward", "reward", "rewards"],
+];
+
+/** The first three kinds always (the summary's words before other income was exported), others where there. */
+function shownKinds(entries: readonly ExportEntry[]): typeof KINDS {
+  return KINDS.filter(([kind], i) => i < 3 || entries.some((e) => e.kind === kind));
+}
+
+/** How many rows of each kind. */
+function countText(entries: readonly ExportEntry[]): string {
+  return shownKinds(entries)
+    .map(([kind, name]) => `${entries.filter((e) => e.kind === kind).length} ${name}`)
+    .join(", ");
 }
 
 /** Per asset: the rows' total, and its parts. */
@@ -173,9 +228,19 @@ function totalLines(entries: readonly ExportEntry[]): string[] {
   const part = (asset: string, kind: string) =>
     totalsByAsset(entries.filter((e) => e.asset === asset && e.kind === kind)).get(asset);
   const show = (d: Decimal | undefined) => (d === undefined ? "0" : d.toString());
-  return [...totals].map(([asset, total]) =>
-    `  ${asset}: ${total} (realized ${show(part(asset, "realized"))}, commission ` +
-    `${show(part(asset, "commission"))}, funding ${show(part(asset, "funding"))})`
+  return [...totals].map(([asset, total]) => {
+    const parts = shownKinds(entries.filter((e) => e.asset === asset))
+      .map(([kind, , name]) => `${name} ${show(part(asset, kind))}`);
+    return `  ${asset}: ${total} (${parts.join(", ")})`;
+  });
+}
+
+/** A warning per type of income record left out: its count and its sum per asset. */
+function leftOutLines(left: readonly LeftOutIncome[]): string[] {
+  return left.map((l) =>
+    `warning: ${l.count} ${l.incomeType} income record${l.count === 1 ? " is" : "s are"} not ` +
+    `in the file (${l.reason}): ${[...l.sums].map(([a, s]) => `${s} ${a}`).join(", ")}; add ` +
+    `${l.count === 1 ? "it" : "them"} by hand if taxable`
   );
 }
 
