@@ -17,19 +17,31 @@
  *   7 XRPUSDT long, closed 2024-12-31 23:59:59.999: realized +1, fee 0.01 — before 2025-01-01
  *   8 DOGEUSDT long, closed 2025-01-07 00:00:00.000: realized +2, fee 0.02 — after 2025-01-06
  *   9 LTCUSDT long, closed 2025-01-02 by 502: realized 0, fee 0 — nothing to export
+ *  10 ETHUSDT_250103 long (a quarterly), OPEN: delivered at expiry 2025-01-03 08:00 with no fill,
+ *     so the ledger keeps it open — never exported; its P&L is the DELIVERED_SETTELMENT record
  * Funding (FUNDING_FEE records): 9000 +0.3 on 2024-12-31 (before); 9001 −0.5 BTCUSDT 01-01 08:00;
  *   9002 +0.25 ETHUSDT 01-02 16:00; 9003 −0.125 ADAUSDT 01-03 (no position took it: unattached);
  *   9004 −0.000001 BTC BTCUSD_PERP 01-05 08:00 (COIN-M); 9005 −1 on 01-07 (after); 9006 0 (zero).
  *   A COMMISSION record with tranId 9001 is not funding and gives nothing.
+ * Other income: 9201 WELCOME_BONUS +5 (account-wide, no symbol) 01-02 12:00 (a reward);
+ *   9202 INSURANCE_CLEAR −1.25 BTCUSDT 01-03 08:00 (liquidation clearance fee); 9204
+ *   DELIVERED_SETTELMENT −2.4 ETHUSDT_250103 01-03 08:00 (position 10's P&L at delivery); 9203
+ *   COMMISSION_REBATE +0.3 ETHUSDT 01-04 (a rebate); 9205 TRANSFER +100 01-02 and 9206
+ *   REALIZED_PNL −20.4 BTCUSDT 01-03 12:30:45 (position 2's, carried by it) give nothing;
+ *   9207 STRATEGY_BONUS +1.5 01-05 (a type the export does not know) is left out with a warning.
  *
  * From 2025-01-01 to 2025-01-06, the rows and their totals:
- *   USDT realized  10 − 20.4 + 5.5 + 3              = −1.9
- *        fees      −0.1 − 0.2 + 0.01 − 0.05         = −0.34
- *        funding   −0.5 + 0.25 − 0.125              = −0.375
- *        total                                      = −2.615
+ *   USDT realized    10 − 20.4 + 5.5 + 3            = −1.9
+ *        fees        −0.1 − 0.2 + 0.01 − 0.05       = −0.34
+ *        funding     −0.5 + 0.25 − 0.125            = −0.375
+ *        settlement  −2.4                           = −2.4
+ *        other fees  −1.25 + 0.3                    = −0.95
+ *        rewards     5                              = 5
+ *        total                                      = −0.965
  *   BNB  −0.0002
  *   BTC  0.00018182 − 0.00001 − 0.000001            = 0.00017082
- *   15 rows: positions 1 (3 rows), 2, 3, 4, 5 (2 each), funding 9001–9004 (4).
+ *   19 rows: positions 1 (3 rows), 2, 3, 4, 5 (2 each), funding 9001–9004 (4), settlement 9204,
+ *   fees 9202 and 9203, reward 9201.
  *
  * @module
  */
@@ -49,6 +61,7 @@ CLOSED,ETHUSDT,LONG,2025-01-03T00:00:00.000Z,2025-01-05T00:00:00.000Z,1,100,5.5,
 CLOSED,BTCUSD_PERP,LONG,2025-01-05T00:00:00.000Z,2025-01-06T09:15:00.000Z,1,100,0.00018182,0.00001,0.00017182,2,1,110,1,BOTH,401,402,0,0,coinm,BTC,,,,,
 OPEN,SOLUSDT,LONG,2025-01-06T00:00:00.000Z,,1,100,0,0.02,-0.02,2,0,,1,BOTH,701,,1,0,usdm,USDT,,,,,
 CLOSED,DOGEUSDT,LONG,2025-01-06T12:00:00.000Z,2025-01-07T00:00:00.000Z,1,100,2,0.02,1.98,2,1,110,1,BOTH,801,802,0,0,usdm,USDT,,,,,
+OPEN,ETHUSDT_250103,LONG,2025-01-02T00:00:00.000Z,,1,100,0,0.03,-0.03,1,0,,1,BOTH,901,,1,0,usdm,USDT,,,,,
 `;
 
 /** The income file. */
@@ -56,8 +69,15 @@ export const EXPORT_INCOME_CSV = `time,symbol,incomeType,income,asset,info,tranI
 2024-12-31T16:00:00.000Z,BTCUSDT,FUNDING_FEE,0.3,USDT,FUNDING_FEE,9000,,usdm
 2025-01-01T08:00:00.000Z,BTCUSDT,FUNDING_FEE,-0.5,USDT,FUNDING_FEE,9001,,usdm
 2025-01-01T08:00:00.000Z,BTCUSDT,COMMISSION,-0.1,USDT,COMMISSION,9001,102,usdm
+2025-01-02T00:00:00.000Z,,TRANSFER,100,USDT,TRANSFER,9205,,usdm
+2025-01-02T12:00:00.000Z,,WELCOME_BONUS,5,USDT,WELCOME_BONUS,9201,,usdm
 2025-01-02T16:00:00.000Z,ETHUSDT,FUNDING_FEE,0.25,USDT,FUNDING_FEE,9002,,usdm
 2025-01-03T00:00:00.000Z,ADAUSDT,FUNDING_FEE,-0.125,USDT,FUNDING_FEE,9003,,usdm
+2025-01-03T08:00:00.000Z,ETHUSDT_250103,DELIVERED_SETTELMENT,-2.4,USDT,DELIVERED_SETTELMENT,9204,,usdm
+2025-01-03T08:00:00.000Z,BTCUSDT,INSURANCE_CLEAR,-1.25,USDT,INSURANCE_CLEAR,9202,,usdm
+2025-01-03T12:30:45.000Z,BTCUSDT,REALIZED_PNL,-20.4,USDT,REALIZED_PNL,9206,103,usdm
+2025-01-04T00:00:00.000Z,ETHUSDT,COMMISSION_REBATE,0.3,USDT,COMMISSION_REBATE,9203,,usdm
+2025-01-05T00:00:00.000Z,,STRATEGY_BONUS,1.5,USDT,STRATEGY_BONUS,9207,,usdm
 2025-01-05T08:00:00.000Z,BTCUSD_PERP,FUNDING_FEE,-0.000001,BTC,FUNDING_FEE,9004,,coinm
 2025-01-06T16:00:00.000Z,BTCUSDT,FUNDING_FEE,0,USDT,FUNDING_FEE,9006,,usdm
 2025-01-07T00:00:00.000Z,BTCUSDT,FUNDING_FEE,-1,USDT,FUNDING_FEE,9005,,usdm
