@@ -31,6 +31,7 @@ import { inPeriod, type Period } from "../period.ts";
 import { formatTime } from "../time.ts";
 import { type IncomeEntryKind, incomeTreatment } from "./income_kinds.ts";
 
+/** The income records an export leaves out, for the warning (see `income_kinds.ts`). */
 export { type LeftOutIncome, leftOutIncome } from "./income_kinds.ts";
 
 /**
