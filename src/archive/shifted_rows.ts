@@ -62,14 +62,16 @@ export class ImportedRows {
   }
 
   /** A fill of the files (only an earlier import's, with a made id, is kept). */
-  fill(fill: Parameters<typeof tradeValues>[0] & { id: string; time: number; source?: string }) {
+  fill(
+    fill: Parameters<typeof tradeValues>[0] & { id: string; time: number; source?: string },
+  ): void {
     if (fill.source === "archive" && isMadeId(fill.id)) this.#add(tradeValues(fill), fill.time);
   }
 
   /** An income record of the files (only an earlier import's, with a made id, is kept). */
   income(
     record: Parameters<typeof incomeValues>[0] & { tranId: string; time: number; source?: string },
-  ) {
+  ): void {
     if (
       record.source === "archive" && isMadeId(record.tranId) && record.incomeType !== "FUNDING_FEE"
     ) this.#add(incomeValues(record), record.time);
