@@ -75,11 +75,29 @@ Deno.test("sync refuses bad inputs without touching the files", async (t) => {
     await Deno.writeTextFile(fills, good);
   });
 
-  await t.step("a damaged state.json: every symbol fetched again, with a warning", async () => {
-    await Deno.writeTextFile(`${dir.path}/state.json`, "{ not json");
-    const result = await sync(env);
-    assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /state\.json is not valid JSON: .* fetched again from the oldest/);
+  await t.step("a damaged state.json: exit 1, named, never overwritten", async () => {
+    // It alone holds the bulk downloads asked for: rebuilt from the files, they would be lost.
+    const state = `${dir.path}/state.json`;
+    const good = await Deno.readTextFile(state);
+    for (
+      const [text, problem] of [
+        ["{ not json", /state\.json: not valid JSON .*move it away and sync again/],
+        ['{"version":2,"markets":{}}', /state\.json: written by a newer futures-ledger/],
+        ['{"markets":{}}', /state\.json: not a version 1 state file/],
+      ] as const
+    ) {
+      await Deno.writeTextFile(state, text);
+      const before = await snapshot(dir.path);
+      const result = await sync(env);
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, problem);
+      assert.deepEqual(await snapshot(dir.path), before, "nothing written");
+    }
+    await Deno.remove(state);
+    const rebuilt = await sync(env);
+    assert.equal(rebuilt.code, 0, rebuilt.stderr);
+    assert.match(rebuilt.stderr, /state\.json does not exist: .* fetched again from the oldest/);
+    assert.equal(JSON.parse(await Deno.readTextFile(state)).version, JSON.parse(good).version);
     await untouched();
   });
 });

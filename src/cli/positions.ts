@@ -110,7 +110,7 @@ export const positionsCommand: Command = {
       jobs,
       incomePath: beside("income"),
       pricesPath: beside("prices"),
-      snapshots: typeof state === "string" ? [] : snapshotsOf(state).map(saveSnapshot),
+      snapshots: state === undefined ? [] : snapshotsOf(state).map(saveSnapshot),
     });
     if (rebuilt.unknownColumns.length > 0) {
       console.error(

@@ -92,37 +92,56 @@ export function deriveState(
 }
 
 /**
- * Reads the state file: the state, or a sentence saying why it cannot be used (missing,
- * not JSON, another schema): the caller rebuilds it from the files and warns.
+ * Reads the state file: the state, or `undefined` when there is none (the caller rebuilds it from
+ * the files and warns).
  *
- * @throws {DataFileError} for malformed download records (they cannot be rebuilt from the files).
+ * @throws {DataFileError} for a file that is not a state file this version can read (not JSON,
+ *   another schema, a newer version's) or with malformed download records: it is never
+ *   overwritten, since what it alone holds (the bulk downloads asked for, Binance's positions at
+ *   the last sync) cannot be rebuilt from the files.
  */
-export async function readStateFile(path: string): Promise<SyncState | string> {
+export async function readStateFile(path: string): Promise<SyncState | undefined> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return `${path} does not exist`;
+    if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
+  const damaged = (what: string) =>
+    new DataFileError(
+      path,
+      0,
+      `${what}: fix it, or move it away and sync again (the sync rebuilds it from the files, ` +
+        "but forgets the bulk downloads it asked for)",
+    );
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch {
-    return `${path} is not valid JSON`;
+  } catch (error) {
+    throw damaged(`not valid JSON (${error instanceof Error ? error.message : error})`);
   }
   const state = value as SyncState;
-  if (typeof state !== "object" || state === null || state.version !== 1) {
-    return `${path} is not a version 1 state file`;
+  const version = (state as { version?: unknown } | null)?.version;
+  if (typeof version === "number" && version > 1) {
+    throw new DataFileError(
+      path,
+      0,
+      `written by a newer futures-ledger (state version ${version}; this one reads version 1): ` +
+        "run that version",
+    );
+  }
+  if (typeof state !== "object" || state === null || version !== 1) {
+    throw damaged("not a version 1 state file");
   }
   if (typeof state.markets !== "object" || state.markets === null) {
-    return `${path} has no "markets"`;
+    throw damaged('no "markets"');
   }
   for (const market of MARKETS) {
     const entry = state.markets[market];
     if (entry === undefined) continue;
     if (typeof entry !== "object" || entry === null) {
-      return `${path}: markets.${market} is not an object`;
+      throw damaged(`markets.${market} is not an object`);
     }
     const problem = downloadHistoryProblem(entry, `markets.${market}`);
     if (problem !== undefined) {

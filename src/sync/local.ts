@@ -97,8 +97,7 @@ export async function readLocal(dir: string, market: Market, full: boolean): Pro
   }
   for (const what of await undoInterruptedAppends(dir)) log.info("{what}", { what });
   const path = (name: keyof typeof FILES) => join(dir, FILES[name]);
-  const read = await readStateFile(path("state"));
-  const saved = typeof read === "string" ? undefined : read;
+  const saved = await readStateFile(path("state"));
   const cache = await trustedCache(dir);
   const walk = new Map<string, { from: number; reason: string }>();
   const savedSymbols = Object.keys(saved?.markets[market]?.symbols ?? {});
@@ -135,12 +134,12 @@ export async function readLocal(dir: string, market: Market, full: boolean): Pro
   const again = (symbol: string, from: number, reason: string) => {
     if (!walk.has(symbol)) walk.set(symbol, { from, reason });
   };
-  if (typeof read === "string" && scan.fills === "some") {
+  if (saved === undefined && scan.fills === "some") {
     log.warn(
       "{problem}: without it, what the fills file holds cannot be told from what a sync " +
         "fetched, so every symbol in it is fetched again from the oldest date Binance serves, " +
         "as on a first sync (rows already in the file are kept once)",
-      { problem: read },
+      { problem: `${path("state")} does not exist` },
     );
     for (const symbol of inFile) again(symbol, -Infinity, "fills file without state.json");
   }
