@@ -52,11 +52,12 @@ export async function importArchive(
     ...read,
     income: read.income.map((r) => (r.symbol === "" && r.market !== market ? { ...r, market } : r)),
   };
+  // First what a killed run left undone (an append cut back): the rows compared with the files
+  // must be the rows the files keep.
+  const local = await readLocal(dir, market, false);
   const rows = await archiveRowsFor(dir, market, contents, {
     defaultMode: () => Promise.resolve(mode),
   });
-
-  const local = await readLocal(dir, market, false);
   const committed = await commitOutcome(local, {
     history: historyAfterImport(local.saved?.markets[market], contents),
     market,
