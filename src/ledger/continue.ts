@@ -4,8 +4,9 @@
  *
  * A symbol is continued only where the result is exactly what a run over all of its fills would
  * build; otherwise it is named, to be rebuilt from all of its fills:
- * - its new fills must all come after its last one (trade ids above it), and its new FUNDING_FEE
- *   records after its last fill (a record is attached by the positions open at its time);
+ * - its new fills must all come after its last one (trade ids above it) and after the last
+ *   funding record it took, and its new FUNDING_FEE records after its last fill (a record is
+ *   attached by the positions open at its time);
  * - after the new fills, what each book held before the data must still be what the evidence and
  *   Binance's position decide (`SymbolBooks.holds`), as it is for a symbol without new data too:
  *   Binance's position is read again at every sync.

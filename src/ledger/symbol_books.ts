@@ -59,6 +59,11 @@ export interface SavedSymbol {
   readonly lastTime: number;
   /** Its books, by position side. */
   readonly books: Readonly<Partial<Record<PositionSide, SavedBook>>>;
+  /**
+   * The time of the last funding record taken (attached, or left unattached) after the last fill,
+   * if any: a fill before it, arriving later, would have changed where that funding went.
+   */
+  readonly fundedTime?: number;
 }
 
 interface Book {
@@ -81,6 +86,7 @@ export class SymbolBooks {
   #lastId: string | undefined;
   #lastTime = -Infinity;
   #disordered = false;
+  #fundedTime = -Infinity;
   // The last fill's book: fills of one order come together.
   #lastSide: PositionSide | undefined;
   #lastBook: Book | undefined;
@@ -118,6 +124,7 @@ export class SymbolBooks {
     const group = new SymbolBooks(market, symbol, funding, context);
     group.#lastId = saved.lastId;
     group.#lastTime = saved.lastTime;
+    group.#fundedTime = saved.fundedTime ?? -Infinity;
     // A record at or before the last fill belonged to positions as they were then: out of order.
     group.#disordered = funding.some((record) => record.time <= saved.lastTime);
     for (const side of BOOK_SIDES) {
@@ -147,13 +154,18 @@ export class SymbolBooks {
   /**
    * The one pass, for each fill in file order: the funding due before it, then the fill, observed
    * and applied by its book (a new book assumes it held nothing). A fill not after the last one
-   * (by time, then trade id) makes the symbol disordered, and the rest of its fills are ignored.
+   * (by time, then trade id), or before a funding record taken past the last one (it would have
+   * changed where that funding went), makes the symbol disordered, and the rest of its fills are
+   * ignored.
    *
    * @throws {RangeError} for a fill whose quantity is not positive.
    */
   step(fill: LedgerFill): void {
     if (this.#disordered) return;
-    if (this.#lastId !== undefined && compareLedgerOrder(this.#lastTime, this.#lastId, fill) >= 0) {
+    if (
+      fill.time < this.#fundedTime ||
+      (this.#lastId !== undefined && compareLedgerOrder(this.#lastTime, this.#lastId, fill) >= 0)
+    ) {
       this.#disordered = true;
       return;
     }
@@ -250,7 +262,13 @@ export class SymbolBooks {
         lastTime: book.lastTime,
       };
     }
-    return { lastId: this.#lastId ?? "", lastTime: this.#lastTime, books };
+    const fundedTime = Math.max(this.#fundedTime, this.#funding.lastTime);
+    return {
+      lastId: this.#lastId ?? "",
+      lastTime: this.#lastTime,
+      books,
+      ...(fundedTime > this.#lastTime ? { fundedTime } : {}),
+    };
   }
 
   #observe(book: Book, fill: LedgerFill): void {

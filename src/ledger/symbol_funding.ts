@@ -18,6 +18,8 @@ export class SymbolFunding {
   readonly #openPosition: (side: PositionSide) => PositionBuilder | undefined;
   readonly #sink: LedgerSink;
   #next = 0;
+  /** The time of the last record attached or left unattached here. */
+  lastTime = -Infinity;
 
   /**
    * `funding`: the records, in time order; `openPosition`: the position open now in the book of
@@ -40,6 +42,7 @@ export class SymbolFunding {
   attachUntil(time: number): void {
     const funding = this.#funding;
     while (this.#next < funding.length && funding[this.#next].time <= time) {
+      this.lastTime = funding[this.#next].time;
       this.#fund(funding[this.#next++]);
     }
   }

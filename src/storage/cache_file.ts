@@ -74,8 +74,11 @@ export interface MarketCache {
 
 /** The whole cache. */
 export interface LedgerCache {
-  /** Schema version: 1. */
-  readonly version: 1;
+  /**
+   * Schema version: 2 (books save the time of the last funding they took past their last fill; a
+   * version 1 cache, without it, is rebuilt once).
+   */
+  readonly version: 2;
   /** Every file of the directory the cache covers, by name, as the sync left it. */
   readonly files: Readonly<Record<string, FileStamp>>;
   /** Per market. */
@@ -117,7 +120,7 @@ export async function readCacheFile(path: string): Promise<LedgerCache | undefin
   }
   try {
     const cache = JSON.parse(text.slice(0, newline)) as LedgerCache;
-    if (cache?.version !== 1 || typeof cache.files !== "object" || cache.files === null) {
+    if (cache?.version !== 2 || typeof cache.files !== "object" || cache.files === null) {
       return undefined;
     }
     if (typeof cache.markets !== "object" || cache.markets === null) return undefined;

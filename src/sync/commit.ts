@@ -185,7 +185,7 @@ export async function commitOutcome(local: LocalState, outcome: Outcome): Promis
     await writeStateFile(path("state"), state);
   }
   // 6. The cache.
-  const cache: LedgerCache = { version: 1, files: await stampsOf(local.dir), markets };
+  const cache: LedgerCache = { version: 2, files: await stampsOf(local.dir), markets };
   if (JSON.stringify(cache) !== JSON.stringify(local.cache)) {
     await writeCacheFile(join(local.dir, CACHE_FILE), cache);
   }
