@@ -224,3 +224,40 @@ Deno.test("fees left to price are priced by the run after a killed one", async (
   );
   assert.equal(btc.commission_converted, "0.6");
 });
+
+Deno.test("fees left to price stay so across an import", async () => {
+  // The price fetch fails; an import of an unrelated older export runs; the next sync prices
+  // BTCUSDT's BNB fee: 0.0001 BNB at 600 USDT = 0.06.
+  await using dir = await tempDir();
+  const T0 = Date.UTC(2026, 2, 2, 7);
+  const minute = T0 + 5 * 60_000;
+  const fills = [
+    f(1, "BUY", "1", "100", { time: minute, commission: "0.0001", commissionAsset: "BNB" }),
+  ];
+  const account = bnbPricedAt(minute, fills);
+  await syncPricesFailing(dir.path, account, T0 + 3_600_000);
+  const header =
+    "Date(UTC),Symbol,Side,Price,Quantity,Amount,Fee,Fee Coin,Realized Profit,Quote Asset";
+  await Deno.writeTextFile(
+    `${dir.path}/old(UTC+0).csv`,
+    [
+      header,
+      "2026-01-10 09:00:00,ETHUSDT,BUY,3000,1,3000,1.2,USDT,0,USDT",
+      "2026-01-10 10:00:00,ETHUSDT,SELL,3100,1,3100,1.24,USDT,100,USDT",
+      "",
+    ].join("\n"),
+  );
+  const imported = await runCli(
+    { cwd: dir.path },
+    "import",
+    "old(UTC+0).csv",
+    "--position-mode",
+    "one-way",
+  );
+  assert.equal(imported.code, 0, imported.stderr);
+  await runSync({ dir: dir.path, market: "usdm" }, memoryClient(account, "usdm", T0 + 7_200_000));
+  const [btc] = (await rowsOf(`${dir.path}/futures_positions.csv`)).filter((r) =>
+    r.symbol === "BTCUSDT"
+  );
+  assert.equal(btc.commission_converted, "0.06");
+});

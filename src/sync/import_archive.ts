@@ -15,7 +15,7 @@ import type { Market } from "../fill.ts";
 import type { DownloadHistory, DownloadRecord } from "../storage/download_records.ts";
 import { archiveRowsFor } from "./archive_merge.ts";
 import { commitOutcome, unpricedSymbols } from "./commit.ts";
-import { INCOME_SETTLE_MS, readLocal } from "./local.ts";
+import { INCOME_SETTLE_MS, readLocal, repriceOf } from "./local.ts";
 
 /** What importing did. */
 export interface Imported extends ArchiveRows {
@@ -66,7 +66,8 @@ export async function importArchive(
     prices: [],
     checked: undefined,
     cutoffMs: now - INCOME_SETTLE_MS,
-    unpriced: new Set(unpricedSymbols(rows.fills)),
+    // The symbols an earlier sync left to price stay on the list.
+    unpriced: new Set([...unpricedSymbols(rows.fills), ...repriceOf(local, market)]),
   });
   return { ...rows, added: committed.fills.length, incomeAdded: committed.income.length };
 }
