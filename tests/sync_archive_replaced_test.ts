@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { runSync } from "../src/sync.ts";
+import { madeId } from "../src/fill.ts";
 import { commitOutcome } from "../src/sync/commit.ts";
 import { readLocal } from "../src/sync/local.ts";
 import { tradeIncome } from "./support/binance_views.ts";
@@ -52,6 +53,58 @@ Deno.test("an export's fill replaced by the API's: its position is built again",
   assert.ok(rows.some((row) => row.startsWith("2026-03-02T07:00:00.123Z,BTCUSDT,")));
   const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
   assert.match(positions, /^CLOSED,BTCUSDT,LONG,2026-03-02T07:00:00\.123Z,/m);
+  const full = await runCli({ cwd: dir.path }, "positions", "--out", "full.csv");
+  assert.equal(full.code, 0, full.stderr);
+  assert.equal(positions, await Deno.readTextFile(`${dir.path}/full.csv`));
+});
+
+Deno.test("the first income record replaced by the API's: the history begins where it now does", async () => {
+  // An import: January fills of ETHUSDT, and an income export whose first row is BTCUSDT's fee
+  // at 07:00:27 (to the second, no id). The sync fetches the API's row of it (07:00:27.123),
+  // which replaces it: the income history now begins 123 ms later, so SOLUSDT's position,
+  // opened at 07:00:27.050 (a maker fill without a fee), opened before it: its net_pnl is empty.
+  await using dir = await tempDir();
+  const T0 = Date.UTC(2026, 2, 2, 7);
+  const JAN = Date.UTC(2026, 0, 10, 9);
+  const HOUR = 3_600_000;
+  const api = [
+    f(5_000_001, "BUY", "1", "100", { time: T0 + 27_123, commission: "0.04" }),
+    f(5_000_000, "BUY", "10", "150", { symbol: "SOLUSDT", time: T0 + 27_050 }),
+  ];
+  const account: MemoryAccount = {
+    fills: api,
+    income: tradeIncome(api),
+    priors: new Map(),
+    prices: new Map(),
+  };
+  const eth = { symbol: "ETHUSDT", source: "archive" as const };
+  const [fee] = tradeIncome(api.slice(0, 1));
+  await commitOutcome(await readLocal(dir.path, "usdm", false), {
+    market: "usdm",
+    fills: [
+      f(madeId(JAN, 0), "BUY", "2", "3000", { ...eth, time: JAN, commission: "1.2" }),
+      f(madeId(JAN + HOUR, 0), "SELL", "2", "3100", {
+        ...eth,
+        time: JAN + HOUR,
+        commission: "1.24",
+        realizedPnl: "200",
+      }),
+    ],
+    income: [{
+      ...fee,
+      time: T0 + 27_000,
+      tranId: madeId(T0 + 27_000, 0),
+      tradeId: "",
+      source: "archive",
+    }],
+    prices: [],
+    checked: undefined,
+    cutoffMs: T0,
+    unpriced: new Set(),
+  });
+  await runSync({ dir: dir.path, market: "usdm" }, memoryClient(account, "usdm", T0 + 2 * HOUR));
+  const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+  assert.match(positions, /^OPEN,SOLUSDT,.*funding before 2026-03-02T07:00:27\.123Z .*,0,0,$/m);
   const full = await runCli({ cwd: dir.path }, "positions", "--out", "full.csv");
   assert.equal(full.code, 0, full.stderr);
   assert.equal(positions, await Deno.readTextFile(`${dir.path}/full.csv`));

@@ -144,6 +144,7 @@ export async function commitOutcome(local: LocalState, outcome: Outcome): Promis
     fills: fills.added,
     appended: fills.appended,
     income: income.added,
+    removedIncome: income.removed,
     replaced: new Set(
       [...fills.removed, ...income.removed].filter((r) => r.market === market).map((r) => r.symbol),
     ),

@@ -49,6 +49,8 @@ export interface LedgerChange {
   readonly replaced: ReadonlySet<string>;
   /** The income records added. */
   readonly income: readonly IncomeRecord[];
+  /** The income records taken out (an export's rows the API's replaced). */
+  readonly removedIncome: readonly IncomeRecord[];
   /** Binance's positions now (this market), and the last known of the other market. */
   readonly snapshots: readonly SavedSnapshot[];
   /** The price cache as written. */
@@ -66,8 +68,13 @@ export async function updateLedger(change: LedgerChange): Promise<LedgerCache["m
   const { cache, market } = change;
   const old = cache?.markets[market];
   const firstIncome = change.income.reduce((t, r) => Math.min(t, r.time), Infinity);
+  // When the income history begins moves with a record added before it, or the first taken out.
+  const firstRemoved = change.removedIncome.filter((r) => r.market === market)
+    .reduce((t, r) => Math.min(t, r.time), Infinity);
   const moved = old !== undefined &&
-    (old.incomeFrom === null ? firstIncome < Infinity : firstIncome < old.incomeFrom);
+    (old.incomeFrom === null
+      ? firstIncome < Infinity
+      : firstIncome < old.incomeFrom || firstRemoved <= old.incomeFrom);
   if (cache === undefined || old === undefined || moved) return await rebuildAll(change);
   return { ...cache.markets, [market]: await goOn(change, old) };
 }
