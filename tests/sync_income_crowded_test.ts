@@ -26,14 +26,14 @@ function records(type: string, symbol: string, count: number, from: number, time
 /**
  * Binance's income history over `history`: the filters, inclusive times, at most `limit` rows,
  * oldest first, and within a millisecond by tranId (so the records with the highest tranIds are
- * the ones past a full page). Refuses a type it does not list, as Binance does.
+ * the ones past a full page). Refuses a type it does not list (`accepted`), as Binance does.
  */
-function source(history: readonly IncomeRow[]) {
+function source(history: readonly IncomeRow[], accepted: readonly string[] = DOCUMENTED) {
   const asked: IncomeQuery[] = [];
   const served: IncomeSource = {
     income(q: IncomeQuery) {
       asked.push(q);
-      if (q.incomeType !== undefined && !DOCUMENTED.includes(q.incomeType)) {
+      if (q.incomeType !== undefined && !accepted.includes(q.incomeType)) {
         return Promise.reject(new Error(`incomeType ${q.incomeType} refused`));
       }
       const rows = history
@@ -76,6 +76,8 @@ const DOCUMENTED = [
   "BFUSD_REWARD",
 ];
 const key = (r: IncomeRow) => `${r.incomeType}|${r.tranId}`;
+const usdm = (from: number, to: number, known: string[] = []) =>
+  ({ market: "usdm", from, to, known }) as const;
 
 Deno.test("a symbol whose records all lie past the first 1000 of a millisecond", async (t) => {
   // 700 BTCUSDT and 600 ETHUSDT commissions, then 5 of SOLUSDT, all at T: the COMMISSION page
@@ -88,7 +90,7 @@ Deno.test("a symbol whose records all lie past the first 1000 of a millisecond",
   ];
   await t.step("a symbol the account trades is asked for: all 1306 records, no gap", async () => {
     const { served } = source(history);
-    const got = await fetchIncome(served, T - 1000, T + 120_000, ["SOLUSDT", "XRPUSDT"]);
+    const got = await fetchIncome(served, usdm(T - 1000, T + 120_000, ["SOLUSDT", "XRPUSDT"]));
     assert.deepEqual(got.gaps, []);
     assert.deepEqual(got.rows.map(key).sort(), history.map(key).sort());
     assert.equal(got.rows.filter((r) => r.symbol === "SOLUSDT").length, 5);
@@ -97,7 +99,7 @@ Deno.test("a symbol whose records all lie past the first 1000 of a millisecond",
     "one it never traded cannot be found, and is left (the module says so)",
     async () => {
       const { served } = source(history);
-      const got = await fetchIncome(served, T - 1000, T + 120_000, []);
+      const got = await fetchIncome(served, usdm(T - 1000, T + 120_000));
       assert.equal(got.rows.length, 1301);
     },
   );
@@ -107,7 +109,7 @@ Deno.test("records without a symbol past a full page are reported", async () => 
   // 1200 transfers at T, none with a symbol: Binance lists the first 1000 only.
   const history = records("TRANSFER", "", 1200, 1);
   const { served } = source(history);
-  const got = await fetchIncome(served, T - 1000, T + 1000, ["BTCUSDT"]);
+  const got = await fetchIncome(served, usdm(T - 1000, T + 1000, ["BTCUSDT"]));
   assert.equal(got.rows.length, 1000);
   assert.deepEqual(got.gaps, [
     `1000 or more TRANSFER records at ${new Date(T).toISOString()}, some without a symbol`,
@@ -123,10 +125,37 @@ Deno.test("a type Binance does not document, in a crowded millisecond, is report
     ...records("COMMISSION", "ETHUSDT", 200, 904),
   ];
   const { served, asked } = source(history);
-  const got = await fetchIncome(served, T - 1000, T + 1000, []);
+  const got = await fetchIncome(served, usdm(T - 1000, T + 1000));
   assert.equal(got.rows.length, 1103);
   assert.deepEqual(got.gaps, [
     `NEW_KIND records at ${new Date(T).toISOString()}, a type Binance does not document`,
   ]);
   assert.ok(asked.every((q) => q.incomeType !== "NEW_KIND"));
+});
+
+Deno.test("COIN-M: a crowded millisecond is split by COIN-M's income types only", async () => {
+  // One big order: 1200 commissions of BTCUSD_PERP at T. COIN-M lists 7 types and refuses the
+  // others (-1130): asking for REFERRAL_KICKBACK there would fail the sync every time.
+  const coinm = [
+    "TRANSFER",
+    "WELCOME_BONUS",
+    "FUNDING_FEE",
+    "REALIZED_PNL",
+    "COMMISSION",
+    "INSURANCE_CLEAR",
+    "DELIVERED_SETTELMENT",
+  ];
+  const history = records("COMMISSION", "BTCUSD_PERP", 1200, 1);
+  const { served, asked } = source(history, coinm);
+  const got = await fetchIncome(served, {
+    market: "coinm",
+    from: T - 1000,
+    to: T + 1000,
+    known: [],
+  });
+  assert.deepEqual(got.gaps, [
+    `more than 1000 COMMISSION records of BTCUSD_PERP at ${new Date(T).toISOString()}`,
+  ]);
+  assert.equal(got.rows.length, 1000);
+  assert.ok(asked.every((q) => q.incomeType === undefined || coinm.includes(q.incomeType)));
 });

@@ -20,6 +20,7 @@
  */
 
 import type { IncomeQuery } from "../binance/queries.ts";
+import type { Market } from "../fill.ts";
 import type { IncomeRow } from "../binance/rows.ts";
 import type { SyncEventHandler } from "./progress_events.ts";
 
@@ -34,33 +35,58 @@ const PAGE = 1000;
 const MAX_WINDOW_MS = 360 * 86_400_000;
 
 /**
- * Binance's income types (https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Get-Income-History),
- * used to split a millisecond that holds a full page.
+ * Binance's income types, used to split a millisecond that holds a full page: USD-M's
+ * (https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Get-Income-History)
+ * and COIN-M's, which lists 7 and refuses others (-1130)
+ * (https://developers.binance.com/docs/derivatives/coin-margined-futures/account/rest-api/Get-Income-History).
  */
-const INCOME_TYPES = [
-  "TRANSFER",
-  "WELCOME_BONUS",
-  "REALIZED_PNL",
-  "FUNDING_FEE",
-  "COMMISSION",
-  "INSURANCE_CLEAR",
-  "REFERRAL_KICKBACK",
-  "COMMISSION_REBATE",
-  "API_REBATE",
-  "CONTEST_REWARD",
-  "CROSS_COLLATERAL_TRANSFER",
-  "OPTIONS_PREMIUM_FEE",
-  "OPTIONS_SETTLE_PROFIT",
-  "INTERNAL_TRANSFER",
-  "AUTO_EXCHANGE",
-  "DELIVERED_SETTELMENT",
-  "COIN_SWAP_DEPOSIT",
-  "COIN_SWAP_WITHDRAW",
-  "POSITION_LIMIT_INCREASE_FEE",
-  "STRATEGY_UMFUTURES_TRANSFER",
-  "FEE_RETURN",
-  "BFUSD_REWARD",
-];
+const INCOME_TYPES: Readonly<Record<Market, readonly string[]>> = {
+  usdm: [
+    "TRANSFER",
+    "WELCOME_BONUS",
+    "REALIZED_PNL",
+    "FUNDING_FEE",
+    "COMMISSION",
+    "INSURANCE_CLEAR",
+    "REFERRAL_KICKBACK",
+    "COMMISSION_REBATE",
+    "API_REBATE",
+    "CONTEST_REWARD",
+    "CROSS_COLLATERAL_TRANSFER",
+    "OPTIONS_PREMIUM_FEE",
+    "OPTIONS_SETTLE_PROFIT",
+    "INTERNAL_TRANSFER",
+    "AUTO_EXCHANGE",
+    "DELIVERED_SETTELMENT",
+    "COIN_SWAP_DEPOSIT",
+    "COIN_SWAP_WITHDRAW",
+    "POSITION_LIMIT_INCREASE_FEE",
+    "STRATEGY_UMFUTURES_TRANSFER",
+    "FEE_RETURN",
+    "BFUSD_REWARD",
+  ],
+  coinm: [
+    "TRANSFER",
+    "WELCOME_BONUS",
+    "FUNDING_FEE",
+    "REALIZED_PNL",
+    "COMMISSION",
+    "INSURANCE_CLEAR",
+    "DELIVERED_SETTELMENT",
+  ],
+};
+
+/** What to fetch. */
+export interface IncomeWindow {
+  /** `usdm` or `coinm` (the income types differ). */
+  readonly market: Market;
+  /** The first ms, inclusive. */
+  readonly from: number;
+  /** The last ms, inclusive. */
+  readonly to: number;
+  /** The symbols the account is known to trade, asked for one by one in a crowded millisecond. */
+  readonly known: Iterable<string>;
+}
 
 /** The income records fetched, and what Binance could not return. */
 export interface IncomeFetch {
@@ -71,18 +97,16 @@ export interface IncomeFetch {
 }
 
 /**
- * Every income record with `startTime ≤ time ≤ endTime`, oldest first, each once (`known`: the
- * symbols the account is known to trade, asked for one by one in a crowded millisecond). Tells
- * `onEvent` when it starts (`income-start`) and, after each page, the time read up to and the
- * records kept so far (`income-page`).
+ * Every income record of `window` (`from ≤ time ≤ to`), oldest first, each once. Tells `onEvent`
+ * when it starts (`income-start`) and, after each page, the time read up to and the records kept
+ * so far (`income-page`).
  */
 export async function fetchIncome(
   source: IncomeSource,
-  startTime: number,
-  endTime: number,
-  known: Iterable<string> = [],
+  window: IncomeWindow,
   onEvent: SyncEventHandler = () => {},
 ): Promise<IncomeFetch> {
+  const { from: startTime, to: endTime } = window;
   const rows: IncomeRow[] = [];
   const gaps: string[] = [];
   const seen = new Set<string>();
@@ -114,7 +138,7 @@ export async function fetchIncome(
       start = last;
       continue;
     }
-    await fetchMillisecond(source, last, page, known, keep, gaps);
+    await fetchMillisecond(source, last, page, window, keep, gaps);
     start = last + 1;
   }
   rows.sort((a, b) => a.time - b.time);
@@ -123,24 +147,25 @@ export async function fetchIncome(
 
 /**
  * All records of millisecond `time` (`first`: its first full page), type by type, then, for a type
- * that fills a page, symbol by symbol (the page's symbols and `known`).
+ * that fills a page, symbol by symbol (the page's symbols and the known ones).
  */
 async function fetchMillisecond(
   source: IncomeSource,
   time: number,
   first: readonly IncomeRow[],
-  known: Iterable<string>,
+  { market, known }: IncomeWindow,
   keep: (page: readonly IncomeRow[]) => void,
   gaps: string[],
 ): Promise<void> {
   const at = { startTime: time, endTime: time, limit: PAGE };
   const when = new Date(time).toISOString();
+  const types = INCOME_TYPES[market];
   for (const other of new Set(first.map((r) => r.incomeType))) {
-    if (!INCOME_TYPES.includes(other)) {
+    if (!types.includes(other)) {
       gaps.push(`${other} records at ${when}, a type Binance does not document`);
     }
   }
-  for (const incomeType of INCOME_TYPES) {
+  for (const incomeType of types) {
     const page = await source.income({ ...at, incomeType });
     keep(page);
     if (page.length < PAGE) continue;

@@ -120,7 +120,11 @@ export async function fetchRemote(
     watermark === null || watermark === undefined ? undefined : watermark - INCOME_OVERLAP_MS,
   ].filter((time) => time !== undefined);
   const incomeFrom = Math.max(horizon, starts.length === 0 ? horizon : Math.min(...starts));
-  const { rows, gaps } = await fetchIncome(client, incomeFrom, now, local.known, onEvent);
+  const { rows, gaps } = await fetchIncome(
+    client,
+    { market, from: incomeFrom, to: now, known: local.known },
+    onEvent,
+  );
   for (const gap of gaps) {
     log.warn(
       "income history: {gap}; Binance lists only the first 1000, so {file} may lack the rest " +

@@ -22,6 +22,7 @@ import { firstAtOrAfter } from "./income.ts";
 import { incomeJson, type IncomeRow, jsonArray } from "./rows.ts";
 import { WEEK_MS } from "./trade_endpoints.ts";
 
+/** USD-M's income types (the USD-M page lists 22). */
 const INCOME_TYPES = new Set([
   "TRANSFER",
   "WELCOME_BONUS",
@@ -45,6 +46,19 @@ const INCOME_TYPES = new Set([
   "STRATEGY_UMFUTURES_TRANSFER",
   "FEE_RETURN",
   "BFUSD_REWARD",
+]);
+/**
+ * COIN-M's: its page lists 7 (https://developers.binance.com/docs/derivatives/coin-margined-futures/account/rest-api/Get-Income-History);
+ * another is refused as an invalid value (-1130), as USD-M refuses one it does not list.
+ */
+const COINM_INCOME_TYPES = new Set([
+  "TRANSFER",
+  "WELCOME_BONUS",
+  "FUNDING_FEE",
+  "REALIZED_PNL",
+  "COMMISSION",
+  "INSURANCE_CLEAR",
+  "DELIVERED_SETTELMENT",
 ]);
 const YEAR_MS = 365 * 86_400_000;
 const DAY_MS = 86_400_000;
@@ -74,7 +88,8 @@ function incomeHandler(ctx: EndpointContext): string {
   const symbol = p.text("symbol");
   if (symbol !== undefined && account.spec(symbol) === undefined) throw invalidSymbol();
   const incomeType = p.text("incomeType");
-  if (incomeType !== undefined && !INCOME_TYPES.has(incomeType)) throw invalidValue("incomeType");
+  const types = market === "coinm" ? COINM_INCOME_TYPES : INCOME_TYPES;
+  if (incomeType !== undefined && !types.has(incomeType)) throw invalidValue("incomeType");
   const limit = p.int("limit") ?? 100;
   if (limit < 1 || limit > 1000) throw invalidValue("limit");
   if (p.text("page") !== undefined) {
