@@ -99,6 +99,15 @@ Deno.test("bulk download client", async (t) => {
     assert.equal(ex.downloads.remaining("usdm", "income"), left - 1, "it was counted");
   });
 
+  await t.step("a 408 with -1007 (execution status unknown): counted, said unknown", async () => {
+    const left = ex.downloads.remaining("usdm", "income");
+    await once.syncClock();
+    ex.failNext("408");
+    await assert.rejects(bulk.requestDownloadId("income", from, end), DownloadOutcomeUnknownError);
+    assert.equal(asked(ex, "/fapi/v1/income/asyn"), 2, "sent once");
+    assert.equal(ex.downloads.remaining("usdm", "income"), left - 1, "it was counted");
+  });
+
   await t.step("the spent quota's error is passed on as it is, never retried", async () => {
     while (ex.downloads.remaining("usdm", "income") > 0) {
       ex.downloads.websiteExport("usdm", "income");

@@ -150,12 +150,13 @@ export class BulkDownload {
     try {
       body = await this.#o.requesterOnce.request(endpoint, { startTime, endTime });
     } catch (error) {
-      // Lost after sending (no answer, a cut answer, a 5xx) may have been counted; a 4xx,
-      // 429 included, was refused before it was.
+      // Lost after sending may have been counted: no answer, an answer that cannot be read, a
+      // 5xx, or Binance's "execution status unknown" (408, -1006, -1007: any transient error but
+      // 429). Another 4xx, 429 included, was refused before it was.
       if (
         error instanceof BinanceNetworkError || error instanceof BinanceTimeoutError ||
-        (error instanceof BinanceResponseError && error.retryable) ||
-        (error instanceof BinanceApiError && error.status >= 500)
+        error instanceof BinanceResponseError ||
+        (error instanceof BinanceApiError && error.retryable && error.status !== 429)
       ) {
         throw new DownloadOutcomeUnknownError(endpoint.path, error.message);
       }
@@ -166,7 +167,8 @@ export class BulkDownload {
     }
     const { downloadId, avgCostTimestampOfLast30d } = (body ?? {}) as Record<string, unknown>;
     if (typeof downloadId !== "string" || !/^\d+$/.test(downloadId)) {
-      throw new BinanceResponseError(`GET ${endpoint.path}: no downloadId in the reply`);
+      // Accepted, so counted, but with no id to fetch it by.
+      throw new DownloadOutcomeUnknownError(endpoint.path, "no downloadId in the reply");
     }
     return {
       downloadId,

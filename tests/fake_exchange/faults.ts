@@ -8,10 +8,15 @@
 
 import { Prng } from "./prng.ts";
 
-/** A kind of injected failure (`skew`: -1021 on a SIGNED endpoint; others pass through). */
-export type FaultKind = "5xx" | "429" | "reset" | "slow" | "truncated" | "skew";
+/**
+ * A kind of injected failure (`skew`: -1021 on a SIGNED endpoint; others pass through; `408`: the
+ * request is carried out, then answered 408 with -1007, "Send status unknown; execution status
+ * unknown", as Binance answers when its backend times out:
+ * https://developers.binance.com/docs/derivatives/usds-margined-futures/general-info).
+ */
+export type FaultKind = "5xx" | "429" | "reset" | "slow" | "truncated" | "skew" | "408";
 
-/** Kinds drawn at random by the fault rate (`slow` only when queued: it stalls for seconds). */
+/** Kinds drawn at random by the fault rate (`slow` and `408` only when queued). */
 const RANDOM_KINDS: readonly FaultKind[] = ["5xx", "429", "reset", "truncated", "skew"];
 
 /** The faults still to inject. */

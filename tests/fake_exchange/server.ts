@@ -138,12 +138,22 @@ export function startFakeExchange(options: FakeExchangeOptions = {}): Promise<Fa
         origin: url.origin,
       };
       const body = await endpoint.handle(ctx);
-      log.push({ ...entry, weight, status: 200, ...(fault ? { fault } : {}) });
+      log.push({
+        ...entry,
+        weight,
+        status: fault === "408" ? 408 : 200,
+        ...(fault ? { fault } : {}),
+      });
       if (fault === "slow") await delay(slowMs, pending, request.signal);
       if (fault === "truncated") {
         return respond(200, body.slice(0, Math.floor(body.length / 2)), limiter.used(t));
       }
       if (fault === "reset") return resetResponse(body, limiter.used(t));
+      if (fault === "408") {
+        const msg = "Timeout waiting for response from backend server. Send status unknown; " +
+          "execution status unknown.";
+        return respond(408, JSON.stringify({ code: -1007, msg }), limiter.used(t));
+      }
       return respond(200, body, limiter.used(t));
     } catch (error) {
       const e = error instanceof BinanceError
