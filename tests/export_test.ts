@@ -243,11 +243,17 @@ Deno.test("export: the command line", async (t) => {
     });
     await t.step("no income file: refused unless --no-funding", async () => {
       const missing = await cli(dir, "export", "koinly");
-      assert.equal(missing.code, 1);
+      assert.equal(missing.code, 2);
       assert.match(
         missing.stderr,
-        /futures_income\.csv not found: the funding payments come from it/,
+        /there is no futures_income\.csv in .*: the funding payments come from it/,
       );
+      const given = await cli(dir, "export", "koinly", "--income", "nope.csv");
+      assert.equal(given.code, 2);
+      assert.match(given.stderr, /--income nope\.csv: no such file/);
+      const none = await cli(dir, "export", "koinly", "--positions", "nope.csv", "--no-funding");
+      assert.equal(none.code, 2);
+      assert.match(none.stderr, /--positions nope\.csv: no such file/);
       const { code, stdout, stderr } = await cli(
         dir,
         "export",

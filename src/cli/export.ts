@@ -15,7 +15,6 @@ import {
   totalsByAsset,
 } from "../export/entries.ts";
 import { EXPORT_FORMATS, type ExportFormat } from "../export/formats.ts";
-import type { IncomeRecord } from "../income.ts";
 import { inPeriod } from "../period.ts";
 import { writeFileAtomic } from "../storage/atomic_write.ts";
 import { FILES } from "../storage/file_names.ts";
@@ -23,7 +22,7 @@ import { readIncomeFile } from "../storage/income_file.ts";
 import { readPositionsFile } from "../storage/positions_file.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
 import { describePeriod, periodOption } from "./filter_options.ts";
-import { checkNotKeptFile, checkOutputFile, lockForReading } from "./paths.ts";
+import { checkInputFile, checkNotKeptFile, checkOutputFile, lockForReading } from "./paths.ts";
 
 const NAMES = EXPORT_FORMATS.map((f) => f.name).join("|");
 
@@ -117,6 +116,18 @@ export const exportCommand: Command = {
     }
     const positionsPath = (values.positions as string | undefined) ?? FILES.positions;
     const incomePath = (values.income as string | undefined) ?? FILES.income;
+    await checkInputFile(
+      { path: positionsPath, option: values.positions === undefined ? undefined : "--positions" },
+      "run sync or positions first, or give --positions FILE",
+    );
+    if (!noFunding) {
+      await checkInputFile(
+        { path: incomePath, option: values.income === undefined ? undefined : "--income" },
+        "the funding payments come from it, and the other income (settlements, fees, rebates, " +
+          "rewards; sync writes it): run export where it is, give --income FILE, or " +
+          "--no-funding to export without it",
+      );
+    }
     const outPath = (values.out as string | undefined) ?? `futures-ledger-${format.name}.csv`;
     const out = { path: outPath, option: values.out === undefined ? undefined : "--out" };
     await checkOutputFile(out, [
@@ -128,7 +139,7 @@ export const exportCommand: Command = {
     // No sync or import may replace the files while they are read together.
     using _lock = await lockForReading(noFunding ? [positionsPath] : [positionsPath, incomePath]);
     const file = await readPositionsFile(positionsPath);
-    const income = noFunding ? [] : await readIncome(incomePath);
+    const income = noFunding ? [] : await readIncomeFile(incomePath);
     const entries = exportEntries(file.positions, income, period);
     await writeFileAtomic(outPath, format.csv(entries));
 
@@ -183,21 +194,6 @@ function formatAndEnd(
     throw new UsageError(`unknown tool "${names[0]}" (expected ${NAMES})`);
   }
   return { format, lastDay: days[0] };
-}
-
-async function readIncome(path: string): Promise<IncomeRecord[]> {
-  try {
-    return await readIncomeFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Deno.errors.NotFound(
-        `${path} not found: the funding payments come from it, and the other income ` +
-          "(settlements, fees, rebates, rewards; sync writes it); give --income FILE, or " +
-          "--no-funding to export without it",
-      );
-    }
-    throw error;
-  }
 }
 
 /** The kinds of row, in the order the summary gives them: the name of their count, of their sum. */

@@ -15,6 +15,7 @@ import { LockedError } from "../storage/lock.ts";
 import { SyncError } from "../sync/sync_error.ts";
 import { type Command, UsageError } from "./command.ts";
 import { fileInUseHint } from "./file_in_use.ts";
+import { isFileSystemError } from "./paths.ts";
 
 /** The version printed by `--version`, from `deno.json`. */
 export const VERSION: string = denoJson.version;
@@ -106,10 +107,16 @@ function report(error: unknown, command: Command | undefined): number {
     console.error(`futures-ledger: ${error.message}\nNothing was written.`);
     return 1;
   }
-  if (Object.values(Deno.errors).some((kind) => error instanceof kind)) {
+  if (isFileSystemError(error)) {
     // A file or permission problem (not found, permission denied, not a directory, disk full):
     // its message names the path; a stack trace would only hide it.
-    console.error(`futures-ledger: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    console.error(`futures-ledger: ${message}`);
+    if (/\(os error 28\)/.test(message)) {
+      console.error(
+        "The disk is full: free some space and run again (a file being written is left as it was).",
+      );
+    }
     const hint = fileInUseHint(error);
     if (hint !== "") console.error(hint);
     return 1;

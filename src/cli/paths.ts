@@ -137,9 +137,22 @@ export async function lockForReading(paths: readonly string[]): Promise<Disposab
   return { [Symbol.dispose]: release };
 }
 
-/** Whether `error` is the operating system refusing a file operation. */
-function isFileSystemError(error: unknown): boolean {
-  return Object.values(Deno.errors).some((kind) => error instanceof kind);
+/**
+ * Whether `error` is the operating system refusing a file operation: one of `Deno.errors`, or an
+ * error Deno has no class for, such as a read-only file system or a full disk (`(os error N)`).
+ *
+ * @example
+ * ```ts
+ * import { isFileSystemError } from "./paths.ts";
+ * const full = new Error("No space left on device (os error 28)");
+ * const ok = isFileSystemError(full) && isFileSystemError(new Deno.errors.NotFound("x")) &&
+ *   !isFileSystemError(new Error("something else"));
+ * if (!ok) throw new Error();
+ * ```
+ */
+export function isFileSystemError(error: unknown): boolean {
+  return Object.values(Deno.errors).some((kind) => error instanceof kind) ||
+    (error instanceof Error && /\(os error \d+\)/.test(error.message));
 }
 
 function label(named: NamedPath): string {
