@@ -161,6 +161,10 @@ Deno.test("positions, report and export: a bad file argument is one line, exit 2
       /--fills empty is a directory/,
     ],
     ["positions: --out a directory", ["positions", "--out", "empty"], /--out empty is a directory/],
+    // An unset variable in a scheduled command line: refused before any work.
+    ["positions: --out ''", ["positions", "--out", ""], /--out is empty/],
+    ["sync: --out ''", ["sync", "--out", ""], /--out is empty/],
+    ["export: --positions ''", ["export", "koinly", "--positions", ""], /--positions is empty/],
     [
       "positions: --out in a directory that does not exist",
       ["positions", "--out", "nowhere/p.csv"],

@@ -30,8 +30,9 @@ export class UsageError extends Error {
 export type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /**
- * Parses `args` strictly: an unknown option, a missing value or a stray argument is a
- * {@linkcode UsageError}. `--help` / `-h` is always accepted.
+ * Parses `args` strictly: an unknown option, a missing value, an empty one (`--out ""`, an unset
+ * variable in a scheduled command line) or a stray argument is a {@linkcode UsageError}. `--help`
+ * / `-h` is always accepted.
  */
 export function parseOptions<T extends Options>(
   args: string[],
@@ -45,8 +46,12 @@ export function parseOptions<T extends Options>(
       allowPositionals,
       strict: true,
     });
+    for (const [name, value] of Object.entries(values)) {
+      if (value === "") throw new UsageError(`--${name} is empty`);
+    }
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new UsageError(message.split("\n")[0].replace(/\. To specify .*$/, ""));
   }

@@ -116,6 +116,13 @@ export const exportCommand: Command = {
     }
     const positionsPath = (values.positions as string | undefined) ?? FILES.positions;
     const incomePath = (values.income as string | undefined) ?? FILES.income;
+    const outPath = (values.out as string | undefined) ?? `futures-ledger-${format.name}.csv`;
+    const out = { path: outPath, option: values.out === undefined ? undefined : "--out" };
+    await checkOutputFile(out, [
+      { path: positionsPath, what: "positions file" },
+      ...(noFunding ? [] : [{ path: incomePath, what: "income file" }]),
+    ]);
+    checkNotKeptFile(out);
     await checkInputFile(
       { path: positionsPath, option: values.positions === undefined ? undefined : "--positions" },
       "run sync or positions first, or give --positions FILE",
@@ -128,13 +135,6 @@ export const exportCommand: Command = {
           "--no-funding to export without it",
       );
     }
-    const outPath = (values.out as string | undefined) ?? `futures-ledger-${format.name}.csv`;
-    const out = { path: outPath, option: values.out === undefined ? undefined : "--out" };
-    await checkOutputFile(out, [
-      { path: positionsPath, what: "positions file" },
-      ...(noFunding ? [] : [{ path: incomePath, what: "income file" }]),
-    ]);
-    checkNotKeptFile(out);
 
     // No sync or import may replace the files while they are read together.
     using _lock = await lockForReading(noFunding ? [positionsPath] : [positionsPath, incomePath]);
