@@ -230,6 +230,11 @@ Deno.test("positions, report and export: a bad file argument is one line, exit 2
       /--out futures_fills\.csv is named as futures-ledger's fills file/,
     ],
     [
+      "export: --out is the cache",
+      ["export", "koinly", "--out", ".futures-ledger-cache.json"],
+      /--out \.futures-ledger-cache\.json is named as futures-ledger's cache file/,
+    ],
+    [
       "export: --out is the positions file it reads",
       ["export", "cointracker", "--out", "futures_positions.csv"],
       /--out futures_positions\.csv is the positions file it reads/,

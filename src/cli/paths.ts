@@ -9,8 +9,15 @@
 
 import { basename, dirname, resolve } from "node:path";
 import { ConfigError } from "../config.ts";
+import { CACHE_FILE } from "../storage/cache_file.ts";
 import { FILES } from "../storage/file_names.ts";
-import { acquireLock, acquireSharedLock, LockedError, type SyncLock } from "../storage/lock.ts";
+import {
+  acquireLock,
+  acquireSharedLock,
+  LOCK_FILE,
+  LockedError,
+  type SyncLock,
+} from "../storage/lock.ts";
 
 /** A path as the command line gave it: the option (`--fills`) or `undefined` for a default. */
 export interface NamedPath {
@@ -42,13 +49,14 @@ export async function checkInputFile(input: NamedPath, hint = ""): Promise<void>
 
 /**
  * Refuses an output named as one of the files futures-ledger keeps (`FILES`: the fills, income and
- * positions files, state.json...), wherever it is: a report or an export written there would
+ * positions files, state.json...; its cache and its lock), wherever it is: a report or an export written there would
  * replace the data (the fills and income Binance no longer serves are gone for good).
  */
 export function checkNotKeptFile(output: NamedPath): void {
   const name = basename(output.path);
-  for (const [role, kept] of Object.entries(FILES)) {
-    if (name === kept) {
+  const kept = { ...FILES, cache: CACHE_FILE, lock: LOCK_FILE };
+  for (const [role, keptName] of Object.entries(kept)) {
+    if (name === keptName) {
       throw new ConfigError(
         `${label(output)} is named as futures-ledger's ${role} file: give another file name`,
       );

@@ -55,8 +55,9 @@ Options:
                       ${DEFAULT_WAIT_MINUTES}) and merge them in this run
   --symbols A,B       query only these symbols (e.g. BTCUSDT,ETHUSDT); the income
                       history is saved (and checked) by the next sync without it
-  --full              query every symbol already in the fills file, even without a sign
-                      of new activity (see "When to use --full" in the README)
+  --full              fetch every known symbol again from the oldest date Binance serves,
+                      even without a sign of new activity (see "When to use --full" in
+                      the README)
   --out DIR           directory of the files (default: the working directory; created)
   --market M          usdm (USDⓈ-M, /fapi; default) or coinm (COIN-M, /dapi)
   --testnet           use Binance's futures testnet
@@ -79,7 +80,8 @@ downloads pending, and merges those that are ready.
 
 Exit codes: 0 done, 1 failed (what was fetched is saved; also: a bulk download refused for
 the monthly quota, lost, not mergeable, or still pending when --wait ends), 2 bad usage or
-settings, 3 another sync is running in the same directory.`;
+settings, 3 another futures-ledger run holds the directory (a sync or an import, or a
+positions, report or export reading it).`;
 
 /** The `sync` command. */
 export const syncCommand: Command = {
