@@ -106,7 +106,8 @@ function number(
 ): number {
   const text = lookup(name);
   if (text === undefined) return fallback;
-  const value = Number(text);
+  // Decimal digits only: Number() would take 0x10, 1e1 or " 5 " too.
+  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
   if (
     !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))
   ) {

@@ -318,6 +318,13 @@ Deno.test("a bad row names the file, line and field", async () => {
     /^z\.csv: not UTF-8/,
   );
   await rejects(readArchive("e.csv", csv("\n\n")), /^e\.csv: empty: no header row$/);
+  // futures-ledger's own fills file: said so, not read as an export without a time zone.
+  const own = "time,symbol,side,qty,price,commission,commissionAsset,realizedPnl,positionSide," +
+    "id,orderId,maker,quoteQty,marginAsset,market,pair,baseQty,source,crc32\n";
+  await rejects(
+    readArchive("futures_fills.csv", csv(own)),
+    /^futures_fills\.csv:1: a file futures-ledger wrote \(its last column is crc32\)/,
+  );
 });
 
 Deno.test("a zip of CSV parts: every part read, errors name the entry", async () => {

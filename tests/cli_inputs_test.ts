@@ -164,6 +164,7 @@ Deno.test("positions, report and export: a bad file argument is one line, exit 2
     // An unset variable in a scheduled command line: refused before any work.
     ["positions: --out ''", ["positions", "--out", ""], /--out is empty/],
     ["sync: --out ''", ["sync", "--out", ""], /--out is empty/],
+    ["sync: --wait 1.5", ["sync", "--wait", "1.5"], /--wait 1\.5: expected whole minutes/],
     ["export: --positions ''", ["export", "koinly", "--positions", ""], /--positions is empty/],
     [
       "positions: --out in a directory that does not exist",

@@ -26,6 +26,8 @@ Deno.test("settings from the environment", async (t) => {
       const [name, value] of [
         ["REQUEST_TIMEOUT", "ten"],
         ["REQUEST_TIMEOUT", "0"],
+        ["REQUEST_TIMEOUT", "0x10"], // Number() would take it as 16
+        ["REQUEST_TIMEOUT", "1e1"],
         ["MAX_RETRIES", "2.5"],
         ["MAX_RETRIES", "-1"],
         ["LOG_LEVEL", "loud"],

@@ -182,6 +182,14 @@ export class HeaderError extends Error {}
  * ```
  */
 export function recognise(names: readonly string[]): Columns {
+  // futures-ledger's own files end with a row check no export of Binance's has.
+  if (names.at(-1)?.trim() === "crc32") {
+    throw new HeaderError(
+      "a file futures-ledger wrote (its last column is crc32), not an export of Binance's: " +
+        "import reads the trade and transaction history exports Binance's website or bulk " +
+        "download gives",
+    );
+  }
   const at: Partial<Record<Field, number>> = {};
   const unknown: string[] = [];
   let headerOffsetMinutes: number | undefined;

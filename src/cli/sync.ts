@@ -180,7 +180,10 @@ function withWaitValue(args: readonly string[]): string[] {
     }
     if (args[i] !== "--wait") out.push(args[i]);
     else if (/^\d+$/.test(args[i + 1] ?? "")) out.push(`--wait=${args[++i]}`);
-    else out.push(`--wait=${DEFAULT_WAIT_MINUTES}`);
+    else if (/^[\d.]+[a-z]*$/i.test(args[i + 1] ?? "") && !/^\d{4}-/.test(args[i + 1] ?? "")) {
+      // `--wait 1.5`, `--wait 30m`: meant as minutes, not the date it would otherwise be read as.
+      throw new UsageError(`--wait ${args[i + 1]}: expected whole minutes (e.g. --wait 30)`);
+    } else out.push(`--wait=${DEFAULT_WAIT_MINUTES}`);
   }
   return out;
 }
