@@ -138,6 +138,12 @@ Deno.test("report", async (t) => {
       const { code, stdout, stderr } = await cli(dir, "report");
       assert.equal(code, 0, stderr);
       assert.match(stdout, /9 positions \(7 round trips, 2 open\) → report written to report.html/);
+      // A contract the file does not have (a typo): said, not an empty report without a word.
+      const typo = await cli(dir, "report", "--symbols", "SOLUSDT,NOPE", "--out", "typo.html");
+      assert.equal(typo.code, 0, typo.stderr);
+      assert.match(typo.stderr, /note: --symbols: no position of NOPE in /);
+      assert.match(typo.stdout, /^1 position of 9, .*\(1 round trip, 0 open\)/);
+      await Deno.remove(`${dir}/typo.html`);
       const html = await Deno.readTextFile(`${dir}/report.html`);
       assert.deepEqual(statsOf(html, "USDT"), USDT_STATS);
       assert.deepEqual(exactStatsOf(html, "USDT"), USDT_EXACT);

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { counted } from "./counted.ts";
 import { dirname, join } from "node:path";
 import { saveSnapshot } from "../ledger/anchor.ts";
 import { combineUnattached, statusCounts } from "../ledger/summary.ts";
@@ -122,7 +123,9 @@ export const positionsCommand: Command = {
     const summaries = [...rebuilt.symbols.values()].map((s) => s.summary);
     const { open, closed, partial } = statusCounts(summaries);
     console.log(
-      `${rebuilt.fills} fills → ${open + closed + partial} positions (${open} open, ` +
+      `${counted(rebuilt.fills, "fill")} → ${
+        counted(open + closed + partial, "position")
+      } (${open} open, ` +
         `${closed} closed, ${partial} partial) ${
           replaced ? "written to" : "already in, left unchanged:"
         } ${outPath}`,

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { counted } from "./counted.ts";
 import type { Decimal } from "../decimal.ts";
 import { renderReport } from "../report/html.ts";
 import { fundingTotals, isWhole, positionsInScope, type ReportScope } from "../report/scope.ts";
@@ -111,6 +112,11 @@ export const reportCommand: Command = {
       );
     }
     const incomeFunding = await readIncome(incomePath, scope);
+    const inFile = new Set(file.positions.map((p) => p.symbol));
+    const absent = [...scope.symbols ?? []].filter((symbol) => !inFile.has(symbol));
+    if (absent.length > 0) {
+      console.error(`note: --symbols: no position of ${absent.join(", ")} in ${positionsPath}`);
+    }
     const positions = positionsInScope(file.positions, scope);
     const hasNet = file.positions.some((p) => p.netPnl !== undefined);
     const withoutNet = positions.filter((p) => isRoundTrip(p) && p.netPnl === undefined);
@@ -142,8 +148,8 @@ export const reportCommand: Command = {
     const trips = positions.length - open.length;
     const limited = isWhole(scope) ? "" : ` of ${file.positions.length}, ${describeScope(scope)}`;
     console.log(
-      `${positions.length} positions${limited} (${trips} round trips, ${open.length} open) → ` +
-        `report written to ${outPath}`,
+      `${counted(positions.length, "position")}${limited} (${counted(trips, "round trip")}, ` +
+        `${open.length} open) → report written to ${outPath}`,
     );
     return 0;
   },

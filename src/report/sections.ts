@@ -150,7 +150,7 @@ function streakStat(
     key,
     label,
     `${streak.length}`,
-    `round trips in a row, ${amount(streak.net)}, ${span}`,
+    `round trip${streak.length === 1 ? "" : "s"} in a row, ${amount(streak.net)}, ${span}`,
   );
 }
 
