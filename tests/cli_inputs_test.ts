@@ -110,6 +110,12 @@ Deno.test("sync: a bad setting is one line, exit 2, before anything is requested
       !onLinux,
     ],
     [
+      "a secret and a private key file both",
+      { ...env, BINANCE_PRIVATE_KEY_FILE: join(dir.path, "key.pem") },
+      [],
+      /both BINANCE_SECRET_KEY and BINANCE_PRIVATE_KEY_FILE are set/,
+    ],
+    [
       "a private key file that does not exist",
       { ...env, BINANCE_SECRET_KEY: "", BINANCE_PRIVATE_KEY_FILE: join(dir.path, "nope.pem") },
       [],

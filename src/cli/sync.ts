@@ -261,6 +261,14 @@ async function signerFrom(settings: Settings): Promise<Signer> {
       'BINANCE_API_KEY is not set: put it in .env or the environment (see the README, "API key")',
     );
   }
+  if (settings.secretKey !== undefined && settings.privateKeyFile !== undefined) {
+    // An API key is signed one way: which one belongs to BINANCE_API_KEY is not ours to guess.
+    throw new ConfigError(
+      "both BINANCE_SECRET_KEY and BINANCE_PRIVATE_KEY_FILE are set: an API key signs with " +
+        "either a secret (HMAC) or a private key (Ed25519, RSA); remove the one that is not " +
+        "BINANCE_API_KEY's",
+    );
+  }
   if (settings.secretKey !== undefined) return await hmacSigner(settings.secretKey);
   if (settings.privateKeyFile !== undefined) {
     return await readPrivateKeySigner(settings.privateKeyFile);
