@@ -73,6 +73,28 @@ Deno.test("Binance client: errors retrying cannot fix", async (t) => {
     });
   });
 
+  await t.step(
+    "a ban's end is on Binance's clock: a local clock ahead does not end it early",
+    async () => {
+      // The local clock runs 60 s ahead of Binance's; banned until 30 s from Binance's now. Read
+      // on the local clock the ban would be over already, and a request would lengthen it.
+      const time = fakeTime();
+      time.skew = -60_000;
+      await using binance = stub(time, (s) => {
+        if (s.path === TRADES) {
+          return json(
+            error(-1003, `Way too many requests; IP banned until ${time.server() + 30_000}.`),
+            418,
+          );
+        }
+      });
+      const binanceClient = await client(binance.baseUrl, time);
+      await assert.rejects(binanceClient.userTrades({ symbol: "BTCUSDT" }), BinanceBanError);
+      await assert.rejects(binanceClient.userTrades({ symbol: "BTCUSDT" }), BinanceBanError);
+      assert.equal(binance.calls(TRADES).length, 1, "refused here, not sent");
+    },
+  );
+
   const cases: [number, number, string, RegExp][] = [
     [
       401,

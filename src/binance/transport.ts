@@ -179,7 +179,7 @@ export class Transport {
 
   async #send(endpoint: Endpoint, params: Params, attempt: number): Promise<Sent> {
     const label = `GET ${endpoint.path}`;
-    if (this.#ban !== undefined && this.#o.now() < this.#ban.refuseUntil) {
+    if (this.#ban !== undefined && this.#serverNow() < this.#ban.refuseUntil) {
       throw new BinanceBanError(this.#ban.error.until);
     }
     const { apiKey, signer } = this.#o;
@@ -232,7 +232,8 @@ export class Transport {
   }
 
   #statusError(label: string, response: Response, text: string): BinanceError {
-    const now = this.#o.now();
+    // Binance's clock: a ban's end ("banned until …") and an HTTP date in Retry-After are on it.
+    const now = this.#serverNow();
     const retryAfter = retryAfterMs(response.headers, now);
     if (response.status === 418) {
       const error = new BinanceBanError(banEnd(text, retryAfter, now));
@@ -242,7 +243,7 @@ export class Transport {
     }
     if (response.status === 429) {
       this.governor.pauseUntil(
-        retryAfter === undefined ? this.governor.nextWindowStart() : this.#serverNow() + retryAfter,
+        retryAfter === undefined ? this.governor.nextWindowStart() : now + retryAfter,
       );
     }
     return apiErrorFrom(label, response.status, redact(text, this.#o.apiKey), retryAfter);
