@@ -62,17 +62,18 @@ Deno.test("an export without seconds, imported, then synced: each fill once", as
 });
 
 Deno.test("how far an export's row without an id reaches", async (t) => {
-  // Rows as [time ms after T0, made id?]; the same fill's values for all. Returns the times kept.
-  type Row = { time: number; source: string; made: boolean };
-  const run = (rows: [number, boolean][]) => {
+  // Rows as [time ms after T0, made id?, values]; the same fill's values unless said. Returns
+  // the times kept.
+  type Row = { time: number; source: string; made: boolean; values: string };
+  const run = (rows: [number, boolean, string?][]) => {
     const out: number[] = [];
     const window = new TwinWindow<Row>({
       made: (row) => row.made,
-      twin: () => "BTCUSDT|BUY|100|1",
+      twin: (row) => row.values,
       line: (row) => `${row.time}\n`,
     }, (text) => out.push(Number(text) - T0));
-    for (const [time, made] of rows) {
-      window.push({ time: T0 + time, source: made ? "archive" : "api", made }, false);
+    for (const [time, made, values = "BTCUSDT|BUY|100|1"] of rows) {
+      window.push({ time: T0 + time, source: made ? "archive" : "api", made, values }, false);
     }
     window.end();
     return out;
@@ -86,6 +87,10 @@ Deno.test("how far an export's row without an id reaches", async (t) => {
   await t.step("a time to the second reaches that second only", () => {
     assert.deepEqual(run([[1_000, true], [1_999, false]]), [1_999]);
     assert.deepEqual(run([[1_000, true], [2_000, false]]), [1_000, 2_000]);
+    // Even when it waits behind a row that reaches the minute (another fill, at 07:00).
+    const other = "ETHUSDT|SELL|10|2";
+    assert.deepEqual(run([[0, true, other], [5_000, true], [5_999, false]]), [0, 5_999]);
+    assert.deepEqual(run([[0, true, other], [5_000, true], [6_000, false]]), [0, 5_000, 6_000]);
   });
   await t.step("one to one, the earliest first: two fills of a minute, one row", () => {
     // The export's one row at 07:00 and the API's two fills at :10 and :20: one pairs.
