@@ -96,9 +96,10 @@ export function compareIds(a: string, b: string): number {
 
 /**
  * The id made for a row without one: 20 digits, `9`, its time in ms (13 digits) and its place
- * (6 digits) among the rows of its market and symbol (or type) in that millisecond. Binance's ids
- * are 64-bit integers, at most 19 digits: a made id is never one of theirs, and it is the same
- * each time the same export is read.
+ * (6 digits) among the rows of its market and symbol (or type) in that millisecond, plus 500000
+ * when the export printed no seconds (`wholeMinutes`: the API's row of it may be up to a minute
+ * later, {@linkcode madeIdReachMs}). Binance's ids are 64-bit integers, at most 19 digits: a made
+ * id is never one of theirs, and it is the same each time the same export is read.
  *
  * @example
  * ```ts
@@ -107,8 +108,29 @@ export function compareIds(a: string, b: string): number {
  * if (id !== "91735689600000000002" || !isMadeId(id) || isMadeId("4575108247")) throw new Error();
  * ```
  */
-export function madeId(time: number, place: number): string {
-  return "9" + String(time).padStart(13, "0") + String(place).padStart(6, "0");
+export function madeId(time: number, place: number, wholeMinutes = false): string {
+  const placed = place + (wholeMinutes ? WHOLE_MINUTES : 0);
+  return "9" + String(time).padStart(13, "0") + String(placed).padStart(6, "0");
+}
+
+/** Added to a made id's place when its export printed no seconds (no moment has that many rows). */
+const WHOLE_MINUTES = 500_000;
+
+/**
+ * How far after its time the API's row of the fill (or income record) a made id stands for can
+ * be: a minute when its export printed no seconds (`madeId`'s `wholeMinutes`), else a second.
+ *
+ * @example
+ * ```ts
+ * import { madeId, madeIdReachMs } from "./fill.ts";
+ * const t = Date.UTC(2025, 0, 1, 7);
+ * if (madeIdReachMs(madeId(t, 3, true)) !== 60_000 || madeIdReachMs(madeId(t, 3)) !== 1000) {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export function madeIdReachMs(id: string): number {
+  return Number(id.slice(14)) >= WHOLE_MINUTES ? 60_000 : 1000;
 }
 
 /** Whether an id was made by {@linkcode madeId} (not Binance's). */

@@ -62,44 +62,69 @@ Deno.test("an export without seconds, imported, then synced: each fill once", as
 });
 
 Deno.test("how far an export's row without an id reaches", async (t) => {
-  // Rows as [time ms after T0, made id?, values]; the same fill's values unless said. Returns
-  // the times kept.
-  type Row = { time: number; source: string; made: boolean; values: string };
-  const run = (rows: [number, boolean, string?][]) => {
-    const out: number[] = [];
+  // Rows as [time ms after T0, kind, values, detail]: "api", "s" (an export's row printed to the
+  // second) or "m" (an export without seconds); the same fill's values unless said. Returns the
+  // times written.
+  type Row = { time: number; source: string; kind: string; values: string; detail: string };
+  const written = (rows: [number, "api" | "s" | "m", string?, string?][]) => {
+    const out: string[] = [];
     const window = new TwinWindow<Row>({
-      made: (row) => row.made,
+      made: (row) => row.kind !== "api",
       twin: (row) => row.values,
-      line: (row) => `${row.time}\n`,
-    }, (text) => out.push(Number(text) - T0));
-    for (const [time, made, values = "BTCUSDT|BUY|100|1"] of rows) {
-      window.push({ time: T0 + time, source: made ? "archive" : "api", made, values }, false);
+      reach: (row) => (row.kind === "m" ? 60_000 : 1000),
+      detail: (row) => row.detail,
+      line: (row) => `${row.time - T0} ${row.kind} ${row.detail}`.trim() + "\n",
+    }, (text) => out.push(text.trim()));
+    for (const [time, kind, values = "BTCUSDT|BUY|100|1", detail = ""] of rows) {
+      const source = kind === "api" ? "api" : "archive";
+      window.push({ time: T0 + time, source, kind, values, detail }, false);
     }
     window.end();
     return out;
   };
-  await t.step("a whole minute: the API's row 59.999 s later is the same fill", () => {
-    assert.deepEqual(run([[0, true], [59_999, false]]), [59_999]);
+  const run = (rows: Parameters<typeof written>[0]) =>
+    written(rows).map((line) => Number(line.split(" ")[0]));
+  await t.step("without seconds: the API's row 59.999 s later is the same fill", () => {
+    assert.deepEqual(run([[0, "m"], [59_999, "api"]]), [59_999]);
   });
   await t.step("but not one 60 s later (the next minute)", () => {
-    assert.deepEqual(run([[0, true], [60_000, false]]), [0, 60_000]);
+    assert.deepEqual(run([[0, "m"], [60_000, "api"]]), [0, 60_000]);
   });
-  await t.step("a time to the second reaches that second only", () => {
-    assert.deepEqual(run([[1_000, true], [1_999, false]]), [1_999]);
-    assert.deepEqual(run([[1_000, true], [2_000, false]]), [1_000, 2_000]);
+  await t.step("a time to the second reaches that second only, on a whole minute too", () => {
+    assert.deepEqual(run([[1_000, "s"], [1_999, "api"]]), [1_999]);
+    assert.deepEqual(run([[1_000, "s"], [2_000, "api"]]), [1_000, 2_000]);
+    assert.deepEqual(run([[0, "s"], [40_000, "api"]]), [0, 40_000]);
     // Even when it waits behind a row that reaches the minute (another fill, at 07:00).
     const other = "ETHUSDT|SELL|10|2";
-    assert.deepEqual(run([[0, true, other], [5_000, true], [5_999, false]]), [0, 5_999]);
-    assert.deepEqual(run([[0, true, other], [5_000, true], [6_000, false]]), [0, 5_000, 6_000]);
+    assert.deepEqual(run([[0, "m", other], [5_000, "s"], [5_999, "api"]]), [0, 5_999]);
+    assert.deepEqual(run([[0, "m", other], [5_000, "s"], [6_000, "api"]]), [0, 5_000, 6_000]);
   });
   await t.step("one to one, the earliest first: two fills of a minute, one row", () => {
     // The export's one row at 07:00 and the API's two fills at :10 and :20: one pairs.
-    assert.deepEqual(run([[0, true], [10_000, false], [20_000, false]]), [10_000, 20_000]);
+    assert.deepEqual(run([[0, "m"], [10_000, "api"], [20_000, "api"]]), [10_000, 20_000]);
     // Two rows at 07:00, and the API's fill at 07:00:30 then an unrelated one at 07:01:10.
-    assert.deepEqual(run([[0, true], [0, true], [30_000, false], [70_000, false]]), [
+    assert.deepEqual(run([[0, "m"], [0, "m"], [30_000, "api"], [70_000, "api"]]), [
       0,
       30_000,
       70_000,
+    ]);
+  });
+  await t.step("among twins, the one with the API row's P&L and fee first", () => {
+    // At the edge of what the API serves: the export's 07:00 rows are a close (P&L 10) and an
+    // open (P&L 0) of the same side, price and quantity; the API has only the open (07:00:40).
+    const [close, open] = ["BTCUSDT|SELL|100|1", "BTCUSDT|SELL|100|1"];
+    assert.deepEqual(
+      written([
+        [0, "m", close, "10|0.2"],
+        [0, "m", open, "0|0.2"],
+        [40_000, "api", open, "0|0.2"],
+      ]),
+      ["0 m 10|0.2", "40000 api 0|0.2"],
+      "the close's row stays; the open's is the API's",
+    );
+    // With no row of its P&L and fee, the earliest twin pairs.
+    assert.deepEqual(written([[0, "m", close, "10"], [40_000, "api", open, "5"]]), [
+      "40000 api 5",
     ]);
   });
 });

@@ -93,8 +93,14 @@ export function archiveRows(contents: ArchiveContents, context: RowsContext): Ar
     );
   }
   const idless = result.archiveOnly.filter((t) => t.id === undefined);
-  const fills = [...withId, ...withMadeIds(idless, isNewestFirst(contents.trades))].map(fillOf);
-  const income = incomeRows(contents.income, context, precision);
+  // A file without seconds: its rows' made ids say so, for their API twins (`madeIdReachMs`).
+  const minutes = new Set(
+    contents.files.filter((f) => f.timePrecisionMs >= 60_000).map((f) => f.source),
+  );
+  const fills = [...withId, ...withMadeIds(idless, isNewestFirst(contents.trades), minutes)].map(
+    fillOf,
+  );
+  const income = incomeRows(contents.income, context, precision, minutes);
   return {
     fills,
     income: income.rows,
@@ -147,7 +153,11 @@ function isNewestFirst(rows: readonly ArchiveTrade[]): boolean {
  * of the same time in the order they happened, which is file order, or its reverse in files
  * listed newest first (`newestFirst`; their parts too).
  */
-function withMadeIds(rows: readonly ArchiveTrade[], newestFirst: boolean): ArchiveTrade[] {
+function withMadeIds(
+  rows: readonly ArchiveTrade[],
+  newestFirst: boolean,
+  minutes: ReadonlySet<string>,
+): ArchiveTrade[] {
   const fileOrder = (a: ArchiveTrade, b: ArchiveTrade) =>
     a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line;
   const sorted = [...rows].sort((a, b) =>
@@ -158,7 +168,7 @@ function withMadeIds(rows: readonly ArchiveTrade[], newestFirst: boolean): Archi
     const key = `${row.market}|${row.symbol}|${row.time}`;
     const place = places.get(key) ?? 0;
     places.set(key, place + 1);
-    return { ...row, id: madeId(row.time, place) };
+    return { ...row, id: madeId(row.time, place, minutes.has(row.source)) };
   });
 }
 
@@ -191,6 +201,7 @@ function incomeRows(
   rows: readonly ArchiveIncome[],
   context: RowsContext,
   precision: number,
+  minutes: ReadonlySet<string>,
 ): { rows: IncomeRecord[]; matched: number } {
   const key = (
     r: { market: Market; incomeType: string; symbol: string; time: number },
@@ -229,7 +240,7 @@ function incomeRows(
       const at = `${r.market}|${r.incomeType}|${r.time}`;
       const place = places.get(at) ?? 0;
       places.set(at, place + 1);
-      tranId = madeId(r.time, place);
+      tranId = madeId(r.time, place, minutes.has(r.source));
     }
     out.push({
       market: r.market,

@@ -20,7 +20,7 @@
 
 import { csvLine } from "../csv/format.ts";
 import { Decimal } from "../decimal.ts";
-import { compareFillsByTime, type Fill, fillKey, isMadeId } from "../fill.ts";
+import { compareFillsByTime, type Fill, fillKey, isMadeId, madeIdReachMs } from "../fill.ts";
 import { compareIncome, incomeKey, type IncomeRecord } from "../income.ts";
 import { appendInPlace } from "./append_in_place.ts";
 import { DataFileError } from "./data_file.ts";
@@ -62,6 +62,8 @@ const FILLS: SortedFile<Fill> = {
   key: fillKey,
   made: (f) => f.source === "archive" && isMadeId(f.id),
   twin: (f) => `${f.market}|${f.symbol}|${f.side}|${number(f.price)}|${number(f.qty)}`,
+  reach: (f) => madeIdReachMs(f.id),
+  detail: (f) => `${number(f.realizedPnl)}|${number(f.commission)}|${f.commissionAsset}`,
   line: fillLine,
   tail: fillsTail,
   stream: streamFills,
@@ -73,6 +75,8 @@ const INCOME: SortedFile<IncomeRecord> = {
   key: incomeKey,
   made: (r) => r.source === "archive" && isMadeId(r.tranId),
   twin: (r) => `${r.market}|${r.incomeType}|${r.symbol}|${number(r.income)}|${r.asset}`,
+  reach: (r) => madeIdReachMs(r.tranId),
+  detail: () => "",
   line: incomeLine,
   tail: incomeTail,
   stream: (path, onRow) => streamIncomeFile(path, onRow),

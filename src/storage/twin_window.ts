@@ -1,27 +1,17 @@
 /**
- * Rows on their way into a sorted data file, held while they may pair, so that an archive's row without an
- * id (its id was made: `madeId`) and the API's row of the same fill or record are one row, the
- * API's. They pair when the API's row is within the archive row's `reach` of it: the second the
- * export printed, or the minute when its time is on a whole minute (an export saved by a
- * spreadsheet prints no seconds; a row printed to the second that falls on `:00` reaches the
- * minute too, and since each row pairs with one row only, the earliest, the API's row of that
- * very second is the one it takes).
+ * Rows on their way into a sorted data file, held while they may pair, so that an archive's row
+ * without an id (its id was made: `madeId`) and the API's row of the same fill or record are one
+ * row, the API's. They pair when the API's row is within the archive row's reach of it: the second
+ * the export printed, or the minute when the export printed no seconds (its made id says so:
+ * `madeIdReachMs`). Each row pairs with one row only; among several an API row could pair with,
+ * it takes the earliest whose other values (a fill's P&L and fee) are its own too, else the
+ * earliest: at the edge of what the API serves, an export's row may have no twin.
  *
  * @module
  */
 
-/** An archive's row without an id is matched with the API's row within its precision. */
-const SECOND = 1000;
 /** The longest reach. */
 export const MINUTE = 60_000;
-
-/**
- * How far after its time an archive's row with a made id reaches: a minute for a time on a whole
- * minute (the export may have printed no seconds), else a second.
- */
-function reach(time: number): number {
-  return time % MINUTE === 0 ? MINUTE : SECOND;
-}
 
 /** What the window needs to know of a kind of row. */
 export interface TwinRules<T> {
@@ -29,6 +19,10 @@ export interface TwinRules<T> {
   made(row: T): boolean;
   /** What an archive's row and the API's row of the same fill or record share. */
   twin(row: T): string;
+  /** How far after its time the API's row of an archive's row with a made id can be, ms. */
+  reach(row: T): number;
+  /** What else the two rows of one fill share, to choose among several twins (may be ""). */
+  detail(row: T): string;
   /** A row as a line, with its break. */
   line(row: T): string;
 }
@@ -77,11 +71,14 @@ export class TwinWindow<T extends { time: number; source?: string }> {
     const entry: Held<T> = { row, isNew, dropped: false, paired: false };
     if (kind.made(row)) {
       const twin = kind.twin(row);
-      const api = this.#apiNow.find((a) =>
-        !a.held.paired && a.held.row.time === row.time &&
-        (a.twin ??= kind.twin(a.held.row)) === twin
+      const api = this.#best(
+        this.#apiNow.filter((a) =>
+          !a.held.paired && a.held.row.time === row.time &&
+          (a.twin ??= kind.twin(a.held.row)) === twin
+        ).map((a) => a.held),
+        row,
       );
-      if (api !== undefined) this.#pair(entry, api.held);
+      if (api !== undefined) this.#pair(entry, api);
       else {
         entry.waiting = twin;
         const list = this.#made.get(twin);
@@ -93,8 +90,11 @@ export class TwinWindow<T extends { time: number; source?: string }> {
       let twin: string | undefined;
       if (this.#made.size > 0) {
         twin = kind.twin(row);
-        const archive = this.#made.get(twin)?.find((h) =>
-          !h.dropped && row.time - h.row.time < reach(h.row.time)
+        const archive = this.#best(
+          (this.#made.get(twin) ?? []).filter((h) =>
+            !h.dropped && row.time - h.row.time < kind.reach(h.row)
+          ),
+          row,
         );
         if (archive !== undefined) this.#pair(archive, entry);
       }
@@ -115,6 +115,13 @@ export class TwinWindow<T extends { time: number; source?: string }> {
     return { added: this.#added, removed: this.#removed };
   }
 
+  /** Of `candidates` (in file order), the first with `row`'s detail too, else the first. */
+  #best(candidates: readonly Held<T>[], row: T): Held<T> | undefined {
+    if (candidates.length < 2) return candidates[0];
+    const detail = this.#kind.detail(row);
+    return candidates.find((h) => this.#kind.detail(h.row) === detail) ?? candidates[0];
+  }
+
   /** The archive's row `archive` is the API's row `api`: it is not written. */
   #pair(archive: Held<T>, api: Held<T>): void {
     archive.dropped = true;
@@ -128,7 +135,9 @@ export class TwinWindow<T extends { time: number; source?: string }> {
       const entry = this.#held[this.#head];
       if (entry === undefined) break;
       const { row, waiting } = entry;
-      if (waiting !== undefined && !entry.dropped && row.time + reach(row.time) > now) break;
+      if (waiting !== undefined && !entry.dropped && row.time + this.#kind.reach(row) > now) {
+        break;
+      }
       this.#held[this.#head++] = undefined;
       if (waiting !== undefined) {
         // Rows leave in file order, so it is the first of its list.
