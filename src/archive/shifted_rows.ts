@@ -129,16 +129,22 @@ export class ImportedRows {
  * The one shift by a whole number of quarter hours (not zero, at most {@linkcode WIDEST_SHIFT_MS})
  * that takes most of `rows` (more than half) to a reference row with the same values: `times`
  * gives the references' times for a row's values, and a row's time is `precisionMs` coarse (the
- * reference may be up to that much later). Undefined when there is none.
+ * reference may be up to that much later). Only a row whose values are its own is evidence: once
+ * among `rows`, and with one reference within the widest shift. A grid bot's fills, alike every
+ * minute, match one another at any shift and prove nothing. Undefined when there is none.
  *
  * @example
  * ```ts
  * import { commonShift } from "./shifted_rows.ts";
  * const H = 3_600_000;
  * const rows = [{ row: { time: 0 }, values: "a" }, { row: { time: H }, values: "b" }];
- * const refs = new Map([["a", [2 * H + 400]], ["b", [3 * H + 999, 5 * H]]]);
+ * const refs = new Map([["a", [2 * H + 400]], ["b", [3 * H + 999]]]);
  * const found = commonShift(rows, (v) => refs.get(v) ?? [], 1000);
  * if (found?.shift !== 2 * H || found.count !== 2) throw new Error();
+ * // Each of the values twice (a grid bot's fills): no evidence.
+ * const alike = [...rows, { row: { time: 2 * H }, values: "a" }];
+ * alike.push({ row: { time: 3 * H }, values: "b" });
+ * if (commonShift(alike, (v) => refs.get(v) ?? [], 1000) !== undefined) throw new Error();
  * ```
  */
 export function commonShift<R extends { time: number }>(
@@ -146,24 +152,24 @@ export function commonShift<R extends { time: number }>(
   times: (values: string) => readonly number[],
   precisionMs: number,
 ): { shift: number; count: number; first: R } | undefined {
+  const seen = new Map<string, number>();
+  for (const { values } of rows) seen.set(values, (seen.get(values) ?? 0) + 1);
+  const own = rows.filter(({ values }) => seen.get(values) === 1);
   const shifts = new Map<number, { count: number; first: R }>();
-  for (const { row, values } of rows) {
-    const found = new Set<number>();
-    for (const time of times(values)) {
-      const away = time - row.time;
-      const over = ((away % QUARTER_HOUR) + QUARTER_HOUR) % QUARTER_HOUR;
-      const shift = away - over;
-      if (over >= precisionMs || shift === 0 || Math.abs(shift) > WIDEST_SHIFT_MS) continue;
-      found.add(shift);
-    }
-    for (const shift of found) {
-      const seen = shifts.get(shift);
-      if (seen === undefined) shifts.set(shift, { count: 1, first: row });
-      else seen.count++;
-    }
+  for (const { row, values } of own) {
+    const near = times(values).filter((time) => Math.abs(time - row.time) <= WIDEST_SHIFT_MS);
+    const [time] = near;
+    if (near.length !== 1 || time === undefined) continue;
+    const away = time - row.time;
+    const over = ((away % QUARTER_HOUR) + QUARTER_HOUR) % QUARTER_HOUR;
+    const shift = away - over;
+    if (over >= precisionMs || shift === 0) continue;
+    const found = shifts.get(shift);
+    if (found === undefined) shifts.set(shift, { count: 1, first: row });
+    else found.count++;
   }
   for (const [shift, { count, first }] of shifts) {
-    if (count * 2 > rows.length) return { shift, count, first };
+    if (count * 2 > own.length) return { shift, count, first };
   }
   return undefined;
 }
