@@ -128,3 +128,44 @@ Deno.test("how far an export's row without an id reaches", async (t) => {
     ]);
   });
 });
+
+Deno.test("one export imported as printed and as a spreadsheet saved it: each fill once", async (t) => {
+  // The same two fills and one commission, printed to the second (10:00:13, 12:05:27) and without
+  // seconds (10:00, 12:05), in either order: the second import adds nothing.
+  const header =
+    "Date(UTC),Symbol,Side,Price,Quantity,Amount,Fee,Fee Coin,Realized Profit,Quote Asset";
+  const seconds = [
+    "2024-02-10 10:00:13,BTCUSDT,BUY,68000,0.010,680,0.272,USDT,0,USDT",
+    "2024-02-10 12:05:27,BTCUSDT,SELL,69000,0.010,690,0.276,USDT,10,USDT",
+  ];
+  const minutes = seconds.map((row) => row.replace(/^(\S+ \d\d:\d\d):\d\d/, "$1"));
+  const income = (rows: string[]) =>
+    ["Uid,Time,Asset,Type,Amount,Symbol", ...rows.map((r) => `1,${r}`), ""].join("\n");
+  for (const order of [[seconds, minutes], [minutes, seconds]]) {
+    await t.step(order[0] === seconds ? "seconds first" : "minutes first", async () => {
+      await using dir = await tempDir();
+      for (const [i, rows] of order.entries()) {
+        await Deno.writeTextFile(`${dir.path}/t${i}.csv`, [header, ...rows, ""].join("\n"));
+        const time = rows[0].slice(0, rows[0].indexOf(","));
+        await Deno.writeTextFile(
+          `${dir.path}/i${i}.csv`,
+          income([`${time},USDT,Commission,-0.272,BTCUSDT`]),
+        );
+        for (const file of [`t${i}.csv`, `i${i}.csv`]) {
+          const run = await runCli(
+            { cwd: dir.path },
+            "import",
+            file,
+            "--utc-offset=+00:00",
+            "--position-mode=one-way",
+          );
+          assert.equal(run.code, 0, run.stderr);
+        }
+      }
+      const lines = async (name: string) =>
+        (await Deno.readTextFile(`${dir.path}/${name}`)).trim().split("\n").length - 1;
+      assert.equal(await lines("futures_fills.csv"), 2);
+      assert.equal(await lines("futures_income.csv"), 1);
+    });
+  }
+});

@@ -26,7 +26,7 @@ export const WIDEST_SHIFT_MS = 26 * 3_600_000;
 const number = (text: string) => Decimal.parse(text).normalize().toString();
 
 /** What a trade row is, but for its time and id. */
-function tradeValues(t: {
+export function tradeValues(t: {
   market: Market;
   symbol: string;
   side: string;

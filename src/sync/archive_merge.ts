@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import type { PositionMode } from "../archive/position_side.ts";
 import { KnownIds } from "../archive/known_ids.ts";
+import { OtherPrecision } from "../archive/other_precision.ts";
 import { ImportedRows, WIDEST_SHIFT_MS } from "../archive/shifted_rows.ts";
 import { type ArchiveRows, archiveRows } from "../archive/to_rows.ts";
 import type { ArchiveContents } from "../archive/types.ts";
@@ -58,11 +59,15 @@ export async function archiveRowsFor(
   const modes = new Map<string, PositionMode>();
   const known = new KnownIds(contents);
   const imported = new ImportedRows();
+  const earlier = new OtherPrecision();
   const near = (time: number) =>
     time >= from + MARGIN_MS - WIDEST_SHIFT_MS && time <= to - MARGIN_MS + WIDEST_SHIFT_MS;
   const takeFill = (fill: Fill) => {
     known.fill(fill);
-    if (fill.market === market && near(fill.time)) imported.fill(fill);
+    if (fill.market === market && near(fill.time)) {
+      imported.fill(fill);
+      earlier.fill(fill);
+    }
     if (fill.market !== market || fill.source === "archive") return;
     if (fill.positionSide !== "BOTH") modes.set(fill.symbol, "hedge");
     else if (!modes.has(fill.symbol)) modes.set(fill.symbol, "one-way");
@@ -73,7 +78,10 @@ export async function archiveRowsFor(
   const apiIncome: IncomeRecord[] = [];
   const takeIncome = (record: IncomeRecord) => {
     known.income(record);
-    if (record.market === market && near(record.time)) imported.income(record);
+    if (record.market === market && near(record.time)) {
+      imported.income(record);
+      earlier.income(record);
+    }
     if (record.market !== market || record.source === "archive") return;
     if (record.time >= from && record.time <= to) apiIncome.push(record);
   };
@@ -87,5 +95,6 @@ export async function archiveRowsFor(
     apiFills,
     apiIncome,
     modeOf: (_, symbol) => modes.get(symbol) ?? fallback,
+    imported: earlier,
   });
 }
