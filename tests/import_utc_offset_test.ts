@@ -95,6 +95,18 @@ Deno.test("an export without ids imported again in another time zone is refused"
     assert.equal(same.code, 0, same.stderr);
     assert.equal(await fills(), before);
   });
+  await t.step(
+    "two like fills of one second, like an imported one hours away: added",
+    async () => {
+      // An order filled in two like parts at 13:00:00 (+02:00: 11:00 UTC); the files hold a like
+      // fill at 08:00 UTC (the first export's 10:00). Two rows, each three hours from that one
+      // row, are no evidence of a shifted import: they are not their own.
+      const part = "2024-02-10 13:00:00,BTCUSDT,BUY,68000,0.010,680.00,0.272,USDT,0,USDT";
+      await Deno.writeTextFile(`${dir.path}/parts.csv`, [HEADER, part, part, ""].join("\n"));
+      const run = await importing("parts.csv", "+02:00");
+      assert.equal(run.code, 0, run.stderr);
+    },
+  );
   await t.step("a grid bot's next day, its fills alike every minute: added", async () => {
     // USDCUSDT bought at 0.9999 and sold at 1.0000 on alternate minutes, without seconds, on two
     // days: every row of the second day is like one of the first 24 h earlier (and like many
@@ -130,7 +142,10 @@ Deno.test("an export without ids imported again in another time zone is refused"
     );
     const next = await importing("next.csv", "+02:00");
     assert.equal(next.code, 0, next.stderr);
-    assert.equal((await fills()).split("\n").filter((l) => l.includes(",BTCUSDT,")).length, 2 + 3);
+    assert.equal(
+      (await fills()).split("\n").filter((l) => l.includes(",BTCUSDT,")).length,
+      2 + 2 + 3,
+    );
   });
 });
 
