@@ -96,12 +96,12 @@ Deno.test("an export without ids imported again in another time zone is refused"
     assert.equal(await fills(), before);
   });
   await t.step(
-    "two like fills of one second, like an imported one hours away: added",
+    "two like fills of one second, like an imported one an hour away: added",
     async () => {
       // An order filled in two like parts at 13:00:00 (+02:00: 11:00 UTC); the files hold a like
-      // fill at 08:00 UTC (the first export's 10:00). Two rows, each three hours from that one
+      // fill at 10:00 UTC (the first export's 12:00 SELL). Two rows, each an hour from that one
       // row, are no evidence of a shifted import: they are not their own.
-      const part = "2024-02-10 13:00:00,BTCUSDT,BUY,68000,0.010,680.00,0.272,USDT,0,USDT";
+      const part = "2024-02-10 13:00:00,BTCUSDT,SELL,69000,0.010,690.00,0.276,USDT,10,USDT";
       await Deno.writeTextFile(`${dir.path}/parts.csv`, [HEADER, part, part, ""].join("\n"));
       const run = await importing("parts.csv", "+02:00");
       assert.equal(run.code, 0, run.stderr);
