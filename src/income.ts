@@ -43,3 +43,46 @@ export function compareIncome(a: IncomeRecord, b: IncomeRecord): number {
     (a.incomeType < b.incomeType ? -1 : a.incomeType > b.incomeType ? 1 : 0) ||
     a.tranId.length - b.tranId.length || (a.tranId < b.tranId ? -1 : a.tranId > b.tranId ? 1 : 0);
 }
+
+/**
+ * Binance's USD-M income types
+ * (https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Get-Income-History).
+ */
+export const USDM_INCOME_TYPES: readonly string[] = [
+  "TRANSFER",
+  "WELCOME_BONUS",
+  "REALIZED_PNL",
+  "FUNDING_FEE",
+  "COMMISSION",
+  "INSURANCE_CLEAR",
+  "REFERRAL_KICKBACK",
+  "COMMISSION_REBATE",
+  "API_REBATE",
+  "CONTEST_REWARD",
+  "CROSS_COLLATERAL_TRANSFER",
+  "OPTIONS_PREMIUM_FEE",
+  "OPTIONS_SETTLE_PROFIT",
+  "INTERNAL_TRANSFER",
+  "AUTO_EXCHANGE",
+  "DELIVERED_SETTELMENT",
+  "COIN_SWAP_DEPOSIT",
+  "COIN_SWAP_WITHDRAW",
+  "POSITION_LIMIT_INCREASE_FEE",
+  "STRATEGY_UMFUTURES_TRANSFER",
+  "FEE_RETURN",
+  "BFUSD_REWARD",
+];
+
+/**
+ * COIN-M's: its page lists 7 and refuses others as a filter (-1130)
+ * (https://developers.binance.com/docs/derivatives/coin-margined-futures/account/rest-api/Get-Income-History).
+ */
+export const COINM_INCOME_TYPES: readonly string[] = [
+  "TRANSFER",
+  "WELCOME_BONUS",
+  "FUNDING_FEE",
+  "REALIZED_PNL",
+  "COMMISSION",
+  "INSURANCE_CLEAR",
+  "DELIVERED_SETTELMENT",
+];

@@ -19,31 +19,10 @@
  * @module
  */
 
+import { USDM_INCOME_TYPES } from "../income.ts";
+
 /** The API's income types. */
-export const INCOME_TYPES: ReadonlySet<string> = new Set([
-  "TRANSFER",
-  "WELCOME_BONUS",
-  "REALIZED_PNL",
-  "FUNDING_FEE",
-  "COMMISSION",
-  "INSURANCE_CLEAR",
-  "REFERRAL_KICKBACK",
-  "COMMISSION_REBATE",
-  "API_REBATE",
-  "CONTEST_REWARD",
-  "CROSS_COLLATERAL_TRANSFER",
-  "OPTIONS_PREMIUM_FEE",
-  "OPTIONS_SETTLE_PROFIT",
-  "INTERNAL_TRANSFER",
-  "AUTO_EXCHANGE",
-  "DELIVERED_SETTELMENT",
-  "COIN_SWAP_DEPOSIT",
-  "COIN_SWAP_WITHDRAW",
-  "POSITION_LIMIT_INCREASE_FEE",
-  "STRATEGY_UMFUTURES_TRANSFER",
-  "FEE_RETURN",
-  "BFUSD_REWARD",
-]);
+export const INCOME_TYPES: ReadonlySet<string> = new Set(USDM_INCOME_TYPES);
 
 const LABELS: Readonly<Record<string, string>> = {
   REALIZED_PROFIT_AND_LOSS: "REALIZED_PNL",

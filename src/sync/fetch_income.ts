@@ -21,6 +21,7 @@
 
 import type { IncomeQuery } from "../binance/queries.ts";
 import type { Market } from "../fill.ts";
+import { COINM_INCOME_TYPES, USDM_INCOME_TYPES } from "../income.ts";
 import type { IncomeRow } from "../binance/rows.ts";
 import type { SyncEventHandler } from "./progress_events.ts";
 
@@ -34,46 +35,10 @@ const PAGE = 1000;
 /** COIN-M refuses income windows over a year; USD-M keeps only three months anyway. */
 const MAX_WINDOW_MS = 360 * 86_400_000;
 
-/**
- * Binance's income types, used to split a millisecond that holds a full page: USD-M's
- * (https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Get-Income-History)
- * and COIN-M's, which lists 7 and refuses others (-1130)
- * (https://developers.binance.com/docs/derivatives/coin-margined-futures/account/rest-api/Get-Income-History).
- */
+/** Binance's income types of each market, used to split a millisecond that holds a full page. */
 const INCOME_TYPES: Readonly<Record<Market, readonly string[]>> = {
-  usdm: [
-    "TRANSFER",
-    "WELCOME_BONUS",
-    "REALIZED_PNL",
-    "FUNDING_FEE",
-    "COMMISSION",
-    "INSURANCE_CLEAR",
-    "REFERRAL_KICKBACK",
-    "COMMISSION_REBATE",
-    "API_REBATE",
-    "CONTEST_REWARD",
-    "CROSS_COLLATERAL_TRANSFER",
-    "OPTIONS_PREMIUM_FEE",
-    "OPTIONS_SETTLE_PROFIT",
-    "INTERNAL_TRANSFER",
-    "AUTO_EXCHANGE",
-    "DELIVERED_SETTELMENT",
-    "COIN_SWAP_DEPOSIT",
-    "COIN_SWAP_WITHDRAW",
-    "POSITION_LIMIT_INCREASE_FEE",
-    "STRATEGY_UMFUTURES_TRANSFER",
-    "FEE_RETURN",
-    "BFUSD_REWARD",
-  ],
-  coinm: [
-    "TRANSFER",
-    "WELCOME_BONUS",
-    "FUNDING_FEE",
-    "REALIZED_PNL",
-    "COMMISSION",
-    "INSURANCE_CLEAR",
-    "DELIVERED_SETTELMENT",
-  ],
+  usdm: USDM_INCOME_TYPES,
+  coinm: COINM_INCOME_TYPES,
 };
 
 /** What to fetch. */
