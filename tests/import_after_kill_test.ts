@@ -8,10 +8,9 @@ import assert from "node:assert/strict";
 import { crc32Bytes } from "../src/csv/crc32.ts";
 import { fillLine } from "../src/storage/fill_row.ts";
 import { runSync } from "../src/sync.ts";
-import { tradeIncome } from "./support/binance_views.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
-import { type MemoryAccount, memoryClient } from "./support/memory_exchange.ts";
+import { accountOfFills, memoryClient } from "./support/memory_exchange.ts";
 import { tempDir } from "./support/sync.ts";
 
 const T0 = Date.UTC(2026, 2, 2, 7);
@@ -44,12 +43,7 @@ Deno.test("import after a sync killed mid-append: no fill lost", async () => {
   ];
   const [base, a, b] = [trip(1, 0), trip(3, 1), trip(5, 2)];
   const fills = [...base, ...a, ...b];
-  const account: MemoryAccount = {
-    fills,
-    income: tradeIncome(fills),
-    priors: new Map(),
-    prices: new Map(),
-  };
+  const account = accountOfFills(fills);
   await runSync({ dir: dir.path, market: "usdm" }, memoryClient(account, "usdm", T0 + HOUR / 2));
   await appendKilled(`${dir.path}/futures_fills.csv`, a.map(fillLine));
   // The website's export of A and B, with trade ids.

@@ -6,10 +6,9 @@
 import assert from "node:assert/strict";
 import { runSync } from "../src/sync.ts";
 import { TwinWindow } from "../src/storage/twin_window.ts";
-import { tradeIncome } from "./support/binance_views.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
-import { type MemoryAccount, memoryClient } from "./support/memory_exchange.ts";
+import { accountOfFills, memoryClient } from "./support/memory_exchange.ts";
 import { tempDir } from "./support/sync.ts";
 
 const T0 = Date.UTC(2026, 2, 2, 7);
@@ -22,12 +21,7 @@ Deno.test("an export without seconds, imported, then synced: each fill once", as
     f(1, "BUY", "1", "100", { time: T0 + 27_123, ...fee }),
     f(2, "SELL", "1", "101", { time: T0 + 5 * 60_000 + 40_500, realizedPnl: "1", ...fee }),
   ];
-  const account: MemoryAccount = {
-    fills,
-    income: tradeIncome(fills),
-    priors: new Map(),
-    prices: new Map(),
-  };
+  const account = accountOfFills(fills);
   const exported = [
     "2026-03-02 07:00,BTCUSDT,BUY,100,1,100,0.01,USDT,0,USDT",
     "2026-03-02 07:05,BTCUSDT,SELL,101,1,101,0.01,USDT,1,USDT",

@@ -13,6 +13,14 @@ import { f } from "./support/fills.ts";
 
 const T0 = Date.UTC(2025, 0, 1);
 
+/** A COIN-M fill's fields: BTCUSD_PERP, in BTC. */
+const coin = {
+  market: "coinm",
+  symbol: "BTCUSD_PERP",
+  marginAsset: "BTC",
+  commissionAsset: "BTC",
+} as const;
+
 /** A FUNDING_FEE record at second `second` of 2025. */
 function funding(second: number, income: string, extra: Partial<IncomeRecord> = {}): IncomeRecord {
   return {
@@ -212,12 +220,6 @@ Deno.test("COIN-M: inverse contracts average entry harmonically, P&L and funding
     "Binance's realizedPnl, as the fake exchange computes it",
   );
 
-  const coin = {
-    market: "coinm",
-    symbol: "BTCUSD_PERP",
-    marginAsset: "BTC",
-    commissionAsset: "BTC",
-  } as const;
   // Funding −0.0001 BTC at 3s is the long's alone; then SHORT opens 10 @40,000 beside it.
   // Funding 0.00000003 BTC at 6s: weights qty / entry (value in BTC): LONG 20 / 44,444.44…,
   // SHORT 10 / 40,000 → 0.00045 : 0.00025 → LONG 9/14 × 0.00000003 = 0.000000019285714…
@@ -253,12 +255,6 @@ Deno.test("COIN-M at a price so high that qty / price rounds to zero: empty, no 
   // 1 / 3e30 rounds to 0 at 30 places: no entry or exit VWAP can be told, and funding on the two
   // hedge sides is split by open quantity (1 : 3), not by a notional of zero.
   const price = "3000000000000000000000000000000";
-  const coin = {
-    market: "coinm",
-    symbol: "BTCUSD_PERP",
-    marginAsset: "BTC",
-    commissionAsset: "BTC",
-  } as const;
   const ledger = buildLedger([
     f(1, "BUY", "1", price, { ...coin, positionSide: "LONG" }),
     f(2, "SELL", "3", price, { ...coin, positionSide: "SHORT" }),

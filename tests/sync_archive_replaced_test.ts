@@ -11,7 +11,7 @@ import { readLocal } from "../src/sync/local.ts";
 import { tradeIncome } from "./support/binance_views.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
-import { type MemoryAccount, memoryClient } from "./support/memory_exchange.ts";
+import { accountOfFills, memoryClient } from "./support/memory_exchange.ts";
 import { tempDir } from "./support/sync.ts";
 
 Deno.test("an export's fill replaced by the API's: its position is built again", async () => {
@@ -25,12 +25,7 @@ Deno.test("an export's fill replaced by the API's: its position is built again",
     f(2, "BUY", "1", "100", { time: T0 + 123, ...fee }),
     f(3, "SELL", "1", "101", { time: T0 + HOUR, realizedPnl: "1", ...fee }),
   ];
-  const account: MemoryAccount = {
-    fills,
-    income: tradeIncome(fills),
-    priors: new Map(),
-    prices: new Map(),
-  };
+  const account = accountOfFills(fills);
   await runSync({ dir: dir.path, market: "usdm" }, memoryClient(account, "usdm", T0 - HOUR / 2));
   // What `import` writes for an export holding BTCUSDT's first fill: its id, its time to the
   // second.
@@ -71,12 +66,7 @@ Deno.test("the first income record replaced by the API's: the history begins whe
     f(5_000_001, "BUY", "1", "100", { time: T0 + 27_123, commission: "0.04" }),
     f(5_000_000, "BUY", "10", "150", { symbol: "SOLUSDT", time: T0 + 27_050 }),
   ];
-  const account: MemoryAccount = {
-    fills: api,
-    income: tradeIncome(api),
-    priors: new Map(),
-    prices: new Map(),
-  };
+  const account = accountOfFills(api);
   const eth = { symbol: "ETHUSDT", source: "archive" as const };
   const [fee] = tradeIncome(api.slice(0, 1));
   await commitOutcome(await readLocal(dir.path, "usdm", false), {

@@ -14,8 +14,7 @@ import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
 import { memoryExchange } from "./support/fills_exchange.ts";
-import { type MemoryAccount, memoryClient } from "./support/memory_exchange.ts";
-import { tradeIncome } from "./support/binance_views.ts";
+import { accountOfFills, type MemoryAccount, memoryClient } from "./support/memory_exchange.ts";
 import { syncWith, tempDir } from "./support/sync.ts";
 
 type Row = Record<string, string>;
@@ -130,12 +129,7 @@ Deno.test("a price fetch that fails keeps what came before it, and the next one 
 
 /** An account of `fills` whose BNBUSDT kline of `minute` opens at 600. */
 function bnbPricedAt(minute: number, fills: Fill[]): MemoryAccount {
-  return {
-    fills,
-    income: tradeIncome(fills),
-    priors: new Map(),
-    prices: new Map([[`BNBUSDT|${minute}`, "600"]]),
-  };
+  return accountOfFills(fills, [], new Map([[`BNBUSDT|${minute}`, "600"]]));
 }
 
 /** A USD-M sync at `now` whose price fetch fails: it leaves the fees it needed prices for. */

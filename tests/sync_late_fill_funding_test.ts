@@ -5,10 +5,9 @@
 import assert from "node:assert/strict";
 import type { IncomeRecord } from "../src/income.ts";
 import { runSync } from "../src/sync.ts";
-import { tradeIncome } from "./support/binance_views.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
-import { type MemoryAccount, memoryClient } from "./support/memory_exchange.ts";
+import { accountOfFills, memoryClient } from "./support/memory_exchange.ts";
 import { tempDir } from "./support/sync.ts";
 
 Deno.test("a fill before funding already attached: the funding moves to its position", async () => {
@@ -36,12 +35,7 @@ Deno.test("a fill before funding already attached: the funding moves to its posi
     tranId: "900001",
     tradeId: "",
   };
-  const account: MemoryAccount = {
-    fills,
-    income: [...tradeIncome(fills), funding],
-    priors: new Map(),
-    prices: new Map(),
-  };
+  const account = accountOfFills(fills, [funding]);
   for (const now of [T + H / 2, T + 3 * H, T + 5 * H]) {
     await runSync({ dir: dir.path, market: "usdm" }, memoryClient(account, "usdm", now));
   }

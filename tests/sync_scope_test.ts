@@ -9,10 +9,9 @@ import assert from "node:assert/strict";
 import type { Fill } from "../src/fill.ts";
 import type { IncomeRecord } from "../src/income.ts";
 import { runSync } from "../src/sync.ts";
-import { tradeIncome } from "./support/binance_views.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
-import { type MemoryAccount, memoryClient } from "./support/memory_exchange.ts";
+import { accountOfFills, memoryClient } from "./support/memory_exchange.ts";
 import { tempDir } from "./support/sync.ts";
 
 const T0 = Date.UTC(2026, 2, 2, 7);
@@ -45,12 +44,7 @@ Deno.test("a sync of some symbols leaves the others' activity for the next sync"
     tranId: "990000001",
     tradeId: "",
   };
-  const account: MemoryAccount = {
-    fills,
-    income: [...tradeIncome(fills), funding],
-    priors: new Map(),
-    prices: new Map(),
-  };
+  const account = accountOfFills(fills, [funding]);
   const sync = (now: number, symbols?: string[]) =>
     runSync({ dir: dir.path, market: "usdm", symbols }, memoryClient(account, "usdm", now));
 
@@ -90,12 +84,7 @@ Deno.test("sync --from a date after the last sync still fetches what came betwee
     fill(4, "ETHUSDT", T1 + 2 * DAY + 1000, "SELL", { commission: "0.01" }),
     fill(5, "BTCUSDT", T1 + 15 * DAY, "BUY", { commission: "0.01" }),
   ];
-  const account: MemoryAccount = {
-    fills,
-    income: tradeIncome(fills),
-    priors: new Map(),
-    prices: new Map(),
-  };
+  const account = accountOfFills(fills);
   await runSync({ dir: dir.path, market: "usdm" }, memoryClient(account, "usdm", T1));
   await runSync(
     { dir: dir.path, market: "usdm", from: T1 + 10 * DAY },

@@ -19,9 +19,10 @@ import {
   type History,
   HISTORY_START,
 } from "./support/binance_history.ts";
-import { incomeOf, positionsAt, tradeIncome } from "./support/binance_views.ts";
+import { incomeOf, positionsAt } from "./support/binance_views.ts";
 import { f } from "./support/fills.ts";
 import {
+  accountOfFills,
   type MemoryAccount,
   memoryClient,
   settled,
@@ -145,12 +146,7 @@ Deno.test("a run that fails on a symbol: the next run completes it", async () =>
     tranId: "1",
     tradeId: "",
   };
-  const account: MemoryAccount = {
-    fills,
-    income: [...tradeIncome(fills), transfer],
-    priors: new Map(),
-    prices: new Map(),
-  };
+  const account = accountOfFills(fills, [transfer]);
   const now = transfer.time + 60_000;
   await using one = await tempDir();
   await syncInProcess(one.path, "usdm", memoryClient(account, "usdm", now));

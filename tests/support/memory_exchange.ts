@@ -15,7 +15,7 @@ import type { Fill, Market, PositionSide } from "../../src/fill.ts";
 import type { IncomeRecord } from "../../src/income.ts";
 import { runSync, type SyncClient, type SyncResult } from "../../src/sync.ts";
 import { FUNDING_SETTLES_MS } from "./binance_history.ts";
-import { positionsAt } from "./binance_views.ts";
+import { positionsAt, tradeIncome } from "./binance_views.ts";
 
 /** Runs one sync of `market` into `dir` with `client`, as the `sync` command does. */
 export function syncInProcess(
@@ -36,6 +36,18 @@ export interface MemoryAccount {
   readonly priors: ReadonlyMap<string, string>;
   /** Kline opens: `BNBUSDT|<minute ms>` → text. */
   readonly prices: ReadonlyMap<string, string>;
+}
+
+/**
+ * An account of `fills` (any order) with their trade income (`tradeIncome`) and `income` besides,
+ * nothing held before its fills, and the kline opens `prices`.
+ */
+export function accountOfFills(
+  fills: readonly Fill[],
+  income: readonly IncomeRecord[] = [],
+  prices: ReadonlyMap<string, string> = new Map(),
+): MemoryAccount {
+  return { fills, income: [...tradeIncome(fills), ...income], priors: new Map(), prices };
 }
 
 /** A client's view, and what it was asked. */
