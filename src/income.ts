@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Market, Source } from "./fill.ts";
+import { type Market, type Source, SYMBOL } from "./fill.ts";
 
 /** One income history row. Amounts keep Binance's decimal text; ids are digit strings. */
 export interface IncomeRecord {
@@ -13,7 +13,10 @@ export interface IncomeRecord {
   readonly market: Market;
   /** Milliseconds since the epoch (UTC). */
   readonly time: number;
-  /** The contract, or empty for account-wide movements (transfers). */
+  /**
+   * The contract, an option (OPTIONS_* records may name one: {@linkcode OPTION_SYMBOL}), or empty
+   * for account-wide movements (transfers). See {@linkcode isIncomeSymbol}.
+   */
   readonly symbol: string;
   /** COMMISSION, REALIZED_PNL, FUNDING_FEE, TRANSFER, ... (Binance's names and spelling). */
   readonly incomeType: string;
@@ -86,3 +89,28 @@ export const COINM_INCOME_TYPES: readonly string[] = [
   "INSURANCE_CLEAR",
   "DELIVERED_SETTELMENT",
 ];
+
+/**
+ * A European option's symbol as Binance writes it: underlying, expiry date (YYMMDD), strike, `C`
+ * (call) or `P` (put): `BTC-210129-40000-C`, `ETH-221028-1700-C` (Binance Options API,
+ * https://developers.binance.com/docs/derivatives/option/market-data/Exchange-Information; ccxt's
+ * Binance option examples). The strike may have decimals, for an underlying priced below 1.
+ */
+export const OPTION_SYMBOL: RegExp = /^[\p{Lu}\p{Nd}]{1,20}-\d{6}-\d{1,12}(\.\d{1,8})?-[CP]$/u;
+
+/**
+ * Whether `symbol` may be an income record's: a contract's ({@linkcode SYMBOL}), an option's
+ * ({@linkcode OPTION_SYMBOL}: Binance does not document which symbol its OPTIONS_PREMIUM_FEE and
+ * OPTIONS_SETTLE_PROFIT records carry), or none.
+ *
+ * @example
+ * ```ts
+ * import { isIncomeSymbol } from "./income.ts";
+ * const ok = ["", "BTCUSDT", "BTCUSD_PERP", "BTC-250110-100000-C", "XRP-250131-3.2-P"];
+ * const refused = ["btcusdt", "BTC-250110-100000", "BTC-2501-100000-C", "A,B", "BTC--C"];
+ * if (!ok.every(isIncomeSymbol) || refused.some(isIncomeSymbol)) throw new Error();
+ * ```
+ */
+export function isIncomeSymbol(symbol: string): boolean {
+  return symbol === "" || SYMBOL.test(symbol) || OPTION_SYMBOL.test(symbol);
+}

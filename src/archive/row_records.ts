@@ -13,6 +13,7 @@
  */
 
 import { inferMarginAsset, type Market } from "../fill.ts";
+import { OPTION_SYMBOL } from "../income.ts";
 import type { CellReader } from "./cell_reader.ts";
 import { incomeTypeOf } from "./income_types.ts";
 import type { ArchiveIncome, ArchiveTrade } from "./types.ts";
@@ -150,6 +151,8 @@ function readOptionalAsset(cell: Cell): string | undefined {
   return text(cell) === "" ? undefined : readAsset(cell);
 }
 
+/** A transaction's symbol: a contract's, an option's (OPTIONS_* records may name one), or none. */
 function readOptionalSymbol(cell: Cell): string {
-  return readSymbol(cell, false);
+  const option = text(cell).toUpperCase();
+  return OPTION_SYMBOL.test(option) ? option : readSymbol(cell, false);
 }

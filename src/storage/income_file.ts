@@ -7,8 +7,8 @@
 
 import { csvLine } from "../csv/format.ts";
 import { isPlainDecimal } from "../decimal.ts";
-import { type Market, MARKETS, type Source, SYMBOL } from "../fill.ts";
-import { compareIncome, type IncomeRecord } from "../income.ts";
+import { type Market, MARKETS, type Source } from "../fill.ts";
+import { compareIncome, type IncomeRecord, isIncomeSymbol } from "../income.ts";
 import { formatTime, parseTime, parseTimeAt } from "../time.ts";
 import { copyRange, rangeIs } from "../csv/row_view.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
@@ -244,7 +244,7 @@ export function parseIncomeRow(
     );
   const ms = parseTime(time);
   if (ms === undefined) throw bad("time", time, "a UTC time");
-  if (symbol !== "" && !SYMBOL.test(symbol)) throw bad("symbol", symbol, "a symbol or nothing");
+  if (!isIncomeSymbol(symbol)) throw bad("symbol", symbol, "a symbol or nothing");
   if (!/^[A-Z_]{1,40}$/.test(incomeType)) throw bad("incomeType", incomeType, "a type");
   if (!isPlainDecimal(income)) throw bad("income", income, "a decimal number");
   if (!ASSET.test(asset)) throw bad("asset", asset, "an asset");

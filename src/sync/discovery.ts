@@ -17,7 +17,7 @@
  * @module
  */
 
-import type { IncomeRecord } from "../income.ts";
+import { type IncomeRecord, OPTION_SYMBOL } from "../income.ts";
 
 /** Trade-linked income: each fill with a fee, and each fill that realized P&L, leaves one. */
 const TRADE_INCOME = new Set(["COMMISSION", "REALIZED_PNL"]);
@@ -67,7 +67,9 @@ export function planSymbols(evidence: DiscoveryEvidence): SymbolPlan[] {
     if (!reasons.has(symbol)) reasons.set(symbol, reason);
   };
   for (const record of evidence.income) {
-    if (record.symbol === "") continue;
+    // An option's records (OPTIONS_*) are no futures contract's: it has no futures fills, and
+    // Binance would refuse to list them (-1121).
+    if (record.symbol === "" || OPTION_SYMBOL.test(record.symbol)) continue;
     first.set(record.symbol, Math.min(first.get(record.symbol) ?? Infinity, record.time));
     if (TRADE_INCOME.has(record.incomeType)) add(record.symbol, `new ${record.incomeType} income`);
     else if (!evidence.known.has(record.symbol)) {
