@@ -46,6 +46,25 @@ Deno.test("positions command", async (t) => {
       },
     );
 
+    await t.step(
+      "--fills elsewhere writes beside it, not over the working directory's positions",
+      async () => {
+        await Deno.mkdir(`${dir}/other`);
+        await writeFillsFile(`${dir}/other/futures_fills.csv`, [
+          f(7, "BUY", "1", "50", { symbol: "ETHUSDT" }),
+        ]);
+        const before = await Deno.readTextFile(`${dir}/futures_positions.csv`);
+        const { code, stderr } = await cli(dir, "positions", "--fills", "other/futures_fills.csv");
+        assert.equal(code, 0, stderr);
+        assert.equal(await Deno.readTextFile(`${dir}/futures_positions.csv`), before);
+        assert.match(
+          await Deno.readTextFile(`${dir}/other/futures_positions.csv`),
+          /^OPEN,ETHUSDT,LONG,/m,
+        );
+        await Deno.remove(`${dir}/other`, { recursive: true });
+      },
+    );
+
     await t.step("--help explains the rules", async () => {
       const { code, stdout } = await cli(dir, "positions", "--help");
       assert.equal(code, 0);

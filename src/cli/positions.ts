@@ -23,8 +23,8 @@ Rebuilds the round-trip positions from a fills file, without any network access.
 
 Options:
   --fills FILE   fills to read (default: futures_fills.csv)
-  --out FILE     positions file to write (default: futures_positions.csv),
-                 replaced atomically (temporary file, fsync, rename), or left as it
+  --out FILE     positions file to write (default: futures_positions.csv beside the
+                 fills file), replaced atomically (temporary file, fsync, rename), or left as it
                  is (its time too) if it holds these positions already; the positions
                  are sorted in runs kept beside it until merged
                  (.futures-ledger-runs-*, removed when done)
@@ -83,13 +83,15 @@ export const positionsCommand: Command = {
       return 0;
     }
     const fillsPath = (values.fills as string | undefined) ?? FILES.fills;
-    const outPath = (values.out as string | undefined) ?? FILES.positions;
+    const beside = (name: keyof typeof FILES) => join(dirname(fillsPath), FILES[name]);
+    // Beside the fills, as the income, prices and state it reads: `--fills other/…` run
+    // elsewhere must not replace the working directory's positions with other's.
+    const outPath = (values.out as string | undefined) ?? beside("positions");
     const jobs = values.jobs === undefined ? undefined : parseJobs(values.jobs as string);
     await checkInputFile(
       { path: fillsPath, option: values.fills === undefined ? undefined : "--fills" },
       "run sync first, or give --fills FILE",
     );
-    const beside = (name: keyof typeof FILES) => join(dirname(fillsPath), FILES[name]);
     await checkOutputFile(
       { path: outPath, option: values.out === undefined ? undefined : "--out" },
       [
