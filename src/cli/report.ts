@@ -5,9 +5,10 @@
  */
 
 import { counted } from "./counted.ts";
-import type { Decimal } from "../decimal.ts";
+import type { IncomeRecord } from "../income.ts";
 import { renderReport } from "../report/html.ts";
-import { fundingTotals, isWhole, positionsInScope, type ReportScope } from "../report/scope.ts";
+import { type PeriodTotals, periodTotals } from "../report/period_totals.ts";
+import { isWhole, positionsInScope, type ReportScope } from "../report/scope.ts";
 import { isRoundTrip, roundTripStats } from "../report/stats.ts";
 import { feesAndFunding } from "../report/totals.ts";
 import { writeFileAtomic } from "../storage/atomic_write.ts";
@@ -26,15 +27,17 @@ const HELP = `Usage: futures-ledger report [--from DATE] [--to DATE] [--symbols 
 Writes one HTML page, a trading journal: an equity curve and drawdown, P&L by symbol, long vs
 short, win rate, profit factor, expectancy, average and largest win and loss, win and loss
 streaks, a P&L calendar (days, months, years), P&L by hour of day and weekday, holding time
-of wins and losses, fees and funding against gross P&L, and the open positions. The page is
-self-contained: it opens offline and loads nothing from the network.
+of wins and losses, fees and funding against gross P&L, fees, funding and other income with
+the period's net as export counts it, and the open positions. The page is self-contained: it
+opens offline and loads nothing from the network.
 
 Options:
-  --from YYYY-MM-DD  only round trips closed (and funding paid) from this day (UTC)
+  --from YYYY-MM-DD  only round trips closed (and income paid) from this day (UTC)
   --to YYYY-MM-DD    ... up to and including this day (UTC); open positions are then left out
   --symbols A,B      only these contracts, e.g. BTCUSDT,ETHUSDT
   --positions FILE   positions to read (default: futures_positions.csv)
-  --income FILE      income file for funding totals (default: futures_income.csv, if present)
+  --income FILE      income file for funding and other income (default: futures_income.csv,
+                     if present)
   --out FILE         page to write (default: report.html), replaced atomically
                      (never one of the files futures-ledger keeps, such as futures_fills.csv)
   -h, --help         show this help
@@ -56,6 +59,13 @@ What the figures mean:
   - Fees are summed over all positions, open ones too, per asset (BNB fees on their own row).
     Funding comes from the income file's FUNDING_FEE rows, else the positions file's funding
     column, else it shows as "not synced".
+  - Other income is the income file's records that export counts, per kind (delivery
+    settlements, fees and rebates, rewards). The net for the period is, per asset, the round
+    trips' realized P&L - their commissions (BNB as BNB) + funding + other income: the total
+    export prints for the same period. Records export leaves out with a warning (OPTIONS_*,
+    a reward taken back, an unknown type) show as "not counted", with their count and sums;
+    REALIZED_PNL and COMMISSION (the positions carry them) and transfers count for nothing.
+    With --symbols, account-wide records (of no contract, such as a bonus) are left out.
   - Amounts are shown rounded for reading (2 decimals for USD coins such as USDT and USDC,
     8 for BTC, BNB and other coins); each one's exact value shows on hover (its title).
   - The calendar, time of day, weekday and streaks go by close time, in UTC.
@@ -111,7 +121,7 @@ export const reportCommand: Command = {
         `note: ${positionsPath}: ignoring unknown columns ${file.unknownColumns.join(", ")}`,
       );
     }
-    const incomeFunding = await readIncome(incomePath, scope);
+    const income = await readIncome(incomePath);
     const inFile = new Set(file.positions.map((p) => p.symbol));
     const absent = [...scope.symbols ?? []].filter((symbol) => !inFile.has(symbol));
     if (absent.length > 0) {
@@ -128,6 +138,10 @@ export const reportCommand: Command = {
       );
     }
     const stats = roundTripStats(positions);
+    const incomeTotals = income === undefined
+      ? undefined
+      : { path: income.path, totals: periodTotals(file.positions, income.records, scope) };
+    notCountedNote(incomeTotals?.totals);
     const open = positions.filter((p) => !isRoundTrip(p));
     await writeFileAtomic(
       outPath,
@@ -139,7 +153,7 @@ export const reportCommand: Command = {
         netColumn: hasNet ? "net_pnl" : "net_pnl_after_fees",
         stats,
         fees: feesAndFunding(positions, {
-          incomeFunding,
+          income: incomeTotals,
           hasFundingColumn: file.positions.some((p) => p.funding !== undefined),
         }),
         open,
@@ -161,18 +175,27 @@ function describeScope(scope: ReportScope): string {
   return describePeriod(scope.period) + symbols;
 }
 
-/** Funding totals in `scope` from `path`, or from the default income file when it exists. */
+/** The records of the income file `path`, or of the default one when it exists. */
 async function readIncome(
   path: string | undefined,
-  scope: ReportScope,
-): Promise<{ path: string; totals: Map<string, Decimal> } | undefined> {
+): Promise<{ path: string; records: IncomeRecord[] } | undefined> {
   try {
-    return {
-      path: path ?? DEFAULT_INCOME,
-      totals: fundingTotals(await readIncomeFile(path ?? DEFAULT_INCOME), scope),
-    };
+    return { path: path ?? DEFAULT_INCOME, records: await readIncomeFile(path ?? DEFAULT_INCOME) };
   } catch (error) {
     if (path === undefined && error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
+}
+
+/** Income records the page shows as not counted (as `export` warns of them): said here too. */
+function notCountedNote(totals: PeriodTotals | undefined): void {
+  const types = totals?.notCounted.map((l) => l.incomeType) ?? [];
+  const count = totals?.notCounted.reduce((n, l) => n + l.count, 0) ?? 0;
+  if (count === 0) return;
+  console.error(
+    `note: ${counted(count, "income record")} in scope ${count === 1 ? "is" : "are"} not ` +
+      `counted, as export leaves ${count === 1 ? "it" : "them"} out (${
+        [...new Set(types)].join(", ")
+      }): see "Not counted" in the report`,
+  );
 }

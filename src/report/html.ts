@@ -50,6 +50,7 @@ th,td{border-bottom:1px solid #d0d7de;padding:4px 8px;text-align:right;white-spa
 th{white-space:normal;vertical-align:bottom}
 th:first-child,td:first-child{text-align:left}
 [data-table=open-positions] :is(th,td):last-child{text-align:left;white-space:normal;min-width:12em}
+[data-table=not-counted] :is(th,td):last-child{text-align:left;white-space:normal}
 .chart{width:100%;min-height:40px}.scroll{overflow-x:auto}
 .pair{display:flex;flex-wrap:wrap;gap:0 32px;align-items:flex-start}
 td .bar{display:inline-block;height:10px;min-width:1px;max-width:100%;vertical-align:middle}
@@ -115,6 +116,10 @@ fall from the highest equity so far.</li>
       ? " (realized P&amp;L − commission − commission paid in other assets, converted, + funding)"
       : " (realized P&amp;L − commission; funding not included)"
   }. A win has net P&amp;L above 0, a loss below 0.</li>
+<li>The net for the period (under fees, funding and other income) is what <code>export</code>
+counts, not the round trips' net P&amp;L: funding when it was paid (the income file's, not the
+funding attached to the round trips), fees paid in another asset in that asset (BNB as BNB,
+never converted), and the other income: delivery settlements, fees and rebates, rewards.</li>
 <li>Win rate = wins / round trips, in percent to ${PERCENT_PLACES} decimals. Profit factor = gross
 profit / gross loss, to ${RATIO_PLACES} decimals. Averages to ${AVERAGE_PLACES} decimals. All
 rounding is half-even; every other figure is exact.</li>

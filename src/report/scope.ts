@@ -1,19 +1,18 @@
 /**
  * What a report covers (`--from`, `--to`, `--symbols`): the round trips closed in the period,
  * the positions still open (only when the period runs to now, i.e. without `--to`), and the
- * funding records of the period; each limited to the symbols given.
+ * income records of the period; each limited to the symbols given.
  *
  * @module
  */
 
-import { Decimal } from "../decimal.ts";
 import type { IncomeRecord } from "../income.ts";
 import { inPeriod, type Period } from "../period.ts";
 import type { PositionRecord } from "../storage/positions_file.ts";
 
 /** The report's filters. */
 export interface ReportScope {
-  /** Round trips by close time, funding by record time. */
+  /** Round trips by close time, income records (funding...) by record time. */
   readonly period: Period;
   /** Only these contracts; `undefined` for all. */
   readonly symbols?: ReadonlySet<string>;
@@ -42,18 +41,16 @@ export function positionsInScope(
 }
 
 /**
- * The `income` of the FUNDING_FEE records in scope, summed per asset (positive: received,
- * negative: paid), without trailing zeros.
+ * The income records in scope, in file order: those of the period (by record time) and, with
+ * `--symbols`, of those contracts (an account-wide record, of no contract, is then left out).
+ * Of every type: what each one counts as is `export`'s decision (`src/report/period_totals.ts`).
  */
-export function fundingTotals(
+export function incomeInScope(
   records: readonly IncomeRecord[],
   scope: ReportScope,
-): Map<string, Decimal> {
-  const totals = new Map<string, Decimal>();
-  for (const r of records) {
-    if (r.incomeType !== "FUNDING_FEE" || !inPeriod(r.time, scope.period)) continue;
-    if (scope.symbols !== undefined && !scope.symbols.has(r.symbol)) continue;
-    totals.set(r.asset, (totals.get(r.asset) ?? Decimal.ZERO).plus(Decimal.parse(r.income)));
-  }
-  return new Map([...totals].map(([asset, total]) => [asset, total.normalize()]));
+): IncomeRecord[] {
+  return records.filter((r) =>
+    inPeriod(r.time, scope.period) &&
+    (scope.symbols === undefined || scope.symbols.has(r.symbol))
+  );
 }

@@ -1,17 +1,18 @@
 /**
- * The report's HTML sections: one per margin asset, fees and funding, and open positions. Every
- * text taken from the files is escaped; every number is an exact decimal.
+ * The report's HTML sections: one per margin asset, fees, funding and other income, and open
+ * positions. Every text taken from the files is escaped; every number is an exact decimal.
  *
  * @module
  */
 
-import type { Decimal } from "../decimal.ts";
+import { Decimal } from "../decimal.ts";
 import type { PositionRecord } from "../storage/positions_file.ts";
 import { calendarSection } from "./calendar.ts";
 import { amountHtml, escapeHtml, formatDecimal, formatUtc } from "./format.ts";
 import { journal, type Streak } from "./journal.ts";
 import { journalSection } from "./journal_sections.ts";
 import { percent, stat, table } from "./html_parts.ts";
+import { otherIncomeColumns, periodTables } from "./period_section.ts";
 import { type AssetStats, type Extreme, RATIO_PLACES, type Tally } from "./stats.ts";
 import type { FeesAndFunding } from "./totals.ts";
 
@@ -73,26 +74,34 @@ ${journalSection(stats.asset, book)}
 </section>`;
 }
 
-/** Fees and funding per asset, with where funding came from. */
+/**
+ * Fees, funding and the other income per asset, with where funding came from; then the net for
+ * the period as `export` counts it, and what it does not count.
+ */
 export function feesSection(fees: FeesAndFunding): string {
   const source = fees.source.kind === "income"
-    ? `Funding: FUNDING_FEE rows of ${escapeHtml(fees.source.path)}.`
+    ? `Funding and other income: records of ${escapeHtml(fees.source.path)}.`
     : fees.source.kind === "positions"
     ? "Funding: the positions file's funding column."
     : "Funding: not synced (no income file and no funding column).";
+  const other = otherIncomeColumns(fees.period);
   const rows = fees.assets.map((a) => [
     escapeHtml(a.asset),
     amountHtml(a.commission, a.asset, false),
     a.funding === undefined
       ? `<span class="muted">not synced</span>`
       : amountHtml(a.funding, a.asset),
+    ...other.map(({ kind }) => amountHtml(a.otherIncome.get(kind) ?? Decimal.ZERO, a.asset)),
   ]);
+  const head = ["Asset", "Commissions paid", "Funding", ...other.map(({ name }) => name)];
   return `<section id="fees" data-funding-source="${fees.source.kind}">
-<h2>Fees and funding</h2>
+<h2>Fees, funding and other income</h2>
 <p class="note">Over the positions this page covers, open ones included; each asset on its own
-row, never converted. Commissions are fees paid; funding is received (+) or paid (−), in the
-period the page covers. ${source}</p>
-${table("fees", ["Asset", "Commissions paid", "Funding"], rows)}
+row, never converted. Commissions are fees paid; funding and the other income the income file
+holds (delivery settlements, fees and rebates, rewards: what <code>export</code> counts of it)
+are received (+) or paid (−), in the period the page covers. ${source}</p>
+${table("fees", head, rows)}
+${periodTables(fees.period)}
 </section>`;
 }
 

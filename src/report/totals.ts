@@ -1,11 +1,15 @@
 /**
- * Fees and funding totals per asset, over every position (open ones too: their fees are paid).
+ * Fees, funding and other income totals per asset: commissions over every position (open ones
+ * too: their fees are paid), income over the period; and the period's totals as `export`
+ * counts them (`period_totals.ts`).
  *
  * @module
  */
 
 import { Decimal } from "../decimal.ts";
+import type { IncomeEntryKind } from "../export/income_kinds.ts";
 import type { PositionRecord } from "../storage/positions_file.ts";
+import type { PeriodTotals } from "./period_totals.ts";
 
 /** Where the funding figures came from. */
 export type FundingSource =
@@ -21,6 +25,11 @@ export interface AssetTotals {
   readonly commission: Decimal;
   /** Net funding in this asset (received positive, paid negative); `undefined` when not synced. */
   readonly funding: Decimal | undefined;
+  /**
+   * The other income the export counts in this asset (settlements, fees and rebates, rewards),
+   * per kind there is; empty without the income file.
+   */
+  readonly otherIncome: ReadonlyMap<IncomeEntryKind, Decimal>;
 }
 
 /** The fees and funding part of the report. */
@@ -29,28 +38,37 @@ export interface FeesAndFunding {
   readonly assets: readonly AssetTotals[];
   /** Where funding came from. */
   readonly source: FundingSource;
+  /** The period's totals as the export counts them; `undefined` without the income file. */
+  readonly period: PeriodTotals | undefined;
 }
 
 /**
  * Totals commissions per asset and takes funding from, in order of preference: the income file's
- * FUNDING_FEE totals (`incomeFunding`), the positions' `funding` column (`hasFundingColumn`), or
- * nowhere ("not synced").
+ * funding (`income`: the export's funding entries of the period), the positions' `funding`
+ * column (`hasFundingColumn`), or nowhere ("not synced"); the other income only from the income
+ * file.
  */
 export function feesAndFunding(
   positions: readonly PositionRecord[],
   options: {
-    readonly incomeFunding?: { readonly path: string; readonly totals: Map<string, Decimal> };
+    readonly income?: { readonly path: string; readonly totals: PeriodTotals };
     readonly hasFundingColumn: boolean;
   },
 ): FeesAndFunding {
   const commission = new Map<string, Decimal>();
   const funding = new Map<string, Decimal>();
+  const other = new Map<string, ReadonlyMap<IncomeEntryKind, Decimal>>();
   const add = (into: Map<string, Decimal>, asset: string, amount: Decimal) =>
     into.set(asset, (into.get(asset) ?? Decimal.ZERO).plus(amount));
   let source: FundingSource = { kind: "none" };
-  if (options.incomeFunding !== undefined) {
-    source = { kind: "income", path: options.incomeFunding.path };
-    for (const [asset, amount] of options.incomeFunding.totals) add(funding, asset, amount);
+  if (options.income !== undefined) {
+    source = { kind: "income", path: options.income.path };
+    for (const a of options.income.totals.assets) {
+      const paid = a.income.get("funding");
+      if (paid !== undefined) add(funding, a.asset, paid);
+      const kinds = [...a.income].filter(([kind]) => kind !== "funding");
+      if (kinds.length > 0) other.set(a.asset, new Map(kinds));
+    }
   } else if (options.hasFundingColumn) {
     source = { kind: "positions" };
   }
@@ -59,15 +77,17 @@ export function feesAndFunding(
     for (const [asset, amount] of p.otherCommission) add(commission, asset, amount);
     if (source.kind === "positions") add(funding, p.marginAsset, p.funding ?? Decimal.ZERO);
   }
-  const assets = [...new Set([...commission.keys(), ...funding.keys()])].sort();
+  const assets = [...new Set([...commission.keys(), ...funding.keys(), ...other.keys()])].sort();
   return {
     source,
+    period: options.income?.totals,
     assets: assets.map((asset) => ({
       asset,
       commission: (commission.get(asset) ?? Decimal.ZERO).normalize(),
       funding: source.kind === "none"
         ? undefined
         : (funding.get(asset) ?? Decimal.ZERO).normalize(),
+      otherIncome: other.get(asset) ?? new Map(),
     })),
   };
 }
