@@ -114,3 +114,13 @@ export const OPTION_SYMBOL: RegExp = /^[\p{Lu}\p{Nd}]{1,20}-\d{6}-\d{1,12}(\.\d{
 export function isIncomeSymbol(symbol: string): boolean {
   return symbol === "" || SYMBOL.test(symbol) || OPTION_SYMBOL.test(symbol);
 }
+
+/**
+ * The income types the ledger takes as inputs, attached to positions between their fills:
+ * FUNDING_FEE (`src/ledger/funding.ts`) and DELIVERED_SETTELMENT, which closes a position held
+ * into its contract's delivery (`src/ledger/settlement.ts`).
+ */
+export const LEDGER_INCOME_TYPES: ReadonlySet<string> = new Set([
+  "FUNDING_FEE",
+  "DELIVERED_SETTELMENT",
+]);

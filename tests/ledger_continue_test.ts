@@ -55,7 +55,7 @@ Deno.test("continuing an earlier run gives what one run over everything gives (p
       const newFunding = funding.filter((r) => r.time > cutTime || r === late);
       const next = continueLedger(newFills, {
         saved: first.saved,
-        funding: all.inputs.income === undefined ? [] : newFunding,
+        income: all.inputs.income === undefined ? [] : newFunding,
         snapshots: all.inputs.snapshots ?? [],
         incomeFrom,
       });

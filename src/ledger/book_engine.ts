@@ -10,6 +10,7 @@
  *   P&L, commission pro rata) and an opening part (the rest of the commission); it counts in both.
  * - A book whose data starts mid-position gets a PARTIAL first position, holding the prior
  *   quantity (`prior_quantity.ts` decides it) from before its first fill.
+ * - A delivery settlement closes the open position with no fill (`settlement.ts`).
  *
  * @module
  */
@@ -144,6 +145,18 @@ export class BookEngine {
     }
     const current = this.#current;
     return current !== undefined && current.qty.sign() > 0 ? current : undefined;
+  }
+
+  /**
+   * Closes the position open now by a delivery settlement at `time` of P&L `pnl`
+   * (`settlement.ts`), and emits it; nothing when none is open.
+   */
+  settle(time: number, pnl: Decimal, note: string): void {
+    const current = this.openPosition();
+    if (current === undefined) return;
+    current.settle(pnl, note);
+    this.#emit(current.build({ time, id: "" }));
+    this.#current = undefined;
   }
 
   /** Emits the position still open, if any. Call once, after the last fill. */

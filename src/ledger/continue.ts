@@ -5,8 +5,8 @@
  * A symbol is continued only where the result is exactly what a run over all of its fills would
  * build; otherwise it is named, to be rebuilt from all of its fills:
  * - its new fills must all come after its last one (trade ids above it) and after the last
- *   funding record it took, and its new FUNDING_FEE records after its last fill (a record is
- *   attached by the positions open at its time);
+ *   funding or settlement record it took, and its new FUNDING_FEE and DELIVERED_SETTELMENT records
+ *   after its last fill (a record is taken by the positions open at its time);
  * - after the new fills, what each book held before the data must still be what the evidence and
  *   Binance's position decide (`SymbolBooks.holds`), as it is for a symbol without new data too:
  *   Binance's position is read again at every sync.
@@ -16,7 +16,7 @@
  */
 
 import type { LedgerFill } from "../fill.ts";
-import type { IncomeRecord } from "../income.ts";
+import { type IncomeRecord, LEDGER_INCOME_TYPES } from "../income.ts";
 import type { PositionSnapshot } from "./anchor.ts";
 import type { FeePrices } from "./fee_prices.ts";
 import type { Market } from "../fill.ts";
@@ -34,8 +34,11 @@ import { type SavedSymbol, SymbolBooks } from "./symbol_books.ts";
 export interface ContinueInputs {
   /** Each symbol's books as the earlier run saved them, by `symbolKey`. */
   readonly saved: ReadonlyMap<string, SavedSymbol>;
-  /** The FUNDING_FEE records that came since (not attached by the earlier run). */
-  readonly funding: readonly IncomeRecord[];
+  /**
+   * The income records that came since (not taken by the earlier run): the FUNDING_FEE and
+   * DELIVERED_SETTELMENT ones are attached, the others ignored.
+   */
+  readonly income: readonly IncomeRecord[];
   /** Binance's positions now. */
   readonly snapshots: readonly PositionSnapshot[];
   /** Per market, when the income history begins (as in the earlier run). */
@@ -77,12 +80,15 @@ export function continueLedger(
     if (list === undefined) byKey.set(key, [fill]);
     else list.push(fill);
   }
-  const fundingKeys = new Set(inputs.funding.map((r) => symbolKey(r.market, r.symbol)));
+  const fundingKeys = new Set(
+    inputs.income.filter((r) => LEDGER_INCOME_TYPES.has(r.incomeType))
+      .map((r) => symbolKey(r.market, r.symbol)),
+  );
   const rebuild = new Set<string>();
   const collector = new LedgerCollector();
   const stream = new LedgerStream({
     snapshots: inputs.snapshots,
-    income: inputs.funding,
+    income: inputs.income,
     incomeFrom: inputs.incomeFrom,
     prices: inputs.prices,
   }, collector);

@@ -9,12 +9,13 @@
  */
 
 import type { LedgerFill, Market } from "../fill.ts";
-import { compareIncome, type IncomeRecord } from "../income.ts";
+import { compareIncome, type IncomeRecord, LEDGER_INCOME_TYPES } from "../income.ts";
 import { comparePositions, type Position } from "../position.ts";
 import { anchorOf, type PositionSnapshot } from "./anchor.ts";
 import type { FeePrices } from "./fee_prices.ts";
 import type { FundingShare } from "./funding.ts";
 import type { LedgerContext, LedgerSink, SymbolContext } from "./ledger_context.ts";
+import { SETTLEMENT } from "./settlement.ts";
 import { type SavedSymbol, SymbolBooks } from "./symbol_books.ts";
 
 /** What the ledger may be given besides fills. */
@@ -22,7 +23,8 @@ export interface LedgerInputs {
   /** Binance's open positions at a moment, per market: they anchor each book of their market. */
   readonly snapshots?: readonly PositionSnapshot[];
   /**
-   * The income history (any types; FUNDING_FEE records are attached to positions, and the first
+   * The income history (any types; FUNDING_FEE records are attached to positions,
+   * DELIVERED_SETTELMENT records close the positions they settle (`settlement.ts`), and the first
    * record of each market says from when funding is known). Without it, funding is unknown.
    */
   readonly income?: readonly IncomeRecord[];
@@ -34,8 +36,8 @@ export interface LedgerInputs {
   /** Prices that convert fees in other assets (`fee_prices.ts`). Without them, none converts. */
   readonly prices?: FeePrices;
   /**
-   * Only the symbols this accepts (one shard of a rebuild shared out by symbol): the fills and
-   * FUNDING_FEE records of other symbols are ignored. The whole income history still says from
+   * Only the symbols this accepts (one shard of a rebuild shared out by symbol): the fills,
+   * FUNDING_FEE and DELIVERED_SETTELMENT records of other symbols are ignored. The whole income history still says from
    * when funding is known, so each shard's positions are exactly those of the whole ledger.
    */
   readonly symbols?: (symbol: string) => boolean;
@@ -82,20 +84,31 @@ export function symbolContext(inputs: LedgerInputs, sink: LedgerSink): SymbolCon
   };
 }
 
-/** Each symbol's FUNDING_FEE records among the inputs' income, in time order. */
+/**
+ * Each symbol's FUNDING_FEE and DELIVERED_SETTELMENT records among the inputs' income, in time
+ * order; of one time, the funding first (it was charged on the positions the settlement closes).
+ */
 export function fundingBySymbol(inputs: LedgerInputs): Map<string, IncomeRecord[]> {
   const bySymbol = new Map<string, IncomeRecord[]>();
   const { symbols } = inputs;
   for (const record of inputs.income ?? []) {
-    if (record.incomeType !== "FUNDING_FEE") continue;
+    if (!LEDGER_INCOME_TYPES.has(record.incomeType)) continue;
     if (symbols !== undefined && !symbols(record.symbol)) continue;
     const key = symbolKey(record.market, record.symbol);
     const list = bySymbol.get(key);
     if (list === undefined) bySymbol.set(key, [record]);
     else list.push(record);
   }
-  for (const list of bySymbol.values()) list.sort((a, b) => a.time - b.time);
+  const settles = (r: IncomeRecord) => (r.incomeType === SETTLEMENT ? 1 : 0);
+  for (const list of bySymbol.values()) {
+    list.sort((a, b) => a.time - b.time || settles(a) - settles(b));
+  }
   return bySymbol;
+}
+
+/** Funding records no position took: those of the symbols without fills. */
+export function unattachedOf(records: readonly IncomeRecord[], sink: LedgerSink): void {
+  for (const r of records) if (r.incomeType !== SETTLEMENT) sink.unattached(r);
 }
 
 /**
@@ -165,7 +178,7 @@ export class LedgerStream {
       group.finish();
     }
     for (const [key, records] of this.#funding) {
-      if (!this.#groups.has(key)) records.forEach(sink.unattached);
+      if (!this.#groups.has(key)) unattachedOf(records, sink);
     }
     return { unsettled, disordered, saved };
   }

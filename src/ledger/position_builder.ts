@@ -73,6 +73,8 @@ export class PositionBuilder {
   #funding = new DecimalSum();
   readonly #context: LedgerContext;
   #fills = 0;
+  /** The note of the settlement that closed it, if one did (`settlement.ts`). */
+  #settled: string | undefined;
 
   /**
    * Starts a position at `first` (its first fill). `priorQty` > 0 means it was already held
@@ -212,13 +214,27 @@ export class PositionBuilder {
     else fees.unpriced++;
   }
 
+  /**
+   * Closes the whole open quantity with no fill, as a delivery settlement does (`settlement.ts`):
+   * its `pnl` is realized, and `note` says why the position has no exit price.
+   */
+  settle(pnl: Decimal, note: string): void {
+    this.#exitQty.add(this.#qty);
+    this.#qty = Decimal.ZERO;
+    this.#realizedPnl.add(pnl);
+    this.#settled = note;
+  }
+
   /** Attaches a funding amount (received positive, paid negative). */
   fund(amount: Decimal): void {
     this.#funding.add(amount);
   }
 
-  /** The finished position; `closing` is the fill that brought it to zero, if any. */
-  build(closing: LedgerFill | undefined): Position {
+  /**
+   * The finished position; `closing` is the fill that brought it to zero (a settlement: its time
+   * and an empty id), if any.
+   */
+  build(closing: Pick<LedgerFill, "time" | "id"> | undefined): Position {
     const partial = this.#priorQty.sign() > 0;
     const notes: string[] = [];
     if (partial) {
@@ -226,6 +242,7 @@ export class PositionBuilder {
         `opened before the first fill in the data; ${this.#priorQty.normalize()} inferred as held then`,
       );
     }
+    if (this.#settled !== undefined) notes.push(this.#settled);
     const realizedPnl = this.#realizedPnl.value.normalize();
     const commission = this.#commission.value.normalize();
     let converted: Decimal | undefined = this.#converted.value.normalize();
@@ -260,7 +277,9 @@ export class PositionBuilder {
       entryQty: this.#entryQty.value.normalize(),
       entryVwap: this.#vwap(this.#entryQty.value, this.#entryNotional.value),
       exitQty: this.#exitQty.value.normalize(),
-      exitVwap: this.#vwap(this.#exitQty.value, this.#exitNotional.value),
+      exitVwap: this.#settled === undefined
+        ? this.#vwap(this.#exitQty.value, this.#exitNotional.value)
+        : undefined,
       openQty: this.#qty.normalize(),
       maxQty: this.#maxQty.normalize(),
       priorQty: this.#priorQty.normalize(),

@@ -1,6 +1,7 @@
 /**
  * The books of one `(market, symbol)` — one per position side — and the symbol's FUNDING_FEE
- * records, attached between its fills (`symbol_funding.ts`).
+ * and DELIVERED_SETTELMENT records, taken between its fills (`symbol_funding.ts`): a settlement
+ * closes the position it settles (`settlement.ts`).
  *
  * Each book is an engine (`book_engine.ts`) that applies fills once what the book held before the
  * data is decided, and the evidence that decides it (`prior_quantity.ts`), with Binance's position
@@ -23,6 +24,7 @@ import type { Decimal } from "../decimal.ts";
 import { compareIds, type LedgerFill, type Market, type PositionSide } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
 import { priorFromAnchor } from "./anchor.ts";
+import { settleBooks, SETTLEMENT } from "./settlement.ts";
 import {
   BookEngine,
   isNonZero,
@@ -64,6 +66,11 @@ export interface SavedSymbol {
    * if any: a fill before it, arriving later, would have changed where that funding went.
    */
   readonly fundedTime?: number;
+  /**
+   * The time of the symbol's first delivery settlement, if it had one: every book was flat after
+   * it, so the evidence of what a book held before the data ends there (`settlement.ts`).
+   */
+  readonly settledFrom?: number;
 }
 
 interface Book {
@@ -87,11 +94,16 @@ export class SymbolBooks {
   #lastTime = -Infinity;
   #disordered = false;
   #fundedTime = -Infinity;
+  // The time of the first settlement among the symbol's records (`settlement.ts`).
+  #settledFrom: number;
   // The last fill's book: fills of one order come together.
   #lastSide: PositionSide | undefined;
   #lastBook: Book | undefined;
 
-  /** A symbol with no fills yet; `funding`: its FUNDING_FEE records, in time order. */
+  /**
+   * A symbol with no fills yet; `funding`: its FUNDING_FEE and DELIVERED_SETTELMENT records, in
+   * time order (of one time, the funding first).
+   */
   constructor(
     market: Market,
     symbol: string,
@@ -101,16 +113,18 @@ export class SymbolBooks {
     this.market = market;
     this.symbol = symbol;
     this.#context = context;
+    this.#settledFrom = funding.find((r) => r.incomeType === SETTLEMENT)?.time ?? Infinity;
     this.#funding = new SymbolFunding(
       funding,
       (side) => this.#books.get(side)?.engine?.openPosition(),
+      (records) => this.#settle(records),
       context.sink,
     );
   }
 
   /**
    * The books `saved` describes, to go on with the fills after them. `funding`: the symbol's
-   * FUNDING_FEE records not attached yet, in time order.
+   * FUNDING_FEE and DELIVERED_SETTELMENT records not taken yet, in time order.
    *
    * @throws {DecimalSyntaxError} for a damaged checkpoint.
    */
@@ -125,6 +139,7 @@ export class SymbolBooks {
     group.#lastId = saved.lastId;
     group.#lastTime = saved.lastTime;
     group.#fundedTime = saved.fundedTime ?? -Infinity;
+    group.#settledFrom = Math.min(saved.settledFrom ?? Infinity, group.#settledFrom);
     // A record at or before the last fill belonged to positions as they were then: out of order.
     group.#disordered = funding.some((record) => record.time <= saved.lastTime);
     for (const side of BOOK_SIDES) {
@@ -200,6 +215,7 @@ export class SymbolBooks {
   reobserve(fill: LedgerFill): void {
     const book = this.#bookOf(fill);
     if (this.#anchored(book) !== undefined || !book.evidence.needsSecondPass) return;
+    if (fill.time >= this.#settledFrom) return;
     book.evidence.reobserve(signedQuantity(fill), isNonZero(fill.realizedPnl));
   }
 
@@ -263,16 +279,26 @@ export class SymbolBooks {
       };
     }
     const fundedTime = Math.max(this.#fundedTime, this.#funding.lastTime);
+    const settledFrom = this.#settledFrom;
     return {
       lastId: this.#lastId ?? "",
       lastTime: this.#lastTime,
       books,
       ...(fundedTime > this.#lastTime ? { fundedTime } : {}),
+      ...(settledFrom < Infinity ? { settledFrom } : {}),
     };
   }
 
+  /** The settlement `records` of one time, applied to the books (`settlement.ts`). */
+  #settle(records: readonly IncomeRecord[]): void {
+    settleBooks(BOOK_SIDES.map((side) => this.#books.get(side)?.engine), records);
+  }
+
   #observe(book: Book, fill: LedgerFill): void {
-    book.evidence.observe(signedQuantity(fill), isNonZero(fill.realizedPnl));
+    // After a settlement the book was flat: its fills say nothing of what it held before the data.
+    if (fill.time < this.#settledFrom) {
+      book.evidence.observe(signedQuantity(fill), isNonZero(fill.realizedPnl));
+    }
     if (fill.time > book.lastTime) book.lastTime = fill.time;
     if (fill.time > this.#lastTime) this.#lastTime = fill.time;
     book.first ??= fill;
@@ -292,8 +318,13 @@ export class SymbolBooks {
     return book;
   }
 
-  /** The quantity held before the data according to the anchor, if it is usable and fits. */
+  /**
+   * The quantity held before the data according to the anchor, if it is usable and fits. Never
+   * for a symbol settled in the data: Binance's position after the settlement is nothing,
+   * whatever the book held before the data.
+   */
   #anchored(book: Book): Decimal | undefined {
+    if (this.#settledFrom < Infinity) return undefined;
     const { market, symbol, positionSide } = book.key;
     return priorFromAnchor(this.#context.anchorOf(market, symbol, positionSide), book);
   }

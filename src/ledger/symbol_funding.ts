@@ -1,6 +1,7 @@
 /**
  * A symbol's FUNDING_FEE records, attached as its fills go by to the positions of its books open
- * at each record's time, by the rules of `funding.ts`.
+ * at each record's time, by the rules of `funding.ts`; and its DELIVERED_SETTELMENT records,
+ * handed at their time to what settles the books (`settlement.ts`).
  *
  * @module
  */
@@ -11,39 +12,59 @@ import type { IncomeRecord } from "../income.ts";
 import { splitFunding } from "./funding.ts";
 import { BOOK_SIDES, type LedgerSink } from "./ledger_context.ts";
 import type { PositionBuilder } from "./position_builder.ts";
+import { SETTLEMENT } from "./settlement.ts";
 
-/** The FUNDING_FEE records of one `(market, symbol)`, attached in time order. */
+/**
+ * The FUNDING_FEE and DELIVERED_SETTELMENT records of one `(market, symbol)`, taken in time order
+ * (of one time, the funding first).
+ */
 export class SymbolFunding {
   readonly #funding: readonly IncomeRecord[];
   readonly #openPosition: (side: PositionSide) => PositionBuilder | undefined;
+  readonly #settle: (records: readonly IncomeRecord[]) => void;
   readonly #sink: LedgerSink;
   #next = 0;
   /** The time of the last record attached or left unattached here. */
   lastTime = -Infinity;
 
   /**
-   * `funding`: the records, in time order; `openPosition`: the position open now in the book of
-   * a side, if any; `sink`: where the attached parts and the unattached records go.
+   * `funding`: the records, in time order (of one time, the funding first); `openPosition`: the
+   * position open now in the book of a side, if any; `settle`: what settles the books with the
+   * DELIVERED_SETTELMENT records of one time; `sink`: where the attached parts and the unattached
+   * funding records go.
    */
   constructor(
     funding: readonly IncomeRecord[],
     openPosition: (side: PositionSide) => PositionBuilder | undefined,
+    settle: (records: readonly IncomeRecord[]) => void,
     sink: LedgerSink,
   ) {
     this.#funding = funding;
     this.#openPosition = openPosition;
+    this.#settle = settle;
     this.#sink = sink;
   }
 
   /**
-   * Attaches the records not attached yet whose time is at most `time` — before a fill at
-   * `time`, which comes after a record of its very millisecond — to the positions open now.
+   * Takes the records not taken yet whose time is at most `time` — before a fill at `time`,
+   * which comes after a record of its very millisecond: funding is attached to the positions
+   * open now, and the settlements of each time are handed on together.
    */
   attachUntil(time: number): void {
     const funding = this.#funding;
     while (this.#next < funding.length && funding[this.#next].time <= time) {
-      this.lastTime = funding[this.#next].time;
-      this.#fund(funding[this.#next++]);
+      const record = funding[this.#next++];
+      this.lastTime = record.time;
+      if (record.incomeType !== SETTLEMENT) {
+        this.#fund(record);
+        continue;
+      }
+      const settlements = [record];
+      for (let next = funding[this.#next]; next?.time === record.time; next = funding[this.#next]) {
+        settlements.push(next);
+        this.#next++;
+      }
+      this.#settle(settlements);
     }
   }
 

@@ -8,7 +8,13 @@
  */
 
 import type { LedgerFill } from "../fill.ts";
-import { fundingBySymbol, type LedgerInputs, symbolContext, symbolKey } from "./ledger_stream.ts";
+import {
+  fundingBySymbol,
+  type LedgerInputs,
+  symbolContext,
+  symbolKey,
+  unattachedOf,
+} from "./ledger_stream.ts";
 import type { IncomeRecord } from "../income.ts";
 import type { LedgerSink, SymbolContext } from "./ledger_context.ts";
 import { type SavedSymbol, SymbolBooks } from "./symbol_books.ts";
@@ -79,7 +85,7 @@ export class ThreePasses {
       group.finish();
     }
     for (const [key, records] of this.#funding) {
-      if (!this.#groups.has(key)) records.forEach(this.#context.sink.unattached);
+      if (!this.#groups.has(key)) unattachedOf(records, this.#context.sink);
     }
     return saved;
   }

@@ -15,7 +15,7 @@
 
 import type { ByteRange } from "../csv/csv_file.ts";
 import type { Market } from "../fill.ts";
-import type { IncomeRecord } from "../income.ts";
+import { type IncomeRecord, LEDGER_INCOME_TYPES } from "../income.ts";
 import { readIfExists } from "../storage/data_file.ts";
 import { streamIncomeFile } from "../storage/income_file.ts";
 import { readAt } from "../storage/read_at.ts";
@@ -23,7 +23,7 @@ import { shardOf, type ShardPlan } from "./shards.ts";
 
 /** What a shard found in its range of the income file. */
 export interface IncomePart {
-  /** The funding records of the range, of every symbol, in file order. */
+  /** The funding and settlement records of the range, of every symbol, in file order. */
   readonly funding: readonly IncomeRecord[];
   /** Per market, the earliest time of a record of the range. */
   readonly starts: readonly [Market, number][];
@@ -80,8 +80,6 @@ export function sharing(plan: ShardPlan, index: number, offer: OfferIncome): Sha
   };
 }
 
-const FUNDING: ReadonlySet<string> = new Set(["FUNDING_FEE"]);
-
 /**
  * `shards` byte ranges of the income file at `path`, of about equal size, each starting after a
  * line break (the first at 0) and ending where the next starts (the last at the end); `undefined`
@@ -131,7 +129,7 @@ export async function readIncomePart(
   const funding: IncomeRecord[] = [];
   try {
     const starts = await streamIncomeFile(path, (record) => funding.push(record), {
-      types: FUNDING,
+      types: LEDGER_INCOME_TYPES,
       range,
     });
     return { funding, starts: [...starts] };

@@ -8,7 +8,7 @@
  */
 
 import type { Market } from "../fill.ts";
-import type { IncomeRecord } from "../income.ts";
+import { type IncomeRecord, LEDGER_INCOME_TYPES } from "../income.ts";
 import { sortedUnique } from "../ledger/aggregate.ts";
 import { restoreSnapshot, type SavedSnapshot } from "../ledger/anchor.ts";
 import { type LedgerInputs, LedgerStream, splitKey, symbolKey } from "../ledger/ledger_stream.ts";
@@ -78,10 +78,8 @@ export function asRun(run: ShardRun): Run {
   return { ...run, drop: (row) => dropped.has(row.symbol) };
 }
 
-const FUNDING: ReadonlySet<string> = new Set(["FUNDING_FEE"]);
-
 /**
- * The funding records of the shard's symbols (`symbols`; all if absent) and when each market's
+ * The funding and settlement records (`LEDGER_INCOME_TYPES`) of the shard's symbols (`symbols`; all if absent) and when each market's
  * income history begins: from the shards' shared reading of the income file if they can share
  * it, else read from the whole file, each shard checking the rows of its own symbols.
  */
@@ -106,7 +104,7 @@ async function shardIncome(
     streamIncomeFile(incomePath, (record) => {
       if (symbols === undefined || symbols(record.symbol)) funding.push(record);
     }, {
-      types: FUNDING,
+      types: LEDGER_INCOME_TYPES,
       // Each shard checks the rows of its own symbols: every row once between them.
       symbols: plan.shards === 1 ? undefined : (symbol) => shardOf(plan, symbol) === index,
     })

@@ -166,7 +166,7 @@ async function goOn(change: LedgerChange, old: MarketCache): Promise<MarketCache
   }
   const continued = continueLedger(change.fills.filter((f) => f.market === market), {
     saved,
-    funding: change.income.filter((r) => r.market === market && r.incomeType === "FUNDING_FEE"),
+    income: change.income.filter((r) => r.market === market),
     snapshots: change.snapshots.filter((s) => s.market === market).map(restoreSnapshot),
     incomeFrom: old.incomeFrom === null ? undefined : new Map([[market, old.incomeFrom]]),
     prices: change.prices,
