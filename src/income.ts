@@ -90,6 +90,9 @@ export const COINM_INCOME_TYPES: readonly string[] = [
   "DELIVERED_SETTELMENT",
 ];
 
+/** Binance's income type of a delivery (or delisting) settlement, in its spelling. */
+export const SETTLEMENT = "DELIVERED_SETTELMENT";
+
 /**
  * A European option's symbol as Binance writes it: underlying, expiry date (YYMMDD), strike, `C`
  * (call) or `P` (put): `BTC-210129-40000-C`, `ETH-221028-1700-C` (Binance Options API,
@@ -122,5 +125,5 @@ export function isIncomeSymbol(symbol: string): boolean {
  */
 export const LEDGER_INCOME_TYPES: ReadonlySet<string> = new Set([
   "FUNDING_FEE",
-  "DELIVERED_SETTELMENT",
+  SETTLEMENT,
 ]);

@@ -30,7 +30,10 @@ export interface Position {
   readonly direction: Direction;
   /** Time of the first fill (for PARTIAL: the first fill in the data), ms since the epoch. */
   readonly openTime: number;
-  /** Time of the fill that brought it to zero; `undefined` while open. */
+  /**
+   * Time of the fill that brought it to zero, or of the delivery settlement that closed it;
+   * `undefined` while open.
+   */
   readonly closeTime: number | undefined;
   /** Quantity opened by fills in the data (base asset, or contracts on COIN-M). */
   readonly entryQty: Decimal;
@@ -46,7 +49,10 @@ export interface Position {
   readonly maxQty: Decimal;
   /** For PARTIAL: the quantity inferred as held before the data; zero otherwise. */
   readonly priorQty: Decimal;
-  /** Sum of Binance's realizedPnl over the position's fills, in the margin asset. */
+  /**
+   * Sum of Binance's realizedPnl over the position's fills, in the margin asset, and of the
+   * delivery settlement that closed it, if one did.
+   */
   readonly realizedPnl: Decimal;
   /** Sum of commissions charged in the margin asset (flip fills split pro rata). */
   readonly commission: Decimal;
@@ -75,10 +81,19 @@ export interface Position {
   readonly fills: number;
   /** Trade id of the first fill (for PARTIAL: the first in the data). */
   readonly openTradeId: string;
-  /** Trade id of the closing fill; empty while open. */
+  /** Trade id of the closing fill; empty while open, and when a delivery settlement closed it. */
   readonly closeTradeId: string;
   /** Why a position is PARTIAL, and why `commissionConverted` or `netPnl` is empty; or empty. */
   readonly note: string;
+}
+
+/**
+ * Whether a delivery settlement closed the position (`src/ledger/settlement.ts`): it has a close
+ * time and no closing fill, and its realized P&L holds the settlement records of its symbol at
+ * that time.
+ */
+export function closedByDelivery(p: Pick<Position, "closeTime" | "closeTradeId">): boolean {
+  return p.closeTime !== undefined && p.closeTradeId === "";
 }
 
 /** What orders positions (see {@linkcode comparePositions}). */

@@ -12,9 +12,12 @@ import { exportEntries, leftOutIncome, totalsByAsset } from "../src/export/entri
 import { EXPORT_FORMATS } from "../src/export/formats.ts";
 import { incomeTreatment } from "../src/export/income_kinds.ts";
 import type { IncomeRecord } from "../src/income.ts";
+import { buildLedger } from "../src/ledger/aggregate.ts";
+import type { Position } from "../src/position.ts";
 import { writeIncomeFile } from "../src/storage/income_file.ts";
 import { runCli } from "./support/cli.ts";
 import { EXPORT_POSITIONS_CSV } from "./support/export_account.ts";
+import { f } from "./support/fills.ts";
 
 /** A USDⓈ-M record in USDT at `iso`, unless `more` says otherwise. */
 function record(
@@ -222,10 +225,10 @@ Deno.test("export income: the command warns of what it leaves out, and its total
   const dir = await Deno.makeTempDir({ prefix: "export-income-test-" });
   try {
     await Deno.writeTextFile(`${dir}/futures_positions.csv`, EXPORT_POSITIONS_CSV);
-    // With the hand-worked positions (tests/support/export_account.ts: USDT realized −1.9,
-    // commission −0.34; BNB −0.0002; BTC 0.00018182 − 0.00001) and no funding:
+    // With the hand-worked positions (tests/support/export_account.ts: USDT realized −4.3,
+    // commission −0.37; BNB −0.0002; BTC 0.00018182 − 0.00001) and no funding:
     //   INSURANCE_CLEAR −1.25 + COMMISSION_REBATE 0.3 = −0.95 other fees and rebates (USDT)
-    //   USDT total −1.9 − 0.34 − 0.95 = −3.19; 11 position rows + 2 = 13 rows.
+    //   USDT total −4.3 − 0.37 − 0.95 = −5.62; 13 position rows + 2 = 15 rows.
     // Left out: OPTIONS_PREMIUM_FEE −2 USDT; STRATEGY_BONUS 1.5 + 0.25 = 1.75 USDT. Not exported
     // and not warned of: TRANSFER 100, REALIZED_PNL −20.4.
     await writeIncomeFile(`${dir}/futures_income.csv`, [
@@ -242,11 +245,11 @@ Deno.test("export income: the command warns of what it leaves out, and its total
     assert.equal(code, 0, stderr);
     assert.match(
       stdout,
-      /: 13 rows \(5 realized P&L, 6 commission, 0 funding, 2 other fee and rebate\) written/,
+      /: 15 rows \(6 realized P&L, 7 commission, 0 funding, 2 other fee and rebate\) written/,
     );
     assert.match(
       stdout,
-      / {2}USDT: -3\.19 \(realized -1\.9, commission -0\.34, funding 0, other fees and rebates -0\.95\)\n/,
+      / {2}USDT: -5\.62 \(realized -4\.3, commission -0\.37, funding 0, other fees and rebates -0\.95\)\n/,
     );
     const warnings = stderr.split("\n").filter((l) => l.startsWith("warning:"));
     assert.deepEqual(warnings, [
@@ -270,7 +273,7 @@ Deno.test("export income: the command warns of what it leaves out, and its total
           : sum,
       Decimal.ZERO,
     );
-    assert.equal(usdt.normalize().toString(), "-3.19");
+    assert.equal(usdt.normalize().toString(), "-5.62");
     // Nothing left out in a period without those records: no warning.
     const early = await runCli({ cwd: dir }, "export", "koinly", "--to", "2025-01-04");
     assert.equal(early.code, 0, early.stderr);
@@ -278,4 +281,39 @@ Deno.test("export income: the command warns of what it leaves out, and its total
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("export: a settlement that closed a position is counted once, in the position", () => {
+  // ETHUSDT_250103: BUY 1 @3400 (fee 1.36), delivered 2025-01-03 08:00: DELIVERED_SETTELMENT −2.4
+  // (tranId 1) closes it in the ledger. BNBUSDT_250103: +0.7 (tranId 2), no position in the data.
+  // Rows: the position's realized −2.4 and commission −1.36 at the delivery, the unattached
+  // settlement +0.7 as its own row. USDT total −2.4 − 1.36 + 0.7 = −3.06.
+  const delivery = "2025-01-03T08:00:00.000Z";
+  const eth = { symbol: "ETHUSDT_250103" };
+  const income = [
+    record("2025-01-01T00:00:00.000Z", "TRANSFER", "100", "3", { symbol: "" }),
+    record(delivery, "DELIVERED_SETTELMENT", "-2.4", "1", eth),
+    record(delivery, "DELIVERED_SETTELMENT", "0.7", "2", { symbol: "BNBUSDT_250103" }),
+  ];
+  const ledger = buildLedger([f(1, "BUY", "1", "3400", { ...eth, commission: "1.36" })], {
+    income,
+  });
+  const rows = (positions: readonly Position[]) =>
+    exportEntries(positions, income, {}).map((e) => [e.kind, `${e.amount}`, e.id]);
+  const at = Date.parse(delivery);
+  assert.deepEqual(rows(ledger.positions), [
+    ["commission", "-1.36", `fl-usdm-ETHUSDT_250103-BOTH-delivery-${at}-fee-USDT`],
+    ["realized", "-2.4", `fl-usdm-ETHUSDT_250103-BOTH-delivery-${at}-pnl`],
+    ["settlement", "0.7", "fl-usdm-delivered-settelment-2"],
+  ]);
+  const totals = totalsByAsset(exportEntries(ledger.positions, income, {}));
+  assert.equal(`${totals.get("USDT")}`, "-3.06");
+  // A position a fill closed at that very time does not hold the record: the record is its row.
+  const byFill = ledger.positions.map((p) => ({ ...p, closeTradeId: "7" }));
+  assert.deepEqual(rows(byFill).map(([kind, amount]) => `${kind} ${amount}`), [
+    "commission -1.36",
+    "realized -2.4",
+    "settlement -2.4",
+    "settlement 0.7",
+  ]);
 });

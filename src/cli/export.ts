@@ -55,17 +55,21 @@ What the rows are:
     row, all dated at its close time: its realized P&L (Binance's, before fees), its
     commission in the margin asset, and each fee paid in another asset in that asset (BNB
     as BNB, never converted). A PARTIAL position (opened before the data) is exported; its
-    commission covers only the fills in the data, and the description says so.
+    commission covers only the fills in the data, and the description says so. A position
+    held into its contract's delivery is closed at the delivery, its realized P&L including
+    the DELIVERED_SETTELMENT record's.
   - Each FUNDING_FEE record of the income file gives one row at its own time, including
     funding that the ledger attached to no position.
   - So does each other income record that is money in or out and in no position:
-    DELIVERED_SETTELMENT (a quarterly contract's P&L at delivery: its position stays open in
-    the ledger, so this is the only place it is counted); the fees INSURANCE_CLEAR
+    DELIVERED_SETTELMENT (a quarterly or delisted contract's P&L at delivery) when no
+    position was closed by it; the fees INSURANCE_CLEAR
     (liquidation clearance) and POSITION_LIMIT_INCREASE_FEE; the rebates COMMISSION_REBATE,
     API_REBATE and FEE_RETURN; the rewards REFERRAL_KICKBACK, WELCOME_BONUS, CONTEST_REWARD
     and BFUSD_REWARD (paid in).
   - Not exported: REALIZED_PNL and COMMISSION records (the positions carry that money: a row
-    of them would count it twice), and transfers between your own wallets and assets
+    of them would count it twice), nor a DELIVERED_SETTELMENT record that closed a position
+    held into delivery (that position's realized P&L, dated at the delivery, carries it; a
+    record no position took, e.g. of a position opened before the data, is exported), and transfers between your own wallets and assets
     (TRANSFER, INTERNAL_TRANSFER, CROSS_COLLATERAL_TRANSFER, STRATEGY_UMFUTURES_TRANSFER,
     COIN_SWAP_DEPOSIT, COIN_SWAP_WITHDRAW, AUTO_EXCHANGE). Any other record (the OPTIONS_*
     types, a reward taken back, a type Binance adds later) is left out with a warning that

@@ -63,6 +63,11 @@ How fills become positions:
     to the position open at their time; hedge LONG and SHORT both open share a record by
     notional at entry price. Records no position takes are reported as unattached.
     Without the income file, funding is empty.
+  - delivery: a DELIVERED_SETTELMENT record of ${FILES.income} closes the one position of
+    its symbol open at its time (a contract held into its delivery, with no closing
+    fill): its income is added to realizedPnl, close_trade_id and exit_vwap stay empty,
+    and the note says so. A record it cannot attach (nothing open, hedge LONG and SHORT
+    both open) changes no position; export then gives it a row of its own.
   - net_pnl = realizedPnl - commission - commission_converted + funding, in the margin
     asset; empty when a part is unknown (the note says why).
 `;

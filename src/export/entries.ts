@@ -14,6 +14,10 @@
  *   REALIZED_PNL and COMMISSION records give none (the positions carry that money), nor do
  *   transfers between the user's own wallets; any other record is left out, and
  *   {@linkcode leftOutIncome} lists it for a warning;
+ * - a DELIVERED_SETTELMENT record gives none either when a position of its market and symbol was
+ *   closed by delivery at its time (`closedByDelivery`): that position's realized P&L holds it
+ *   (`src/ledger/settlement.ts`). One the ledger could not attach (no position open for it in the
+ *   data, hedge LONG and SHORT both open) gives its own entry, so it is counted once either way;
  * - a position still open gives nothing (it has realized nothing yet).
  *
  * A period runs from `from` (included) to `to` (excluded), in ms. Per asset, the entries of a
@@ -25,8 +29,8 @@
  */
 
 import { Decimal } from "../decimal.ts";
-import type { IncomeRecord } from "../income.ts";
-import type { Position } from "../position.ts";
+import { type IncomeRecord, SETTLEMENT } from "../income.ts";
+import { closedByDelivery, type Position } from "../position.ts";
 import { inPeriod, type Period } from "../period.ts";
 import { formatTime } from "../time.ts";
 import { type IncomeEntryKind, incomeTreatment } from "./income_kinds.ts";
@@ -54,8 +58,9 @@ export interface ExportEntry {
    * A transaction id made only from what identifies the movement (never from file order), so
    * exporting an overlapping period again gives the same id. Positions are named by their book
    * and **closing** trade id, which stays the same when older fills are added to the data later
-   * (the opening trade of a PARTIAL position would not); an income record by market, type and
-   * `tranId` (unique within its type): `fl-usdm-funding-7`, `fl-usdm-insurance-clear-8`.
+   * (the opening trade of a PARTIAL position would not), or `delivery-` and its close time in ms
+   * when a delivery settlement closed it; an income record by market, type and `tranId` (unique
+   * within its type): `fl-usdm-funding-7`, `fl-usdm-insurance-clear-8`.
    */
   readonly id: string;
   /** The contract, or empty for an account-wide income record (a bonus, a rebate). */
@@ -86,12 +91,15 @@ export function exportEntries(
   period: Period,
 ): ExportEntry[] {
   const entries: ExportEntry[] = [];
+  const delivered = new Set<string>();
   for (const p of positions) {
     if (p.closeTime === undefined || !inPeriod(p.closeTime, period)) continue;
     entries.push(...positionEntries(p, p.closeTime));
+    if (closedByDelivery(p)) delivered.add(`${p.market}|${p.symbol}|${p.closeTime}`);
   }
   for (const r of income) {
     if (!inPeriod(r.time, period)) continue;
+    if (r.incomeType === SETTLEMENT && delivered.has(`${r.market}|${r.symbol}|${r.time}`)) continue;
     const amount = Decimal.parse(r.income).normalize();
     if (amount.isZero()) continue;
     const treatment = incomeTreatment(r.incomeType, amount);
@@ -122,13 +130,15 @@ function incomeEntry(
 
 function positionEntries(p: Position, time: number): ExportEntry[] {
   const book = p.positionSide === "BOTH" ? "one-way" : `hedge ${p.positionSide}`;
+  const delivered = closedByDelivery(p);
   const what = `${p.symbol} ${p.direction.toLowerCase()} (${p.market}, ${book}) closed ` +
-    `${formatTime(time)}`;
+    `${delivered ? "by delivery settlement " : ""}${formatTime(time)}`;
   const note = p.status === "PARTIAL"
     ? `; PARTIAL: ${p.note || "opened before the data"}; its commission covers only the ` +
       "fills in the data"
     : "";
-  const base = `fl-${p.market}-${p.symbol}-${p.positionSide}-${p.closeTradeId}`;
+  const closing = delivered ? `delivery-${time}` : p.closeTradeId;
+  const base = `fl-${p.market}-${p.symbol}-${p.positionSide}-${closing}`;
   const entry = (kind: EntryKind, amount: Decimal, asset: string, id: string, label: string) => ({
     kind,
     time,

@@ -5,7 +5,7 @@
  *
  * | group | types | in the export |
  * | --- | --- | --- |
- * | P&L | FUNDING_FEE; DELIVERED_SETTELMENT | an entry at the record's time (`funding`, `settlement`) |
+ * | P&L | FUNDING_FEE; DELIVERED_SETTELMENT | an entry at the record's time (`funding`, `settlement`); a settlement that closed a position, none (`entries.ts`) |
  * | fees and rebates | INSURANCE_CLEAR, POSITION_LIMIT_INCREASE_FEE; COMMISSION_REBATE, API_REBATE, FEE_RETURN | an entry (`fee`), labelled by its sign as a commission is |
  * | rewards | REFERRAL_KICKBACK, WELCOME_BONUS, CONTEST_REWARD, BFUSD_REWARD | an entry (`reward`) when paid in; a reward paid out is left out, with a warning |
  * | covered | REALIZED_PNL, COMMISSION | none: the closed positions carry them (their realized P&L and commission), so a row of them would count the money twice |
@@ -15,10 +15,11 @@
  * option rather than a result, or a type Binance adds later) is left out with a warning, never
  * silently: {@linkcode leftOutIncome} says how many records and how much per asset.
  *
- * DELIVERED_SETTELMENT is counted from the income history because the ledger cannot count it
- * anywhere else: a quarterly contract delivered at expiry has no closing fill, so its position
- * stays OPEN (README, "COIN-M") and an open position gives no entry. Its realized P&L is in no
- * position's, and the settlement is that P&L.
+ * DELIVERED_SETTELMENT is a quarterly (or delisted) contract's P&L at delivery. The ledger closes
+ * the position held into the delivery with it (`src/ledger/settlement.ts`), and that position's
+ * realized P&L carries it: `entries.ts` then gives the record no entry. A settlement the ledger
+ * could not attach (no position open for it in the data, or hedge LONG and SHORT both open)
+ * is in no position's P&L, so it gives its own entry, of this kind.
  *
  * @module
  */

@@ -9,13 +9,12 @@
  */
 
 import type { LedgerFill, Market } from "../fill.ts";
-import { compareIncome, type IncomeRecord, LEDGER_INCOME_TYPES } from "../income.ts";
+import { compareIncome, type IncomeRecord, LEDGER_INCOME_TYPES, SETTLEMENT } from "../income.ts";
 import { comparePositions, type Position } from "../position.ts";
 import { anchorOf, type PositionSnapshot } from "./anchor.ts";
 import type { FeePrices } from "./fee_prices.ts";
 import type { FundingShare } from "./funding.ts";
 import type { LedgerContext, LedgerSink, SymbolContext } from "./ledger_context.ts";
-import { SETTLEMENT } from "./settlement.ts";
 import { type SavedSymbol, SymbolBooks } from "./symbol_books.ts";
 
 /** What the ledger may be given besides fills. */

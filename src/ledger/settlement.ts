@@ -34,12 +34,9 @@
  */
 
 import { Decimal } from "../decimal.ts";
-import type { IncomeRecord } from "../income.ts";
+import { type IncomeRecord, SETTLEMENT } from "../income.ts";
 import { formatTime } from "../time.ts";
 import type { BookEngine } from "./book_engine.ts";
-
-/** Binance's income type of a delivery (or delisting) settlement, in its spelling. */
-export const SETTLEMENT = "DELIVERED_SETTELMENT";
 
 /**
  * Settles a symbol's books (`engines`, one per position side) with its settlement `records` of

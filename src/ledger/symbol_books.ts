@@ -22,9 +22,9 @@
 
 import type { Decimal } from "../decimal.ts";
 import { compareIds, type LedgerFill, type Market, type PositionSide } from "../fill.ts";
-import type { IncomeRecord } from "../income.ts";
+import { type IncomeRecord, SETTLEMENT } from "../income.ts";
 import { priorFromAnchor } from "./anchor.ts";
-import { settleBooks, SETTLEMENT } from "./settlement.ts";
+import { settleBooks } from "./settlement.ts";
 import {
   BookEngine,
   isNonZero,

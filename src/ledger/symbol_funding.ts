@@ -8,11 +8,10 @@
 
 import { Decimal } from "../decimal.ts";
 import type { PositionSide } from "../fill.ts";
-import type { IncomeRecord } from "../income.ts";
+import { type IncomeRecord, SETTLEMENT } from "../income.ts";
 import { splitFunding } from "./funding.ts";
 import { BOOK_SIDES, type LedgerSink } from "./ledger_context.ts";
 import type { PositionBuilder } from "./position_builder.ts";
-import { SETTLEMENT } from "./settlement.ts";
 
 /**
  * The FUNDING_FEE and DELIVERED_SETTELMENT records of one `(market, symbol)`, taken in time order

@@ -17,31 +17,33 @@
  *   7 XRPUSDT long, closed 2024-12-31 23:59:59.999: realized +1, fee 0.01 — before 2025-01-01
  *   8 DOGEUSDT long, closed 2025-01-07 00:00:00.000: realized +2, fee 0.02 — after 2025-01-06
  *   9 LTCUSDT long, closed 2025-01-02 by 502: realized 0, fee 0 — nothing to export
- *  10 ETHUSDT_250103 long (a quarterly), OPEN: delivered at expiry 2025-01-03 08:00 with no fill,
- *     so the ledger keeps it open — never exported; its P&L is the DELIVERED_SETTELMENT record
+ *  10 ETHUSDT_250103 long (a quarterly), held into its delivery on 2025-01-03 08:00: closed by
+ *     the DELIVERED_SETTELMENT record 9204 (no close trade id): realized −2.4, fee 0.03
  * Funding (FUNDING_FEE records): 9000 +0.3 on 2024-12-31 (before); 9001 −0.5 BTCUSDT 01-01 08:00;
  *   9002 +0.25 ETHUSDT 01-02 16:00; 9003 −0.125 ADAUSDT 01-03 (no position took it: unattached);
  *   9004 −0.000001 BTC BTCUSD_PERP 01-05 08:00 (COIN-M); 9005 −1 on 01-07 (after); 9006 0 (zero).
  *   A COMMISSION record with tranId 9001 is not funding and gives nothing.
  * Other income: 9201 WELCOME_BONUS +5 (account-wide, no symbol) 01-02 12:00 (a reward);
  *   9202 INSURANCE_CLEAR −1.25 BTCUSDT 01-03 08:00 (liquidation clearance fee); 9204
- *   DELIVERED_SETTELMENT −2.4 ETHUSDT_250103 01-03 08:00 (position 10's P&L at delivery); 9203
+ *   DELIVERED_SETTELMENT −2.4 ETHUSDT_250103 01-03 08:00 (position 10's P&L at delivery: carried
+ *   by position 10, no row of its own); 9208 DELIVERED_SETTELMENT +0.7 BNBUSDT_250103 01-03 08:00
+ *   (a position from before the data: no position took it, so it is a row of its own); 9203
  *   COMMISSION_REBATE +0.3 ETHUSDT 01-04 (a rebate); 9205 TRANSFER +100 01-02 and 9206
  *   REALIZED_PNL −20.4 BTCUSDT 01-03 12:30:45 (position 2's, carried by it) give nothing;
  *   9207 STRATEGY_BONUS +1.5 01-05 (a type the export does not know) is left out with a warning.
  *
  * From 2025-01-01 to 2025-01-06, the rows and their totals:
- *   USDT realized    10 − 20.4 + 5.5 + 3            = −1.9
- *        fees        −0.1 − 0.2 + 0.01 − 0.05       = −0.34
+ *   USDT realized    10 − 20.4 + 5.5 + 3 − 2.4      = −4.3
+ *        fees        −0.1 − 0.2 + 0.01 − 0.05 − 0.03 = −0.37
  *        funding     −0.5 + 0.25 − 0.125            = −0.375
- *        settlement  −2.4                           = −2.4
+ *        settlement  0.7                            = 0.7
  *        other fees  −1.25 + 0.3                    = −0.95
  *        rewards     5                              = 5
- *        total                                      = −0.965
+ *        total                                      = −0.295
  *   BNB  −0.0002
  *   BTC  0.00018182 − 0.00001 − 0.000001            = 0.00017082
- *   19 rows: positions 1 (3 rows), 2, 3, 4, 5 (2 each), funding 9001–9004 (4), settlement 9204,
- *   fees 9202 and 9203, reward 9201.
+ *   21 rows: positions 1 (3 rows), 2, 3, 4, 5, 10 (2 each), funding 9001–9004 (4), settlement
+ *   9208, fees 9202 and 9203, reward 9201.
  *
  * @module
  */
@@ -61,7 +63,7 @@ CLOSED,ETHUSDT,LONG,2025-01-03T00:00:00.000Z,2025-01-05T00:00:00.000Z,1,100,5.5,
 CLOSED,BTCUSD_PERP,LONG,2025-01-05T00:00:00.000Z,2025-01-06T09:15:00.000Z,1,100,0.00018182,0.00001,0.00017182,2,1,110,1,BOTH,401,402,0,0,coinm,BTC,,,,,
 OPEN,SOLUSDT,LONG,2025-01-06T00:00:00.000Z,,1,100,0,0.02,-0.02,2,0,,1,BOTH,701,,1,0,usdm,USDT,,,,,
 CLOSED,DOGEUSDT,LONG,2025-01-06T12:00:00.000Z,2025-01-07T00:00:00.000Z,1,100,2,0.02,1.98,2,1,110,1,BOTH,801,802,0,0,usdm,USDT,,,,,
-OPEN,ETHUSDT_250103,LONG,2025-01-02T00:00:00.000Z,,1,100,0,0.03,-0.03,1,0,,1,BOTH,901,,1,0,usdm,USDT,,,,,
+CLOSED,ETHUSDT_250103,LONG,2025-01-02T00:00:00.000Z,2025-01-03T08:00:00.000Z,1,100,-2.4,0.03,-2.43,1,1,,1,BOTH,901,,0,0,usdm,USDT,,"closed by delivery settlement at 2025-01-03T08:00:00.000Z (DELIVERED_SETTELMENT tranId 9204), no closing fill: exit_vwap left empty",,,
 `;
 
 /** The income file. */
@@ -74,6 +76,7 @@ export const EXPORT_INCOME_CSV = `time,symbol,incomeType,income,asset,info,tranI
 2025-01-02T16:00:00.000Z,ETHUSDT,FUNDING_FEE,0.25,USDT,FUNDING_FEE,9002,,usdm
 2025-01-03T00:00:00.000Z,ADAUSDT,FUNDING_FEE,-0.125,USDT,FUNDING_FEE,9003,,usdm
 2025-01-03T08:00:00.000Z,ETHUSDT_250103,DELIVERED_SETTELMENT,-2.4,USDT,DELIVERED_SETTELMENT,9204,,usdm
+2025-01-03T08:00:00.000Z,BNBUSDT_250103,DELIVERED_SETTELMENT,0.7,USDT,DELIVERED_SETTELMENT,9208,,usdm
 2025-01-03T08:00:00.000Z,BTCUSDT,INSURANCE_CLEAR,-1.25,USDT,INSURANCE_CLEAR,9202,,usdm
 2025-01-03T12:30:45.000Z,BTCUSDT,REALIZED_PNL,-20.4,USDT,REALIZED_PNL,9206,103,usdm
 2025-01-04T00:00:00.000Z,ETHUSDT,COMMISSION_REBATE,0.3,USDT,COMMISSION_REBATE,9203,,usdm
