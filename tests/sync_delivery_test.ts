@@ -1,0 +1,108 @@
+/**
+ * A quarterly contract held into its delivery, end to end: a sync that finds the position open,
+ * then a sync after the delivery that receives the DELIVERED_SETTELMENT record (the books cached
+ * open are continued over it), must leave the files one sync after the delivery leaves; the
+ * `positions` command must rebuild the same positions file; and `export` must count the
+ * settlement once, in the closed position.
+ */
+import assert from "node:assert/strict";
+import type { IncomeRecord } from "../src/income.ts";
+import { readPositionsFile } from "../src/storage/positions_file.ts";
+import type { SyncClient } from "../src/sync.ts";
+import { HISTORY_START } from "./support/binance_history.ts";
+import { runCli } from "./support/cli.ts";
+import { f } from "./support/fills.ts";
+import {
+  accountOfFills,
+  type MemoryAccount,
+  memoryClient,
+  syncInProcess,
+} from "./support/memory_exchange.ts";
+import { snapshot, tempDir } from "./support/sync.ts";
+
+const QUARTERLY = "ETHUSDT_260327";
+/** Its delivery: 08:00 UTC on 2026-03-27. */
+const DELIVERY = Date.UTC(2026, 2, 27, 8);
+
+/**
+ * Binance at `now`: the memory exchange's view, except that after the delivery the quarterly is
+ * gone from the open positions (the memory exchange models no delivery).
+ */
+function client(account: MemoryAccount, now: number): SyncClient {
+  const inner = memoryClient(account, "usdm", now);
+  return {
+    ...inner,
+    positionRisk: async () =>
+      (await inner.positionRisk()).filter((row) => now < DELIVERY || row.symbol !== QUARTERLY),
+  };
+}
+
+Deno.test("a position held into delivery: synced before and after it, rebuilt, exported", async () => {
+  // BUY 2 ETHUSDT_260327 @2000 (fee 1.6) and a BTCUSDT round trip (P&L 1, fees 0.04 each);
+  // delivered at 2000 − 3 = 1997: DELIVERED_SETTELMENT 2 × (−3) = −6.
+  // The quarterly's position: CLOSED at the delivery, exit_qty 2, realized −6, net −6 − 1.6 = −7.6.
+  const T0 = HISTORY_START;
+  const fills = [
+    f(10, "BUY", "2", "2000", { symbol: QUARTERLY, time: T0 + 60_000, commission: "1.6" }),
+    f(20, "BUY", "1", "100", { time: T0 + 120_000, commission: "0.04" }),
+    f(21, "SELL", "1", "101", { time: T0 + 180_000, commission: "0.04", realizedPnl: "1" }),
+  ];
+  const settlement: IncomeRecord = {
+    market: "usdm",
+    time: DELIVERY,
+    symbol: QUARTERLY,
+    incomeType: "DELIVERED_SETTELMENT",
+    income: "-6",
+    asset: "USDT",
+    info: "DELIVERED_SETTELMENT",
+    tranId: "880000000001",
+    tradeId: "",
+  };
+  const account = accountOfFills(fills, [settlement]);
+  const after = DELIVERY + 3_600_000;
+
+  await using once = await tempDir();
+  await syncInProcess(once.path, "usdm", client(account, after));
+  await using twice = await tempDir();
+  await syncInProcess(twice.path, "usdm", client(account, T0 + 3_600_000));
+  const open = await readPositionsFile(`${twice.path}/futures_positions.csv`);
+  assert.deepEqual(open.positions.map((p) => [p.symbol, p.status]), [
+    [QUARTERLY, "OPEN"],
+    ["BTCUSDT", "CLOSED"],
+  ]);
+  await syncInProcess(twice.path, "usdm", client(account, after));
+  assert.deepEqual(await snapshot(twice.path), await snapshot(once.path), "two syncs = one");
+
+  const { positions } = await readPositionsFile(`${twice.path}/futures_positions.csv`);
+  const delivered = positions.find((p) => p.symbol === QUARTERLY);
+  assert.deepEqual(
+    [
+      delivered?.status,
+      delivered?.closeTime,
+      delivered?.exitQty.toString(),
+      delivered?.exitVwap,
+      delivered?.realizedPnl.toString(),
+      delivered?.netPnl?.toString(),
+      delivered?.closeTradeId,
+    ],
+    ["CLOSED", DELIVERY, "2", undefined, "-6", "-7.6", ""],
+  );
+
+  const rebuilt = await runCli({ cwd: twice.path }, "positions", "--out", "rebuilt.csv");
+  assert.equal(rebuilt.code, 0, rebuilt.stderr);
+  assert.equal(
+    await Deno.readTextFile(`${twice.path}/rebuilt.csv`),
+    await Deno.readTextFile(`${twice.path}/futures_positions.csv`),
+    "positions rebuilds what the syncs wrote",
+  );
+
+  // Export: the quarterly's realized −6 and fee 1.6 at the delivery, BTCUSDT's 1 and 0.08; no
+  // settlement row. USDT: −6 − 1.6 + 1 − 0.08 = −6.68 over 4 rows.
+  const exported = await runCli({ cwd: twice.path }, "export", "koinly", "--out", "k.csv");
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.match(exported.stdout, /: 4 rows \(2 realized P&L, 2 commission, 0 funding\)/);
+  assert.match(exported.stdout, / {2}USDT: -6\.68 /);
+  const csv = await Deno.readTextFile(`${twice.path}/k.csv`);
+  assert.doesNotMatch(csv, /delivered-settelment/);
+  assert.match(csv, /,6,USDT,.*closed by delivery settlement .*: realized P&L",fl-usdm-/);
+});
