@@ -21,6 +21,8 @@ import {
 import { snapshot, tempDir } from "./support/sync.ts";
 
 const QUARTERLY = "ETHUSDT_260327";
+/** A quarterly held in hedge mode. */
+const HEDGED = "BTCUSDT_260327";
 /** Its delivery: 08:00 UTC on 2026-03-27. */
 const DELIVERY = Date.UTC(2026, 2, 27, 8);
 
@@ -33,7 +35,9 @@ function client(account: MemoryAccount, now: number): SyncClient {
   return {
     ...inner,
     positionRisk: async () =>
-      (await inner.positionRisk()).filter((row) => now < DELIVERY || row.symbol !== QUARTERLY),
+      (await inner.positionRisk()).filter((row) =>
+        now < DELIVERY || (row.symbol !== QUARTERLY && row.symbol !== HEDGED)
+      ),
   };
 }
 
@@ -41,9 +45,16 @@ Deno.test("a position held into delivery: synced before and after it, rebuilt, e
   // BUY 2 ETHUSDT_260327 @2000 (fee 1.6) and a BTCUSDT round trip (P&L 1, fees 0.04 each);
   // delivered at 2000 − 3 = 1997: DELIVERED_SETTELMENT 2 × (−3) = −6.
   // The quarterly's position: CLOSED at the delivery, exit_qty 2, realized −6, net −6 − 1.6 = −7.6.
+  // BTCUSDT_260327, hedge LONG: BUY 1 @80000 (fee 0.8), delivered for +5: CLOSED, realized 5.
   const T0 = HISTORY_START;
   const fills = [
     f(10, "BUY", "2", "2000", { symbol: QUARTERLY, time: T0 + 60_000, commission: "1.6" }),
+    f(11, "BUY", "1", "80000", {
+      symbol: HEDGED,
+      time: T0 + 90_000,
+      positionSide: "LONG",
+      commission: "0.8",
+    }),
     f(20, "BUY", "1", "100", { time: T0 + 120_000, commission: "0.04" }),
     f(21, "SELL", "1", "101", { time: T0 + 180_000, commission: "0.04", realizedPnl: "1" }),
   ];
@@ -58,7 +69,8 @@ Deno.test("a position held into delivery: synced before and after it, rebuilt, e
     tranId: "880000000001",
     tradeId: "",
   };
-  const account = accountOfFills(fills, [settlement]);
+  const hedged = { ...settlement, symbol: HEDGED, income: "5", tranId: "880000000002" };
+  const account = accountOfFills(fills, [settlement, hedged]);
   const after = DELIVERY + 3_600_000;
 
   await using once = await tempDir();
@@ -68,6 +80,7 @@ Deno.test("a position held into delivery: synced before and after it, rebuilt, e
   const open = await readPositionsFile(`${twice.path}/futures_positions.csv`);
   assert.deepEqual(open.positions.map((p) => [p.symbol, p.status]), [
     [QUARTERLY, "OPEN"],
+    [HEDGED, "OPEN"],
     ["BTCUSDT", "CLOSED"],
   ]);
   await syncInProcess(twice.path, "usdm", client(account, after));
@@ -87,6 +100,8 @@ Deno.test("a position held into delivery: synced before and after it, rebuilt, e
     ],
     ["CLOSED", DELIVERY, "2", undefined, "-6", "-7.6", ""],
   );
+  const long = positions.find((p) => p.symbol === HEDGED);
+  assert.deepEqual([long?.status, long?.realizedPnl.toString()], ["CLOSED", "5"]);
 
   const rebuilt = await runCli({ cwd: twice.path }, "positions", "--out", "rebuilt.csv");
   assert.equal(rebuilt.code, 0, rebuilt.stderr);
@@ -96,12 +111,13 @@ Deno.test("a position held into delivery: synced before and after it, rebuilt, e
     "positions rebuilds what the syncs wrote",
   );
 
-  // Export: the quarterly's realized −6 and fee 1.6 at the delivery, BTCUSDT's 1 and 0.08; no
-  // settlement row. USDT: −6 − 1.6 + 1 − 0.08 = −6.68 over 4 rows.
+  // Export: the quarterly's realized −6 and fee 1.6 at the delivery, the hedged one's +5 and
+  // 0.8, BTCUSDT's 1 and 0.08; no settlement row. USDT: −6 − 1.6 + 5 − 0.8 + 1 − 0.08 = −2.48
+  // over 6 rows.
   const exported = await runCli({ cwd: twice.path }, "export", "koinly", "--out", "k.csv");
   assert.equal(exported.code, 0, exported.stderr);
-  assert.match(exported.stdout, /: 4 rows \(2 realized P&L, 2 commission, 0 funding\)/);
-  assert.match(exported.stdout, / {2}USDT: -6\.68 /);
+  assert.match(exported.stdout, /: 6 rows \(3 realized P&L, 3 commission, 0 funding\)/);
+  assert.match(exported.stdout, / {2}USDT: -2\.48 /);
   const csv = await Deno.readTextFile(`${twice.path}/k.csv`);
   assert.doesNotMatch(csv, /delivered-settelment/);
   assert.match(csv, /,6,USDT,.*closed by delivery settlement .*: realized P&L",fl-usdm-/);
