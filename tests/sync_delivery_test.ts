@@ -122,3 +122,35 @@ Deno.test("a position held into delivery: synced before and after it, rebuilt, e
   assert.doesNotMatch(csv, /delivered-settelment/);
   assert.match(csv, /,6,USDT,.*closed by delivery settlement .*: realized P&L",fl-usdm-/);
 });
+
+Deno.test("funding of the settlement's millisecond fetched after it: the symbol is rebuilt", async () => {
+  // A delisted perpetual's settlement and its funding at the same time T: Binance shows the
+  // funding a little after T (`settled`), the settlement at once, so a sync at T + 10 s takes the
+  // settlement and closes the position; the next sync gets the funding. Continued, the books had
+  // nothing open for it (attached to nothing); it belongs before the settlement, as one sync
+  // after T attaches it. BUY 1 XYZUSDT @ 100, fee 0.04; funding −0.5 and settlement +3 at T:
+  // CLOSED, realized 3, funding −0.5, net 3 − 0.04 − 0.5 = 2.46.
+  const T0 = HISTORY_START;
+  const T = T0 + 8 * 3_600_000;
+  const fills = [
+    f(10, "BUY", "1", "100", { symbol: "XYZUSDT", time: T0 + 60_000, commission: "0.04" }),
+  ];
+  const base = { market: "usdm", time: T, symbol: "XYZUSDT", asset: "USDT", tradeId: "" } as const;
+  const income: IncomeRecord[] = [
+    { ...base, incomeType: "FUNDING_FEE", income: "-0.5", info: "", tranId: "770000000001" },
+    { ...base, incomeType: "DELIVERED_SETTELMENT", income: "3", info: "", tranId: "880000000001" },
+  ];
+  const account = accountOfFills(fills, income);
+  const after = T + 3_600_000;
+  await using once = await tempDir();
+  await syncInProcess(once.path, "usdm", memoryClient(account, "usdm", after));
+  await using twice = await tempDir();
+  await syncInProcess(twice.path, "usdm", memoryClient(account, "usdm", T + 10_000));
+  await syncInProcess(twice.path, "usdm", memoryClient(account, "usdm", after));
+  const [position] = (await readPositionsFile(`${twice.path}/futures_positions.csv`)).positions;
+  assert.deepEqual(
+    [position?.status, `${position?.funding}`, `${position?.netPnl}`],
+    ["CLOSED", "-0.5", "2.46"],
+  );
+  assert.deepEqual(await snapshot(twice.path), await snapshot(once.path), "two syncs = one");
+});

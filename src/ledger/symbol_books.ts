@@ -141,7 +141,12 @@ export class SymbolBooks {
     group.#fundedTime = saved.fundedTime ?? -Infinity;
     group.#settledFrom = Math.min(saved.settledFrom ?? Infinity, group.#settledFrom);
     // A record at or before the last fill belonged to positions as they were then: out of order.
-    group.#disordered = funding.some((record) => record.time <= saved.lastTime);
+    // So does one at or before the last record a settled symbol took: a settlement changed its
+    // positions at its time (a funding record of that millisecond came before it).
+    const taken = saved.settledFrom === undefined
+      ? saved.lastTime
+      : Math.max(saved.lastTime, saved.fundedTime ?? -Infinity);
+    group.#disordered = funding.some((record) => record.time <= taken);
     for (const side of BOOK_SIDES) {
       const book = saved.books[side];
       if (book === undefined) continue;
