@@ -72,13 +72,19 @@ export interface MarketCache {
   readonly reprice: readonly string[];
 }
 
+/**
+ * The cache's schema version: 3. A cache of another version is rebuilt once. Version 2 books save
+ * the time of the last funding they took past their last fill; version 3 books were built by the
+ * ledger that closes a position held into delivery by its settlement (a version 2 cache may hold
+ * such a position open, or as a PARTIAL short that Binance's empty position after the delivery
+ * made up).
+ */
+export const CACHE_VERSION = 3;
+
 /** The whole cache. */
 export interface LedgerCache {
-  /**
-   * Schema version: 2 (books save the time of the last funding they took past their last fill; a
-   * version 1 cache, without it, is rebuilt once).
-   */
-  readonly version: 2;
+  /** Schema version: {@linkcode CACHE_VERSION}. */
+  readonly version: typeof CACHE_VERSION;
   /** Every file of the directory the cache covers, by name, as the sync left it. */
   readonly files: Readonly<Record<string, FileStamp>>;
   /** Per market. */
@@ -120,7 +126,7 @@ export async function readCacheFile(path: string): Promise<LedgerCache | undefin
   }
   try {
     const cache = JSON.parse(text.slice(0, newline)) as LedgerCache;
-    if (cache?.version !== 2 || typeof cache.files !== "object" || cache.files === null) {
+    if (cache?.version !== CACHE_VERSION || typeof cache.files !== "object" || cache.files === null) {
       return undefined;
     }
     if (typeof cache.markets !== "object" || cache.markets === null) return undefined;

@@ -27,7 +27,7 @@ import type { IncomeRecord } from "../income.ts";
 import { needsConversion } from "../ledger/fee_prices.ts";
 import { type SavedSnapshot, saveSnapshot } from "../ledger/anchor.ts";
 import { combineUnattached, type SymbolSummary, type UnattachedTotals } from "../ledger/summary.ts";
-import { CACHE_FILE, type LedgerCache, writeCacheFile } from "../storage/cache_file.ts";
+import { CACHE_FILE, CACHE_VERSION, type LedgerCache, writeCacheFile } from "../storage/cache_file.ts";
 import { readIfExists } from "../storage/data_file.ts";
 import { FILES } from "../storage/file_names.ts";
 import {
@@ -186,7 +186,7 @@ export async function commitOutcome(local: LocalState, outcome: Outcome): Promis
     await writeStateFile(path("state"), state);
   }
   // 6. The cache.
-  const cache: LedgerCache = { version: 2, files: await stampsOf(local.dir), markets };
+  const cache: LedgerCache = { version: CACHE_VERSION, files: await stampsOf(local.dir), markets };
   if (JSON.stringify(cache) !== JSON.stringify(local.cache)) {
     await writeCacheFile(join(local.dir, CACHE_FILE), cache);
   }
