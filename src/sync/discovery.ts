@@ -17,7 +17,7 @@
  * @module
  */
 
-import { type IncomeRecord, OPTION_SYMBOL } from "../income.ts";
+import { type IncomeRecord, OPTION_SYMBOL, SETTLEMENT } from "../income.ts";
 
 /** Trade-linked income: each fill with a fee, and each fill that realized P&L, leaves one. */
 const TRADE_INCOME = new Set(["COMMISSION", "REALIZED_PNL"]);
@@ -53,7 +53,10 @@ export interface SymbolPlan {
   readonly symbol: string;
   /** Why it is queried, for the log. */
   readonly reason: string;
-  /** For a symbol without fills yet: the time of its earliest income record, if any. */
+  /**
+   * For a symbol without fills yet: the time of its earliest income record, if any (a delivery
+   * settlement's is no bound: `undefined`, fetched from the oldest time Binance serves).
+   */
   readonly firstEvidence: number | undefined;
   /** Fetch it again from this time (see {@linkcode DiscoveryEvidence.walk}), if set. */
   readonly walkFrom?: number;
@@ -70,7 +73,11 @@ export function planSymbols(evidence: DiscoveryEvidence): SymbolPlan[] {
     // An option's records (OPTIONS_*) are no futures contract's: it has no futures fills, and
     // Binance would refuse to list them (-1121).
     if (record.symbol === "" || OPTION_SYMBOL.test(record.symbol)) continue;
-    first.set(record.symbol, Math.min(first.get(record.symbol) ?? Infinity, record.time));
+    // A delivery settlement closes a position that may have opened months before, with no
+    // record in between (a quarterly pays no funding): its time does not bound the fills.
+    if (record.incomeType !== SETTLEMENT) {
+      first.set(record.symbol, Math.min(first.get(record.symbol) ?? Infinity, record.time));
+    }
     if (TRADE_INCOME.has(record.incomeType)) add(record.symbol, `new ${record.incomeType} income`);
     else if (!evidence.known.has(record.symbol)) {
       add(record.symbol, `${record.incomeType} income for a symbol without fills`);
