@@ -15,12 +15,14 @@ import {
   totalsByAsset,
 } from "../export/entries.ts";
 import { EXPORT_FORMATS, type ExportFormat } from "../export/formats.ts";
+import { type PeriodEdges, periodEdges } from "../export/period_edges.ts";
 import { inPeriod } from "../period.ts";
 import { writeFileAtomic } from "../storage/atomic_write.ts";
 import { FILES } from "../storage/file_names.ts";
 import { readIncomeFile } from "../storage/income_file.ts";
 import { readPositionsFile } from "../storage/positions_file.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
+import { counted } from "./counted.ts";
 import { describePeriod, periodOption } from "./filter_options.ts";
 import { checkInputFile, checkNotKeptFile, checkOutputFile, lockForReading } from "./paths.ts";
 
@@ -166,6 +168,7 @@ export const exportCommand: Command = {
     if (open > 0) {
       console.error(`note: ${open} open position${open === 1 ? " is" : "s are"} not exported`);
     }
+    for (const line of edgeLines(periodEdges(file.positions, period))) console.error(line);
     if (noFunding) {
       console.error(
         "note: --no-funding: funding payments are not in the file, nor the income file's other " +
@@ -233,6 +236,29 @@ function totalLines(entries: readonly ExportEntry[]): string[] {
       .map(([kind, , name]) => `${name} ${show(part(asset, kind))}`);
     return `  ${asset}: ${total} (${parts.join(", ")})`;
   });
+}
+
+/**
+ * Notes on the positions whose P&L the export dates at their close, away from the closing fills
+ * that realized part of it (`period_edges.ts`).
+ */
+function edgeLines({ openedBefore, closedAfter }: PeriodEdges): string[] {
+  const lines: string[] = [];
+  if (openedBefore > 0) {
+    lines.push(
+      `note: ${counted(openedBefore, "position")} closed in the period opened before it: the ` +
+        "file counts all of a position's realized P&L and commissions at its close, also a part " +
+        "closed before the period began (Binance books each closing fill's P&L at its time)",
+    );
+  }
+  if (closedAfter > 0) {
+    lines.push(
+      `note: ${counted(closedAfter, "position")} open at the period's end (closed later, or ` +
+        "not yet) closed part of the quantity: the P&L of a part closed by the period's end " +
+        "counts when the position closes, not in this period's file",
+    );
+  }
+  return lines;
 }
 
 /** A warning per type of income record left out: its count and its sum per asset. */
