@@ -126,7 +126,9 @@ export async function readCacheFile(path: string): Promise<LedgerCache | undefin
   }
   try {
     const cache = JSON.parse(text.slice(0, newline)) as LedgerCache;
-    if (cache?.version !== CACHE_VERSION || typeof cache.files !== "object" || cache.files === null) {
+    if (
+      cache?.version !== CACHE_VERSION || typeof cache.files !== "object" || cache.files === null
+    ) {
       return undefined;
     }
     if (typeof cache.markets !== "object" || cache.markets === null) return undefined;

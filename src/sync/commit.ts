@@ -27,7 +27,12 @@ import type { IncomeRecord } from "../income.ts";
 import { needsConversion } from "../ledger/fee_prices.ts";
 import { type SavedSnapshot, saveSnapshot } from "../ledger/anchor.ts";
 import { combineUnattached, type SymbolSummary, type UnattachedTotals } from "../ledger/summary.ts";
-import { CACHE_FILE, CACHE_VERSION, type LedgerCache, writeCacheFile } from "../storage/cache_file.ts";
+import {
+  CACHE_FILE,
+  CACHE_VERSION,
+  type LedgerCache,
+  writeCacheFile,
+} from "../storage/cache_file.ts";
 import { readIfExists } from "../storage/data_file.ts";
 import { FILES } from "../storage/file_names.ts";
 import {
