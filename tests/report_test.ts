@@ -271,6 +271,37 @@ Deno.test("report", async (t) => {
       await Deno.remove(`${dir}/l.html`);
     });
 
+    await t.step(
+      "a round trip with an empty net_pnl: the page says how it is counted",
+      async () => {
+        const [header, ...rows] = ledgerCsv.trimEnd().split("\n");
+        // The first round trip's net_pnl is unknown (a BNB fee without a price, say).
+        const oneEmpty = [
+          header,
+          ...rows.map((row, i) => {
+            const fields = row.split(",");
+            fields.splice(-2, 2, ...(i === 0 ? ["0", ""] : ["0", fields[9] ?? ""]));
+            return fields.join(",");
+          }),
+        ].join("\n") + "\n";
+        await Deno.writeTextFile(`${dir}/empty.csv`, oneEmpty);
+        const { code, stderr } = await cli(
+          dir,
+          "report",
+          "--positions",
+          "empty.csv",
+          "--out",
+          "e.html",
+        );
+        assert.equal(code, 0, stderr);
+        assert.match(stderr, /1 round trip has an empty net_pnl/);
+        const html = await Deno.readTextFile(`${dir}/e.html`);
+        assert.match(html, /1 round trip has an empty <code>net_pnl<\/code>/);
+        await Deno.remove(`${dir}/empty.csv`);
+        await Deno.remove(`${dir}/e.html`);
+      },
+    );
+
     await t.step("readPositionsFile reads back what the ledger wrote", async () => {
       const positions = aggregatePositions(FILLS);
       await Deno.writeTextFile(`${dir}/round.csv`, ledgerCsv);

@@ -151,6 +151,7 @@ export const reportCommand: Command = {
         positionCount: file.positions.length,
         scope: isWhole(scope) ? "" : describeScope(scope),
         netColumn: hasNet ? "net_pnl" : "net_pnl_after_fees",
+        netFallbacks: hasNet ? withoutNet.length : 0,
         stats,
         fees: feesAndFunding(positions, {
           income: incomeTotals,

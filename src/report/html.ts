@@ -24,6 +24,11 @@ export interface ReportData {
   readonly scope: string;
   /** The column net P&L was taken from. */
   readonly netColumn: "net_pnl" | "net_pnl_after_fees";
+  /**
+   * Round trips in scope counted with `net_pnl_after_fees` although the column is `net_pnl`
+   * (theirs is empty: a fee without a price, or funding before the income history).
+   */
+  readonly netFallbacks: number;
   /** Round-trip statistics per margin asset. */
   readonly stats: readonly AssetStats[];
   /** Fees and funding per asset. */
@@ -115,7 +120,17 @@ fall from the highest equity so far.</li>
     data.netColumn === "net_pnl"
       ? " (realized P&amp;L − commission − commission paid in other assets, converted, + funding)"
       : " (realized P&amp;L − commission; funding not included)"
-  }. A win has net P&amp;L above 0, a loss below 0.</li>
+  }.${
+    data.netFallbacks === 0
+      ? ""
+      : ` ${data.netFallbacks} round trip${
+        data.netFallbacks === 1 ? " has" : "s have"
+      } an empty <code>net_pnl</code> (a fee without a price, or funding before the income history:
+see the note column) and ${
+        data.netFallbacks === 1 ? "is" : "are"
+      } counted with <code>net_pnl_after_fees</code> (realized P&amp;L − commission), without
+converted fees and funding.`
+  } A win has net P&amp;L above 0, a loss below 0.</li>
 <li>The net for the period (under fees, funding and other income) is what <code>export</code>
 counts, not the round trips' net P&amp;L: funding when it was paid (the income file's, not the
 funding attached to the round trips), fees paid in another asset in that asset (BNB as BNB,
