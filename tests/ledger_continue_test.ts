@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { Market } from "../src/fill.ts";
-import { compareIncome, type IncomeRecord } from "../src/income.ts";
+import { compareIncome, type IncomeRecord, SETTLEMENT } from "../src/income.ts";
 import { buildLedger, ledgerAndBooks } from "../src/ledger/aggregate.ts";
 import { continueLedger } from "../src/ledger/continue.ts";
 import { firstTimes, splitKey, symbolKey } from "../src/ledger/ledger_stream.ts";
@@ -27,18 +27,26 @@ const cut = fc.record({
 const key = (x: { market: Market; symbol: string }) => symbolKey(x.market, x.symbol);
 
 Deno.test("continuing an earlier run gives what one run over everything gives (property)", () => {
-  const seen = { continued: 0, rebuilt: 0, checkedOnly: 0, cases: 0 };
+  const seen = { continued: 0, rebuilt: 0, checkedOnly: 0, cases: 0, settled: 0, settledLater: 0 };
   fc.assert(
     fc.property(scenario, cut, (s, c) => {
       const steps = Math.min(c.at, s.steps.length);
       const all = account(s);
       // Binance's positions at the cut: those of the history up to there.
-      const before = account({ ...s, steps: s.steps.slice(0, steps), disorder: "none" });
+      // (A delivery before step `steps` or later had not happened yet there.)
+      const before = account({
+        ...s,
+        steps: s.steps.slice(0, steps),
+        disorder: "none",
+        delivery: s.delivery !== null && s.delivery.at < steps ? s.delivery : null,
+      });
       const cutTime = before.fills.reduce((t, x) => Math.max(t, x.time), T0);
       const income = all.inputs.income ?? [];
-      const funding = income.filter((r) => r.incomeType === "FUNDING_FEE");
+      const funding = income.filter((r) =>
+        r.incomeType === "FUNDING_FEE" || r.incomeType === SETTLEMENT
+      );
       let late: IncomeRecord | undefined;
-      if (c.late) late = funding.find((r) => r.time <= cutTime);
+      if (c.late) late = funding.find((r) => r.time <= cutTime && r.incomeType === "FUNDING_FEE");
       const firstIncome: IncomeRecord[] = income.filter((r) => r.time <= cutTime && r !== late);
       const incomeFrom = all.inputs.income === undefined ? undefined : firstTimes(income);
       // A sync rebuilds everything when the income history's start moves: not continued.
@@ -78,6 +86,11 @@ Deno.test("continuing an earlier run gives what one run over everything gives (p
       ].sort(compareIncome);
       assert.deepEqual(unattached, expected.unattachedFunding);
 
+      if (expected.positions.some((p) => p.note.includes("delivery settlement"))) {
+        seen.settled++;
+        const settledAfterCut = income.some((r) => r.incomeType === SETTLEMENT && r.time > cutTime);
+        if (settledAfterCut) seen.settledLater++;
+      }
       if (next.continued.size > 0) seen.continued++;
       if (next.rebuild.size > 0) seen.rebuilt++;
       if (first.saved.size > next.continued.size + next.rebuild.size) seen.checkedOnly++;
@@ -88,4 +101,7 @@ Deno.test("continuing an earlier run gives what one run over everything gives (p
   assert.ok(seen.continued > 200, JSON.stringify(seen));
   assert.ok(seen.rebuilt > 100, JSON.stringify(seen));
   assert.ok(seen.checkedOnly > 50, JSON.stringify(seen));
+  // Settlements, some of them coming only in the continued part.
+  assert.ok(seen.settled > 70, JSON.stringify(seen));
+  assert.ok(seen.settledLater > 40, JSON.stringify(seen));
 });

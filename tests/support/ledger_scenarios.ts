@@ -1,7 +1,11 @@
 /**
  * Random ledger histories that Binance could have produced, for property tests: realized P&L only
  * where a fill closes something, books that may start mid-position, funding between fills,
- * anchors right, stale or wrong, and now and then a fill out of order or twice.
+ * anchors right, stale or wrong, and now and then a fill out of order or twice; and in about half
+ * of them one symbol delisted part-way (`src/ledger/settlement.ts`): no fill of it after
+ * its delivery time, a DELIVERED_SETTELMENT record then per book still held (the P&L of closing
+ * it at the settlement price), funding of it up to that very millisecond, and Binance's
+ * positions after it no longer listing the symbol.
  *
  * @module
  */
@@ -9,7 +13,7 @@
 import fc from "fast-check";
 import { Decimal } from "../../src/decimal.ts";
 import type { Fill } from "../../src/fill.ts";
-import type { IncomeRecord } from "../../src/income.ts";
+import { type IncomeRecord, SETTLEMENT } from "../../src/income.ts";
 import type { PositionSnapshot } from "../../src/ledger/anchor.ts";
 import type { LedgerInputs } from "../../src/ledger/ledger_stream.ts";
 import { f } from "./fills.ts";
@@ -36,6 +40,17 @@ const step: fc.Arbitrary<Step> = fc.record({
   gapMs: fc.constantFrom(0, 1, 1000),
 });
 
+/**
+ * A symbol delisted before step `at` (or after the last), `gapMs` after the time then: every
+ * position still held is settled at `price` (the fills are all at 100).
+ */
+const delivery = fc.record({
+  symbol: fc.nat(1),
+  at: fc.nat(12), // the steps are some 0–10 long
+  gapMs: fc.constantFrom(1, 1000),
+  price: fc.integer({ min: 95, max: 105 }).filter((n) => n !== 100),
+});
+
 /** A random history (see the module doc). */
 export const scenario = fc.record({
   hedge: fc.tuple(fc.boolean(), fc.boolean()), // per symbol: hedge mode, else one-way
@@ -51,6 +66,10 @@ export const scenario = fc.record({
   knownFrom: fc.constantFrom("start", "late", "none"),
   anchor: fc.constantFrom("none", "exact", "stale", "wrong"),
   disorder: fc.constantFrom("none", "none", "swap", "duplicate"),
+  delivery: fc.oneof(
+    { weight: 1, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: delivery },
+  ),
 });
 
 /** One random history. */
@@ -65,8 +84,35 @@ export function account(s: Scenario): { fills: Fill[]; inputs: LedgerInputs } {
   });
   const fills: Fill[] = [];
   let time = T0 + 10_000;
+  const d = s.delivery;
+  const settlements: IncomeRecord[] = [];
+  let delivered: { time: number; held: number[] } | undefined;
+  // Binance's delivery: each book still held is closed at the settlement price, no fill; its P&L
+  // is a DELIVERED_SETTELMENT record (https://www.binance.com/en/support/articles/dd60dfbf654d4055aa6b217ea6d5ddba).
+  const deliver = (at: NonNullable<Scenario["delivery"]>) => {
+    const books = held[at.symbol];
+    delivered = { time: time + at.gapMs, held: [...books] };
+    books.forEach((h, b) => {
+      if (h === 0) return;
+      const sign = b === 2 ? -1 : Math.sign(h); // hedge SHORT books hold a positive quantity
+      settlements.push({
+        market: "usdm",
+        time: time + at.gapMs,
+        symbol: SYMBOLS[at.symbol],
+        incomeType: SETTLEMENT,
+        income: String(sign * Math.abs(h) * (at.price - 100)),
+        asset: "USDT",
+        info: "",
+        tranId: String(700 + b),
+        tradeId: "",
+      });
+      books[b] = 0;
+    });
+  };
   s.steps.forEach((st, k) => {
+    if (d !== null && k === d.at) deliver(d);
     time += st.gapMs;
+    if (delivered !== undefined && st.symbol === d?.symbol) return; // the contract is gone
     const symbol = SYMBOLS[st.symbol];
     const hedge = s.hedge[st.symbol];
     const book = hedge ? (st.hedgeSide === "LONG" ? 1 : 2) : 0;
@@ -93,14 +139,17 @@ export function account(s: Scenario): { fills: Fill[]; inputs: LedgerInputs } {
       commission: "0.01",
     }));
   });
+  if (d !== null && delivered === undefined) deliver(d);
   if (s.disorder === "swap" && fills.length > 2) {
     [fills[0], fills[fills.length - 1]] = [fills[fills.length - 1], fills[0]];
   }
   if (s.disorder === "duplicate" && fills.length > 1) fills.push(fills[1]);
 
+  // A delisted symbol's funding ends at its delivery: some of it in that very millisecond.
+  const fundedUntil = (i: number) => (i === d?.symbol ? delivered?.time : undefined) ?? Infinity;
   const income: IncomeRecord[] = s.funding.map((r, i) => ({
     market: "usdm",
-    time: T0 + 10_000 + r.at * 700,
+    time: Math.min(T0 + 10_000 + r.at * 700, fundedUntil(i % 2)),
     symbol: SYMBOLS[i % 2],
     incomeType: "FUNDING_FEE",
     income: String(r.income),
@@ -110,21 +159,25 @@ export function account(s: Scenario): { fills: Fill[]; inputs: LedgerInputs } {
     tradeId: "",
   }));
   const from = s.knownFrom === "start" ? T0 : T0 + 10_000 + 14_000;
-  income.push({ ...TRANSFER, time: from });
+  income.push(...settlements, { ...TRANSFER, time: from });
 
   const last = fills.reduce((t, x) => Math.max(t, x.time), T0);
   const snapshots: PositionSnapshot[] = [];
   if (s.anchor !== "none") {
+    const time = s.anchor === "stale" ? last - 1 : last + 1;
     const amounts = new Map<string, Decimal>();
     SYMBOLS.forEach((symbol, i) => {
       const sides = [["BOTH", 0], ["LONG", 1], ["SHORT", 2]] as const;
+      // A delivered symbol: held until its delivery, then no longer listed at all.
+      const gone = i === d?.symbol && delivered !== undefined && time >= delivered.time;
+      if (gone) return;
+      const books = i === d?.symbol && delivered !== undefined ? delivered.held : held[i];
       for (const [side, b] of sides) {
-        let amount = held[i][b] * (side === "SHORT" ? -1 : 1);
+        let amount = books[b] * (side === "SHORT" ? -1 : 1);
         if (s.anchor === "wrong") amount += 1;
         if (amount !== 0) amounts.set(`${symbol}|${side}`, new Decimal(amount, 0));
       }
     });
-    const time = s.anchor === "stale" ? last - 1 : last + 1;
     snapshots.push({ market: "usdm", time, amounts });
   }
   return {
