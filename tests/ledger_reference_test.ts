@@ -13,10 +13,15 @@ import { binanceHistory, type History } from "./support/binance_history.ts";
 import { bothLedgers, projectInputs } from "./support/both_ledgers.ts";
 import type { ReferenceInputs } from "./support/reference_ledger.ts";
 
-/** A history's ledger inputs. */
-function inputsOf(h: History): ReferenceInputs {
+/**
+ * A history's ledger inputs; the income records in any order (`seed`), as the ledger must take
+ * them: the order of those of one millisecond is the ledger's to decide.
+ */
+function inputsOf(h: History, seed: number): ReferenceInputs {
   return {
-    income: h.withIncome ? [...h.transfers, ...h.funding] : undefined,
+    income: h.withIncome
+      ? shuffled([...h.transfers, ...h.funding, ...h.settlements], seed)
+      : undefined,
     prices: h.prices,
     snapshots: h.snapshots,
   };
@@ -71,12 +76,15 @@ Deno.test("buildLedger agrees with the reference ledger on every column (propert
     threePasses: 0,
     idsMeetUnsettled: 0,
     marketsMeetUnsettled: 0,
+    delivered: 0,
+    deliveredCoinm: 0,
+    fundedAtDelivery: 0,
   };
   await t.step("on random histories, in any order, with fills twice", () => {
     fc.assert(
       fc.property(binanceHistory({ zeroFees: true }), delivery, (history, d) => {
         const fills = delivered(history.fills, d);
-        const inputs = inputsOf(history);
+        const inputs = inputsOf(history, d.seed);
         const result = bothLedgers(fills, inputs);
         assert.deepEqual(result.project, result.reference);
         assert.deepEqual(result.projectUnattached, result.referenceUnattached);
@@ -121,6 +129,15 @@ function count(
   if (positions.some((p) => p.status === "PARTIAL")) seen.partial++;
   if (ledger.unattachedFunding.length > 0) seen.unattached++;
   if (positions.some((p) => p.market === "coinm")) seen.coinm++;
+  const delivered = positions.filter((p) => p.note.includes("closed by delivery settlement"));
+  if (delivered.length > 0) seen.delivered++;
+  if (delivered.some((p) => p.market === "coinm")) seen.deliveredCoinm++;
+  const fundedAtDelivery = delivered.some((p) =>
+    ledger.fundingShares.some((s) =>
+      s.record.time === p.closeTime && s.position.openTradeId === p.openTradeId
+    )
+  );
+  if (fundedAtDelivery) seen.fundedAtDelivery++;
   if (positions.some((p) => p.note.includes("BNB fee"))) seen.bnbUnpriced++;
   const stream = new LedgerStream(projectInputs(inputs), new LedgerCollector());
   for (const fill of fills) stream.push(fill);

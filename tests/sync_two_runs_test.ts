@@ -52,7 +52,13 @@ function accountOf(history: History, cut: number, cutSymbol: Fill | undefined): 
       tradeId: "",
     });
   }
-  return { fills: history.fills, income, priors: history.priors, prices: history.prices };
+  return {
+    fills: history.fills,
+    income,
+    priors: history.priors,
+    prices: history.prices,
+    deliveries: history.deliveries,
+  };
 }
 
 /** The positions file the reference ledger writes for what Binance shows at `now`. */
@@ -62,7 +68,7 @@ function expectedPositions(account: MemoryAccount, now: number): string {
   const snapshots = MARKETS.map((market) => ({
     market,
     time: now,
-    amounts: positionsAt(account.fills, account.priors, market, now),
+    amounts: positionsAt(account.fills, account.priors, market, now, account.deliveries),
   }));
   return positionsFileText(
     referenceLedger(fills, { income, prices: account.prices, snapshots }).positions,
@@ -164,7 +170,15 @@ Deno.test("a run that fails on a symbol: the next run completes it", async () =>
 // Last: a failure here shrinks for minutes, and the test above fails faster (the mutants run
 // stops at the first failure).
 Deno.test("a history synced in two runs leaves the files one run leaves (property)", async (t) => {
-  const seen = { runs: 0, failed: 0, lateFunding: 0, secondRunFills: 0, pairWalks: 0 };
+  const seen = {
+    runs: 0,
+    failed: 0,
+    lateFunding: 0,
+    secondRunFills: 0,
+    pairWalks: 0,
+    settled: 0,
+    settledSecondRun: 0,
+  };
   await using work = await tempDir();
   let n = 0;
   await t.step("first part, then the rest; the first run may fail on a symbol", async () => {
@@ -238,16 +252,27 @@ Deno.test("a history synced in two runs leaves the files one run leaves (propert
           if (failed) seen.failed++;
           if (cutFill !== undefined && delay < FUNDING_SETTLES_MS) seen.lateFunding++;
           if (history.fills.some((f) => f.time > first)) seen.secondRunFills++;
+          const positions = await Deno.readTextFile(`${one}/futures_positions.csv`);
+          if (positions.includes("closed by delivery settlement")) {
+            seen.settled++;
+            if (history.settlements.some((r) => r.time > first)) seen.settledSecondRun++;
+          }
         },
       ),
       { numRuns: 60 },
     );
   });
 
-  await t.step("the histories tried fail, settle late, add fills later, walk a pair", () => {
-    assert.ok(seen.failed > 5, JSON.stringify(seen));
-    assert.ok(seen.lateFunding > 20, JSON.stringify(seen));
-    assert.ok(seen.secondRunFills > 20, JSON.stringify(seen));
-    assert.ok(seen.pairWalks > 5, JSON.stringify(seen));
-  });
+  await t.step(
+    "the histories tried fail, settle late, add fills later, walk a pair, deliver",
+    () => {
+      assert.ok(seen.failed > 5, JSON.stringify(seen));
+      assert.ok(seen.lateFunding > 20, JSON.stringify(seen));
+      assert.ok(seen.secondRunFills > 20, JSON.stringify(seen));
+      assert.ok(seen.pairWalks > 5, JSON.stringify(seen));
+      // Positions closed by a delivery settlement, some of them in the second run.
+      assert.ok(seen.settled > 2, JSON.stringify(seen));
+      assert.ok(seen.settledSecondRun > 1, JSON.stringify(seen));
+    },
+  );
 });

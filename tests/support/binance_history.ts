@@ -5,7 +5,12 @@
  * flat), rebates and fees in BNB, realized P&L only where a fill closes something, funding (some
  * in the very millisecond of a fill, some settled late, some for a symbol never traded or in
  * another asset), and optionally books that began before the data, with Binance's positions
- * (anchors) that say what they held.
+ * (anchors) that say what they held; and in about half of them a contract held into its delivery
+ * (`src/ledger/settlement.ts`): the COIN-M quarterly ADAUSD_260327 delivered, or the USDⓈ-M
+ * ETHUSDT delisted, part-way through the history — no fill of it after, a DELIVERED_SETTELMENT
+ * record per book still held then, its funding up to that very millisecond, and Binance's
+ * positions no longer listing it. (The delivery time is the history's, not the one the
+ * quarterly's name says: the ledger takes it from the record.)
  *
  * @module
  */
@@ -13,7 +18,7 @@
 import Big from "big.js";
 import fc from "fast-check";
 import type { Fill, Market, PositionSide, Side } from "../../src/fill.ts";
-import type { IncomeRecord } from "../../src/income.ts";
+import { type IncomeRecord, SETTLEMENT } from "../../src/income.ts";
 import { positionsAt } from "./binance_views.ts";
 import type { ReferenceSnapshot } from "./reference_ledger.ts";
 
@@ -101,6 +106,10 @@ export interface History {
   readonly fills: Fill[];
   /** FUNDING_FEE records. */
   readonly funding: IncomeRecord[];
+  /** DELIVERED_SETTELMENT records. */
+  readonly settlements: IncomeRecord[];
+  /** The delivered contract's delivery time: `market|symbol` → ms (none, or one). */
+  readonly deliveries: ReadonlyMap<string, number>;
   /** TRANSFER records: the first says from when the income history is known. */
   readonly transfers: IncomeRecord[];
   /** Whether the ledger is given an income history at all. */
@@ -142,6 +151,22 @@ const fundingRecord = fc.record({
   otherAsset: fc.nat(7).map((n) => n === 0),
 });
 
+/**
+ * A contract held into its delivery (`contract`: ETHUSDT, a delisted perpetual, or the COIN-M
+ * quarterly ADAUSD_260327), before step `at` or after the last, `gap` ms after the time then, at
+ * the settlement price `tick` ticks above the contract's lowest.
+ */
+const delivery = fc.record({
+  contract: fc.constantFrom(1, 3),
+  at: fc.nat(55),
+  gap: fc.constantFrom(1, 1000, 3_600_000),
+  tick: fc.nat(2000),
+  /** A FUNDING_FEE record of the delivery's very millisecond, of these units, or none. */
+  funding: fc.option(fc.integer({ min: -99_999_999, max: 99_999_999 }).filter((n) => n !== 0), {
+    freq: 3,
+  }),
+});
+
 /** What a history may contain. */
 export interface HistoryOptions {
   /** Allow fills with a zero fee (the sync's discovery cannot see such round trips). */
@@ -163,6 +188,10 @@ const scenario = fc.record({
   income: fc.constantFrom("before", "atFill", "fundingOnly", "none"),
   incomeAt: fc.nat(),
   anchor: fc.constantFrom("none", "late", "atLast", "stale"),
+  delivery: fc.oneof(
+    { weight: 1, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: delivery },
+  ),
 });
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
@@ -193,7 +222,9 @@ function build(s: Scenario, options: HistoryOptions): History {
     SIDES.forEach((side, j) => {
       const hedgeBook = side !== "BOTH";
       if (hedgeBook !== s.hedge[i]) return;
-      const n = partial ? s.priors[3 * i + j] : 0;
+      // A delivered contract's positions begin in the data: what a settled symbol held before
+      // it is inferred without an anchor, which the reference does not re-implement.
+      const n = partial && s.delivery?.contract !== i ? s.priors[3 * i + j] : 0;
       priors.set(bookKey(c, side), hedgeBook ? Math.abs(n) : n);
     });
   });
@@ -201,7 +232,51 @@ function build(s: Scenario, options: HistoryOptions): History {
   const mode = [...s.hedge]; // per contract: hedge mode, else one-way
   const trades: Trade[] = [];
   let time = HISTORY_START;
-  for (const st of s.steps) {
+  // Without the income history the ledger cannot know of a delivery, and Binance's positions
+  // after it contradict the fills: a case for the unanchored inference, which the reference does
+  // not re-implement. So deliveries come with an income history only.
+  const d = s.income === "none" ? null : s.delivery;
+  const settlements: IncomeRecord[] = [];
+  const deliveries = new Map<string, number>();
+  const lastPrice = new Map<string, string>();
+  // Binance delivers (a quarterly) or settles (a delisted perpetual) the positions still held at
+  // the settlement price, with no fill, and books each one's P&L as a DELIVERED_SETTELMENT record
+  // in the margin asset: https://www.binance.com/en/support/faq/a3401595e1734084959c61491bc0dbe3,
+  // https://www.binance.com/en/support/articles/dd60dfbf654d4055aa6b217ea6d5ddba,
+  // https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Get-Income-History.
+  const deliver = (at: NonNullable<Scenario["delivery"]>) => {
+    const contract = CONTRACTS[at.contract];
+    const when = time + at.gap;
+    deliveries.set(`${contract.market}|${contract.symbol}`, when);
+    const settle = new Big(units(contract.lowTick + at.tick, contract.priceDecimals));
+    for (const side of SIDES) {
+      const key = bookKey(contract, side);
+      const n = held.get(key) ?? 0;
+      const entry = lastPrice.get(key);
+      if (n === 0 || entry === undefined) continue;
+      // The P&L of closing the quantity held at the settlement price, from the book's last price
+      // (the generator's realized P&L is made up too; this one is at least Binance's formula).
+      const signed = new Big(units(side === "SHORT" ? -n : n, contract.qtyDecimals));
+      const pnl = contract.market === "coinm" // 10 USD a contract, P&L in the coin
+        ? signed.times(10).times(new Big(1).div(entry).minus(new Big(1).div(settle))).toFixed(8)
+        : signed.times(settle.minus(entry)).toFixed();
+      settlements.push({
+        market: contract.market,
+        time: when,
+        symbol: contract.symbol,
+        incomeType: SETTLEMENT,
+        income: pnl,
+        asset: contract.marginAsset,
+        info: "",
+        tranId: String(770_100_000_000 + settlements.length),
+        tradeId: "",
+      });
+      held.set(key, 0);
+    }
+  };
+  for (const [k, st] of s.steps.entries()) {
+    if (k === d?.at) deliver(d);
+    if (deliveries.size > 0 && st.contract === d?.contract) continue; // the contract is gone
     const contract = CONTRACTS[st.contract];
     const flat = SIDES.every((side) => (held.get(bookKey(contract, side)) ?? 0) === 0);
     if (st.switchMode && flat) mode[st.contract] = !mode[st.contract]; // Binance: only when flat
@@ -225,6 +300,7 @@ function build(s: Scenario, options: HistoryOptions): History {
     time += st.gap;
     const fee = st.fee === "zero" && !options.zeroFees ? "margin" : st.fee;
     const price = units(contract.lowTick + st.tick, contract.priceDecimals);
+    lastPrice.set(key, price);
     const qtyText = units(qty, contract.qtyDecimals);
     const coinm = contract.market === "coinm";
     trades.push({
@@ -250,6 +326,8 @@ function build(s: Scenario, options: HistoryOptions): History {
       },
     });
   }
+
+  if (d !== null && deliveries.size === 0) deliver(d);
 
   // Trade ids per contract, increasing with time, from starts that make them collide.
   const ids = new Map<Contract, bigint[]>();
@@ -304,11 +382,13 @@ function build(s: Scenario, options: HistoryOptions): History {
   ) => (fills.length === 0 ? HISTORY_START : fills[at % fills.length].time);
   const funding: IncomeRecord[] = s.funding.map((r, i) => {
     const c = r.contract < CONTRACTS.length ? CONTRACTS[r.contract] : UNTRADED;
-    const time = r.place === "atFill"
+    const at = r.place === "atFill"
       ? fillTime(r.at)
       : r.place === "beforeFill"
       ? fillTime(r.at) - 1
       : HISTORY_START - 3_600_000 + (r.at % (end - HISTORY_START + 7_200_000));
+    // A delivered contract's funding ends at its delivery, some of it in that very millisecond.
+    const time = Math.min(at, deliveries.get(`${c.market}|${c.symbol}`) ?? Infinity);
     return {
       market: c.market,
       time,
@@ -321,6 +401,22 @@ function build(s: Scenario, options: HistoryOptions): History {
       tradeId: "",
     };
   });
+  const delivered = d === null ? undefined : CONTRACTS[d.contract];
+  const deliveredAt = deliveries.get(`${delivered?.market}|${delivered?.symbol}`);
+  if (d?.funding != null && delivered !== undefined && deliveredAt !== undefined) {
+    const c = delivered;
+    funding.push({
+      market: c.market,
+      time: deliveredAt,
+      symbol: c.symbol,
+      incomeType: "FUNDING_FEE",
+      income: units(d.funding, 8),
+      asset: c.marginAsset,
+      info: "",
+      tranId: "880100000000",
+      tradeId: "",
+    });
+  }
   const transferAt = s.income === "atFill" ? fillTime(s.incomeAt) : HISTORY_START - 7_200_000;
   const transfers: IncomeRecord[] = s.income === "before" || s.income === "atFill"
     ? (["usdm", "coinm"] as Market[]).map((market, i) => ({
@@ -350,12 +446,15 @@ function build(s: Scenario, options: HistoryOptions): History {
       if (own.length === 0) continue;
       const last = own[own.length - 1].time;
       const at = s.anchor === "late" ? last + 1000 : s.anchor === "atLast" ? last : last - 1;
-      snapshots.push({ market, time: at, amounts: positionsAt(fills, priorTexts, market, at) });
+      const amounts = positionsAt(fills, priorTexts, market, at, deliveries);
+      snapshots.push({ market, time: at, amounts });
     }
   }
   return {
     fills,
     funding,
+    settlements,
+    deliveries,
     transfers,
     withIncome: s.income !== "none",
     prices,

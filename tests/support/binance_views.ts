@@ -13,22 +13,25 @@ import type { History } from "./binance_history.ts";
 /**
  * Binance's open positions of `market` at `time` (`positionRisk`): `SYMBOL|positionSide` → signed
  * amount text (a short negative), non-zero ones only; `priors`: `market|symbol|side` → what the
- * book held before its first fill.
+ * book held before its first fill; `deliveries`: `market|symbol` → the time its contract was
+ * delivered, after which Binance no longer lists it (its positions were settled, `settlement.ts`).
  */
 export function positionsAt(
   fills: readonly Fill[],
   priors: ReadonlyMap<string, string>,
   market: Market,
   time: number,
+  deliveries: ReadonlyMap<string, number> = new Map(),
 ): Map<string, string> {
+  const gone = (symbol: string) => (deliveries.get(`${market}|${symbol}`) ?? Infinity) <= time;
   const sums = new Map<string, Big>();
   for (const [key, held] of priors) {
     const [m, symbol, side] = key.split("|");
-    if (m !== market) continue;
+    if (m !== market || gone(symbol)) continue;
     sums.set(`${symbol}|${side}`, new Big(held));
   }
   for (const f of fills) {
-    if (f.market !== market || f.time > time) continue;
+    if (f.market !== market || f.time > time || gone(f.symbol)) continue;
     const key = `${f.symbol}|${f.positionSide}`;
     const up = f.positionSide === "SHORT" ? f.side === "SELL" : f.side === "BUY";
     sums.set(key, (sums.get(key) ?? new Big(0)).plus(up ? f.qty : `-${f.qty}`));
@@ -41,9 +44,17 @@ export function positionsAt(
   return amounts;
 }
 
-/** The income history Binance would show for a history: trade income, funding, transfers. */
+/**
+ * The income history Binance would show for a history: trade income, funding, settlements,
+ * transfers.
+ */
 export function incomeOf(history: History): IncomeRecord[] {
-  return [...history.transfers, ...history.funding, ...tradeIncome(history.fills)];
+  return [
+    ...history.transfers,
+    ...history.funding,
+    ...history.settlements,
+    ...tradeIncome(history.fills),
+  ];
 }
 
 /** The COMMISSION record of each fill with a fee, the REALIZED_PNL of each that realized P&L. */

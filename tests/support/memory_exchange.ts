@@ -36,6 +36,8 @@ export interface MemoryAccount {
   readonly priors: ReadonlyMap<string, string>;
   /** Kline opens: `BNBUSDT|<minute ms>` → text. */
   readonly prices: ReadonlyMap<string, string>;
+  /** Delivered contracts, `market|symbol` → delivery time: not listed in positions after it. */
+  readonly deliveries?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -83,7 +85,8 @@ export function memoryClient(
     serverTime: () => Promise.resolve(now),
     exchangeInfo: () => Promise.resolve({}),
     positionRisk(): Promise<PositionRiskRow[]> {
-      const rows = [...positionsAt(account.fills, account.priors, market, now)].map(
+      const held = positionsAt(account.fills, account.priors, market, now, account.deliveries);
+      const rows = [...held].map(
         ([key, amount]) => {
           const [symbol, positionSide] = key.split("|");
           return {

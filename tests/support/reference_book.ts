@@ -34,7 +34,10 @@ export interface Round {
   readonly unpriced: Map<string, number>;
   funding: Exact;
   fills: number;
-  closing: LedgerFill | undefined;
+  /** What closed it: its last fill, or a delivery settlement (time, no id). */
+  closing: { readonly time: number; readonly id: string } | undefined;
+  /** The note of the delivery settlement that closed it, if one did. */
+  settled: string | undefined;
 }
 
 /** One book: its finished rounds, the current one, and the signed quantity held. */
@@ -145,7 +148,22 @@ export class Book {
     else round.converted = round.converted.plus(fee.times(exact(price)));
   }
 
-  #close(round: Round, fill: LedgerFill): void {
+  /**
+   * Closes the open round by a delivery settlement at `time`: its whole quantity exits with no
+   * fill and no price, `pnl` is realized.
+   */
+  settle(time: number, pnl: Exact, note: string): void {
+    const round = this.open;
+    if (round === undefined) return;
+    round.exitQty = round.exitQty.plus(round.held);
+    round.held = ZERO;
+    round.pnl = round.pnl.plus(pnl);
+    round.settled = note;
+    this.#close(round, { time, id: "" });
+    this.signed = ZERO;
+  }
+
+  #close(round: Round, fill: { readonly time: number; readonly id: string }): void {
     round.closing = fill;
     this.rounds.push(round);
     this.current = undefined;
@@ -178,5 +196,6 @@ function newRound(direction: "LONG" | "SHORT", first: LedgerFill, prior: Exact):
     funding: ZERO,
     fills: 0,
     closing: undefined,
+    settled: undefined,
   };
 }

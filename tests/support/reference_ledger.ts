@@ -26,6 +26,12 @@
  *   no price or the position opened before the first income record.
  * - Fees in another asset convert at the open of the kline of `asset + marginAsset` of the fill's
  *   minute, exactly.
+ * - Delivery settlements (DELIVERED_SETTELMENT records) of `(market, symbol)` at `T`: after the
+ *   fills before `T` and the symbol's funding of `T`. Exactly one position open, in the records'
+ *   asset: its whole open quantity exits at `T` with no fill (`exit_vwap` empty, `close_trade_id`
+ *   empty, a note), the records' sum is added to its realized P&L. Otherwise nothing changes.
+ *   A settled symbol takes no anchor, and what its books held before the data is told by its
+ *   fills before its first settlement.
  * - PARTIAL starts, only with an anchor: Binance's position at a time no fill of the book is
  *   after. What the book held before its first fill is the anchor minus what its fills did, and
  *   must meet the fills' evidence (hedge: never below zero; one-way: a SELL that realized P&L
@@ -36,7 +42,7 @@
  */
 
 import type { LedgerFill, Market, PositionSide } from "../../src/fill.ts";
-import type { IncomeRecord } from "../../src/income.ts";
+import { type IncomeRecord, SETTLEMENT } from "../../src/income.ts";
 import { Fraction } from "./fraction.ts";
 import { decimalText, type Exact, exact, type PositionFields } from "./positions_text.ts";
 import { Book, type Round, Unsupported } from "./reference_book.ts";
@@ -123,6 +129,10 @@ export function referenceLedger(
     (inputs.income ?? []).filter((record) => record.incomeType === "FUNDING_FEE"),
     (record) => `${record.market}|${record.symbol}`,
   );
+  const settlements = Map.groupBy(
+    (inputs.income ?? []).filter((record) => record.incomeType === SETTLEMENT),
+    (record) => `${record.market}|${record.symbol}`,
+  );
   const rounds: [Book, Round][] = [];
   const unattached: IncomeRecord[] = [];
   for (const [key, records] of funding) if (!groups.has(key)) unattached.push(...records);
@@ -135,20 +145,37 @@ export function referenceLedger(
       if (ordered[i].time < ordered[i - 1].time) throw new Unsupported("time goes back with ids");
     }
     const market = ordered[0].market;
-    const snapshot = inputs.snapshots?.find((s) => s.market === market);
+    const delivered = [...settlements.get(key) ?? []].sort((a, b) =>
+      a.time - b.time || compareIds(a.tranId, b.tranId)
+    );
+    const settledFrom = delivered[0]?.time ?? Infinity;
+    // Binance's position of a settled symbol is read after its delivery: no anchor.
+    const snapshot = settledFrom < Infinity
+      ? undefined
+      : inputs.snapshots?.find((s) => s.market === market);
     const books = new Map<PositionSide, Book>();
     for (const side of SIDES) {
       const own = ordered.filter((f) => f.positionSide === side);
       if (own.length === 0) continue;
-      const prior = priorOf(own, side, snapshot);
+      const evidence = own.filter((f) => f.time < settledFrom);
+      const prior = evidence.length === 0 ? ZERO : priorOf(evidence, side, snapshot);
       books.set(side, new Book(market, own[0].symbol, side, prior, own[0], prices));
     }
-    const records = [...funding.get(key) ?? []].sort((a, b) => a.time - b.time);
+    // Of one time, funding before settlements.
+    const records = [...funding.get(key) ?? [], ...delivered].sort((a, b) =>
+      a.time - b.time || Number(a.incomeType === SETTLEMENT) - Number(b.incomeType === SETTLEMENT)
+    );
     let next = 0;
     const fundUntil = (time: number) => {
       while (next < records.length && records[next].time <= time) {
         const record = records[next++];
-        if (!fund(record, books)) unattached.push(record);
+        if (record.incomeType !== SETTLEMENT) {
+          if (!fund(record, books)) unattached.push(record);
+          continue;
+        }
+        const group = [record];
+        while (records[next]?.time === record.time) group.push(records[next++]);
+        settle(group, books);
       }
     };
     for (const fill of ordered) {
@@ -174,6 +201,19 @@ export function referenceLedger(
     compareText(a.incomeType, b.incomeType) || compareIds(a.tranId, b.tranId)
   );
   return { positions, unattached };
+}
+
+/** Closes the one position open with the settlement `records` of one time, if they fit it. */
+function settle(records: readonly IncomeRecord[], books: ReadonlyMap<PositionSide, Book>): void {
+  const open = SIDES.map((side) => books.get(side)).filter((b) => b?.open !== undefined);
+  if (open.length !== 1 || open[0] === undefined) return;
+  const book = open[0];
+  if (records.some((r) => r.asset !== book.open?.marginAsset)) return;
+  const time = records[0].time;
+  const ids = records.map((r) => r.tranId).join(", ");
+  const note = `closed by delivery settlement at ${new Date(time).toISOString()} ` +
+    `(${SETTLEMENT} tranId ${ids}), no closing fill: exit_vwap left empty`;
+  book.settle(time, records.reduce((sum, r) => sum.plus(exact(r.income)), ZERO), note);
 }
 
 /** Attaches a funding record to the open positions of its symbol's books; false if it cannot. */
@@ -214,6 +254,7 @@ function fields(book: Book, r: Round, incomeFrom: number | undefined): PositionF
       `opened before the first fill in the data; ${decimalText(r.prior)} inferred as held then`,
     );
   }
+  if (r.settled !== undefined) notes.push(r.settled);
   let converted: Exact | undefined = r.converted;
   if (r.unpriced.size > 0) {
     converted = undefined;
@@ -246,7 +287,7 @@ function fields(book: Book, r: Round, incomeFrom: number | undefined): PositionF
     commission: r.commission,
     fills: r.fills,
     exitQty: r.exitQty,
-    exitVwap: vwap(r.exitQty, r.exitNotional),
+    exitVwap: r.settled === undefined ? vwap(r.exitQty, r.exitNotional) : undefined,
     maxQty: r.max,
     positionSide: book.side,
     openTradeId: r.openTradeId,
