@@ -13,7 +13,8 @@ import { CACHE_FILE, type IncomeSums, readCacheFile } from "../src/storage/cache
 import { fetchPlan } from "../src/sync/fetch_plan.ts";
 import { sumsFromFiles } from "../src/sync/income_sums.ts";
 import { INCOME_SETTLE_MS } from "../src/sync/local.ts";
-import { generateAccount, startFakeExchange } from "./fake_exchange/mod.ts";
+import { generateAccount, type GeneratedAccount, startFakeExchange } from "./fake_exchange/mod.ts";
+import { timeText } from "./support/positions_text.ts";
 import { f } from "./support/fills.ts";
 import { expectedFillsCsv, syncWith, tempDir } from "./support/sync.ts";
 
@@ -42,6 +43,48 @@ Deno.test("COIN-M: perpetuals and a delivered quarterly match the ground truth",
     expectedFillsCsv(account),
   );
   assert.ok(positions.includes(`,${quarterly.symbol},`), "the quarterly's round trips are there");
+  assert.match(stdout, /^BTC .* ok$/m, "coin P&L, fees and funding agree with the income history");
+});
+
+Deno.test("COIN-M: a quarterly held into its delivery is closed by its settlement", async () => {
+  // An account whose trader holds one book of the BTCUSD quarterly into its delivery (08:00 UTC
+  // of its date, mid-history): the fake books a DELIVERED_SETTELMENT record then, positionRisk no
+  // longer lists the contract, and the truth closes the position at the delivery with that P&L
+  // and no exit price. The history ends now (Binance serves 3 months of income), so the first
+  // of a few seeds that holds it is taken.
+  const settled = (a: GeneratedAccount) =>
+    a.incomeRows().filter((r) => r.incomeType === "DELIVERED_SETTELMENT");
+  const account = [33, 35, 36, 41, 43].map((seed) =>
+    generateAccount({
+      seed,
+      symbols: 5,
+      fills: 3000,
+      months: 2,
+      market: "coinm",
+      hedge: "mixed",
+      holdIntoDelivery: true,
+    })
+  ).find((a) => settled(a).length === 1);
+  assert.ok(account !== undefined, "a seed holds one book into the delivery");
+  await using exchange = await startFakeExchange({ account });
+  await using dir = await tempDir();
+  const quarterly = account.traded.find((s) => s.contractType === "CURRENT_QUARTER");
+  const [settlement] = settled(account);
+  assert.equal(settlement.symbol, quarterly?.symbol);
+  assert.equal(settlement.time, quarterly?.delistTime);
+  assert.ok(!account.openPositions().some((p) => p.spec === quarterly), "no longer listed");
+
+  const { code, stdout, stderr } = await syncWith(exchange, dir.path, "--market", "coinm");
+  assert.equal(code, 0, stderr);
+  const positions = await Deno.readTextFile(`${dir.path}/futures_positions.csv`);
+  assert.equal(positions, account.truthCsv());
+  assert.ok(
+    positions.includes(
+      `closed by delivery settlement at ${timeText(settlement.time)} ` +
+        `(DELIVERED_SETTELMENT tranId ${settlement.tranId})`,
+    ),
+    "the delivered position is closed by its settlement",
+  );
   assert.match(stdout, /^BTC .* ok$/m, "coin P&L, fees and funding agree with the income history");
 });
 

@@ -38,6 +38,12 @@ export interface AccountOptions {
    * (default false): Binance has listed symbols outside ASCII since October 2025.
    */
   readonly unicodeSymbol?: boolean;
+  /**
+   * COIN-M: whether the quarterly is held into its delivery and closed by its DELIVERED_SETTELMENT
+   * record (`SymbolTrader.deliver`), if the trader holds it then (default false: closed by trade
+   * an hour before, as the seeds the tests pin were generated).
+   */
+  readonly holdIntoDelivery?: boolean;
 }
 
 /** The options with every default filled in. */
@@ -94,6 +100,7 @@ export class GeneratedAccount {
       hedge: options.hedge ?? false,
       endTime: options.endTime ?? Date.now(),
       unicodeSymbol: options.unicodeSymbol ?? false,
+      holdIntoDelivery: options.holdIntoDelivery ?? false,
     };
     this.options = o;
     this.market = o.market;
@@ -154,13 +161,17 @@ export class GeneratedAccount {
     return this.#trades;
   }
 
-  /** Income rows (commission, realized P&L, funding, transfers) at or after `since`, in order. */
+  /**
+   * Income rows (commission, realized P&L, funding, delivery settlements, transfers) at or after
+   * `since`, in order.
+   */
   incomeRows(since = 0): IncomeRow[] {
     const rows: IncomeRow[] = this.#transfers.filter((r) => r.time >= since);
     for (const trader of this.#traders.values()) {
       rows.push(...tradeIncomeRows(trader.spec, trader.rows, since));
       const funding = trader.funding;
       for (let i = firstAtOrAfter(funding, since); i < funding.length; i++) rows.push(funding[i]);
+      rows.push(...trader.settlements.filter((r) => r.time >= since));
     }
     return rows.sort(compareIncome);
   }
@@ -279,13 +290,14 @@ export class GeneratedAccount {
       let flat = i > 0 && rng.chance(0.4);
       if (spec.delistTime !== undefined) {
         to = Math.max(start + 86_400_000, spec.delistTime - 3_600_000);
-        flat = true;
+        flat = !(this.options.holdIntoDelivery && spec.contractType === "CURRENT_QUARTER");
       } else if (i >= 3 && rng.chance(0.3)) {
         from = start + Math.floor(span * rng.next() * 0.7);
         to = Math.min(end, from + Math.floor(span * (0.1 + 0.4 * rng.next())));
         flat = flat || to < end;
       }
       trader.run(counts[i], from, to, flat);
+      if (!flat && spec.delistTime !== undefined) trader.deliver(spec.delistTime);
       trader.fundUntil(end);
     });
   }

@@ -2,8 +2,9 @@
  * The fake exchange's contracts: listed symbols with realistic tick and step sizes, and symbols
  * delisted since (which keep their trade history but vanish from `exchangeInfo`, as on Binance).
  * COIN-M's first delisted contract is a BTCUSD quarterly delivered mid-history: the same pair as
- * BTCUSD_PERP, no funding. The trader closes it by trade before delivery, so the history has no
- * DELIVERED_SETTELMENT income (a position held into delivery is not modelled).
+ * BTCUSD_PERP, no funding. The trader closes it by trade before delivery, unless the account is
+ * generated with `holdIntoDelivery`: then a position still held is closed by the delivery, with a
+ * DELIVERED_SETTELMENT income record (`SymbolTrader.deliver`).
  *
  * @module
  */

@@ -18,6 +18,9 @@ import { Prng } from "./prng.ts";
 import { fixed, type IncomeRow, type TradeRow, units } from "./rows.ts";
 import { TruthBook } from "./truth.ts";
 
+/** Base of settlement `tranId`s: above 2^53, as on Binance. */
+const SETTLEMENT_TRAN_BASE = 5590321991774044580n;
+
 /** How one symbol is traded. */
 export interface TraderSetup {
   /** The contract. */
@@ -52,6 +55,8 @@ export class SymbolTrader {
   readonly rows: TradeRow[] = [];
   /** Funding fee income rows so far. */
   readonly funding: IncomeRow[] = [];
+  /** DELIVERED_SETTELMENT income rows: the positions held into the contract's delivery. */
+  readonly settlements: IncomeRow[] = [];
   /** BOTH, or LONG and SHORT. */
   readonly books: readonly Book[];
   readonly #setup: TraderSetup;
@@ -129,6 +134,47 @@ export class SymbolTrader {
   fundUntil(time: number): void {
     this.funding.push(...fundingRows(this.spec, this.books, this.#fundedUntil, time));
     if (time > this.#fundedUntil) this.#fundedUntil = time;
+  }
+
+  /**
+   * The contract's delivery at `time` (a quarterly's, 08:00 UTC of its delivery date): every
+   * position still held is closed at the settlement price with no fill, and its P&L booked as a
+   * DELIVERED_SETTELMENT income record in the margin asset; Binance lists no position of it
+   * after. https://www.binance.com/en/support/faq/a3401595e1734084959c61491bc0dbe3 (delivery at
+   * 08:00 UTC, positions settled at the delivery price),
+   * https://developers.binance.com/docs/derivatives/coin-margined-futures/account/rest-api/Get-Income-History
+   * (the DELIVERED_SETTELMENT type). The settlement price is the price path's at `time` (Binance
+   * takes an average index price before it; any price serves the ledger), and no delivery fee is
+   * modelled. Binance does not document whether a hedge account gets one record per side, so the
+   * trader first closes all but one book by trade: the one position held into delivery is the
+   * case `src/ledger/settlement.ts` attaches.
+   */
+  deliver(time: number): void {
+    const held = this.books.filter((b) => b.truth.signedSteps !== 0);
+    for (const book of held.slice(1)) {
+      const t = Math.max(this.#lastTime + 1, time - 1_800_000);
+      this.#order(book, this.#reducingSide(book), Math.abs(book.truth.signedSteps), t, 1);
+    }
+    this.fundUntil(time);
+    const [book] = held;
+    if (book === undefined) return;
+    const { spec } = this;
+    const price = units(tradeTicks(spec, time), spec.priceDecimals);
+    const steps = book.truth.signedSteps;
+    const long = book.side === "BOTH" ? steps > 0 : book.side === "LONG";
+    const pnl = book.entry.close(Math.abs(steps), price, long).round(8);
+    const tranId = String(SETTLEMENT_TRAN_BASE + BigInt(spec.index));
+    this.settlements.push({
+      symbol: spec.symbol,
+      incomeType: "DELIVERED_SETTELMENT",
+      income: fixed(pnl, 8),
+      asset: spec.marginAsset,
+      info: "DELIVERED_SETTELMENT",
+      time,
+      tranId,
+      tradeId: "",
+    });
+    book.truth.settle(time, pnl, tranId);
   }
 
   #act(t: number, maxFills: number): number {

@@ -84,7 +84,10 @@ interface Round {
   unpriced: Map<string, number>;
   funding: Decimal;
   fills: number;
-  closing: TruthFill | undefined;
+  /** What closed it: its last fill, or a delivery settlement (its time, no id). */
+  closing: { readonly time: number; readonly id: string } | undefined;
+  /** The note of the delivery settlement that closed it, if one did. */
+  settled: string | undefined;
 }
 
 /** One book's positions, fed fill by fill in trade-id order. */
@@ -145,6 +148,23 @@ export class TruthBook {
     this.#charge(next, Decimal.ZERO, f.commission.minus(closingFee), f.commissionAsset, f.time);
   }
 
+  /**
+   * Closes the open round by its contract's delivery at `time`, with no fill: its whole quantity
+   * exits, `pnl` (Binance's DELIVERED_SETTELMENT income, `tranId`) is realized, and no exit price
+   * is known (`src/ledger/settlement.ts`).
+   */
+  settle(time: number, pnl: Decimal, tranId: string): void {
+    const round = this.#round;
+    if (round === undefined || round.held === 0) return;
+    round.exitSteps += round.held;
+    round.held = 0;
+    round.pnl = round.pnl.plus(pnl);
+    round.settled = `closed by delivery settlement at ${timeText(time)} ` +
+      `(DELIVERED_SETTELMENT tranId ${tranId}), no closing fill: exit_vwap left empty`;
+    this.#finish({ time, id: "" });
+    this.#signed = 0;
+  }
+
   /** The open round's stake in a funding split, or `undefined` when flat. */
   get stake(): FundingStake | undefined {
     const r = this.#round;
@@ -189,6 +209,7 @@ export class TruthBook {
       funding: Decimal.ZERO,
       fills: 0,
       closing: undefined,
+      settled: undefined,
     };
   }
 
@@ -227,7 +248,7 @@ export class TruthBook {
     else round.converted = round.converted.plus(fee.times(price));
   }
 
-  #finish(closing: TruthFill): void {
+  #finish(closing: { readonly time: number; readonly id: string }): void {
     this.#closed.push({ ...this.#round!, closing });
     this.#round = undefined;
   }
@@ -243,7 +264,7 @@ export class TruthBook {
         : new Decimal(linear, qd + pd).div(qty, 12);
     };
     const other = [...r.other.keys()].sort().map((a) => [a, r.other.get(a)!.normalize()] as const);
-    const notes: string[] = [];
+    const notes: string[] = r.settled === undefined ? [] : [r.settled];
     let converted: Decimal | undefined = r.converted.normalize();
     if (r.unpriced.size > 0) {
       converted = undefined;
@@ -262,7 +283,8 @@ export class TruthBook {
         `funding before ${timeText(incomeFrom)} is not in the income history: net_pnl left empty`,
       );
     }
-    const net = converted === undefined || funding === undefined || notes.length > 0
+    const net = converted === undefined || funding === undefined ||
+        (incomeFrom !== undefined && r.openTime < incomeFrom)
       ? undefined
       : r.pnl.minus(r.fee).minus(converted).plus(funding).normalize();
     return {
@@ -276,7 +298,9 @@ export class TruthBook {
       entryQty: units(r.entrySteps, qd).normalize(),
       entryVwap: vwap(r.entrySteps, r.entryLinear, r.entryInverse),
       exitQty: units(r.exitSteps, qd).normalize(),
-      exitVwap: vwap(r.exitSteps, r.exitLinear, r.exitInverse),
+      exitVwap: r.settled === undefined
+        ? vwap(r.exitSteps, r.exitLinear, r.exitInverse)
+        : undefined,
       openQty: units(r.held, qd).normalize(),
       maxQty: units(r.maxHeld, qd).normalize(),
       priorQty: Decimal.ZERO,
