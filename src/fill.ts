@@ -171,27 +171,3 @@ export function inferMarginAsset(symbol: string, market: Market): string {
   const contract = symbol.split("_")[0];
   return QUOTE_MARGIN_ASSETS.find((q) => contract.endsWith(q)) ?? "";
 }
-
-/**
- * When a dated contract (`BTCUSDT_250328`, `BTCUSD_250627`: a quarterly) is delivered: 08:00 UTC
- * of the date its symbol ends with (Binance, "Quarterly Futures Contract Specifications",
- * https://www.binance.com/en/support/faq/a3401595e1734084959c61491bc0dbe3); `undefined` for a
- * perpetual or any other symbol.
- *
- * @example
- * ```ts
- * import { deliveryTimeOf } from "./fill.ts";
- * if (deliveryTimeOf("BTCUSD_250328") !== Date.UTC(2025, 2, 28, 8)) throw new Error();
- * if (deliveryTimeOf("BTCUSD_PERP") !== undefined || deliveryTimeOf("BTCUSDT") !== undefined) {
- *   throw new Error();
- * }
- * ```
- */
-export function deliveryTimeOf(symbol: string): number | undefined {
-  const date = /_(\d\d)(\d\d)(\d\d)$/.exec(symbol);
-  if (date === null) return undefined;
-  const [, yy, mm, dd] = date.map(Number);
-  const time = Date.UTC(2000 + (yy ?? 0), (mm ?? 0) - 1, dd ?? 0, 8);
-  // A date that does not exist (month 13) is no delivery date.
-  return new Date(time).getUTCDate() === dd && (mm ?? 0) >= 1 && (mm ?? 0) <= 12 ? time : undefined;
-}

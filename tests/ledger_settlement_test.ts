@@ -212,21 +212,3 @@ Deno.test("after a settlement the books are flat", async (t) => {
     ]);
   });
 });
-
-Deno.test("a quarterly delivered before Binance's positions were read is not anchored by them", () => {
-  // BUY 1 ETHUSDT_250103 on 2025-01-02, delivered 2025-01-03 08:00; no income history (the
-  // settlement is not in the data), Binance's positions read on 2025-01-04 list nothing. Read as
-  // "flat", they made 1 held short before the data, closed by the BUY: a made-up PARTIAL short.
-  // Without the anchor the long stays what its fill shows: OPEN, 1 held.
-  const buy = f(1, "BUY", "1", "100", { symbol: "ETHUSDT_250103", time: Date.UTC(2025, 0, 2) });
-  const after = { market: "usdm" as const, time: Date.UTC(2025, 0, 4), amounts: new Map() };
-  const positions = ledger([buy], { snapshots: [after] }).positions;
-  assert.deepEqual(positions.map((p) => [p.status, p.direction, `${p.openQty}`]), [
-    ["OPEN", "LONG", "1"],
-  ]);
-  // Read before the delivery, Binance's positions anchor the book as always: flat after the BUY,
-  // so the BUY closed 1 held short before the data (a PARTIAL short).
-  const before = { ...after, time: Date.UTC(2025, 0, 3, 7), amounts: new Map() };
-  const anchored = ledger([buy], { snapshots: [before] }).positions;
-  assert.deepEqual(anchored.map((p) => [p.status, p.direction]), [["PARTIAL", "SHORT"]]);
-});

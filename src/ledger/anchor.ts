@@ -7,7 +7,7 @@
  */
 
 import { Decimal } from "../decimal.ts";
-import { deliveryTimeOf, type Market, type PositionSide } from "../fill.ts";
+import type { Market, PositionSide } from "../fill.ts";
 import type { PriorInference } from "./prior_quantity.ts";
 
 /** What one book held at `time`. */
@@ -31,12 +31,7 @@ export interface PositionSnapshot {
   readonly amounts: ReadonlyMap<string, Decimal>;
 }
 
-/**
- * The anchor of one book from the snapshots, if one covers its market; none for a quarterly
- * delivered by then: Binance lists it no more, which says nothing of what was held before the
- * data (read as "flat", it made a delivered long a PARTIAL short when the settlement that closed
- * it was not in the data).
- */
+/** The anchor of one book from the snapshots, if one covers its market. */
 export function anchorOf(
   snapshots: readonly PositionSnapshot[],
   market: Market,
@@ -45,7 +40,6 @@ export function anchorOf(
 ): BookAnchor | undefined {
   const snapshot = snapshots.find((s) => s.market === market);
   if (snapshot === undefined) return undefined;
-  if (snapshot.time >= (deliveryTimeOf(symbol) ?? Infinity)) return undefined;
   const amount = snapshot.amounts.get(`${symbol}|${positionSide}`) ?? Decimal.ZERO;
   return { amount, time: snapshot.time };
 }
