@@ -254,8 +254,8 @@ function edgeLines({ openedBefore, closedAfter }: PeriodEdges): string[] {
   if (closedAfter > 0) {
     lines.push(
       `note: ${counted(closedAfter, "position")} open at the period's end (closed later, or ` +
-        "not yet) closed part of the quantity: the P&L of a part closed by the period's end " +
-        "counts when the position closes, not in this period's file",
+        "not yet) may have closed part of the quantity by then: the P&L of such a part counts " +
+        "when the position closes, not in this period's file",
     );
   }
   return lines;
