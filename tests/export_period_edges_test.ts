@@ -20,6 +20,8 @@ Deno.test("positions across the period's edges are named, with where their P&L c
     f(3, "SELL", "1", "90", { time: Date.UTC(2026, 0, 2), realizedPnl: "-10" }),
     f(4, "BUY", "1", "100", { time: Date.UTC(2026, 0, 5) }),
     f(5, "SELL", "1", "101", { time: Date.UTC(2026, 0, 6), realizedPnl: "1" }),
+    // Opened in February 2026, open still: not 2025's to mention.
+    f(6, "BUY", "1", "100", { time: Date.UTC(2026, 1, 1) }),
   ]);
   const positions = await runCli({ cwd: dir.path }, "positions");
   assert.equal(positions.code, 0, positions.stderr);
@@ -41,11 +43,13 @@ Deno.test("positions across the period's edges are named, with where their P&L c
   assert.equal(y2025.code, 0, y2025.stderr);
   assert.match(y2025.stderr, /note: 1 position open at the period's end .* may have closed part/);
   assert.doesNotMatch(y2025.stderr, /opened before it/);
+  assert.doesNotMatch(y2025.stderr, /not exported/);
 
   const y2026 = await year(2026);
   assert.equal(y2026.code, 0, y2026.stderr);
   assert.match(y2026.stderr, /note: 1 position closed in the period opened before it/);
-  assert.doesNotMatch(y2026.stderr, /open at the period's end/);
+  assert.doesNotMatch(y2026.stderr, /may have closed part/);
+  assert.match(y2026.stderr, /note: 1 position open at the period's end is not exported/);
   // The rule itself is unchanged: the +40 is 2026's, at the close.
   assert.match(await Deno.readTextFile(`${dir.path}/k2026.csv`), /2026-01-02 00:00 UTC,,,40,/);
 });

@@ -95,7 +95,7 @@ Deno.test("export: golden file per tool from the hand-worked account", async (t)
           USDT: "-0.295",
         });
         assert.match(stderr, /1 PARTIAL position exported/);
-        assert.match(stderr, /1 open position is not exported/);
+        assert.match(stderr, /1 position open at the period's end is not exported/);
         assert.match(
           stderr,
           /warning: 1 STRATEGY_BONUS income record is not in the file .*: 1\.5 USDT; add it by hand/,

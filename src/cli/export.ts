@@ -149,14 +149,19 @@ export const exportCommand: Command = {
     const entries = exportEntries(file.positions, income, period);
     await writeFileAtomic(outPath, format.csv(entries));
 
-    const closed = file.positions.filter((p) => p.closeTime !== undefined);
+    // Closed in the period; open at its end (opened before it, not closed yet).
+    const closedIn = file.positions.filter((p) =>
+      p.closeTime !== undefined && inPeriod(p.closeTime, period)
+    );
+    const end = period.to ?? Infinity;
+    const open = file.positions.filter((p) => p.closeTime === undefined && p.openTime < end);
     console.log(
       `${format.tool}, ${describePeriod(period)}: ${entries.length} rows (${countText(entries)}) ` +
         `written to ${outPath}`,
     );
     for (const line of totalLines(entries)) console.log(line);
     for (const line of leftOutLines(leftOutIncome(income, period))) console.error(line);
-    const partial = closed.filter((p) => p.status === "PARTIAL" && inPeriod(p.closeTime!, period));
+    const partial = closedIn.filter((p) => p.status === "PARTIAL");
     if (partial.length > 0) {
       console.error(
         `note: ${partial.length} PARTIAL position${partial.length === 1 ? "" : "s"} exported ` +
@@ -164,9 +169,11 @@ export const exportCommand: Command = {
           "covers only the fills in the data",
       );
     }
-    const open = file.positions.length - closed.length;
-    if (open > 0) {
-      console.error(`note: ${open} open position${open === 1 ? " is" : "s are"} not exported`);
+    if (open.length > 0) {
+      console.error(
+        `note: ${counted(open.length, "position")} open at the period's end ` +
+          `${open.length === 1 ? "is" : "are"} not exported (not closed yet)`,
+      );
     }
     for (const line of edgeLines(periodEdges(file.positions, period))) console.error(line);
     if (noFunding) {
