@@ -71,9 +71,10 @@ What the rows are:
   - Not exported: REALIZED_PNL and COMMISSION records (the positions carry that money: a row
     of them would count it twice), nor a DELIVERED_SETTELMENT record that closed a position
     held into delivery (that position's realized P&L, dated at the delivery, carries it; a
-    record no position took, e.g. of a position opened before the data, is exported), and transfers between your own wallets and assets
-    (TRANSFER, INTERNAL_TRANSFER, CROSS_COLLATERAL_TRANSFER, STRATEGY_UMFUTURES_TRANSFER,
-    COIN_SWAP_DEPOSIT, COIN_SWAP_WITHDRAW, AUTO_EXCHANGE). Any other record (the OPTIONS_*
+    record no position took, e.g. of a position opened before the data, is exported), and
+    transfers between your own wallets and assets (TRANSFER, INTERNAL_TRANSFER,
+    CROSS_COLLATERAL_TRANSFER, STRATEGY_UMFUTURES_TRANSFER, COIN_SWAP_DEPOSIT,
+    COIN_SWAP_WITHDRAW, AUTO_EXCHANGE). Any other record (the OPTIONS_*
     types, a reward taken back, a type Binance adds later) is left out with a warning that
     gives its type, count and sum per asset, for adding by hand.
   - Open positions give nothing. A row of exactly zero is left out.

@@ -4,9 +4,9 @@
  * opened before it (a part closed before the period began counts in it), and a position open at
  * the period's end that may have closed part of its quantity by then (a part closed within the
  * period counts later): one still open that has closed some, or one closed later by more than one
- * fill (a position of one opening and one closing fill closed nothing before its close). Binance books each closing fill's P&L at its own time (REALIZED_PNL
- * records). The positions file keeps no time per closing fill, so these are the positions that
- * may, not only those that do. Pure.
+ * fill (a position of one opening and one closing fill closed nothing before its close). Binance
+ * books each closing fill's P&L at its own time (REALIZED_PNL records). The positions file keeps
+ * no time per closing fill, so these are the positions that may, not only those that do. Pure.
  *
  * @module
  */

@@ -36,8 +36,9 @@ export interface LedgerInputs {
   readonly prices?: FeePrices;
   /**
    * Only the symbols this accepts (one shard of a rebuild shared out by symbol): the fills,
-   * FUNDING_FEE and DELIVERED_SETTELMENT records of other symbols are ignored. The whole income history still says from
-   * when funding is known, so each shard's positions are exactly those of the whole ledger.
+   * FUNDING_FEE and DELIVERED_SETTELMENT records of other symbols are ignored. The whole income
+   * history still says from when funding is known, so each shard's positions are exactly those of
+   * the whole ledger.
    */
   readonly symbols?: (symbol: string) => boolean;
 }

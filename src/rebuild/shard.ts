@@ -79,9 +79,10 @@ export function asRun(run: ShardRun): Run {
 }
 
 /**
- * The funding and settlement records (`LEDGER_INCOME_TYPES`) of the shard's symbols (`symbols`; all if absent) and when each market's
- * income history begins: from the shards' shared reading of the income file if they can share
- * it, else read from the whole file, each shard checking the rows of its own symbols.
+ * The funding and settlement records (`LEDGER_INCOME_TYPES`) of the shard's symbols (`symbols`;
+ * all if absent) and when each market's income history begins: from the shards' shared reading
+ * of the income file if they can share it, else read from the whole file, each shard checking the
+ * rows of its own symbols.
  */
 async function shardIncome(
   task: ShardTask,

@@ -20,7 +20,7 @@ const INCOME_NAMES: Readonly<Record<IncomeEntryKind, string>> = {
   reward: "Rewards",
 };
 
-/** The kinds of income other than funding that `totals` has, in column order, and their headings. */
+/** The kinds of income other than funding that `totals` has, in column order, with headings. */
 export function otherIncomeColumns(
   totals: PeriodTotals | undefined,
 ): { readonly kind: IncomeEntryKind; readonly name: string }[] {

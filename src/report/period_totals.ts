@@ -28,7 +28,7 @@ export interface AssetPeriodTotals {
   readonly realized: Decimal;
   /** Σ commissions of the round trips paid in it, signed: negative (paid) or zero. */
   readonly commission: Decimal;
-  /** Σ of each kind of income entry in it (funding, settlement, fee, reward), where there is one. */
+  /** Σ of each kind of income entry in it (funding, settlement, fee, reward), where there is any. */
   readonly income: ReadonlyMap<IncomeEntryKind, Decimal>;
   /** realized + commission + Σ income: the export's total for the asset. */
   readonly net: Decimal;
