@@ -8,7 +8,8 @@
  * older format) the file is read row by row and merged with the new rows into a new file, each
  * row once:
  * - a row fetched again replaces the file's (Binance's exact text over an older tool's floats),
- *   except that an archive's row never replaces the API's;
+ *   except that an archive's row never replaces the API's; so does a row of the same key up to a
+ *   minute away (an export's time cut to the second or the minute: `key_window.ts`);
  * - an archive's row that had no id (its id was made: `madeId`) and the API's row of the same
  *   fill (same market, symbol, side, price and quantity, within the second the export printed, or
  *   the minute for an export without seconds; income: type, symbol, amount and asset) are one
@@ -28,6 +29,7 @@ import { writeAtomicWith } from "./atomic_write.ts";
 import { FILL_COLUMNS, fillLine } from "./fill_row.ts";
 import { fillsTail, streamFills } from "./fills_file.ts";
 import { INCOME_COLUMNS, incomeLine, incomeTail, streamIncomeFile } from "./income_file.ts";
+import { KeyWindow } from "./key_window.ts";
 import { MINUTE, type TwinRules, TwinWindow } from "./twin_window.ts";
 
 /** What adding rows did. */
@@ -113,8 +115,11 @@ async function addRows<T extends { time: number; source?: string }>(
   }
   if (fresh.length === 0) return { added: [], removed: [], appended: true };
   const last = tail?.at(-1);
+  // A key of the tail given again (up to a minute later: `key_window.ts`) is merged, not appended.
+  const tailKeys = new Set(tail?.map(kind.key));
   const appendable = tail !== undefined && !tail.some(kind.made) && !fresh.some(kind.made) &&
-    (last === undefined || kind.compare(last, fresh[0]) < 0);
+    (last === undefined || kind.compare(last, fresh[0]) < 0) &&
+    !fresh.some((row) => tailKeys.has(kind.key(row)));
   if (appendable) {
     await appendInPlace(path, fresh.map(kind.line));
     return { added: fresh, removed: [], appended: true };
@@ -162,7 +167,9 @@ async function rewrite<T extends { time: number; source?: string }>(
   await writeAtomicWith(path, (write) => {
     write(kind.header);
     const window = new TwinWindow(kind, write);
-    for (const row of sorted) window.push(row, news.has(row));
+    const keys = new KeyWindow(kind.key, window);
+    for (const row of sorted) keys.push(row, news.has(row));
+    keys.end();
     out = window.end();
   });
   return out;
@@ -179,23 +186,19 @@ async function merge<T extends { time: number; source?: string }>(
   await writeAtomicWith(path, async (write) => {
     write(kind.header);
     const window = new TwinWindow(kind, write);
+    const keys = new KeyWindow(kind.key, window);
     let j = 0;
-    let previous: string | undefined;
     let last: T | undefined;
-    const emit = (row: T, isNew: boolean) => {
-      const key = kind.key(row);
-      if (key === previous) return; // a row the file has (or had twice)
-      previous = key;
-      window.push(row, isNew);
-    };
+    // Rows of one key are one row, whatever lies between them (a row the file had twice too).
+    const emit = (row: T, isNew: boolean) => keys.push(row, isNew);
     await kind.stream(path, (row) => {
       if (last !== undefined && kind.compare(row, last) < 0) throw new NotSorted();
       last = row;
       while (j < fresh.length && kind.compare(fresh[j], row) < 0) emit(fresh[j++], true);
       // A row fetched again replaces the file's, unless an archive's would replace the API's. One
-      // that changed (an export's, replaced by the API's with its exact time) counts as removed,
-      // so that what was built from it is built again.
-      if (j < fresh.length && kind.key(fresh[j]) === kind.key(row)) {
+      // that changed (Binance's text over an older tool's) counts as removed, so that what was
+      // built from it is built again. (A row of the same key at another time: `keys`.)
+      if (j < fresh.length && kind.compare(fresh[j], row) === 0) {
         const again = fresh[j++];
         // Two rows without Binance's id, given the same made one: the file's is lost unless the
         // export has it too, under another (it lists that moment's rows in another order).
@@ -209,6 +212,7 @@ async function merge<T extends { time: number; source?: string }>(
       } else emit(row, false);
     });
     while (j < fresh.length) emit(fresh[j++], true);
+    keys.end();
     out = window.end();
   });
   return out;

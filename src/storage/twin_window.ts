@@ -1,7 +1,8 @@
 /**
  * Rows on their way into a sorted data file, held while they may pair, so that an archive's row
  * without an id (its id was made: `madeId`) and the API's row of the same fill or record are one
- * row, the API's. They pair when the API's row is within the archive row's reach of it: the second
+ * row, the API's. (Here "the API's row" is any row with Binance's id: an export that printed ids,
+ * such as a bulk download, stands for an export without them as the API does.) They pair when the API's row is within the archive row's reach of it: the second
  * the export printed, or the minute when the export printed no seconds (its made id says so:
  * `madeIdReachMs`). Each row pairs with one row only; among several an API row could pair with,
  * it takes the earliest whose other values (a fill's P&L and fee) are its own too, else the
@@ -85,7 +86,9 @@ export class TwinWindow<T extends { time: number; source?: string }> {
         if (list === undefined) this.#made.set(twin, [entry]);
         else list.push(entry);
       }
-    } else if (row.source !== "archive") {
+    } else {
+      // A row with Binance's id: the API's, or an export's that printed ids (the trade history
+      // with Trade ID, a bulk download), which stands for an export's row without one too.
       if (this.#apiNow[0]?.held.row.time !== row.time) this.#apiNow = [];
       let twin: string | undefined;
       if (this.#made.size > 0) {

@@ -1,0 +1,136 @@
+/**
+ * Rows on their way into a sorted data file, held a minute, so that two rows of one fill (or one
+ * income record) — the same key: market, symbol and trade id; market, type and transaction id —
+ * at different times are one row. An export prints a fill's time to the second, or to the minute
+ * once a spreadsheet saved it, where the API gives its millisecond: the same trade id arrives at
+ * up to a minute apart, and a merge that replaced a row only by the one next to it in file order
+ * kept both whenever another row fell between them.
+ *
+ * Of two rows of one key, the one kept is:
+ * - the API's over an archive's (Binance's exact time and text);
+ * - of two archive rows, the later: both are Binance's time cut short, so the later is cut less;
+ * - of two API rows, the one fetched now over the file's, else the later.
+ *
+ * Rows of one key more than a minute apart are not merged here: an import refuses an id the files
+ * hold that far away (`src/archive/known_ids.ts`: its time zone is wrong), and the API gives a
+ * fill one time only.
+ *
+ * @module
+ */
+
+import { MINUTE } from "./twin_window.ts";
+
+/** Where the rows go on, in file order. */
+export interface RowSink<T> {
+  /** The next row kept; `isNew`: not in the file before. */
+  push(row: T, isNew: boolean): void;
+  /** A row of the file that another row of its key took the place of. */
+  removed(row: T): void;
+}
+
+/** A row held by {@linkcode KeyWindow}. */
+interface Held<T> {
+  readonly row: T;
+  readonly key: string;
+  isNew: boolean;
+  dropped: boolean;
+}
+
+/**
+ * Rows in file order, passed on to `next` in the same order once no row to come can share their
+ * key within a minute; of two rows of one key, one only (see the module's rules).
+ *
+ * @example
+ * ```ts
+ * import { KeyWindow } from "./key_window.ts";
+ * type Row = { time: number; id: string; source: string };
+ * const kept: string[] = [];
+ * const removed: string[] = [];
+ * const window = new KeyWindow<Row>((r) => r.id, {
+ *   push: (r) => void kept.push(`${r.id}@${r.time}`),
+ *   removed: (r) => void removed.push(`${r.id}@${r.time}`),
+ * });
+ * window.push({ time: 7_000, id: "11", source: "archive" }, false); // the file's, to the second
+ * window.push({ time: 7_100, id: "12", source: "api" }, true);
+ * window.push({ time: 7_700, id: "11", source: "api" }, true); // the API's row of trade 11
+ * window.end();
+ * if (kept.join() !== "12@7100,11@7700" || removed.join() !== "11@7000") throw new Error();
+ * ```
+ */
+export class KeyWindow<T extends { time: number; source?: string }> {
+  readonly #key: (row: T) => string;
+  readonly #next: RowSink<T>;
+  readonly #held: (Held<T> | undefined)[] = [];
+  #head = 0;
+  /** The rows held, by key. */
+  readonly #byKey = new Map<string, Held<T>>();
+
+  /** `key`: a row's identity; `next`: where the rows go on. */
+  constructor(key: (row: T) => string, next: RowSink<T>) {
+    this.#key = key;
+    this.#next = next;
+  }
+
+  /** The next row in file order; `isNew`: not in the file before. */
+  push(row: T, isNew: boolean): void {
+    this.#leave(row.time);
+    const key = this.#key(row);
+    const earlier = this.#byKey.get(key);
+    if (earlier !== undefined) {
+      if (!keepsLater(earlier, row, isNew)) {
+        // The row of the file that this one was: it stands, and is not new.
+        if (!isNew) {
+          this.#next.removed(row);
+          earlier.isNew = false;
+        }
+        return;
+      }
+      earlier.dropped = true;
+      this.#byKey.delete(key);
+      if (!earlier.isNew) {
+        this.#next.removed(earlier.row);
+        isNew = false;
+      }
+    }
+    const entry: Held<T> = { row, key, isNew, dropped: false };
+    this.#held.push(entry);
+    this.#byKey.set(key, entry);
+  }
+
+  /** Passes on what is held. */
+  end(): void {
+    this.#leave(Infinity);
+  }
+
+  /** Passes on the rows at the head that no row from time `now` on can share a key with. */
+  #leave(now: number): void {
+    for (;;) {
+      const entry = this.#held[this.#head];
+      if (entry === undefined || (!entry.dropped && now - entry.row.time < MINUTE)) break;
+      this.#held[this.#head++] = undefined;
+      if (entry.dropped) continue;
+      this.#byKey.delete(entry.key);
+      this.#next.push(entry.row, entry.isNew);
+    }
+    if (this.#head === this.#held.length) {
+      this.#held.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 4096 && this.#head * 2 > this.#held.length) {
+      this.#held.splice(0, this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+/** Whether, of two rows of one key, the later (`row`, new or not) is kept over `earlier`. */
+function keepsLater<T extends { source?: string }>(
+  earlier: Held<T>,
+  row: T,
+  isNew: boolean,
+): boolean {
+  const earlierApi = earlier.row.source !== "archive";
+  const laterApi = row.source !== "archive";
+  if (earlierApi !== laterApi) return laterApi;
+  if (laterApi && earlier.isNew !== isNew) return isNew;
+  return true;
+}
