@@ -41,7 +41,8 @@ export class KnownIds {
 
   /**
    * Refuses the first row of `contents` whose id the files hold more than `precisionMs` (the
-   * archive's time precision) away from it.
+   * archive's time precision) away from it; or, if the files' time is a whole minute or second
+   * (an earlier export's, cut as short), more than that after it.
    *
    * @example
    * ```ts
@@ -69,7 +70,8 @@ export class KnownIds {
    */
   check(contents: ArchiveContents, precisionMs: number): void {
     const away = (had: number | undefined, time: number) =>
-      had !== undefined && !Number.isNaN(had) && Math.abs(had - time) >= precisionMs;
+      had !== undefined && !Number.isNaN(had) && Math.abs(had - time) >= precisionMs &&
+      !(time >= had && time - had < cutTo(had));
     for (const t of contents.trades) {
       if (t.id === undefined) continue;
       const had = this.#trades.get(tradeKey(t.market, t.symbol, t.id));
@@ -81,6 +83,11 @@ export class KnownIds {
       if (away(had, r.time)) throw elsewhere(r, `${r.incomeType} record ${r.tranId}`, had!);
     }
   }
+}
+
+/** How far a time a whole minute (or second) may have been cut short: an export's. */
+function cutTo(time: number): number {
+  return time % 60_000 === 0 ? 60_000 : time % 1000 === 0 ? 1000 : 1;
 }
 
 function tradeKey(market: Market, symbol: string, id: string): string {

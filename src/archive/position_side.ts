@@ -127,8 +127,9 @@ function inferHedgeSide(
     throw new PositionSideError(
       t.source,
       `${what}: it opened ${openSide}, or closed ${closeSide} at its entry price, and the ` +
-        `${closeSide} book before the file is unknown; give the books open at the start ` +
-        "(or that none was)",
+        `${closeSide} book before the file is unknown. If no position of the file's symbols was ` +
+        "open before its first row, run again with --flat-start; otherwise import an export " +
+        "with a Position Side column",
       t.line,
       "Position Side",
     );

@@ -41,6 +41,8 @@ export interface RowsContext {
   modeOf(market: Market, symbol: string): PositionMode | undefined;
   /** The files' rows of earlier imports, for an export of the same rows at another precision. */
   readonly imported?: OtherPrecision;
+  /** `"flat"`: no hedge book was open before the archive's first row (default: unknown). */
+  readonly start?: "flat";
 }
 
 /** The rows to add, and what was left out and why. */
@@ -126,6 +128,7 @@ function withSides(
   const unsided = trades.filter((t) => t.positionSide === undefined);
   if (unsided.length === 0) return [...trades];
   const decided = decidePositionSides(trades, {
+    start: context.start,
     mode: (t) => {
       const mode = context.modeOf(t.market, t.symbol);
       if (mode !== undefined) return mode;

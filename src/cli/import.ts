@@ -37,7 +37,9 @@ Each row is added once, never as a copy of what the API gave (column source: arc
     at a time. An export that lists a moment's rows otherwise than the files (filtered by
     symbol or asset) is refused rather than let one row take another's id.
   - a row without a position side: BOTH in one-way mode; in hedge mode inferred from the
-    book (a note for each), refused where the evidence does not settle it.
+    book (a note for each), refused where the evidence does not settle it: a fill that
+    realized no P&L may open one book or close the other at its entry price, which only
+    the books' holdings before it tell (--flat-start).
 
 Options:
   --out DIR                 directory of the files (default: the working directory)
@@ -47,6 +49,10 @@ Options:
                             a negative one as --utc-offset=-06:00
   --position-mode M         one-way or hedge: for rows without a position side of symbols
                             the fills file does not show (default: refuse such rows)
+  --flat-start              hedge mode: no position of the files' symbols was open before
+                            the first row of the files imported (an export from the
+                            account's first trade, or from a time it held nothing), so
+                            rows without a position side are inferred from there
   --fees-in-margin-asset    for an older export that does not say the fees' asset: take
                             them in the margin asset (wrong for fees paid in BNB; refused
                             without this)
@@ -67,6 +73,7 @@ export const importCommand: Command = {
       "utc-offset": { type: "string" },
       "position-mode": { type: "string" },
       "fees-in-margin-asset": { type: "boolean" },
+      "flat-start": { type: "boolean" },
     }, true);
     if (values.help) {
       console.log(HELP);
@@ -111,7 +118,12 @@ export const importCommand: Command = {
       path: dir,
       option: values.out === undefined ? undefined : "--out",
     });
-    const done = await importArchive(dir, contents, mode as PositionMode | undefined);
+    const done = await importArchive(
+      dir,
+      contents,
+      mode as PositionMode | undefined,
+      values["flat-start"] === true ? "flat" : undefined,
+    );
     for (const file of contents.files) {
       console.log(
         `${file.source}: ${file.rows} ${file.kind === "trades" ? "fills" : "income records"} ` +

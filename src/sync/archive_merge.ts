@@ -35,6 +35,8 @@ export interface MergeContext {
    * API's rows show; asked only when such a row exists.
    */
   readonly defaultMode: () => Promise<PositionMode | undefined>;
+  /** `"flat"`: no hedge book was open before the archive's first row (default: unknown). */
+  readonly start?: "flat";
 }
 
 /**
@@ -96,5 +98,6 @@ export async function archiveRowsFor(
     apiIncome,
     modeOf: (_, symbol) => modes.get(symbol) ?? fallback,
     imported: earlier,
+    start: context.start,
   });
 }

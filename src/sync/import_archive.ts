@@ -27,7 +27,8 @@ export interface Imported extends ArchiveRows {
 
 /**
  * Adds `contents` to the files of `dir` (hold its lock). `mode`: the position mode of rows that
- * do not say, where the fills file does not tell.
+ * do not say, where the fills file does not tell; `start`: `"flat"` if no hedge book was open
+ * before the archive's first row (its rows without a side are then inferred from there).
  *
  * @throws {ArchiveError} for rows that cannot be added as they are (nothing is written).
  */
@@ -35,6 +36,7 @@ export async function importArchive(
   dir: string,
   read: ArchiveContents,
   mode: PositionMode | undefined,
+  start?: "flat",
   now: number = Date.now(),
 ): Promise<Imported> {
   // The market is told from the symbols; an account-wide row (a transfer) names none, and takes
@@ -57,6 +59,7 @@ export async function importArchive(
   const local = await readLocal(dir, market, false);
   const rows = await archiveRowsFor(dir, market, contents, {
     defaultMode: () => Promise.resolve(mode),
+    start,
   });
   const committed = await commitOutcome(local, {
     history: historyAfterImport(local.saved?.markets[market], contents),
