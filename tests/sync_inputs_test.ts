@@ -52,6 +52,14 @@ Deno.test("sync refuses bad inputs without touching the files", async (t) => {
     });
   }
 
+  await t.step("a symbol Binance does not know: named, not to be run again as it is", async () => {
+    const result = await sync(env, "--symbols", "NOPEUSDT");
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /NOPEUSDT: .*-1121.*check the symbol's spelling/s);
+    // Running again would fail again: the message does not say to.
+    assert.doesNotMatch(result.stderr, /run sync again/);
+  });
+
   await t.step("an output directory that cannot be created: exit 2, the path named", async () => {
     await Deno.writeTextFile(`${dir.path}/a-file`, "");
     const result = await sync(env, "--out", `${dir.path}/a-file/ledger`);

@@ -107,7 +107,8 @@ export class TableReader {
           this.#source,
           `the times of column "${columns.timeName}" have no time zone: neither the column ` +
             "nor the file name states one (Binance names its exports …(UTC+3)…); give the UTC " +
-            "offset the export was made with",
+            "offset the export was made with: --utc-offset +03:00 (a negative one as " +
+            "--utc-offset=-06:00)",
           line,
           columns.timeName,
         );

@@ -5,7 +5,7 @@
  */
 
 import denoJson from "../../deno.json" with { type: "json" };
-import { BinanceError } from "../binance/errors.ts";
+import { BinanceApiError, BinanceError } from "../binance/errors.ts";
 import { SignerError } from "../binance/sign.ts";
 import { ConfigError } from "../config.ts";
 import { ArchiveError } from "../archive/types.ts";
@@ -97,9 +97,11 @@ function report(error: unknown, command: Command | undefined): number {
     return 1;
   }
   if (error instanceof SyncError) {
+    // Binance refusing a symbol (-1121) is the user's to fix: running again would only fail again.
+    const badSymbol = error.cause instanceof BinanceApiError && error.cause.code === -1121;
     console.error(
       `futures-ledger: sync failed at ${error.message}\nThe fills fetched before the failure ` +
-        "are saved; run sync again to continue.",
+        (badSymbol ? "are saved." : "are saved; run sync again to continue."),
     );
     return 1;
   }
