@@ -23,6 +23,7 @@ import { readIncomeFile } from "../storage/income_file.ts";
 import { readPositionsFile } from "../storage/positions_file.ts";
 import { type Command, parseOptions, UsageError } from "./command.ts";
 import { counted } from "./counted.ts";
+import { dataStartNote, earliestTime } from "./data_start_note.ts";
 import { describePeriod, periodOption } from "./filter_options.ts";
 import { checkInputFile, checkNotKeptFile, checkOutputFile, lockForReading } from "./paths.ts";
 
@@ -177,6 +178,9 @@ export const exportCommand: Command = {
       );
     }
     for (const line of edgeLines(periodEdges(file.positions, period))) console.error(line);
+    const first = earliestTime(file.positions, income);
+    const before = dataStartNote(period, first);
+    if (before !== undefined) console.error(before);
     if (noFunding) {
       console.error(
         "note: --no-funding: funding payments are not in the file, nor the income file's other " +

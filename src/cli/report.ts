@@ -5,6 +5,7 @@
  */
 
 import { counted } from "./counted.ts";
+import { dataStartNote, earliestTime } from "./data_start_note.ts";
 import type { IncomeRecord } from "../income.ts";
 import { renderReport } from "../report/html.ts";
 import { type PeriodTotals, periodTotals } from "../report/period_totals.ts";
@@ -143,6 +144,8 @@ export const reportCommand: Command = {
       : { path: income.path, totals: periodTotals(file.positions, income.records, scope) };
     notCountedNote(incomeTotals?.totals);
     const open = positions.filter((p) => !isRoundTrip(p));
+    const before = dataStartNote(scope.period, earliestTime(file.positions, income?.records ?? []));
+    if (before !== undefined) console.error(before);
     await writeFileAtomic(
       outPath,
       renderReport({
