@@ -21,6 +21,12 @@
 
 // Slicing by 8 (Intel's method): table k holds the CRC of a byte followed by k zero bytes, so
 // that 8 bytes at once are 8 lookups.
+//
+// Every index into `TABLES` below is in [0, 2048) by construction (a byte, plus 256 times a table
+// number under 8) and every index into `bytes` is under `end`, which callers keep within the
+// array; so the `as number` casts only tell the type checker (noUncheckedIndexedAccess) what the
+// bounds already guarantee. They compile away: a runtime check here would cost the hot loop of
+// every file read.
 const TABLES = new Int32Array(256 * 8);
 for (let n = 0; n < 256; n++) {
   let c = n;
@@ -29,8 +35,8 @@ for (let n = 0; n < 256; n++) {
 }
 for (let k = 1; k < 8; k++) {
   for (let n = 0; n < 256; n++) {
-    const previous = TABLES[(k - 1) * 256 + n];
-    TABLES[k * 256 + n] = TABLES[previous & 0xff] ^ (previous >>> 8);
+    const previous = TABLES[(k - 1) * 256 + n] as number;
+    TABLES[k * 256 + n] = (TABLES[previous & 0xff] as number) ^ (previous >>> 8);
   }
 }
 
@@ -38,9 +44,10 @@ for (let k = 1; k < 8; k++) {
 function eight(crc: number, low: number, high: number): number {
   const T = TABLES;
   const x = crc ^ low;
-  return T[1792 + (x & 0xff)] ^ T[1536 + ((x >>> 8) & 0xff)] ^ T[1280 + ((x >>> 16) & 0xff)] ^
-    T[1024 + (x >>> 24)] ^ T[768 + (high & 0xff)] ^ T[512 + ((high >>> 8) & 0xff)] ^
-    T[256 + ((high >>> 16) & 0xff)] ^ T[high >>> 24];
+  return (T[1792 + (x & 0xff)] as number) ^ (T[1536 + ((x >>> 8) & 0xff)] as number) ^
+    (T[1280 + ((x >>> 16) & 0xff)] as number) ^ (T[1024 + (x >>> 24)] as number) ^
+    (T[768 + (high & 0xff)] as number) ^ (T[512 + ((high >>> 8) & 0xff)] as number) ^
+    (T[256 + ((high >>> 16) & 0xff)] as number) ^ (T[high >>> 24] as number);
 }
 
 /**
@@ -66,7 +73,7 @@ export function crc32(text: string, start = 0, end: number = text.length): numbe
   for (; i < end; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) {
-      crc = TABLES[(crc ^ c) & 0xff] ^ (crc >>> 8);
+      crc = (TABLES[(crc ^ c) & 0xff] as number) ^ (crc >>> 8);
       continue;
     }
     if (c >= 0xd800 && c < 0xdc00 && i + 1 < end) {
@@ -82,7 +89,7 @@ export function crc32(text: string, start = 0, end: number = text.length): numbe
       : c < 0x10000
       ? [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)]
       : [0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)];
-    for (const b of bytes) crc = TABLES[(crc ^ b) & 0xff] ^ (crc >>> 8);
+    for (const b of bytes) crc = (TABLES[(crc ^ b) & 0xff] as number) ^ (crc >>> 8);
   }
   return (crc ^ -1) >>> 0;
 }
@@ -106,12 +113,16 @@ export function crc32Bytes(bytes: Uint8Array, start: number, end: number): numbe
   const T = TABLES;
   for (; i + 8 <= end; i += 8) {
     // `eight`, written out: the hot loop of every file read.
-    const x = crc ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
-    crc = T[1792 + (x & 0xff)] ^ T[1536 + ((x >>> 8) & 0xff)] ^ T[1280 + ((x >>> 16) & 0xff)] ^
-      T[1024 + (x >>> 24)] ^ T[768 + bytes[i + 4]] ^ T[512 + bytes[i + 5]] ^ T[256 + bytes[i + 6]] ^
-      T[bytes[i + 7]];
+    const x = crc ^
+      ((bytes[i] as number) | ((bytes[i + 1] as number) << 8) |
+        ((bytes[i + 2] as number) << 16) | ((bytes[i + 3] as number) << 24));
+    crc = (T[1792 + (x & 0xff)] as number) ^ (T[1536 + ((x >>> 8) & 0xff)] as number) ^
+      (T[1280 + ((x >>> 16) & 0xff)] as number) ^ (T[1024 + (x >>> 24)] as number) ^
+      (T[768 + (bytes[i + 4] as number)] as number) ^
+      (T[512 + (bytes[i + 5] as number)] as number) ^
+      (T[256 + (bytes[i + 6] as number)] as number) ^ (T[bytes[i + 7] as number] as number);
   }
-  for (; i < end; i++) crc = T[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  for (; i < end; i++) crc = (T[(crc ^ (bytes[i] as number)) & 0xff] as number) ^ (crc >>> 8);
   return (crc ^ -1) >>> 0;
 }
 

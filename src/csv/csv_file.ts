@@ -188,8 +188,11 @@ export function countBytes(bytes: Uint8Array, byte: number): number {
 
 /** The offset of the first byte of `bytes` that does not belong to a valid UTF-8 sequence. */
 function firstInvalidUtf8(bytes: Uint8Array): number {
+  // The `as number` casts tell the type checker (noUncheckedIndexedAccess) what the bounds
+  // guarantee, at no cost: `i` is under the length, `i + k` under `i + length`, checked within it;
+  // `second` is read only for a sequence of 3 or 4 bytes.
   for (let i = 0; i < bytes.length;) {
-    const b = bytes[i];
+    const b = bytes[i] as number;
     const length = b < 0x80
       ? 1
       : b >= 0xc2 && b < 0xe0
@@ -200,8 +203,8 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
       ? 4
       : 0;
     if (length === 0 || i + length > bytes.length) return i;
-    for (let k = 1; k < length; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
-    const second = bytes[i + 1];
+    for (let k = 1; k < length; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return i;
+    const second = bytes[i + 1] as number;
     if (
       (b === 0xe0 && second < 0xa0) || (b === 0xed && second >= 0xa0) ||
       (b === 0xf0 && second < 0x90) || (b === 0xf4 && second >= 0x90)

@@ -26,7 +26,13 @@
 import type { Decimal } from "../decimal.ts";
 import { datePart, formatTime } from "../time.ts";
 
-/** 10^k, k from 0 to 15 (exact as floats). */
+/**
+ * 10^k, k from 0 to 15 (exact as floats).
+ *
+ * Indexes into it and into `PAIRS` are in range by construction (a scale checked under 16, a
+ * count under 16, a pair of digits under 100): their `as number` casts only tell the type checker
+ * (noUncheckedIndexedAccess) so, and compile away, out of the loops that write every position.
+ */
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 const DAY_MS = 86_400_000;
@@ -102,7 +108,7 @@ export class LineBytes {
     else {
       // m = w × 10^s + f, both exact: a float remainder of integers is exact, and so is the
       // quotient of a multiple of 10^s by 10^s (a safe integer).
-      const unit = POW10[s];
+      const unit = POW10[s] as number;
       const f = m % unit;
       const w = (m - f) / unit;
       at = digits(buffer, at, w, digitsOf(w));
@@ -163,7 +169,7 @@ for (let n = 0; n < 100; n++) {
 /** How many digits `n` (a whole number below 2^53) has; 1 for 0. */
 function digitsOf(n: number): number {
   let count = 1;
-  while (count < 16 && n >= POW10[count]) count++;
+  while (count < 16 && n >= (POW10[count] as number)) count++;
   return count;
 }
 
@@ -191,8 +197,8 @@ function fixed(buffer: Uint8Array, at: number, n: number, width: number): number
   while (i - at >= 2) {
     const q = (x / 100) | 0;
     const pair = 2 * (x - 100 * q);
-    buffer[--i] = PAIRS[pair + 1];
-    buffer[--i] = PAIRS[pair];
+    buffer[--i] = PAIRS[pair + 1] as number;
+    buffer[--i] = PAIRS[pair] as number;
     x = q;
   }
   if (i > at) buffer[--i] = 48 + x;

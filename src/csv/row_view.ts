@@ -80,15 +80,17 @@ export class RowView {
 
   /** Points `source`/`from`/`to` at field `i` (a missing field is an empty range). */
   span(i: number): void {
+    // Past the range check, `i` is under `#count`, the number of bounds pairs or fields set: the
+    // `as` casts only say so to the type checker (noUncheckedIndexedAccess), at no cost.
     if (i < 0 || i >= this.#count) {
       this.source = "";
       this.from = this.to = 0;
     } else if (this.#fields === undefined) {
       this.source = this.#line;
-      this.from = this.#bounds[2 * i];
-      this.to = this.#bounds[2 * i + 1];
+      this.from = this.#bounds[2 * i] as number;
+      this.to = this.#bounds[2 * i + 1] as number;
     } else {
-      const field = this.#fields[i];
+      const field = this.#fields[i] as string;
       this.source = field;
       this.from = 0;
       this.to = field.length;
