@@ -72,8 +72,9 @@ export type ColumnIndex = Readonly<Record<(typeof FILL_COLUMNS)[number], number>
 export function indexColumns(header: readonly string[]): ColumnIndex {
   const required = header.includes(CRC_COLUMN) ? FILL_COLUMNS : REQUIRED_FILL_COLUMNS;
   const missing = required.filter((c) => !header.includes(c));
-  if (missing.length > 0) {
-    throw new FillRowError(missing[0], `the header has no column ${missing.join(", ")}`);
+  const [first] = missing;
+  if (first !== undefined) {
+    throw new FillRowError(first, `the header has no column ${missing.join(", ")}`);
   }
   return Object.fromEntries(FILL_COLUMNS.map((c) => [c, header.indexOf(c)])) as ColumnIndex;
 }

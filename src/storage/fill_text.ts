@@ -31,7 +31,9 @@ export class RecentTexts {
   zero = "0";
 
   // Symbols and words seen, by a hash of their characters: a file's rows cycle through a few of
-  // each, each found again by one comparison in place instead of a copy and a lookup.
+  // each, each found again by one comparison in place instead of a copy and a lookup. Every slot
+  // holds a string (filled with "" here), and `slotOf` masks its hash under the table's length:
+  // the `as string` casts below only say so to the type checker (noUncheckedIndexedAccess).
   readonly #symbols: string[] = new Array(SYMBOL_SLOTS).fill("");
   readonly #words: string[] = new Array(WORD_SLOTS).fill("");
   #lastWord = "";
@@ -58,7 +60,7 @@ export class RecentTexts {
   /** The symbol `text[from, to)` (checked by the caller), as its shared copy. */
   symbolAt(text: string, from: number, to: number): string {
     const slot = slotOf(text, from, to, SYMBOL_SLOTS);
-    const known = this.#symbols[slot];
+    const known = this.#symbols[slot] as string;
     if (rangeIs(text, from, to, known)) return known;
     return this.#symbols[slot] = this.intern(copyRange(text, from, to));
   }
@@ -68,7 +70,7 @@ export class RecentTexts {
    * same slot: the few words that recur, an asset (`USDT`), an income type (`COMMISSION`).
    */
   knownWord(text: string, from: number, to: number): string | undefined {
-    const known = this.#words[slotOf(text, from, to, WORD_SLOTS)];
+    const known = this.#words[slotOf(text, from, to, WORD_SLOTS)] as string;
     return to > from && rangeIs(text, from, to, known) ? known : undefined; // (empty slots: "")
   }
 

@@ -71,8 +71,15 @@ export class PositionRow implements PositionOrder {
     if (k <= MARKET + 1) {
       throw new DataFileError(path, line, "is not a position row (too few fields)");
     }
-    const openTime = parseTimeAt(text, starts[OPEN_TIME], starts[OPEN_TIME + 1] - 1);
-    const m = starts[MARKET];
+    // Here `starts[0 … MARKET + 1]` are all set, and the `as number` casts on them only say so to
+    // the type checker (noUncheckedIndexedAccess): they compile away, as do those of `flush` on
+    // indexes under its number of lines, out of the loops of a rebuild of a million positions.
+    const openTime = parseTimeAt(
+      text,
+      starts[OPEN_TIME] as number,
+      (starts[OPEN_TIME + 1] as number) - 1,
+    );
+    const m = starts[MARKET] as number;
     const market = rangeIs(text, m, at - 1, "usdm")
       ? "usdm"
       : rangeIs(text, m, at - 1, "coinm")
@@ -84,18 +91,18 @@ export class PositionRow implements PositionOrder {
     this.openTime = openTime;
     this.market = market;
     // The symbol and side of the line before, most often the same: kept, not copied again.
-    const symbol = starts[SYMBOL + 1] - 1;
-    if (!rangeIs(text, starts[SYMBOL], symbol, this.symbol)) {
-      this.symbol = copyRange(text, starts[SYMBOL], symbol);
+    const symbol = (starts[SYMBOL + 1] as number) - 1;
+    if (!rangeIs(text, starts[SYMBOL] as number, symbol, this.symbol)) {
+      this.symbol = copyRange(text, starts[SYMBOL] as number, symbol);
     }
-    const side = starts[POSITION_SIDE + 1] - 1;
-    if (!rangeIs(text, starts[POSITION_SIDE], side, this.positionSide)) {
-      this.positionSide = copyRange(text, starts[POSITION_SIDE], side) as PositionSide;
+    const side = (starts[POSITION_SIDE + 1] as number) - 1;
+    if (!rangeIs(text, starts[POSITION_SIDE] as number, side, this.positionSide)) {
+      this.positionSide = copyRange(text, starts[POSITION_SIDE] as number, side) as PositionSide;
     }
-    this.closed = starts[CLOSE_TIME + 1] - 1 > starts[CLOSE_TIME];
+    this.closed = (starts[CLOSE_TIME + 1] as number) - 1 > (starts[CLOSE_TIME] as number);
     this.#text = text;
-    this.#idFrom = starts[OPEN_TRADE_ID];
-    this.#idTo = starts[OPEN_TRADE_ID + 1] - 1;
+    this.#idFrom = starts[OPEN_TRADE_ID] as number;
+    this.#idTo = (starts[OPEN_TRADE_ID + 1] as number) - 1;
     this.#id = undefined;
   }
 }
@@ -190,7 +197,8 @@ export class PositionRuns {
     const times = this.#openTimes;
     const order = Array.from({ length: n }, (_, i) => i);
     order.sort((a, b) =>
-      times[a] - times[b] || comparePositions(this.#key(a), this.#key(b)) || a - b
+      (times[a] as number) - (times[b] as number) || comparePositions(this.#key(a), this.#key(b)) ||
+      a - b
     );
     const path = `${this.#dir}/run-${crypto.randomUUID()}.csv`;
     using file = Deno.openSync(path, { write: true, createNew: true });
@@ -202,7 +210,7 @@ export class PositionRuns {
     const marks: RunMark[] = [];
     let offset = 0;
     for (let k = 0; k < n; k++) {
-      const i = order[k];
+      const i = order[k] as number;
       const line = this.#bytes.subarray(i === 0 ? 0 : this.#ends[i - 1], this.#ends[i]);
       if (k % this.#markEvery === 0) marks.push({ ...this.#key(i), offset, line: k + 1 });
       offset += line.length;
@@ -227,10 +235,10 @@ export class PositionRuns {
   /** What orders line `i`. */
   #key(i: number): PositionOrder {
     return {
-      openTime: this.#openTimes[i],
-      symbol: this.#symbols[i],
-      market: this.#markets[i],
-      positionSide: this.#sides[i],
+      openTime: this.#openTimes[i] as number,
+      symbol: this.#symbols[i] as string,
+      market: this.#markets[i] as Market,
+      positionSide: this.#sides[i] as PositionSide,
       openTradeId: this.#fieldOf(i, OPEN_TRADE_ID),
     };
   }
@@ -238,7 +246,7 @@ export class PositionRuns {
   /** Field `k` of line `i`, one of the first fields, which are never quoted. */
   #fieldOf(i: number, k: number): string {
     const bytes = this.#bytes;
-    let at = i === 0 ? 0 : this.#ends[i - 1];
+    let at = i === 0 ? 0 : this.#ends[i - 1] as number;
     for (let commas = 0; commas < k; at++) if (bytes[at] === COMMA) commas++;
     const end = bytes.indexOf(COMMA, at);
     return decoder.decode(bytes.subarray(at, end));

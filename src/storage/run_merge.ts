@@ -58,15 +58,18 @@ export interface MergePart {
  */
 export function splitPoints(runs: readonly Run[], parts: number): PositionOrder[] {
   if (runs.some((run) => run.marks === undefined)) return [];
-  const marks = runs.flatMap((run) => run.marks!).sort(comparePositions);
+  const marks = runs.flatMap((run) => run.marks ?? []).sort(comparePositions);
+  const [least] = marks;
+  if (least === undefined) return [];
   const points: PositionOrder[] = [];
   for (let k = 1; k < parts; k++) {
     const mark = marks[Math.floor((k * marks.length) / parts)];
+    const last = points.at(-1);
     // A point equal to the one before would make an empty part.
-    if (mark === undefined || (points.length > 0 && comparePositions(points.at(-1)!, mark) >= 0)) {
+    if (mark === undefined || (last !== undefined && comparePositions(last, mark) >= 0)) {
       continue;
     }
-    if (comparePositions(marks[0], mark) < 0) points.push(mark);
+    if (comparePositions(least, mark) < 0) points.push(mark);
   }
   return points;
 }
@@ -90,14 +93,20 @@ export async function* mergedRuns(
   try {
     const live: number[] = [];
     for (const [i, reader] of readers.entries()) if (await reader.next()) live.push(i);
-    // The runs with a row at hand, least row first (of equal rows, the earlier run's).
+    // The runs with a row at hand, least row first (of equal rows, the earlier run's). The heap
+    // holds indexes of `readers` only: the `as RunReader` casts say so to the type checker
+    // (noUncheckedIndexedAccess) and compile away, out of the loop of every merged line.
     const heap = new IndexHeap(
       live,
-      (i, j) => (comparePositions(readers[i].row, readers[j].row) || i - j) < 0,
+      (i, j) => {
+        const a = readers[i] as RunReader;
+        const b = readers[j] as RunReader;
+        return (comparePositions(a.row, b.row) || i - j) < 0;
+      },
     );
     let out: string[] = [];
     while (heap.size > 0) {
-      const reader = readers[heap.top];
+      const reader = readers[heap.top] as RunReader;
       out.push(reader.lineText());
       if (out.length === MERGED_BATCH) {
         yield out.join("");
