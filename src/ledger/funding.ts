@@ -84,8 +84,8 @@ export function splitFunding(amount: Decimal, claims: readonly FundingClaim[]): 
   const total = weights.reduce((sum, w) => sum.plus(w), Decimal.ZERO);
   const parts: Decimal[] = [];
   let given = Decimal.ZERO;
-  for (let i = 0; i < claims.length - 1; i++) {
-    const part = amount.times(weights[i]).div(total, FUNDING_PLACES);
+  for (const weight of weights.slice(0, -1)) {
+    const part = amount.times(weight).div(total, FUNDING_PLACES);
     parts.push(part);
     given = given.plus(part);
   }

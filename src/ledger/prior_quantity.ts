@@ -29,6 +29,7 @@
  */
 
 import { Decimal } from "../decimal.ts";
+import { defined } from "../defined.ts";
 import { DecimalSum } from "./decimal_sum.ts";
 
 /**
@@ -190,7 +191,9 @@ export class OneWayPriorInference implements PriorInference {
     let bestBroken = Infinity;
     for (const x of this.#flat) {
       const n = broken(x);
-      if (n < bestBroken || (n === bestBroken && x.abs().cmp(best!.abs()) < 0)) {
+      if (
+        best === undefined || n < bestBroken || (n === bestBroken && x.abs().cmp(best.abs()) < 0)
+      ) {
         best = x;
         bestBroken = n;
       }
@@ -219,7 +222,7 @@ function countBelow(values: readonly Decimal[], x: Decimal): number {
   let hi = values.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (values[mid].cmp(x) < 0) lo = mid + 1;
+    if (defined(values[mid], "a bound within the search").cmp(x) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -231,7 +234,7 @@ function countAtOrBelow(values: readonly Decimal[], x: Decimal): number {
   let hi = values.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (values[mid].cmp(x) <= 0) lo = mid + 1;
+    if (defined(values[mid], "a bound within the search").cmp(x) <= 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -21,6 +21,7 @@
  */
 
 import type { Decimal } from "../decimal.ts";
+import { defined } from "../defined.ts";
 import { compareIds, type LedgerFill, type Market, type PositionSide } from "../fill.ts";
 import { type IncomeRecord, SETTLEMENT } from "../income.ts";
 import { priorFromAnchor } from "./anchor.ts";
@@ -242,7 +243,8 @@ export class SymbolBooks {
   /** Three passes, the third: the funding due before each fill, then the fill. */
   apply(fill: LedgerFill): void {
     this.#funding.attachUntil(fill.time);
-    this.#bookOf(fill).engine!.apply(fill);
+    // `decide`, between the passes, gave every book its engine.
+    defined(this.#bookOf(fill).engine, "the engine of a book").apply(fill);
   }
 
   /** After the last fill: the funding after it. */

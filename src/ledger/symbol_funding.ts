@@ -7,6 +7,7 @@
  */
 
 import { Decimal } from "../decimal.ts";
+import { defined } from "../defined.ts";
 import type { PositionSide } from "../fill.ts";
 import { type IncomeRecord, SETTLEMENT } from "../income.ts";
 import { splitFunding } from "./funding.ts";
@@ -51,8 +52,10 @@ export class SymbolFunding {
    */
   attachUntil(time: number): void {
     const funding = this.#funding;
-    while (this.#next < funding.length && funding[this.#next].time <= time) {
-      const record = funding[this.#next++];
+    while (this.#next < funding.length) {
+      const record = funding[this.#next];
+      if (record === undefined || record.time > time) break;
+      this.#next++;
       this.lastTime = record.time;
       if (record.incomeType !== SETTLEMENT) {
         this.#fund(record);
@@ -80,12 +83,13 @@ export class SymbolFunding {
     }
     const parts = splitFunding(Decimal.parse(record.income), open.map(([, p]) => p.claim));
     open.forEach(([positionSide, position], i) => {
-      position.fund(parts[i]);
+      const amount = defined(parts[i], "a funding part for each open position");
+      position.fund(amount);
       const { market, symbol } = record;
       sink.funding({
         record,
         position: { market, symbol, positionSide, openTradeId: position.openTradeId },
-        amount: parts[i],
+        amount,
       });
     });
   }

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { defined } from "../defined.ts";
 import type { LedgerFill } from "../fill.ts";
 import {
   fundingBySymbol,
@@ -95,6 +96,10 @@ export class ThreePasses {
   }
 
   #group(fill: LedgerFill): SymbolBooks {
-    return this.#groups.get(symbolKey(fill.market, fill.symbol))!;
+    // The first pass made a group for every fill's symbol; the later ones see the same fills.
+    return defined(
+      this.#groups.get(symbolKey(fill.market, fill.symbol)),
+      "the books of a symbol, made by the first pass",
+    );
   }
 }
