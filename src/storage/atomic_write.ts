@@ -69,12 +69,12 @@ export async function writeFileIfChanged(
   let same = old !== undefined;
   return await replaceAtomic(path, async (file) => {
     const written = (bytes: Uint8Array) => {
-      if (same) same = equalBytes(readAt(old!, offset, bytes.length), bytes);
+      if (same && old !== undefined) same = equalBytes(readAt(old, offset, bytes.length), bytes);
       offset += bytes.length;
     };
     await writeAll(file, content, { written, flushing: true });
     // Unchanged only if the file also ends where the content does.
-    return !same || (readAt(old!, offset, 1)).length > 0;
+    return !same || old === undefined || readAt(old, offset, 1).length > 0;
   }, tempIn);
 }
 

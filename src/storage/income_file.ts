@@ -85,6 +85,10 @@ export async function streamIncomeFile(
   options: IncomeStreamOptions = {},
 ): Promise<IncomeStarts> {
   let index: number[] = [];
+  // Where the time, symbol and market are: -1 for a column the file lacks.
+  let timeAt = -1;
+  let symbolAt = -1;
+  let marketAt = -1;
   let crc = -1;
   let canonical = false;
   const { types, symbols, range } = options;
@@ -96,19 +100,22 @@ export async function streamIncomeFile(
     if (types === undefined || types.has(record.incomeType)) onRecord(record);
   };
   const read = (fields: string[], line: number) => {
-    if (symbols !== undefined && !symbols(fields[index[1]] ?? "")) return skip(fields);
+    if (symbols !== undefined && !symbols(fields[symbolAt] ?? "")) return skip(fields);
     take(parseIncomeRow(path, line, fields, index, crc >= 0, recent));
   };
   /** A row another reader checks: its market and time, if they read. */
   const skip = (fields: string[]) => {
-    const market = fields[index[8]];
-    const time = parseTime(fields[index[0]] ?? "");
+    const market = fields[marketAt];
+    const time = parseTime(fields[timeAt] ?? "");
     if ((market === "usdm" || market === "coinm") && time !== undefined) starts.note(market, time);
   };
-  // The types as an array: a loop over a Set makes an iterator per row.
+  // The types as an array: a loop over a Set makes an iterator per row. (`i` is under the length:
+  // the cast says so to the type checker, noUncheckedIndexedAccess, at no cost per row.)
   const typeList = types === undefined ? [] : [...types];
   const wanted = (text: string, from: number, to: number) => {
-    for (let i = 0; i < typeList.length; i++) if (rangeIs(text, from, to, typeList[i])) return true;
+    for (let i = 0; i < typeList.length; i++) {
+      if (rangeIs(text, from, to, typeList[i] as string)) return true;
+    }
     return false;
   };
   await readDataFile(path, {
@@ -122,6 +129,9 @@ export async function streamIncomeFile(
         INCOME_COLUMNS,
       );
       index = INCOME_COLUMNS.map((c) => columns.get(c) ?? -1);
+      timeAt = columns.get("time") ?? -1;
+      symbolAt = columns.get("symbol") ?? -1;
+      marketAt = columns.get("market") ?? -1;
       crc = columns.get(CRC_COLUMN) ?? -1;
       canonical = fields.length === INCOME_COLUMNS.length &&
         INCOME_COLUMNS.every((c, i) => fields[i] === c);
@@ -168,7 +178,8 @@ class EarliestTimes {
 
   /** A record at `time`. */
   note(market: Market, time: number): void {
-    if (time >= this.times.get(market)!) return;
+    const earliest = this.times.get(market);
+    if (earliest !== undefined && time >= earliest) return;
     this.times.set(market, time);
     this.#texts.delete(market);
   }
@@ -181,7 +192,8 @@ class EarliestTimes {
     const earliest = this.#texts.get(market);
     if (earliest !== undefined && compareRange(text, from, to, earliest) >= 0) return;
     const time = parseTimeAt(text, from, to);
-    if (time === undefined || time >= this.times.get(market)!) return;
+    const earliestTime = this.times.get(market);
+    if (time === undefined || (earliestTime !== undefined && time >= earliestTime)) return;
     this.times.set(market, time);
     this.#texts.set(market, copyRange(text, from, to));
   }
@@ -232,8 +244,19 @@ export function parseIncomeRow(
   crc: boolean,
   recent: RecentTexts,
 ): IncomeRecord {
-  const [time, symbol, incomeType, income, asset, info, tranId, tradeId, market, source] = index
-    .map((i) => fields[i] ?? "");
+  // (`index` has a place, maybe -1, for each of INCOME_COLUMNS: the defaults are never taken.)
+  const [
+    time = "",
+    symbol = "",
+    incomeType = "",
+    income = "",
+    asset = "",
+    info = "",
+    tranId = "",
+    tradeId = "",
+    market = "",
+    source = "",
+  ] = index.map((i) => fields[i] ?? "");
   const bad = (field: string, text: string, expected: string) =>
     new DataFileError(
       path,

@@ -58,16 +58,21 @@ export class IndexHeap {
   }
 
   #down(from: number): void {
+    // `from`, `left` and `right` are all checked under `n` before they are read: the `as number`
+    // casts only say so to the type checker (noUncheckedIndexedAccess), at no cost in a merge's
+    // loop over every line.
     const items = this.#items;
     const n = items.length;
-    const item = items[from];
+    const item = items[from] as number;
     let at = from;
     for (;;) {
       const left = 2 * at + 1;
       if (left >= n) break;
       const right = left + 1;
-      const child = right < n && this.#before(items[right], items[left]) ? right : left;
-      const least = items[child];
+      const child = right < n && this.#before(items[right] as number, items[left] as number)
+        ? right
+        : left;
+      const least = items[child] as number;
       if (!this.#before(least, item)) break;
       items[at] = least;
       at = child;

@@ -207,7 +207,7 @@ function parsePositionRow(row: RowReader): PositionRecord {
   const otherCommission = new Map<string, Decimal>();
   for (const part of row.text("commission_other").split(";")) {
     if (part.trim() === "") continue;
-    const [amount, asset, extra] = part.trim().split(" ");
+    const [amount = "", asset, extra] = part.trim().split(" "); // (a split has a first part)
     if (extra !== undefined || asset === undefined || !ASSET.test(asset)) {
       row.fail(
         "commission_other",

@@ -50,11 +50,12 @@ export async function readPricesFile(path: string): Promise<PriceEntry[]> {
   await readDataFile(path, {
     header(fields, line) {
       const columns = columnsOf(path, line, fields, PRICE_COLUMNS.slice(0, 3), PRICE_COLUMNS);
-      index = PRICE_COLUMNS.slice(0, 3).map((c) => columns.get(c)!);
+      // (the three are required: `columnsOf` refused a header without them)
+      index = PRICE_COLUMNS.slice(0, 3).map((c) => columns.get(c) ?? -1);
       crc = columns.get(CRC_COLUMN) ?? -1;
     },
     record(fields, line) {
-      const [symbol, minuteText, open] = index.map((i) => fields[i] ?? "");
+      const [symbol = "", minuteText = "", open = ""] = index.map((i) => fields[i] ?? "");
       const bad = (field: string, text: string) =>
         new DataFileError(path, line, `field "${field}": not valid: ${JSON.stringify(text)}`);
       const minute = parseTime(minuteText);

@@ -49,7 +49,8 @@ export function lineMatchesCrc(
  * put in another order still matches.
  */
 export function fieldsMatchCrc(fields: readonly string[], order: readonly number[]): boolean {
-  const check = fields[order[order.length - 1]];
+  const at = order.at(-1);
+  const check = at === undefined ? undefined : fields[at];
   if (check === undefined || check === "") return true;
   const line = csvLine(order.slice(0, -1).map((i) => fields[i] ?? ""));
   return isCrc32Hex(check, 0, check.length, crc32(line, 0, line.length - 1));

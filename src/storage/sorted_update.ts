@@ -103,22 +103,23 @@ async function addRows<T extends { time: number; source?: string }>(
   kind: SortedFile<T>,
 ): Promise<Added<T>> {
   const fresh = unique([...rows].sort((a, b) => kind.compare(a, b)), kind);
+  const [first] = fresh;
   let tail: T[] | undefined;
   try {
     // Nothing to add: only whether the file exists matters (a missing one is written, header only).
-    tail = fresh.length === 0
+    tail = first === undefined
       ? (await Deno.stat(path), [])
-      : await kind.tail(path, fresh[0].time - MINUTE);
+      : await kind.tail(path, first.time - MINUTE);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     return { ...await rewrite(path, [], fresh, kind), appended: false };
   }
-  if (fresh.length === 0) return { added: [], removed: [], appended: true };
+  if (first === undefined) return { added: [], removed: [], appended: true };
   const last = tail?.at(-1);
   // A key of the tail given again (up to a minute later: `key_window.ts`) is merged, not appended.
   const tailKeys = new Set(tail?.map(kind.key));
   const appendable = tail !== undefined && !tail.some(kind.made) && !fresh.some(kind.made) &&
-    (last === undefined || kind.compare(last, fresh[0]) < 0) &&
+    (last === undefined || kind.compare(last, first) < 0) &&
     !fresh.some((row) => tailKeys.has(kind.key(row)));
   if (appendable) {
     await appendInPlace(path, fresh.map(kind.line));
@@ -194,12 +195,17 @@ async function merge<T extends { time: number; source?: string }>(
     await kind.stream(path, (row) => {
       if (last !== undefined && kind.compare(row, last) < 0) throw new NotSorted();
       last = row;
-      while (j < fresh.length && kind.compare(fresh[j], row) < 0) emit(fresh[j++], true);
+      let next = fresh[j]; // the first fresh row not written yet; undefined past the last
+      while (next !== undefined && kind.compare(next, row) < 0) {
+        emit(next, true);
+        next = fresh[++j];
+      }
       // A row fetched again replaces the file's, unless an archive's would replace the API's. One
       // that changed (Binance's text over an older tool's) counts as removed, so that what was
       // built from it is built again. (A row of the same key at another time: `keys`.)
-      if (j < fresh.length && kind.compare(fresh[j], row) === 0) {
-        const again = fresh[j++];
+      if (next !== undefined && kind.compare(next, row) === 0) {
+        const again = next;
+        j++;
         // Two rows without Binance's id, given the same made one: the file's is lost unless the
         // export has it too, under another (it lists that moment's rows in another order).
         if (
@@ -211,7 +217,7 @@ async function merge<T extends { time: number; source?: string }>(
         emit(kept, false);
       } else emit(row, false);
     });
-    while (j < fresh.length) emit(fresh[j++], true);
+    for (const row of fresh.slice(j)) emit(row, true);
     keys.end();
     out = window.end();
   });
@@ -223,5 +229,11 @@ function unique<T extends { time: number; source?: string }>(
   sorted: T[],
   kind: SortedFile<T>,
 ): T[] {
-  return sorted.filter((row, i) => i === 0 || kind.key(sorted[i - 1]) !== kind.key(row));
+  let previous: string | undefined; // the key of the row before
+  return sorted.filter((row) => {
+    const key = kind.key(row);
+    const first = key !== previous;
+    previous = key;
+    return first;
+  });
 }

@@ -57,8 +57,8 @@ export async function readTail(path: string, since: number): Promise<Tail> {
     const text = decoder.decode(block.subarray(whole));
     const found = text.split("\n");
     found.pop(); // after the last line break
-    for (let i = found.length - 1; i >= 0; i--) {
-      const line = found[i].endsWith("\r") ? found[i].slice(0, -1) : found[i];
+    for (const [i, text] of [...found.entries()].reverse()) {
+      const line = text.endsWith("\r") ? text.slice(0, -1) : text;
       if (start === 0 && i === 0) break; // the header
       if (line === "") continue;
       const comma = line.indexOf(",");
