@@ -165,9 +165,9 @@ const QUOTE_MARGIN_ASSETS = ["USDT", "USDC", "FDUSD", "BUSD", "BFUSD"];
  */
 export function inferMarginAsset(symbol: string, market: Market): string {
   if (market === "coinm") {
-    const pair = symbol.split("_")[0];
+    const [pair = ""] = symbol.split("_"); // (a split has a first part)
     return pair.endsWith("USD") ? pair.slice(0, -3) : "";
   }
-  const contract = symbol.split("_")[0];
+  const [contract = ""] = symbol.split("_");
   return QUOTE_MARGIN_ASSETS.find((q) => contract.endsWith(q)) ?? "";
 }

@@ -87,7 +87,8 @@ function parseGeneral(text: string): number | undefined {
   if (/^\d{1,15}$/.test(text)) return Number(text);
   const m = DATE_TIME.exec(text);
   if (m === null) return undefined;
-  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = ""] = m;
+  // (the year, month and day are not optional in DATE_TIME: their defaults are never taken)
+  const [, y = "", mo = "", d = "", h = "0", mi = "0", s = "0", frac = ""] = m;
   if (frac.length > 3 && !/^0+$/.test(frac.slice(3))) return undefined;
   return utc(+y, +mo, +d, +h, +mi, +s, +frac.slice(0, 3).padEnd(3, "0"));
 }

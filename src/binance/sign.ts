@@ -122,7 +122,8 @@ function pemToDer(pem: string): Uint8Array<ArrayBuffer> {
     );
   }
   try {
-    return Uint8Array.from(atob(match[1].replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+    const [, body = ""] = match; // (the group is not optional: it matched, maybe empty)
+    return Uint8Array.from(atob(body.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
   } catch {
     throw new SignerError("the PEM key's base64 body is malformed");
   }

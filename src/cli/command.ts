@@ -53,6 +53,7 @@ export function parseOptions<T extends Options>(
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(message.split("\n")[0].replace(/\. To specify .*$/, ""));
+    const [first = ""] = message.split("\n"); // (a split has a first part)
+    throw new UsageError(first.replace(/\. To specify .*$/, ""));
   }
 }

@@ -205,12 +205,13 @@ function formatAndEnd(
     if (/^\d/.test(value)) days.push(value);
     else names.push(value);
   }
-  if (names.length === 0) throw new UsageError(`which tool? export ${NAMES}`);
+  const [name] = names;
+  if (name === undefined) throw new UsageError(`which tool? export ${NAMES}`);
   if (names.length > 1) throw new UsageError(`one tool at a time, not ${names.join(" and ")}`);
   if (days.length > 1) throw new UsageError(`one --to date, not ${days.join(" and ")}`);
-  const format = EXPORT_FORMATS.find((f) => f.name === names[0].toLowerCase());
+  const format = EXPORT_FORMATS.find((f) => f.name === name.toLowerCase());
   if (format === undefined) {
-    throw new UsageError(`unknown tool "${names[0]}" (expected ${NAMES})`);
+    throw new UsageError(`unknown tool "${name}" (expected ${NAMES})`);
   }
   return { format, lastDay: days[0] };
 }

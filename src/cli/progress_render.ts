@@ -14,6 +14,7 @@
  * @module
  */
 
+import { defined } from "../defined.ts";
 import type { BulkHistory, SyncEvent } from "../sync/progress_events.ts";
 import type { Bulk, ProgressState, Wait } from "./progress_state.ts";
 
@@ -91,19 +92,19 @@ export function logLines(
 function phaseFraction(state: ProgressState): number | undefined {
   switch (state.phase) {
     case "income": {
-      const i = state.income!;
+      const i = defined(state.income, "the income phase's progress");
       return i.to > i.from ? clamp((i.reached - i.from) / (i.to - i.from)) : undefined;
     }
     case "fills": {
-      const f = state.fills!;
+      const f = defined(state.fills, "the fills phase's progress");
       return f.symbols.length === 0 ? undefined : clamp((f.index + 1) / f.symbols.length);
     }
     case "prices": {
-      const p = state.prices!;
+      const p = defined(state.prices, "the prices phase's progress");
       return p.minutes === 0 ? undefined : clamp(p.done / p.minutes);
     }
     case "bulk": {
-      const b = state.bulk!;
+      const b = defined(state.bulk, "the bulk phase's progress");
       return b.stage === "downloading" && b.totalBytes ? clamp(b.bytes / b.totalBytes) : undefined;
     }
     case undefined:
@@ -120,7 +121,7 @@ function phaseParts(state: ProgressState, now: number): string[] {
     case undefined:
       return ["syncing"];
     case "income": {
-      const i = state.income!;
+      const i = defined(state.income, "the income phase's progress");
       const percent = fraction === undefined ? "" : ` (${Math.floor(fraction * 100)}%)`;
       return [
         `income history: up to ${dateTime(i.reached)}${percent}`,
@@ -129,7 +130,7 @@ function phaseParts(state: ProgressState, now: number): string[] {
       ];
     }
     case "fills": {
-      const f = state.fills!;
+      const f = defined(state.fills, "the fills phase's progress");
       if (f.index < 0) return [`fills: ${plural(f.symbols.length, "symbol")} to query`];
       const pages = f.pages === 0 ? [] : [`page ${f.pages}, ${plural(f.symbolFills, "fill")}`];
       return [
@@ -139,12 +140,12 @@ function phaseParts(state: ProgressState, now: number): string[] {
       ];
     }
     case "prices": {
-      const p = state.prices!;
+      const p = defined(state.prices, "the prices phase's progress");
       const percent = fraction === undefined ? "" : ` (${Math.floor(fraction * 100)}%)`;
       return [`fee prices: ${count(p.done)}/${count(p.minutes)} minutes${percent}`, ...tail];
     }
     case "bulk":
-      return [bulkText(state.bulk!, fraction)];
+      return [bulkText(defined(state.bulk, "the bulk phase's progress"), fraction)];
   }
 }
 

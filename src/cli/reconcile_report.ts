@@ -7,6 +7,7 @@
 
 import type { IncomeCheck, PositionCheck } from "../sync/reconcile.ts";
 import { formatTime } from "../time.ts";
+import { alignColumns } from "./columns.ts";
 
 const RETENTION_ADVICE = "Binance's API serves only the last 3 months of fills. What helps: " +
   '"sync --from DATE", with a date before those positions opened, requests the older history ' +
@@ -71,15 +72,11 @@ export function incomeCheckLines(check: IncomeCheck): string[] {
       a.agrees ? "ok" : "DIFFERS",
     ]);
   }
-  const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
   const lines = [
     `Ledger against the income history, ${formatTime(check.from)} to ${formatTime(check.to)} ` +
     "(realized P&L and commission: the fills; funding: positions + unattached; capitals: the " +
     "income records):",
-    ...table.map((r) =>
-      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
-        .join("  ").trimEnd()
-    ),
+    ...alignColumns(table, (c) => c === 0),
   ];
   if (check.assets.some((a) => !a.agrees)) {
     lines.push(

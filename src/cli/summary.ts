@@ -6,6 +6,7 @@
  */
 
 import { type PositionTotals, sumTotals, type SymbolSummary } from "../ledger/summary.ts";
+import { alignColumns } from "./columns.ts";
 
 /** Text cells of totals. */
 function cells(t: PositionTotals, asset: string): string[] {
@@ -25,8 +26,7 @@ export function summaryTable(
     ["symbol", "new fills", "open", "realized P&L", "commission", "funding", "net P&L"],
   ];
   const byAsset = new Map<string, { totals: PositionTotals[]; fills: number }>();
-  for (const symbol of [...summaries.keys()].sort()) {
-    const s = summaries.get(symbol)!;
+  for (const [symbol, s] of [...summaries].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (s.closed.count === 0 && s.open.length === 0) continue; // funding only
     const totals = sumTotals([s.closed, ...s.open]);
     const asset = byAsset.get(s.asset) ?? { totals: [], fills: 0 };
@@ -41,11 +41,7 @@ export function summaryTable(
   for (const [asset, { totals, fills }] of [...byAsset].sort(([a], [b]) => (a < b ? -1 : 1))) {
     table.push([`all ${asset} symbols`, String(fills), "", ...cells(sumTotals(totals), asset)]);
   }
-  const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
-  const line = (r: string[]) =>
-    r.map((cell, c) => (c === 0 || c === 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
-      .join("  ").trimEnd();
-  return [line(table[0]), ...table.slice(1).map(line)].join("\n") +
+  return alignColumns(table, (c) => c === 0 || c === 2).join("\n") +
     "\n(all positions in the file; commission includes fees in other assets converted to the " +
     "margin asset; ? where a fee has no price or funding is unknown: see the positions' notes)";
 }

@@ -173,12 +173,12 @@ interface CheckedOptions {
 /** `args` with `--wait` given its value: the minutes after it, or the default. */
 function withWaitValue(args: readonly string[]): string[] {
   const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--") {
+  for (let i = 0, arg = args[0]; arg !== undefined; arg = args[++i]) {
+    if (arg === "--") {
       out.push(...args.slice(i));
       break;
     }
-    if (args[i] !== "--wait") out.push(args[i]);
+    if (arg !== "--wait") out.push(arg);
     else if (/^\d+$/.test(args[i + 1] ?? "")) out.push(`--wait=${args[++i]}`);
     else if (/^[\d.]+[a-z]*$/i.test(args[i + 1] ?? "") && !/^\d{4}-/.test(args[i + 1] ?? "")) {
       // `--wait 1.5`, `--wait 30m`: meant as minutes, not the date it would otherwise be read as.
