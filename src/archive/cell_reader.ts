@@ -7,6 +7,7 @@
  * @module
  */
 
+import { defined } from "../defined.ts";
 import type { Columns, Field } from "./columns.ts";
 import { ArchiveError, type ArchiveNote } from "./types.ts";
 import { type Cell, readDecimal, readTime, text, ValueError } from "./values.ts";
@@ -85,9 +86,19 @@ export class CellReader {
     }
   }
 
+  /**
+   * Reads the cell of a field every layout of the table's kind has (`recognise` refuses a header
+   * without it) with `read`, which never gives `undefined`.
+   *
+   * @throws {ArchiveError} when `read` throws a {@linkcode ValueError}.
+   */
+  required<T>(field: Field, read: (cell: Cell) => T): T {
+    return defined(this.get(field, read), "a column every layout has");
+  }
+
   /** The time of the current row, ms UTC. @throws {ArchiveError} for a bad time. */
   time(): number {
-    const i = this.#columns.at.time!;
+    const i = defined(this.#columns.at.time, "the time column, which every layout has");
     try {
       const { ms, precisionMs } = readTime(this.#cells[i], this.#offset);
       if (precisionMs > this.#precision) this.#precision = precisionMs;

@@ -201,8 +201,9 @@ export function recognise(names: readonly string[]): Columns {
       if (name !== "") unknown.push(name);
       return;
     }
-    if (at[field] !== undefined) {
-      throw new HeaderError(`${describe(field)} is named twice (${names[at[field]!]}, ${name})`);
+    const before = at[field];
+    if (before !== undefined) {
+      throw new HeaderError(`${describe(field)} is named twice (${names[before]}, ${name})`);
     }
     at[field] = i;
     if (field === "time") {
@@ -233,7 +234,10 @@ export function recognise(names: readonly string[]): Columns {
   const variant =
     Object.entries(LAYOUTS).find(([n, cols]) =>
       n.startsWith(kind === "trades" ? "trade-" : "income-") && cols.length === fields.size &&
-      cols.every((c) => fields.has(ALIASES[squeeze(withoutZone(c))])) &&
+      cols.every((c) => {
+        const field = ALIASES[squeeze(withoutZone(c))];
+        return field !== undefined && fields.has(field);
+      }) &&
       cols.some((c) => statedOffset(c) !== undefined) === zoned
     )?.[0] ?? "other";
   return { kind, at, timeName, headerOffsetMinutes, variant, unknown, width: names.length };

@@ -69,18 +69,22 @@ export class KnownIds {
    * @throws {ArchiveError} naming the row, both times, and the likely cause.
    */
   check(contents: ArchiveContents, precisionMs: number): void {
-    const away = (had: number | undefined, time: number) =>
-      had !== undefined && !Number.isNaN(had) && Math.abs(had - time) >= precisionMs &&
+    const away = (had: number, time: number) =>
+      !Number.isNaN(had) && Math.abs(had - time) >= precisionMs &&
       !(time >= had && time - had < cutTo(had));
     for (const t of contents.trades) {
       if (t.id === undefined) continue;
       const had = this.#trades.get(tradeKey(t.market, t.symbol, t.id));
-      if (away(had, t.time)) throw elsewhere(t, `trade ${t.id} of ${t.symbol}`, had!);
+      if (had !== undefined && away(had, t.time)) {
+        throw elsewhere(t, `trade ${t.id} of ${t.symbol}`, had);
+      }
     }
     for (const r of contents.income) {
       if (r.tranId === undefined) continue;
       const had = this.#income.get(incomeKey(r.market, r.incomeType, r.tranId));
-      if (away(had, r.time)) throw elsewhere(r, `${r.incomeType} record ${r.tranId}`, had!);
+      if (had !== undefined && away(had, r.time)) {
+        throw elsewhere(r, `${r.incomeType} record ${r.tranId}`, had);
+      }
     }
   }
 }

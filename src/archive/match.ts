@@ -118,9 +118,10 @@ export function matchArchiveTrades<F extends ApiFillLike>(
         a.time - b.time || compareIds(a.id, b.id)
       );
       rows.forEach((row, i) => {
-        if (i < fills.length) {
-          taken.add(fills[i]);
-          matched.push({ archive: row, api: fills[i] });
+        const fill = fills[i];
+        if (fill !== undefined) {
+          taken.add(fill);
+          matched.push({ archive: row, api: fill });
         } else if (exact) push(withoutId, keyOf(row, precision, false), row);
         else left.push(row);
       });

@@ -90,8 +90,7 @@ export function decidePositionSides(
       closingOrders.set(orderKey(t), t.side === "BUY" ? "SHORT" : "LONG");
     }
   }
-  for (const i of timeOrder(trades)) {
-    const t = trades[i];
+  for (const [i, t] of timeOrder(trades)) {
     let side = t.positionSide;
     if (side === undefined) {
       if (modeOf(t) === "one-way") side = "BOTH";
@@ -243,11 +242,9 @@ function isNonZero(decimal: string): boolean {
   return /[1-9]/.test(decimal);
 }
 
-/** Indices of `trades` by time, then trade id, then position. */
-function timeOrder(trades: readonly ArchiveTrade[]): number[] {
-  return trades.map((_, i) => i).sort((a, b) => {
-    const x = trades[a];
-    const y = trades[b];
+/** `trades` with their indices, by time, then trade id, then position. */
+function timeOrder(trades: readonly ArchiveTrade[]): [number, ArchiveTrade][] {
+  return [...trades.entries()].sort(([a, x], [b, y]) => {
     if (x.time !== y.time) return x.time - y.time;
     if (x.id !== undefined && y.id !== undefined && x.id !== y.id) {
       return x.id.length - y.id.length || (x.id < y.id ? -1 : 1);

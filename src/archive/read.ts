@@ -15,6 +15,7 @@
  */
 
 import { unzipSync } from "fflate";
+import { defined } from "../defined.ts";
 import { TEXT_PIECE_BYTES } from "../csv/csv_file.ts";
 import { CsvParser, CsvSyntaxError } from "../csv/parser.ts";
 import { type ReadOptions, TableReader } from "./table.ts";
@@ -50,7 +51,10 @@ export async function readArchive(
         if (!entry.endsWith("/")) out.notes.push({ source: name, message: `skipped ${entry}` });
         continue;
       }
-      const data = unzipSync(bytes, { filter: (f) => f.name === entry })[entry];
+      const data = defined(
+        unzipSync(bytes, { filter: (f) => f.name === entry })[entry],
+        `the zip's entry ${entry}, listed by its directory`,
+      );
       const source = `${name}:${entry}`;
       if (kind === "csv") readCsv(source, [entry, name], data, options, out);
       else await readXlsx(source, [entry, name], data, options, out);

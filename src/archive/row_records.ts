@@ -61,10 +61,10 @@ export class Contracts {
 /** The trade in the current row of `row`. @throws {ArchiveError} for a bad cell. */
 export function readTrade(row: CellReader, contracts: Contracts): ArchiveTrade {
   const line = row.line;
-  const symbol = row.get("symbol", readSymbol)!;
+  const symbol = row.required("symbol", readSymbol);
   const quoteAsset = row.get("quoteAsset", readOptionalAsset);
   const { market, marginAsset } = contracts.of(symbol, quoteAsset);
-  const fee = row.get("fee", (v) => readFee(v, row.onFloat))!;
+  const fee = row.required("fee", (v) => readFee(v, row.onFloat));
   const feeCoin = row.get("feeCoin", readOptionalAsset);
   if (fee.asset !== undefined && feeCoin !== undefined && fee.asset !== feeCoin) {
     throw row.error(
@@ -89,12 +89,12 @@ export function readTrade(row: CellReader, contracts: Contracts): ArchiveTrade {
     market,
     symbol,
     time: row.time(),
-    side: row.get("side", readSide)!,
-    price: row.get("price", row.decimal)!,
-    qty: row.get("qty", row.decimal)!,
+    side: row.required("side", readSide),
+    price: row.required("price", row.decimal),
+    qty: row.required("qty", row.decimal),
     commission: fee.amount,
     commissionAsset,
-    realizedPnl: row.get("realizedPnl", row.decimal)!,
+    realizedPnl: row.required("realizedPnl", row.decimal),
     source: row.source,
     line,
   };
@@ -115,12 +115,12 @@ export function readTrade(row: CellReader, contracts: Contracts): ArchiveTrade {
  * gives one. @throws {ArchiveError} for a bad cell.
  */
 export function readIncome(row: CellReader, market: Market | undefined): ArchiveIncome {
-  const symbol = row.get("symbol", readOptionalSymbol)!;
-  const written = row.get("type", (v) => {
+  const symbol = row.required("symbol", readOptionalSymbol);
+  const written = row.required("type", (v) => {
     const t = text(v);
     if (t === "") throw new ValueError("empty; a transaction type is required");
     return t;
-  })!;
+  });
   const { type, known } = incomeTypeOf(written);
   if (!known) row.count(`unknown transaction type "${written}", kept as ${type}`, type);
   const tranId = row.id(row.get("tranId", readId), "transaction ids");
@@ -129,8 +129,8 @@ export function readIncome(row: CellReader, market: Market | undefined): Archive
     time: row.time(),
     symbol,
     incomeType: type,
-    income: row.get("amount", row.decimal)!,
-    asset: row.get("asset", readAsset)!,
+    income: row.required("amount", row.decimal),
+    asset: row.required("asset", readAsset),
     info: written,
     source: row.source,
     line: row.line,

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { defined } from "../defined.ts";
 import type { Market } from "../fill.ts";
 import { CellReader } from "./cell_reader.ts";
 import { type Columns, HeaderError, recognise } from "./columns.ts";
@@ -122,7 +123,8 @@ export class TableReader {
 
   /** Reads one data row. @throws {ArchiveError} for a bad cell. */
   row(cells: readonly Cell[], line: number): void {
-    const c = this.#columns!;
+    // The callers read the header first (`started`), and stop at its error.
+    const c = defined(this.#columns, "the table's header");
     if (cells.length !== c.width || text(cells[0]) === "") {
       const filled = cells.filter((cell) => text(cell) !== "");
       if (filled.length === 0) return;
@@ -135,7 +137,7 @@ export class TableReader {
         );
       }
     }
-    const reader = this.#reader!;
+    const reader = defined(this.#reader, "the table's header");
     reader.moveTo(cells, line);
     let time: number;
     if (c.kind === "trades") {
@@ -154,9 +156,9 @@ export class TableReader {
 
   /** The file's summary, and its notes added to the output. */
   finish(): ArchiveFile {
-    const reader = this.#reader!;
+    const reader = defined(this.#reader, "the table's header");
     for (const note of reader.countedNotes()) this.#out.notes.push(note);
-    const c = this.#columns!;
+    const c = defined(this.#columns, "the table's header");
     const file: ArchiveFile = {
       source: this.#source,
       kind: c.kind,

@@ -83,10 +83,10 @@ export function archiveRows(contents: ArchiveContents, context: RowsContext): Ar
   // Rows with an id the API does not have are added whatever their time (the file may lack the
   // API's row); without an id, a row among the API's fills that matches none is suspect.
   const withId = [...result.archiveOnly, ...result.unmatchedInApiPeriod]
-    .filter((t) => t.id !== undefined);
+    .filter((t): t is TradeWithId => t.id !== undefined);
   const suspect = result.unmatchedInApiPeriod.filter((t) => t.id === undefined);
-  if (suspect.length > 0) {
-    const row = suspect[0];
+  const [row] = suspect;
+  if (row !== undefined) {
     throw new ArchiveError(
       row.source,
       `${suspect.length} rows without a trade id fall in the period of the ` +
@@ -168,7 +168,7 @@ function withMadeIds(
   rows: readonly ArchiveTrade[],
   newestFirst: boolean,
   minutes: ReadonlySet<string>,
-): ArchiveTrade[] {
+): TradeWithId[] {
   const fileOrder = (a: ArchiveTrade, b: ArchiveTrade) =>
     a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line;
   const sorted = [...rows].sort((a, b) =>
@@ -183,12 +183,15 @@ function withMadeIds(
   });
 }
 
+/** A trade with its id, Binance's or made (`withMadeIds`). */
+type TradeWithId = ArchiveTrade & { readonly id: string };
+
 /** A trade as a fill of the fills file. */
-function fillOf(t: ArchiveTrade): Fill {
+function fillOf(t: TradeWithId): Fill {
   return {
     market: t.market,
     symbol: t.symbol,
-    id: t.id!,
+    id: t.id,
     orderId: t.orderId ?? "",
     time: t.time,
     side: t.side,
@@ -202,7 +205,7 @@ function fillOf(t: ArchiveTrade): Fill {
     maker: t.maker,
     quoteQty: t.quoteQty ?? "",
     baseQty: t.baseQty ?? "",
-    pair: t.market === "coinm" ? t.symbol.split("_")[0] : "",
+    pair: t.market === "coinm" ? t.symbol.split("_")[0] ?? "" : "", // (a split has a first part)
     source: "archive",
   };
 }

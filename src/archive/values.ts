@@ -98,8 +98,11 @@ export function readFee(
 ): { amount: string; asset: string | undefined } {
   if (typeof cell === "string") {
     const m = /^\s*([+-]?[\d.,]+(?:[eE][+-]?\d+)?)\s*([A-Za-z][A-Za-z0-9]*)\s*$/.exec(cell);
-    if (m !== null && !/^[eE]\d*$/.test(m[2])) {
-      return { amount: readDecimal(m[1]), asset: m[2].toUpperCase() };
+    if (m !== null) {
+      const [, amount = "", asset = ""] = m; // (neither group is optional)
+      if (!/^[eE]\d*$/.test(asset)) {
+        return { amount: readDecimal(amount), asset: asset.toUpperCase() };
+      }
     }
   }
   return { amount: readDecimal(cell, onFloat), asset: undefined };
@@ -204,7 +207,8 @@ export function readTime(cell: Cell, offsetMinutes: number): { ms: number; preci
   if (fast !== undefined) return { ms: fast - offsetMinutes * 60_000, precisionMs: 1000 };
   const m = DATE_TIME.exec(t);
   if (m === null) throw new ValueError(`not a date and time: ${JSON.stringify(t)}`);
-  const [, y, mo, d, h, mi, s, frac] = m;
+  // (only the seconds and their fraction are optional in DATE_TIME)
+  const [, y = "", mo, d, h, mi, s, frac] = m;
   const year = y.length === 3 ? 2000 + Number(y.slice(0, 2)) : Number(y.slice(0, 4));
   const millis = frac === undefined ? 0 : Number(frac.padEnd(3, "0"));
   const ms = Date.UTC(
