@@ -129,13 +129,14 @@ export async function commitOutcome(local: LocalState, outcome: Outcome): Promis
   let anchor: SavedSnapshot | undefined;
   if (outcome.checked !== undefined) {
     const { positions, time } = outcome.checked;
-    const unchanged = last?.positions_checked_ms !== undefined &&
+    const checkedMs = last?.positions_checked_ms;
+    const unchanged = checkedMs !== undefined &&
       !fills.added.some((f) => f.market === market) &&
-      JSON.stringify(Object.entries(last.positions_checked ?? {}).sort()) ===
+      JSON.stringify(Object.entries(last?.positions_checked ?? {}).sort()) ===
         JSON.stringify([...positions].sort());
     anchor = {
       market,
-      time: unchanged ? last!.positions_checked_ms! : time,
+      time: unchanged ? checkedMs : time,
       amounts: Object.fromEntries(positions),
     };
   }

@@ -89,20 +89,21 @@ export function planSymbols(evidence: DiscoveryEvidence): SymbolPlan[] {
     const ledger = evidence.ledgerPositions.get(key) ?? "0";
     const unchanged = (evidence.checkedPositions.get(key) ?? "0") === exchange;
     if (exchange !== ledger && !unchanged) {
-      add(key.split("|")[0], `position ${exchange} on Binance, ${ledger} in the ledger`);
+      const [symbol = ""] = key.split("|"); // (a split has a first part)
+      add(symbol, `position ${exchange} on Binance, ${ledger} in the ledger`);
     }
   }
   for (const [symbol, { reason }] of evidence.walk) add(symbol, reason);
 
-  let symbols = [...reasons.keys()];
-  if (evidence.only !== undefined) {
-    symbols = [...evidence.only];
-    for (const symbol of symbols) if (!reasons.has(symbol)) reasons.set(symbol, "--symbols");
-  }
-  return symbols.sort().map((symbol) => ({
-    symbol,
-    reason: reasons.get(symbol)!,
-    firstEvidence: evidence.known.has(symbol) ? undefined : first.get(symbol),
-    ...(evidence.walk.has(symbol) ? { walkFrom: evidence.walk.get(symbol)!.from } : {}),
-  }));
+  // With --symbols, those symbols, each asked for by the option if by nothing else.
+  const symbols = evidence.only === undefined ? [...reasons.keys()] : [...evidence.only];
+  return symbols.sort().map((symbol) => {
+    const walk = evidence.walk.get(symbol);
+    return {
+      symbol,
+      reason: reasons.get(symbol) ?? "--symbols",
+      firstEvidence: evidence.known.has(symbol) ? undefined : first.get(symbol),
+      ...(walk !== undefined ? { walkFrom: walk.from } : {}),
+    };
+  });
 }

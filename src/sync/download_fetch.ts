@@ -9,6 +9,7 @@
  * @module
  */
 
+import { defined } from "../defined.ts";
 import { join } from "node:path";
 import { readArchive } from "../archive/read.ts";
 import { type ArchiveContents, ArchiveError } from "../archive/types.ts";
@@ -90,7 +91,9 @@ export async function advanceDownload(
   if (bytes === undefined) {
     let link: DownloadLink;
     try {
-      link = await source.downloadLink(record.kind, record.download_id!);
+      // (a pending download has its id: state.json's check refuses one without)
+      const id = defined(record.download_id, "the id of a pending download");
+      link = await source.downloadLink(record.kind, id);
     } catch (error) {
       if (error instanceof BinanceApiError && error.code === -1130) return { state: "expired" };
       return { state: "error", message: messageOf(error) };

@@ -47,7 +47,7 @@ export async function mergeDownloads(
 ): Promise<MergedRows> {
   let ready = [...downloads.ready];
   let rows = NO_ROWS;
-  while (ready.length > 0) {
+  for (let [first] = ready; first !== undefined; [first] = ready) {
     try {
       rows = await archiveRowsFor(dir, market, combined(ready.map((r) => r.contents)), {
         apiFills: api.fills,
@@ -59,7 +59,7 @@ export async function mergeDownloads(
       const fill = unreadableFill(rows.fills);
       const bad = fill ?? unreadableIncome(rows.income);
       if (bad === undefined) break;
-      const culprit = holding(ready, fill === undefined ? "income" : "trade", bad.time);
+      const culprit = holding(ready, first, fill === undefined ? "income" : "trade", bad.time);
       ready = ready.filter((r) => r !== culprit);
       rows = NO_ROWS;
       failDownload(downloads, culprit, `its ${bad.which} cannot be kept: ${bad.problem}`);
@@ -72,7 +72,7 @@ export async function mergeDownloads(
         return { fills: [], income: [], merged: [] };
       }
       if (!(error instanceof ArchiveError)) throw error;
-      const bad = ready.find((r) => error.source.startsWith(r.file)) ?? ready[0];
+      const bad = ready.find((r) => error.source.startsWith(r.file)) ?? first;
       ready = ready.filter((r) => r !== bad);
       failDownload(downloads, bad, error.message);
     }
@@ -86,11 +86,19 @@ export async function mergeDownloads(
 
 const NO_ROWS: ArchiveRows = { fills: [], income: [], matched: 0, notes: [] };
 
-/** The download of `kind` whose range holds `time` (the first of `kind`, if none does). */
-function holding(ready: readonly ReadyDownload[], kind: string, time: number): ReadyDownload {
+/**
+ * The download of `kind` whose range holds `time` (the first of `kind`, if none does; `first`,
+ * the first of `ready`, if there is none of `kind`).
+ */
+function holding(
+  ready: readonly ReadyDownload[],
+  first: ReadyDownload,
+  kind: string,
+  time: number,
+): ReadyDownload {
   const ofKind = ready.filter((r) => r.record.kind === kind);
   return ofKind.find((r) => time >= r.record.from_ms && time <= r.record.to_ms) ?? ofKind[0] ??
-    ready[0];
+    first;
 }
 
 /** Marks `download` failed for `problem`, its zip kept for `import`. */

@@ -72,8 +72,9 @@ export async function requestWanted(
       notes.push({ kind: "refused", record: next, resetsAt, thisRun: true });
       continue;
     }
-    if (book.market === "coinm" && sent.length >= PER_MINUTE) {
-      const wait = sent[sent.length - PER_MINUTE] + MINUTE_MS - Date.now();
+    const oldest = sent.at(-PER_MINUTE); // of the last PER_MINUTE sent, if as many were
+    if (book.market === "coinm" && oldest !== undefined) {
+      const wait = oldest + MINUTE_MS - Date.now();
       if (wait > 0) {
         log.info("waiting {seconds} s: Binance takes at most {n} download requests a minute", {
           seconds: Math.ceil(wait / 1000),

@@ -67,11 +67,7 @@ export async function fetchPrices(
   const minutes = [...wanted.values()].reduce((sum, list) => sum + list.length, 0);
   onEvent({ kind: "prices-start", minutes, symbols: [...wanted.keys()] });
   for (const [symbol, minutes] of wanted) {
-    for (let i = 0; i < minutes.length;) {
-      const first = minutes[i];
-      let j = i;
-      while (j + 1 < minutes.length && minutes[j + 1] < first + WINDOW_MINUTES * MINUTE_MS) j++;
-      const last = minutes[j];
+    for (const { first, last, inWindow } of windowsOf(minutes)) {
       const opens = new Map<number, string>();
       try {
         const klines = await source.klines({
@@ -85,12 +81,32 @@ export async function fetchPrices(
       } catch (error) {
         if (!(error instanceof BinanceApiError && error.code === INVALID_SYMBOL)) throw error;
       }
-      for (const minute of minutes.slice(i, j + 1)) {
+      for (const minute of inWindow) {
         const open = opens.get(minute);
         into.push({ symbol, minute, open: open === undefined ? undefined : Decimal.parse(open) });
       }
-      onEvent({ kind: "prices-page", minutes: j + 1 - i });
-      i = j + 1;
+      onEvent({ kind: "prices-page", minutes: inWindow.length });
     }
   }
+}
+
+/** Minutes fetched in one request: from `first` to `last`, under WINDOW_MINUTES apart. */
+interface PriceWindow {
+  first: number;
+  last: number;
+  /** The minutes wanted in it, ascending. */
+  readonly inWindow: number[];
+}
+
+/** `minutes` (ascending) cut into windows, each from a minute to those before WINDOW_MINUTES on. */
+function windowsOf(minutes: readonly number[]): PriceWindow[] {
+  const windows: PriceWindow[] = [];
+  for (const minute of minutes) {
+    const window = windows.at(-1);
+    if (window !== undefined && minute < window.first + WINDOW_MINUTES * MINUTE_MS) {
+      window.last = minute;
+      window.inWindow.push(minute);
+    } else windows.push({ first: minute, last: minute, inWindow: [minute] });
+  }
+  return windows;
 }

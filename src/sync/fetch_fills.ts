@@ -50,9 +50,10 @@ export async function fetchFillsFrom(
     const end = Math.min(start + MAX_TRADES_WINDOW_MS, endTime);
     const page = await source.userTrades({ symbol, startTime: start, endTime: end, limit: PAGE });
     onPage?.(page.length);
-    if (page.length === 0) continue;
+    const last = page.at(-1);
+    if (last === undefined) continue;
     if (page.length < PAGE && end === endTime) return page;
-    return await pageFrom(source, symbol, next(page), page, onPage);
+    return await pageFrom(source, symbol, idAfter(last), page, onPage);
   }
   return [];
 }
@@ -68,12 +69,13 @@ async function pageFrom(
     const page = await source.userTrades({ symbol, fromId, limit: PAGE });
     onPage?.(page.length);
     fills.push(...page);
-    if (page.length < PAGE) return fills;
-    fromId = next(page);
+    const last = page.at(-1);
+    if (page.length < PAGE || last === undefined) return fills;
+    fromId = idAfter(last);
   }
 }
 
-/** The id after a page's last fill. */
-function next(page: readonly Fill[]): string {
-  return (BigInt(page[page.length - 1].id) + 1n).toString();
+/** The id after a fill's (a page's last). */
+function idAfter(fill: Fill): string {
+  return (BigInt(fill.id) + 1n).toString();
 }

@@ -92,12 +92,13 @@ export async function fetchIncome(
     const end = Math.min(start + MAX_WINDOW_MS, endTime);
     const page = await source.income({ startTime: start, endTime: end, limit: PAGE });
     keep(page);
-    if (page.length < PAGE) {
+    const lastRow = page.at(-1);
+    if (page.length < PAGE || lastRow === undefined) {
       reached(end);
       start = end + 1;
       continue;
     }
-    const last = page[page.length - 1].time;
+    const last = lastRow.time;
     reached(last);
     if (last > start) {
       start = last;

@@ -21,7 +21,8 @@ const PAGE = 1000;
 
 /** A COIN-M symbol's pair: `BTCUSD_PERP` and `BTCUSD_261225` → `BTCUSD`. */
 export function pairOf(symbol: string): string {
-  return symbol.split("_")[0];
+  const [pair = ""] = symbol.split("_"); // (a split has a first part)
+  return pair;
 }
 
 /** Symbols of one pair to walk from a date before the pair is walked instead. */

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { defined } from "../defined.ts";
 import { Decimal } from "../decimal.ts";
 import type { LedgerFill, Market } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
@@ -44,7 +45,7 @@ export class SumsBuilder {
   #add(asset: string, column: number, amount: Decimal): void {
     let row = this.#sums.get(asset);
     if (row === undefined) this.#sums.set(asset, row = COLUMNS.map(() => Decimal.ZERO));
-    row[column] = row[column].plus(amount);
+    row[column] = defined(row[column], "an income sums column").plus(amount);
   }
 
   /** Whether `time` is in the period. */
@@ -76,8 +77,8 @@ export class SumsBuilder {
   /** The sums. */
   build(): IncomeSums {
     const assets: Record<string, AssetSums> = {};
-    for (const asset of [...this.#sums.keys()].sort()) {
-      const row = this.#sums.get(asset)!.map((d) => d.normalize().toString());
+    for (const [asset, sums] of [...this.#sums].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const row = sums.map((d) => d.normalize().toString());
       assets[asset] = Object.fromEntries(
         COLUMNS.map((c, i) => [c, row[i]]),
       ) as unknown as AssetSums;
@@ -115,7 +116,15 @@ export async function sumsFromFiles(
 ): Promise<Map<Market, IncomeSums>> {
   const builders = await periodBuilders(incomePath, cutoffMs);
   await readIfExists(() =>
-    streamIncomeFile(incomePath, (r) => builders.get(r.market)!.income(r, true))
+    // (`periodBuilders` read the same file: it made a builder for every market there)
+    streamIncomeFile(
+      incomePath,
+      (r) =>
+        defined(builders.get(r.market), "the sums builder of an income record's market").income(
+          r,
+          true,
+        ),
+    )
   );
   await readIfExists(() =>
     streamLedgerFills(fillsPath, (fill) => builders.get(fill.market)?.fill(fill))

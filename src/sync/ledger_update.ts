@@ -12,6 +12,7 @@
  * @module
  */
 
+import { defined } from "../defined.ts";
 import { join } from "node:path";
 import type { Fill, Market } from "../fill.ts";
 import type { IncomeRecord } from "../income.ts";
@@ -140,7 +141,7 @@ async function sumsOf(change: LedgerChange): Promise<Map<Market, IncomeSums>> {
     return await sumsFromFiles(path("fills"), path("income"), change.cutoffMs);
   }
   return new Map([...markets].map((m) => {
-    const base = scanned.get(m)!;
+    const base = defined(scanned.get(m), "the scanned sums of a market (`movable` checked each)");
     const mine = <T extends { market: Market; time: number }>(rows: readonly T[]) =>
       rows.filter((r) => r.market === m && r.time > base.cutoffMs);
     return [

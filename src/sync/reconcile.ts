@@ -54,7 +54,7 @@ export function checkPositions(
     const exchange = onExchange.get(key) ?? "0";
     const held = ours.get(key) ?? "0";
     if (exchange === held) continue;
-    const [symbol, positionSide] = key.split("|");
+    const [symbol = "", positionSide = ""] = key.split("|"); // (keys are SYMBOL|SIDE)
     mismatches.push({ symbol, positionSide, exchange, ledger: held });
   }
   return { mismatches, partialOpen, partialClosed };

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { defined } from "../defined.ts";
 import { compareIds, isMadeId, type Market, MARKETS } from "../fill.ts";
 import { Decimal } from "../decimal.ts";
 import { symbolKey } from "../ledger/ledger_stream.ts";
@@ -74,6 +75,9 @@ export async function scanFiles(
     ),
   );
   const unpriced = new Map<Market, Set<string>>(MARKETS.map((m) => [m, new Set()]));
+  /** The entry of `market` in a map made with one for each of MARKETS. */
+  const ofMarket = <T>(map: ReadonlyMap<Market, T>, market: Market): T =>
+    defined(map.get(market), "a market's entry in a map made with every market");
 
   const ids = new Map<string, TradeIdSet>();
   const last = new Map<string, { market: Market; symbol: string; id: string; time: number }>();
@@ -86,7 +90,7 @@ export async function scanFiles(
         !priced.has(
           priceKey(priceSymbol(fill.commissionAsset, fill.marginAsset), minuteOf(fill.time)),
         )
-      ) unpriced.get(fill.market)!.add(fill.symbol);
+      ) ofMarket(unpriced, fill.market).add(fill.symbol);
       const key = symbolKey(fill.market, fill.symbol);
       // An archive's row without a trade id has one made (20 digits): no income record names it
       // (Binance's ids have at most 19), so it is not kept.
@@ -114,17 +118,20 @@ export async function scanFiles(
   await readIfExists(() =>
     streamIncomeFile(incomePath, (record) => {
       // Every record is at or after its market's first: in the period, but for the cutoff.
-      sums.get(record.market)!.income(record, true);
-      if (!(record.time <= latest.get(record.market)!)) latest.set(record.market, record.time);
+      // (`periodBuilders` read the same file: it made a builder for every market there)
+      defined(sums.get(record.market), "the sums builder of an income record's market")
+        .income(record, true);
+      const known = latest.get(record.market);
+      if (known === undefined || !(record.time <= known)) latest.set(record.market, record.time);
       if (record.tradeId === "" || !TRADE_INCOME.has(record.incomeType)) return;
       if (ids.get(symbolKey(record.market, record.symbol))?.has(record.tradeId)) return;
-      const bySymbol = missing.get(record.market)!;
+      const bySymbol = ofMarket(missing, record.market);
       bySymbol.set(record.symbol, Math.min(bySymbol.get(record.symbol) ?? Infinity, record.time));
     })
   );
   const nets = new Map<Market, Map<string, string>>(MARKETS.map((m) => [m, new Map()]));
   for (const { market, key, qty } of net.values()) {
-    if (!qty.isZero()) nets.get(market)!.set(key, qty.normalize().toString());
+    if (!qty.isZero()) ofMarket(nets, market).set(key, qty.normalize().toString());
   }
   return {
     derived: deriveState(last.values(), [...latest].map(([market, time]) => ({ market, time }))),

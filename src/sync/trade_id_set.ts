@@ -66,6 +66,11 @@ export class TradeIdSet {
     return this.#inSequence(n) || this.#others.has(n);
   }
 
+  // The searches below read `#bytes` only within the varints written (`index + 1 < #count`), and
+  // `#marks`/`#markAt` (as long as each other) at indexes checked under their length or, in
+  // `#seek`, of a set with at least one id (`#count > 0`): their `as number` casts only say so
+  // to the type checker (noUncheckedIndexedAccess), and compile away out of a scan's hot loop.
+
   /** Whether `n` is in the increasing sequence: from the cursor, or from the mark before it. */
   #inSequence(n: number): boolean {
     if (this.#count === 0 || n > this.#last) return false;
@@ -78,7 +83,7 @@ export class TradeIdSet {
       let delta = 0;
       let scale = 1;
       for (;;) {
-        const b = bytes[at++];
+        const b = bytes[at++] as number;
         delta += (b & 127) * scale;
         if (b < 128) break;
         scale *= 128;
@@ -95,7 +100,7 @@ export class TradeIdSet {
   /** Whether the mark after the cursor's is at or before `n` (a seek skips the ids between). */
   #pastNextMark(n: number): boolean {
     const next = Math.floor(this.#cursorIndex / STRIDE) + 1;
-    return next < this.#marks.length && this.#marks[next] <= n;
+    return next < this.#marks.length && (this.#marks[next] as number) <= n;
   }
 
   /** Moves the cursor to the last mark at or before `n` (`n` ≥ the first id). */
@@ -103,20 +108,20 @@ export class TradeIdSet {
     const marks = this.#marks;
     let lo = 0;
     let hi = marks.length - 1;
-    if (n < marks[0]) {
+    if (n < (marks[0] as number)) {
       // Before the first id: a cursor there finds nothing below it.
-      this.#cursorValue = marks[0];
-      this.#cursorAt = this.#markAt[0];
+      this.#cursorValue = marks[0] as number;
+      this.#cursorAt = this.#markAt[0] as number;
       this.#cursorIndex = 0;
       return;
     }
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (marks[mid] <= n) lo = mid;
+      if ((marks[mid] as number) <= n) lo = mid;
       else hi = mid - 1;
     }
-    this.#cursorValue = marks[lo];
-    this.#cursorAt = this.#markAt[lo];
+    this.#cursorValue = marks[lo] as number;
+    this.#cursorAt = this.#markAt[lo] as number;
     this.#cursorIndex = lo * STRIDE;
   }
 
