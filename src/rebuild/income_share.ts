@@ -93,13 +93,16 @@ export async function incomeRanges(
   return await readIfExists(async () => {
     using file = await Deno.open(path, { read: true });
     const { size } = await file.stat();
-    const cuts = [0];
+    const ranges: ByteRange[] = [];
+    let start = 0;
     for (let i = 1; i < shards; i++) {
       const cut = lineStartFrom(file, Math.floor((i * size) / shards), size);
-      cuts.push(Math.max(cut, cuts[i - 1]));
+      const end = Math.max(cut, start);
+      ranges.push({ start, end });
+      start = end;
     }
-    cuts.push(size);
-    return cuts.slice(1).map((end, i) => ({ start: cuts[i], end }));
+    ranges.push({ start, end: size });
+    return ranges;
   });
 }
 
@@ -146,7 +149,7 @@ export class IncomeExchange {
   readonly #plan: ShardPlan;
   readonly #parts: (IncomeOffer | undefined)[] = [];
   #offered = 0;
-  #settle!: (parts: readonly IncomeOffer[] | undefined) => void;
+  readonly #settle: (parts: readonly IncomeOffer[] | undefined) => void;
   #settled = false;
   #served = 0;
   readonly #all: Promise<readonly IncomeOffer[] | undefined>;
@@ -154,7 +157,9 @@ export class IncomeExchange {
   /** An exchange among the shards of `plan`. */
   constructor(plan: ShardPlan) {
     this.#plan = plan;
-    this.#all = new Promise((resolve) => (this.#settle = resolve));
+    const { promise, resolve } = Promise.withResolvers<readonly IncomeOffer[] | undefined>();
+    this.#all = promise;
+    this.#settle = resolve;
   }
 
   /** Shard `index` offers its part (`undefined`: none); later offers are ignored. */
@@ -180,7 +185,8 @@ export class IncomeExchange {
     if (parts === undefined || this.#served === this.#plan.shards) return undefined;
     const starts = new Map<Market, number>();
     for (const [market, time] of parts.flatMap((p) => p.starts)) {
-      if (!(time >= starts.get(market)!)) starts.set(market, time);
+      const known = starts.get(market);
+      if (known === undefined || !(time >= known)) starts.set(market, time);
     }
     const funding = parts.map((p, k) =>
       k === index ? [] : p.funding.filter((r) => shardOf(this.#plan, r.symbol) === index)

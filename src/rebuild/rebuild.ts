@@ -9,6 +9,7 @@
  */
 
 import { dirname, join, resolve } from "node:path";
+import { defined } from "../defined.ts";
 import type { Market } from "../fill.ts";
 import { writeFileIfChanged } from "../storage/atomic_write.ts";
 import type { SavedSnapshot } from "../ledger/anchor.ts";
@@ -137,8 +138,10 @@ export async function rebuildPositions(
     // read the whole file instead of waiting for it.
     const ran = <T>(index: number, shard: Promise<T>) => shard.finally(() => exchange.ended(index));
     const notes: string[] = [];
+    // (a plan has at least one shard, and no more than there are workers and this thread)
+    const taskOf = (index: number) => defined(tasks[index], "the task of a planned shard");
     const inWorkers = tasks.slice(1).map(async (task) => {
-      const worker = workers[task.index - 1];
+      const worker = defined(workers[task.index - 1], "a worker for each shard after the first");
       try {
         const result = await ran(task.index, worker.build(task, exchange));
         kept.push(worker);
@@ -150,13 +153,13 @@ export async function rebuildPositions(
       }
     });
     const outcomes = await Promise.allSettled([
-      ran(0, rebuildShard(tasks[0], exchange.sharer(0))),
+      ran(0, rebuildShard(taskOf(0), exchange.sharer(0))),
       ...inWorkers,
     ]);
     // A worker that could not run leaves its shard to this thread, after its own.
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome.status === "fulfilled" && outcome.value === undefined) {
-        outcomes[i] = await Promise.allSettled([rebuildShard(tasks[i], exchange.sharer(i))])
+        outcomes[i] = await Promise.allSettled([rebuildShard(taskOf(i), exchange.sharer(i))])
           .then(([o]) => o);
       }
     }
@@ -169,12 +172,14 @@ export async function rebuildPositions(
     const shardRuns = results.flatMap((r) => r.runs);
     const incomeFrom = new Map<Market, number>();
     for (const [market, time] of results.flatMap((r) => r.incomeFrom)) {
-      if (!(time >= incomeFrom.get(market)!)) incomeFrom.set(market, time);
+      const known = incomeFrom.get(market);
+      if (known === undefined || !(time >= known)) incomeFrom.set(market, time);
     }
+    const first = defined(results[0], "the first shard's result");
     return {
       fills: results.reduce((sum, r) => sum + r.fills, 0),
-      unknownColumns: results[0].unknownColumns,
-      income: results[0].income,
+      unknownColumns: first.unknownColumns,
+      income: first.income,
       incomeFrom,
       runs: shardRuns.map(asRun),
       runsDir: runDir,
@@ -204,16 +209,19 @@ async function* mergedInParts(
 ): AsyncGenerator<string | Uint8Array> {
   const all = runs.map(asRun);
   const points = splitPoints(all, workers.length + 1);
-  const parts = points.map((from, k) => ({ from, to: points[k + 1] }));
-  const files = parts.map(() => join(runDir, `part-${crypto.randomUUID()}.csv`));
-  const done = parts.map((part, k) =>
-    workers[k].merge(runs, part, files[k]).then(() => undefined, (error: unknown) => error)
-  );
+  // Part k from points[k] to the next, merged by worker k (there are fewer points than workers).
+  const parts = points.map((from, k) => {
+    const part = { from, to: points[k + 1] };
+    const file = join(runDir, `part-${crypto.randomUUID()}.csv`);
+    const worker = defined(workers[k], "a worker for each part of the merge after the first");
+    const done = worker.merge(runs, part, file).then(() => undefined, (error: unknown) => error);
+    return { part, file, done };
+  });
   try {
     yield* mergedRuns(all, { to: points[0] });
-    for (const [k, part] of parts.entries()) {
-      const error = await done[k];
-      if (error === undefined) yield* fileChunks(files[k]);
+    for (const { part, file, done } of parts) {
+      const error = await done;
+      if (error === undefined) yield* fileChunks(file);
       else if (error instanceof WorkerUnavailable) {
         notes.push(
           `a worker thread failed (${error.message}); its part of the merge was done on this one`,

@@ -28,9 +28,10 @@ export function planShards(weights: ReadonlyMap<string, number>, shards: number)
     y - x || (a < b ? -1 : a > b ? 1 : 0)
   );
   for (const [symbol, weight] of heaviestFirst) {
-    const lightest = load.indexOf(Math.min(...load));
+    const least = Math.min(...load);
+    const lightest = load.indexOf(least);
     owners.set(symbol, lightest);
-    load[lightest] += weight;
+    load[lightest] = least + weight;
   }
   return { shards: count, owners };
 }

@@ -17,7 +17,7 @@ export class WorkerUnavailable extends Error {
   /** The first line of `why`, without terminal colours: it goes into a one-line note. */
   constructor(why: string) {
     // deno-lint-ignore no-control-regex -- ESC starts the colour codes it removes
-    super(why.replace(/\x1b\[[0-9;]*m/g, "").split("\n")[0].trim());
+    super((why.replace(/\x1b\[[0-9;]*m/g, "").split("\n")[0] ?? "").trim()); // (a split has a first part)
   }
 }
 
