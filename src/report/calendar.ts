@@ -29,7 +29,10 @@ const MONTHS = [
 
 /** The calendar part of an asset's section. */
 export function calendarSection(asset: string, book: Journal): string {
-  if (book.days.length === 0) return "";
+  const [firstMonth] = book.months;
+  const lastMonth = book.months.at(-1);
+  // (a round trip closed on a day closed in a month: there are months whenever there are days)
+  if (book.days.length === 0 || firstMonth === undefined || lastMonth === undefined) return "";
   const name = escapeHtml(asset);
   const months = new Map(book.months.map((m) => [m.key, m]));
   const rows = book.years.map((year) => [
@@ -44,7 +47,7 @@ export function calendarSection(asset: string, book: Journal): string {
 ${table("months", ["Year", ...MONTHS, "Total"], rows)}
 <div class="months">
 ${
-    monthKeys(book.months[0].key, book.months.at(-1)!.key).map((key) =>
+    monthKeys(firstMonth.key, lastMonth.key).map((key) =>
       monthGrid(key, book.days, asset, months.get(key))
     ).join("\n")
   }
@@ -54,7 +57,8 @@ ${
 /** `YYYY-MM` keys from `first` to `last`, every month in between included. */
 function monthKeys(first: string, last: string): string[] {
   const keys: string[] = [];
-  let [year, month] = first.split("-").map(Number);
+  let year = Number(first.slice(0, 4));
+  let month = Number(first.slice(5, 7));
   for (;;) {
     const key = `${year}-${String(month).padStart(2, "0")}`;
     keys.push(key);
@@ -71,7 +75,8 @@ function monthGrid(
   asset: string,
   total: Bucket | undefined,
 ): string {
-  const [year, month] = key.split("-").map(Number);
+  const year = Number(key.slice(0, 4));
+  const month = Number(key.slice(5, 7));
   const first = Date.UTC(year, month - 1, 1);
   const length = new Date(Date.UTC(year, month, 0)).getUTCDate();
   const lead = (new Date(first).getUTCDay() + 6) % 7;

@@ -16,7 +16,7 @@ const ENTITIES: Record<string, string> = {
 
 /** `text` safe inside HTML text and inside quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c); // (each character matched has one)
 }
 
 /**
@@ -30,7 +30,7 @@ export function formatDecimal(value: Decimal, places?: number): string {
     text = (frac === "" ? text + "." : text) + "0".repeat(places - frac.length);
   }
   const negative = text.startsWith("-");
-  const [int, frac] = (negative ? text.slice(1) : text).split(".");
+  const [int = "", frac] = (negative ? text.slice(1) : text).split("."); // (a split has a first part)
   const grouped = int.replace(/\B(?=(\d{3})+$)/g, ",");
   return (negative ? "-" : "") + grouped + (frac === undefined ? "" : "." + frac);
 }

@@ -8,8 +8,15 @@
  */
 
 import { Decimal } from "../decimal.ts";
-import type { PositionRecord } from "../storage/positions_file.ts";
-import { AVERAGE_PLACES, netPnl, PERCENT_PLACES, sum, type Tally, tally } from "./stats.ts";
+import {
+  AVERAGE_PLACES,
+  netPnl,
+  PERCENT_PLACES,
+  type RoundTrip,
+  sum,
+  type Tally,
+  tally,
+} from "./stats.ts";
 
 /** Net P&L of the round trips closed in one calendar bucket (a day, a month, a year). */
 export interface Bucket {
@@ -89,8 +96,8 @@ export interface Journal {
 export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
 
 /** The journal of `trips`: round trips of one margin asset, in close order. */
-export function journal(trips: readonly PositionRecord[]): Journal {
-  const iso = (p: PositionRecord) => new Date(p.closeTime!).toISOString();
+export function journal(trips: readonly RoundTrip[]): Journal {
+  const iso = (p: RoundTrip) => new Date(p.closeTime).toISOString();
   const nets = trips.map(netPnl);
   return {
     days: buckets(trips, (p) => iso(p).slice(0, 10)),
@@ -98,17 +105,17 @@ export function journal(trips: readonly PositionRecord[]): Journal {
     years: buckets(trips, (p) => iso(p).slice(0, 4)),
     byHour: Array.from(
       { length: 24 },
-      (_, h) => tally(trips.filter((p) => new Date(p.closeTime!).getUTCHours() === h)),
+      (_, h) => tally(trips.filter((p) => new Date(p.closeTime).getUTCHours() === h)),
     ),
     byWeekday: Array.from(
       { length: 7 },
-      (_, d) => tally(trips.filter((p) => (new Date(p.closeTime!).getUTCDay() + 6) % 7 === d)),
+      (_, d) => tally(trips.filter((p) => (new Date(p.closeTime).getUTCDay() + 6) % 7 === d)),
     ),
     holding: {
-      wins: holding(trips.filter((_, i) => nets[i].sign() > 0)),
-      losses: holding(trips.filter((_, i) => nets[i].sign() < 0)),
+      wins: holding(trips.filter((p) => netPnl(p).sign() > 0)),
+      losses: holding(trips.filter((p) => netPnl(p).sign() < 0)),
     },
-    streaks: { wins: longestStreak(trips, nets, 1), losses: longestStreak(trips, nets, -1) },
+    streaks: { wins: longestStreak(trips, 1), losses: longestStreak(trips, -1) },
     expectancy: trips.length === 0
       ? undefined
       : sum(nets).div(new Decimal(trips.length, 0), AVERAGE_PLACES),
@@ -116,26 +123,29 @@ export function journal(trips: readonly PositionRecord[]): Journal {
   };
 }
 
-function buckets(trips: readonly PositionRecord[], key: (p: PositionRecord) => string): Bucket[] {
-  const found = new Map<string, PositionRecord[]>();
+function buckets(trips: readonly RoundTrip[], key: (p: RoundTrip) => string): Bucket[] {
+  const found = new Map<string, RoundTrip[]>();
   for (const p of trips) {
     const k = key(p);
     const group = found.get(k);
     if (group === undefined) found.set(k, [p]);
     else group.push(p);
   }
-  return [...found.keys()].sort().map((k) => ({
+  return [...found].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, group]) => ({
     key: k,
-    count: found.get(k)!.length,
-    net: sum(found.get(k)!.map(netPnl)),
+    count: group.length,
+    net: sum(group.map(netPnl)),
   }));
 }
 
-function holding(trips: readonly PositionRecord[]): Holding {
-  const spans = trips.filter((p) => p.status !== "PARTIAL").map((p) => p.closeTime! - p.openTime)
+function holding(trips: readonly RoundTrip[]): Holding {
+  const spans = trips.filter((p) => p.status !== "PARTIAL").map((p) => p.closeTime - p.openTime)
     .sort((a, b) => a - b);
   const n = spans.length;
-  if (n === 0) {
+  const [shortest] = spans;
+  const longest = spans.at(-1);
+  const middle = median(spans);
+  if (shortest === undefined || longest === undefined || middle === undefined) {
     return {
       count: 0,
       average: undefined,
@@ -144,43 +154,53 @@ function holding(trips: readonly PositionRecord[]): Holding {
       longest: undefined,
     };
   }
-  const middle = n % 2 === 1 ? spans[(n - 1) / 2] : (spans[n / 2 - 1] + spans[n / 2]) / 2;
   return {
     count: n,
     average: Math.round(spans.reduce((a, b) => a + b, 0) / n),
     median: Math.round(middle),
-    shortest: spans[0],
-    longest: spans[n - 1],
+    shortest,
+    longest,
   };
 }
 
-function longestStreak(
-  trips: readonly PositionRecord[],
-  nets: readonly Decimal[],
-  sign: 1 | -1,
-): Streak {
+/** The median of `sorted` (ascending): the mean of the middle two for an even count. */
+function median(sorted: readonly number[]): number | undefined {
+  const n = sorted.length;
+  const upper = sorted[n >> 1];
+  if (n % 2 === 1) return upper;
+  const lower = sorted[(n >> 1) - 1];
+  return upper === undefined || lower === undefined ? undefined : (lower + upper) / 2;
+}
+
+function longestStreak(trips: readonly RoundTrip[], sign: 1 | -1): Streak {
   let best: Streak = { length: 0, net: Decimal.ZERO, from: undefined, to: undefined };
-  let start = 0;
-  for (let i = 0; i <= trips.length; i++) {
-    if (i < trips.length && nets[i].sign() === sign) continue;
-    if (i - start > best.length) {
+  let run: RoundTrip[] = []; // the current run of round trips of `sign`
+  const end = () => {
+    const [first] = run;
+    const last = run.at(-1);
+    if (first !== undefined && last !== undefined && run.length > best.length) {
       best = {
-        length: i - start,
-        net: sum(nets.slice(start, i)),
-        from: trips[start].closeTime,
-        to: trips[i - 1].closeTime,
+        length: run.length,
+        net: sum(run.map(netPnl)),
+        from: first.closeTime,
+        to: last.closeTime,
       };
     }
-    start = i + 1;
+    run = [];
+  };
+  for (const trip of trips) {
+    if (netPnl(trip).sign() === sign) run.push(trip);
+    else end();
   }
+  end();
   return best;
 }
 
-function costShare(trips: readonly PositionRecord[]): CostShare {
+function costShare(trips: readonly RoundTrip[]): CostShare {
   const gross = sum(trips.map((p) => p.realizedPnl));
   const fees = sum(trips.map((p) => p.commission.plus(p.commissionConverted ?? Decimal.ZERO)));
-  const withFunding = trips.filter((p) => p.funding !== undefined);
-  const funding = withFunding.length === 0 ? undefined : sum(withFunding.map((p) => p.funding!));
+  const fundings = trips.flatMap((p) => (p.funding === undefined ? [] : [p.funding]));
+  const funding = fundings.length === 0 ? undefined : sum(fundings);
   const share = (part: Decimal | undefined) =>
     part === undefined || gross.isZero()
       ? undefined

@@ -17,7 +17,7 @@ export function journalSection(asset: string, book: Journal): string {
   const name = escapeHtml(asset);
   const amount = (value: Decimal) => amountHtml(value, asset);
   const hours = tallyRows(book.byHour, (h) => `${String(h).padStart(2, "0")}:00`, amount);
-  const weekdays = tallyRows(book.byWeekday, (d) => WEEKDAYS[d], amount);
+  const weekdays = tallyRows(book.byWeekday, (d) => WEEKDAYS[d] ?? "", amount); // (7 tallies)
   const head = ["Round trips", "Win rate", `Net P&amp;L (${name})`, ""];
   const { costs } = book;
   const costRow = [

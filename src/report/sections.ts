@@ -151,10 +151,13 @@ function streakStat(
   streak: Streak,
   amount: (value: Decimal) => string,
 ): string {
-  if (streak.length === 0) return stat(key, label, "0", "none");
-  const span = streak.from === streak.to
-    ? formatUtc(streak.from!).slice(0, 10)
-    : `${formatUtc(streak.from!).slice(0, 10)} – ${formatUtc(streak.to!).slice(0, 10)}`;
+  const { from, to } = streak; // (undefined only for an empty streak)
+  if (streak.length === 0 || from === undefined || to === undefined) {
+    return stat(key, label, "0", "none");
+  }
+  const span = from === to
+    ? formatUtc(from).slice(0, 10)
+    : `${formatUtc(from).slice(0, 10)} – ${formatUtc(to).slice(0, 10)}`;
   return stat(
     key,
     label,

@@ -87,8 +87,11 @@ export interface AssetStats {
   /** Long and short round trips. */
   readonly byDirection: Readonly<Record<Direction, Tally>>;
   /** The round trips, by close time. */
-  readonly trips: readonly PositionRecord[];
+  readonly trips: readonly RoundTrip[];
 }
+
+/** A position that was closed: one with a close time. */
+export type RoundTrip = PositionRecord & { readonly closeTime: number };
 
 /** Net P&L of a position: `net_pnl` when the file has it, else `net_pnl_after_fees`. */
 export function netPnl(p: PositionRecord): Decimal {
@@ -96,18 +99,19 @@ export function netPnl(p: PositionRecord): Decimal {
 }
 
 /** Whether the position is a closed round trip (CLOSED, or PARTIAL and closed). */
-export function isRoundTrip(p: PositionRecord): boolean {
+export function isRoundTrip(p: PositionRecord): p is RoundTrip {
   return p.closeTime !== undefined;
 }
 
 /** Statistics per margin asset, assets in alphabetical order; assets without round trips omitted. */
 export function roundTripStats(positions: readonly PositionRecord[]): AssetStats[] {
   const byAsset = groupBy(positions.filter(isRoundTrip), (p) => p.marginAsset);
-  return [...byAsset.keys()].sort().map((asset) => assetStats(asset, byAsset.get(asset)!));
+  return [...byAsset].sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([asset, trips]) => assetStats(asset, trips));
 }
 
-function assetStats(asset: string, trips: PositionRecord[]): AssetStats {
-  const ordered = [...trips].sort((a, b) => a.closeTime! - b.closeTime! || comparePositions(a, b));
+function assetStats(asset: string, trips: RoundTrip[]): AssetStats {
+  const ordered = [...trips].sort((a, b) => a.closeTime - b.closeTime || comparePositions(a, b));
   const nets = ordered.map(netPnl);
   const wins = nets.filter((n) => n.sign() > 0);
   const losses = nets.filter((n) => n.sign() < 0);
@@ -127,7 +131,7 @@ function assetStats(asset: string, trips: PositionRecord[]): AssetStats {
     largestWin: extreme(ordered, 1),
     largestLoss: extreme(ordered, -1),
     since: ordered.reduce((first, p) => Math.min(first, p.openTime), Infinity),
-    ...equityCurve(nets, ordered),
+    ...equityCurve(ordered),
     bySymbol: [...bySymbol].map(([symbol, group]) => ({ symbol, ...tally(group) }))
       .sort((a, b) => b.net.cmp(a.net) || (a.symbol < b.symbol ? -1 : 1)),
     byDirection: {
@@ -139,31 +143,30 @@ function assetStats(asset: string, trips: PositionRecord[]): AssetStats {
 }
 
 function equityCurve(
-  nets: readonly Decimal[],
-  ordered: readonly PositionRecord[],
+  ordered: readonly RoundTrip[],
 ): { equity: EquityPoint[]; maxDrawdown: Decimal } {
   const equity: EquityPoint[] = [];
   let total = Decimal.ZERO;
   let peak = Decimal.ZERO;
   let maxDrawdown = Decimal.ZERO;
-  nets.forEach((net, i) => {
-    total = total.plus(net);
+  for (const trip of ordered) {
+    total = total.plus(netPnl(trip));
     if (total.cmp(peak) > 0) peak = total;
     const drawdown = total.minus(peak).normalize();
     if (drawdown.cmp(maxDrawdown) < 0) maxDrawdown = drawdown;
-    equity.push({ time: ordered[i].closeTime!, equity: total.normalize(), drawdown });
-  });
+    equity.push({ time: trip.closeTime, equity: total.normalize(), drawdown });
+  }
   return { equity, maxDrawdown };
 }
 
 /** The round trip with the highest (`sign` 1) or lowest (−1) net P&L, if it has that sign. */
-function extreme(trips: readonly PositionRecord[], sign: 1 | -1): Extreme | undefined {
-  let best: PositionRecord | undefined;
+function extreme(trips: readonly RoundTrip[], sign: 1 | -1): Extreme | undefined {
+  let best: RoundTrip | undefined;
   for (const p of trips) {
     if (netPnl(p).sign() !== sign) continue;
     if (best === undefined || netPnl(p).cmp(netPnl(best)) === sign) best = p;
   }
-  return best && { net: netPnl(best), symbol: best.symbol, closeTime: best.closeTime! };
+  return best && { net: netPnl(best), symbol: best.symbol, closeTime: best.closeTime };
 }
 
 /** Count, wins, losses, net P&L and win rate of `trips`. */
