@@ -10,6 +10,7 @@
  * @module
  */
 
+import { defined } from "../src/defined.ts";
 import { benchChaos } from "./bench/chaos.ts";
 import { benchHistory } from "./bench/history.ts";
 import { benchLedger } from "./bench/ledger.ts";
@@ -38,5 +39,5 @@ if (unknown.length > 0) {
 }
 const dir = new URL("../bench-output", import.meta.url).pathname;
 await Deno.mkdir(dir, { recursive: true });
-for (const name of wanted) await SECTIONS[name](dir, options);
+for (const name of wanted) await defined(SECTIONS[name], "a section checked above")(dir, options);
 if (wanted.some((name) => name !== "chaos")) console.log("results written to BENCHMARKS.md");

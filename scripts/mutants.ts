@@ -25,6 +25,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { defined } from "../src/defined.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { machine } from "./bench/report.ts";
 import { writeReliabilitySection } from "./reliability_report.ts";
@@ -68,9 +69,11 @@ function usage(problem: string): never {
 /** The flags `deno task test` gives `deno test`. */
 function testFlags(): string[] {
   const task = (denoJson.tasks as Record<string, string>).test;
-  const match = task.match(/deno test ([^&]*)$/);
-  if (match === null) throw new Error(`deno.json's test task has no "deno test" step: ${task}`);
-  return match[1].trim().split(/\s+/);
+  const flags = task?.match(/deno test ([^&]*)$/)?.[1];
+  if (flags === undefined) {
+    throw new Error(`deno.json's test task has no "deno test" step: ${task}`);
+  }
+  return flags.trim().split(/\s+/);
 }
 
 /** Why `mutant` cannot be applied to `text` (its file's text), or `undefined` if it can. */
@@ -138,8 +141,8 @@ async function runSuite(
 /** What a failed run says: a type error, the first failing test's file, or a timeout. */
 function failureOf(run: SuiteRun): { verdict: Verdict; detail: string } {
   if (run.timedOut) return { verdict: "killed", detail: "time limit" };
-  const test = run.output.match(/=> (?:\.\/)?(tests\/[^\s:]+):\d+/);
-  if (test !== null) return { verdict: "killed", detail: test[1] };
+  const test = run.output.match(/=> (?:\.\/)?(tests\/[^\s:]+):\d+/)?.[1];
+  if (test !== undefined) return { verdict: "killed", detail: test };
   // Deno type-checks before any test runs (a test may print a TS error of its own: not this).
   if (/^error: Type checking failed/m.test(run.output)) {
     const first = run.output.match(/TS\d+ \[ERROR\]: ([^\n]*)/);
@@ -204,7 +207,7 @@ if (args.write && args.only !== undefined) {
 
 const list = JSON.parse(await Deno.readTextFile(join(ROOT, LIST))) as Mutant[];
 const outcomes: Outcome[] = [];
-const queue: number[] = [];
+const queue: { index: number; mutant: Mutant }[] = [];
 for (const [index, mutant] of list.entries()) {
   const text = `${mutant.file} ${mutant.why}`.toLowerCase();
   const wanted = args.only === undefined ||
@@ -212,7 +215,7 @@ for (const [index, mutant] of list.entries()) {
   if (!wanted) continue;
   const code = await Deno.readTextFile(join(ROOT, mutant.file)).catch(() => undefined);
   const stale = staleness(mutant, code);
-  if (stale === undefined) queue.push(index);
+  if (stale === undefined) queue.push({ index, mutant });
   else outcomes.push({ index, mutant, verdict: "stale", seconds: 0, detail: stale });
 }
 for (const o of outcomes) console.log(line(o));
@@ -235,7 +238,7 @@ try {
   if (args.only === undefined && queue.length > 0) {
     console.log("the suite without a mutant, first…");
     const t0 = performance.now();
-    const baseline = await runSuite(copies[0], [], timeoutMs);
+    const baseline = await runSuite(defined(copies[0], "a copy to run in"), [], timeoutMs);
     const seconds = (performance.now() - t0) / 1000;
     if (!baseline.ok) {
       console.error(baseline.output.slice(-3000));
@@ -247,9 +250,8 @@ try {
   }
   let next = 0;
   await Promise.all(copies.map(async (copy) => {
-    while (next < queue.length) {
-      const index = queue[next++];
-      const mutant = list[index];
+    for (let item = queue[next++]; item !== undefined; item = queue[next++]) {
+      const { index, mutant } = item;
       const t0 = performance.now();
       const result = await tryMutant(copy, mutant, timeoutMs);
       const outcome = { index, mutant, ...result, seconds: (performance.now() - t0) / 1000 };

@@ -22,6 +22,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { defined } from "../../src/defined.ts";
 import { startFakeExchange } from "../../tests/fake_exchange/mod.ts";
 import { Prng } from "../../tests/fake_exchange/prng.ts";
 import { cliCommand, type CliResult, runCli } from "../../tests/support/cli.ts";
@@ -166,7 +167,7 @@ export async function benchChaos(_dir: string, args: readonly string[] = []): Pr
   }
   const durationAt = (rate: number) => {
     const known = [...durations].sort(([a], [b]) => a - b);
-    const above = known.find(([r]) => r >= rate) ?? known.at(-1)!;
+    const above = defined(known.find(([r]) => r >= rate) ?? known.at(-1), "a timed run");
     return above[1];
   };
   console.log(
@@ -177,7 +178,7 @@ export async function benchChaos(_dir: string, args: readonly string[] = []): Pr
 
   const faultsBefore = exchange.log.filter((e) => e.fault !== undefined).length;
   for (let round = 0; round < kills; round++) {
-    const moment = MOMENTS[round % MOMENTS.length];
+    const moment = defined(MOMENTS[round % MOMENTS.length], "a moment of the rotation");
     const fresh = Math.floor(round / MOMENTS.length) % 4 === 3;
     const rate = MIN_RATE + rng.next() * (MAX_RATE - MIN_RATE);
     tally.rates.push(rate);

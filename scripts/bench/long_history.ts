@@ -10,6 +10,7 @@
  * @module
  */
 
+import { defined } from "../../src/defined.ts";
 import { FILL_COLUMNS, fillLine } from "../../src/storage/fill_row.ts";
 import { INCOME_COLUMNS, incomeLine } from "../../src/storage/income_file.ts";
 import { csvLine } from "../../src/csv/format.ts";
@@ -156,7 +157,7 @@ export async function writeHistory(dir: string, options: HistoryOptions): Promis
       });
     }
   };
-  const symbols = [...books.keys()];
+  const booksBySymbol = [...books];
   for (let k = 0; k < options.fills; k++) {
     time += step * (0.5 + rng.next());
     while (nextFunding <= time) {
@@ -174,8 +175,10 @@ export async function writeHistory(dir: string, options: HistoryOptions): Promis
       }
       nextFunding += FUNDING_EVERY;
     }
-    const symbol = symbols[rng.int(0, symbols.length - 1)];
-    const book = books.get(symbol)!;
+    const [symbol, book] = defined(
+      booksBySymbol[rng.int(0, booksBySymbol.length - 1)],
+      "a book of the symbols traded",
+    );
     if (book.lots === 0) fill(symbol, book, rng.chance(0.5) ? "BUY" : "SELL", rng.int(1, 5));
     else if (Math.abs(book.lots) < 12 && rng.chance(0.45)) {
       fill(symbol, book, book.lots > 0 ? "BUY" : "SELL", rng.int(1, 4));

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { defined } from "../../src/defined.ts";
+
 const FILE = new URL("../../BENCHMARKS.md", import.meta.url);
 
 const HEADER = `# Benchmarks
@@ -62,5 +64,5 @@ export async function timed(
 /** The median of some numbers. */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return defined(sorted[Math.floor(sorted.length / 2)], "a value to take the median of");
 }

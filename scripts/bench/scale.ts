@@ -85,12 +85,12 @@ async function one(dir: string, fills: number): Promise<Figures> {
   const noop: { seconds: number; mb: number }[] = [];
   const update: { seconds: number; mb: number }[] = [];
   for (let i = 0; i < 3; i++) {
-    noop.push(await sync());
+    const still = await sync();
+    noop.push(still);
     exchange.account.addTrades(1000, Date.now() - 1, 60_000);
-    update.push(await sync());
-    console.log(
-      `scale ${fills}: no-op ${noop.at(-1)!.seconds} s, +1000 ${update.at(-1)!.seconds} s`,
-    );
+    const added = await sync();
+    update.push(added);
+    console.log(`scale ${fills}: no-op ${still.seconds} s, +1000 ${added.seconds} s`);
   }
   const positions: { seconds: number; mb: number }[] = [];
   const single: { seconds: number; mb: number }[] = [];
@@ -99,10 +99,11 @@ async function one(dir: string, fills: number): Promise<Figures> {
   const fresh = () => Deno.remove(`${dir}/p.csv`).catch(() => {});
   for (let i = 0; i < 3; i++) {
     await fresh();
-    positions.push(await timed([...command, "positions", "--out", "p.csv"], dir));
+    const run = await timed([...command, "positions", "--out", "p.csv"], dir);
+    positions.push(run);
     await fresh();
     single.push(await timed([...command, "positions", "--jobs", "1", "--out", "p.csv"], dir));
-    console.log(`scale ${fills}: positions ${positions.at(-1)!.seconds} s`);
+    console.log(`scale ${fills}: positions ${run.seconds} s`);
   }
   const floor = await readFloor(`${dir}/futures_fills.csv`);
   const figures = {
