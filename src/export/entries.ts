@@ -82,7 +82,7 @@ export interface ExportEntry {
  *   market: "usdm", time: 0, symbol: "BTCUSDT", incomeType: "FUNDING_FEE", income: "-0.5",
  *   asset: "USDT", info: "", tranId: "7", tradeId: "",
  * }], {});
- * if (entries[0].id !== "fl-usdm-funding-7" || `${entries[0].amount}` !== "-0.5") throw 0;
+ * if (entries[0]?.id !== "fl-usdm-funding-7" || `${entries[0]?.amount}` !== "-0.5") throw 0;
  * ```
  */
 export function exportEntries(

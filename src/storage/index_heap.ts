@@ -7,7 +7,8 @@
  * ```ts
  * import { IndexHeap } from "./index_heap.ts";
  * const heads = [30, 10, 20];
- * const heap = new IndexHeap([0, 1, 2], (i, j) => heads[i] < heads[j]);
+ * // (an index past `heads`, which the heap never holds, would order last)
+ * const heap = new IndexHeap([0, 1, 2], (i, j) => (heads[i] ?? Infinity) < (heads[j] ?? Infinity));
  * const tops: number[] = [heap.top]; // heads[1] = 10 is the least
  * heads[1] = 40; // run 1 moves on to a later head
  * heap.update();
