@@ -54,7 +54,7 @@ export class SymbolFunding {
     const funding = this.#funding;
     while (this.#next < funding.length) {
       const record = funding[this.#next];
-      if (record === undefined || record.time > time) break;
+      if (record === undefined || !(record.time <= time)) break;
       this.#next++;
       this.lastTime = record.time;
       if (record.incomeType !== SETTLEMENT) {
