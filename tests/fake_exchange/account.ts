@@ -7,6 +7,7 @@
 
 import type { Market } from "../../src/fill.ts";
 import type { Position } from "../../src/position.ts";
+import { at } from "../support/indexed.ts";
 import { allocate } from "./allocate.ts";
 import { buildCatalog, type SymbolSpec } from "./catalog.ts";
 import { compareIncome, firstAtOrAfter, tradeIncomeRows, transferRows } from "./income.ts";
@@ -170,7 +171,9 @@ export class GeneratedAccount {
     for (const trader of this.#traders.values()) {
       rows.push(...tradeIncomeRows(trader.spec, trader.rows, since));
       const funding = trader.funding;
-      for (let i = firstAtOrAfter(funding, since); i < funding.length; i++) rows.push(funding[i]);
+      for (let i = firstAtOrAfter(funding, since); i < funding.length; i++) {
+        rows.push(at(funding, i));
+      }
       rows.push(...trader.settlements.filter((r) => r.time >= since));
     }
     return rows.sort(compareIncome);
@@ -237,7 +240,7 @@ export class GeneratedAccount {
     const added: TradeRow[] = [];
     live.forEach((trader, i) => {
       const before = trader.rows.length;
-      trader.run(shares[i], Math.max(trader.lastTime + 1, from), atTime, false);
+      trader.run(at(shares, i), Math.max(trader.lastTime + 1, from), atTime, false);
       added.push(...trader.rows.slice(before));
     });
     this.#endTime = Math.max(this.#endTime, atTime);
@@ -252,14 +255,14 @@ export class GeneratedAccount {
     const n = Math.min(this.options.symbols, this.catalog.length);
     const listed = this.listed;
     const delisted = this.delisted;
-    const chosen: SymbolSpec[] = [listed[0], listed[2], listed[1]].slice(0, n);
+    const chosen: SymbolSpec[] = [0, 2, 1].slice(0, n).map((i) => at(listed, i));
     const delistedWanted = n >= 3
       ? Math.min(delisted.length, Math.max(1, Math.round(n * 0.15)))
       : 0;
     const pool = [...delisted.slice(0, delistedWanted)];
     const rest = listed.slice(3);
     while (chosen.length + pool.length < n && rest.length > 0) {
-      pool.push(rest.splice(rng.int(0, rest.length - 1), 1)[0]);
+      pool.push(...rest.splice(rng.int(0, rest.length - 1), 1));
     }
     return [...chosen, ...pool].slice(0, n);
   }
@@ -296,7 +299,7 @@ export class GeneratedAccount {
         to = Math.min(end, from + Math.floor(span * (0.1 + 0.4 * rng.next())));
         flat = flat || to < end;
       }
-      trader.run(counts[i], from, to, flat);
+      trader.run(at(counts, i), from, to, flat);
       if (!flat && spec.delistTime !== undefined) trader.deliver(spec.delistTime);
       trader.fundUntil(end);
     });

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { at } from "../support/indexed.ts";
 import type { Prng } from "./prng.ts";
 
 /** Splits `fills` over `n` symbols: one above 5,000 when the total allows, the rest skewed. */
@@ -19,14 +20,15 @@ export function allocate(fills: number, n: number, rng: Prng): number[] {
   const weights = counts.map((
     _,
     i,
-  ) => (i === 0 && counts[0] > 0 ? 0 : (0.3 + rng.next()) / (i + 1) ** 0.7));
+  ) => (i === 0 && at(counts, 0) > 0 ? 0 : (0.3 + rng.next()) / (i + 1) ** 0.7));
   const total = weights.reduce((a, b) => a + b, 0);
   let given = 0;
   weights.forEach((w, i) => {
     const c = Math.floor((rest * w) / total);
-    counts[i] += c;
+    counts[i] = at(counts, i) + c;
     given += c;
   });
-  counts[counts[0] > 0 && n > 1 ? 1 : 0] += rest - given;
+  const last = at(counts, 0) > 0 && n > 1 ? 1 : 0; // the busy symbol keeps its 5,001 and more
+  counts[last] = at(counts, last) + (rest - given);
   return counts;
 }

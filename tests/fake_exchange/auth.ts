@@ -70,8 +70,9 @@ export class Authenticator {
     }
     const parts = rawQuery.split("&");
     const signatureAt = parts.findIndex((p) => p.startsWith("signature="));
-    if (signatureAt < 0 || parts[signatureAt] === "signature=") throw mandatory("signature");
-    const signature = parts[signatureAt].slice("signature=".length);
+    const signed = parts[signatureAt]; // undefined when there is none (-1)
+    if (signed === undefined || signed === "signature=") throw mandatory("signature");
+    const signature = signed.slice("signature=".length);
     const payload = encoder.encode(parts.filter((_, i) => i !== signatureAt).join("&"));
     if (!(await this.#valid(signature, payload))) {
       throw new BinanceError(400, -1022, "Signature for this request is not valid.");

@@ -10,6 +10,7 @@
  */
 
 import type { Market } from "../../src/fill.ts";
+import { at } from "../support/indexed.ts";
 import { Prng } from "./prng.ts";
 
 /** One contract, listed or delisted. */
@@ -97,10 +98,10 @@ export function buildCatalog(options: CatalogOptions): SymbolSpec[] {
     let price: number;
     const quarterly = market === "coinm" && i === listed;
     if (i < known.length) {
-      [base, price] = known[i];
+      [base, price] = at(known, i);
       if (base === "1000PEPE" && options.unicodeSymbol) base = "币安人生";
     } else if (quarterly) {
-      [base, price] = [known[0][0], known[0][1]];
+      [base, price] = at(known, 0);
     } else {
       do {
         base = Array.from({ length: rng.int(3, 5) }, () => String.fromCharCode(rng.int(65, 90)))

@@ -27,6 +27,7 @@
  */
 
 import type { Market } from "../../src/fill.ts";
+import { at } from "../support/indexed.ts";
 import type { GeneratedAccount } from "./account.ts";
 import { BinanceError } from "./errors.ts";
 import { exportZip } from "./export_archive.ts";
@@ -170,7 +171,7 @@ export class DownloadDesk {
   async object(url: URL, now: number): Promise<Response> {
     const match = new RegExp(`^/s3/${BUCKET}/data-download-task/[a-z_]+/\\d{8}/(\\d+)\\.zip$`)
       .exec(url.pathname);
-    const task = match === null ? undefined : this.#tasks.get(match[1]);
+    const task = match === null ? undefined : this.#tasks.get(at(match, 1));
     if (this.#failing > 0 && (this.#failingKind ?? task?.kind) === task?.kind) {
       this.#failing--;
       return s3Error(503, "SlowDown", "Please reduce your request rate.");

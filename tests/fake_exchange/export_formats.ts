@@ -41,6 +41,7 @@
  */
 
 import type { Market } from "../../src/fill.ts";
+import { at } from "../support/indexed.ts";
 import type { IncomeRow, TradeRow } from "./rows.ts";
 
 /** The trade history variants. */
@@ -316,7 +317,7 @@ function numericColumns(header: readonly string[]): Set<number> {
 /** `Funding Fee` for FUNDING_FEE; `Insurance Clear` for INSURANCE_CLEAR. */
 function label(incomeType: string): string {
   return INCOME_LABELS[incomeType] ??
-    incomeType.toLowerCase().split("_").map((w) => w[0].toUpperCase() + w.slice(1)).join(" ");
+    incomeType.toLowerCase().split("_").map((w) => at(w, 0).toUpperCase() + w.slice(1)).join(" ");
 }
 
 /** `2025-01-31 12:34:56` (or `25-01-31 12:34:56`) of a UTC ms time; milliseconds dropped. */

@@ -8,6 +8,7 @@
  */
 
 import type { Market } from "../../src/fill.ts";
+import { at } from "../support/indexed.ts";
 import type { SymbolSpec } from "./catalog.ts";
 import { Prng } from "./prng.ts";
 import { compareDigits, type IncomeRow, type TradeRow } from "./rows.ts";
@@ -24,7 +25,7 @@ export function tradeIncomeRows(
   const out: IncomeRow[] = [];
   const base = TRADE_TRAN_BASE + BigInt(spec.index) * 100_000_000_000n;
   for (let i = firstAtOrAfter(rows, since); i < rows.length; i++) {
-    const r = rows[i];
+    const r = at(rows, i);
     const tranId = String(base + BigInt(r.id));
     if (NON_ZERO.test(r.realizedPnl)) {
       out.push({
@@ -79,7 +80,7 @@ export function transferRows(
     });
   }
   if (market === "usdm") {
-    rows.push({ ...rows[0], income: "5.00000000", asset: "BNB", tranId: String(tranId + 1) });
+    rows.push({ ...at(rows, 0), income: "5.00000000", asset: "BNB", tranId: String(tranId + 1) });
   }
   return rows;
 }
@@ -98,7 +99,7 @@ export function firstAtOrAfter(rows: readonly { readonly time: number }[], time:
   let hi = rows.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (rows[mid].time < time) lo = mid + 1;
+    if (at(rows, mid).time < time) lo = mid + 1;
     else hi = mid;
   }
   return lo;

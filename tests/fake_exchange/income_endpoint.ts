@@ -14,6 +14,7 @@
  * @module
  */
 
+import { at } from "../support/indexed.ts";
 import type { GeneratedAccount } from "./account.ts";
 import { monthsBefore } from "./account.ts";
 import type { Endpoint, EndpointContext } from "./endpoint.ts";
@@ -110,7 +111,7 @@ function incomeHandler(ctx: EndpointContext): string {
   const rows = rowsSince(account, oldest);
   const matching: IncomeRow[] = [];
   for (let i = firstAtOrAfter(rows, from); i < rows.length && matching.length < limit; i++) {
-    const r = rows[i];
+    const r = at(rows, i);
     if (r.time > to) break;
     if (symbol !== undefined && r.symbol !== symbol) continue;
     if (incomeType !== undefined && r.incomeType !== incomeType) continue;

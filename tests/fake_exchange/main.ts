@@ -6,6 +6,7 @@
  * @module
  */
 
+import { at } from "../support/indexed.ts";
 import { GeneratedAccount } from "./account.ts";
 import { parseExportFormat } from "./export_formats.ts";
 import { startFakeExchange } from "./server.ts";
@@ -68,10 +69,10 @@ const TEXTS = ["market", "api-key", "secret", "truth", "export-format"];
 export function parseArgs(args: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
+    const arg = at(args, i);
     if (arg === "-h" || arg === "--help") out.set("help", "true");
     else if (arg === "--hedge") {
-      out.set("hedge", args[i + 1] === "mixed" ? args[++i] : "true");
+      out.set("hedge", args[i + 1] === "mixed" ? at(args, ++i) : "true");
     } else if (arg.startsWith("--") && [...NUMBERS, ...TEXTS].includes(arg.slice(2))) {
       const value = args[++i];
       if (value === undefined) throw new Error(`${arg} needs a value`);

@@ -19,8 +19,7 @@ const WAVES: readonly [period: number, amplitude: number][] = [
 /** The price at the start of `minute` (minutes since the epoch), in ticks (an integer ≥ 1). */
 export function minuteOpenTicks(spec: SymbolSpec, minute: number): number {
   let x = 0;
-  for (let i = 0; i < WAVES.length; i++) {
-    const [period, amplitude] = WAVES[i];
+  for (const [i, [period, amplitude]] of WAVES.entries()) {
     const phase = hash01(spec.index, i, 7) * 2 * Math.PI;
     x += amplitude * Math.sin((2 * Math.PI * minute) / period + phase);
   }

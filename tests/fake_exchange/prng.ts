@@ -5,6 +5,8 @@
  * @module
  */
 
+import { at } from "../support/indexed.ts";
+
 /** Deterministic pseudo-random numbers from a 32-bit seed. */
 export class Prng {
   #a: number;
@@ -52,7 +54,7 @@ export class Prng {
 
   /** One element of a non-empty array. */
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
+    return at(items, Math.floor(this.next() * items.length));
   }
 
   /** An exponentially distributed float with the given mean. */

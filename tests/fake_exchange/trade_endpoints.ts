@@ -17,6 +17,7 @@
  * @module
  */
 
+import { at } from "../support/indexed.ts";
 import { monthsBefore } from "./account.ts";
 import type { Endpoint, EndpointContext } from "./endpoint.ts";
 import { badCombination, BinanceError, invalidSymbol, invalidValue, mandatory } from "./errors.ts";
@@ -60,7 +61,7 @@ function tradesHandler(ctx: EndpointContext): string {
     : account.catalog.filter((s) => s.pair === pair);
   if (specs.length === 0) throw invalidSymbol();
   let rows: readonly TradeRow[] = specs.length === 1
-    ? account.tradesOf(specs[0].symbol)
+    ? account.tradesOf(at(specs, 0).symbol)
     : specs.flatMap((s) => account.tradesOf(s.symbol)).sort((a, b) => a.time - b.time);
   if (orderId !== undefined) rows = rows.filter((r) => r.orderId === orderId);
   const oldest = monthsBefore(now, ctx.tradeRetentionMonths);
@@ -85,7 +86,7 @@ function select(rows: readonly TradeRow[], q: Query): readonly TradeRow[] {
     let hi = rows.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareDigits(rows[mid].id, q.fromId) < 0) lo = mid + 1;
+      if (compareDigits(at(rows, mid).id, q.fromId) < 0) lo = mid + 1;
       else hi = mid;
     }
     return rows.slice(lo, lo + q.limit);

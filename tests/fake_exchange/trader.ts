@@ -9,6 +9,7 @@
 
 import { Decimal } from "../../src/decimal.ts";
 import type { PositionSide, Side } from "../../src/fill.ts";
+import { at } from "../support/indexed.ts";
 import type { SymbolSpec } from "./catalog.ts";
 import { EntryBook } from "./entry_book.ts";
 import { fundingRows } from "./funding.ts";
@@ -230,14 +231,14 @@ export class SymbolTrader {
     const weights = Array.from({ length: k }, () => rng.next() + 0.05);
     const total = weights.reduce((a, b) => a + b, 0);
     const split = weights.map((w) => 1 + Math.floor(((steps - k) * w) / total));
-    split[k - 1] += steps - split.reduce((a, b) => a + b, 0);
+    split[k - 1] = at(split, k - 1) + (steps - split.reduce((a, b) => a + b, 0));
     const maker = rng.chance(0.4);
     const fee = rng.chance(0.01) ? "zero" : maker && rng.chance(0.03) ? "rebate" : "normal";
     const base = tradeTicks(this.spec, t);
     const orderId = String(this.#nextOrderId++);
     for (let j = 0; j < k; j++) {
       const drift = maker ? 0 : Math.floor(j / 3) * (side === "BUY" ? 1 : -1);
-      this.#fill(book, side, split[j], Math.max(1, base + drift), t, orderId, maker, fee);
+      this.#fill(book, side, at(split, j), Math.max(1, base + drift), t, orderId, maker, fee);
       this.#nextTradeId += 1 + (rng.chance(0.2) ? rng.int(1, 3) : 0);
     }
     return k;

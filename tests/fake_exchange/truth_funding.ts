@@ -6,6 +6,7 @@
  */
 
 import { Decimal } from "../../src/decimal.ts";
+import { at } from "../support/indexed.ts";
 
 /** An open round's stake in a funding record (quantities in steps). */
 export interface FundingStake {
@@ -26,7 +27,7 @@ export interface FundingStake {
  */
 export function splitFundingAmong(stakes: readonly FundingStake[], amount: Decimal): void {
   if (stakes.length === 1) {
-    stakes[0].fund(amount);
+    at(stakes, 0).fund(amount);
     return;
   }
   const weights = stakes.map((s, i) =>
@@ -38,7 +39,7 @@ export function splitFundingAmong(stakes: readonly FundingStake[], amount: Decim
   const total = weights.reduce((a, b) => a.plus(b));
   let rest = amount;
   stakes.forEach((s, i) => {
-    const part = i === stakes.length - 1 ? rest : amount.times(weights[i]).div(total, 12);
+    const part = i === stakes.length - 1 ? rest : amount.times(at(weights, i)).div(total, 12);
     rest = rest.minus(part);
     s.fund(part);
   });
