@@ -20,6 +20,7 @@ import fc from "fast-check";
 import type { Fill, Market, PositionSide, Side } from "../../src/fill.ts";
 import { type IncomeRecord, SETTLEMENT } from "../../src/income.ts";
 import { positionsAt } from "./binance_views.ts";
+import { at } from "./indexed.ts";
 import type { ReferenceSnapshot } from "./reference_ledger.ts";
 
 /** A contract the histories trade. */
@@ -40,7 +41,7 @@ export interface Contract {
  * before ETHUSDT: the places where a dedup that forgets the market or the symbol would bite. The
  * COIN-M pair ADAUSD has three contracts, so a first sync walks it by pair.
  */
-export const CONTRACTS: readonly Contract[] = [
+export const CONTRACTS = [
   {
     market: "usdm",
     symbol: "BTCUSDT",
@@ -89,7 +90,7 @@ export const CONTRACTS: readonly Contract[] = [
     priceDecimals: 5,
     lowTick: 30_000,
   },
-];
+] as const satisfies readonly Contract[];
 
 /** A USDⓈ-M symbol with funding but never traded (its funding is unattached). */
 const UNTRADED = { market: "usdm" as Market, symbol: "DOGEUSDT", marginAsset: "USDT" };
@@ -224,7 +225,7 @@ function build(s: Scenario, options: HistoryOptions): History {
       if (hedgeBook !== s.hedge[i]) return;
       // A delivered contract's positions begin in the data: what a settled symbol held before
       // it is inferred without an anchor, which the reference does not re-implement.
-      const n = partial && s.delivery?.contract !== i ? s.priors[3 * i + j] : 0;
+      const n = partial && s.delivery?.contract !== i ? at(s.priors, 3 * i + j) : 0;
       priors.set(bookKey(c, side), hedgeBook ? Math.abs(n) : n);
     });
   });
@@ -244,11 +245,11 @@ function build(s: Scenario, options: HistoryOptions): History {
   // in the margin asset: https://www.binance.com/en/support/faq/a3401595e1734084959c61491bc0dbe3,
   // https://www.binance.com/en/support/articles/dd60dfbf654d4055aa6b217ea6d5ddba,
   // https://developers.binance.com/docs/derivatives/usds-margined-futures/account/rest-api/Get-Income-History.
-  const deliver = (at: NonNullable<Scenario["delivery"]>) => {
-    const contract = CONTRACTS[at.contract];
-    const when = time + at.gap;
+  const deliver = (delivery: NonNullable<Scenario["delivery"]>) => {
+    const contract = at(CONTRACTS, delivery.contract);
+    const when = time + delivery.gap;
     deliveries.set(`${contract.market}|${contract.symbol}`, when);
-    const settle = new Big(units(contract.lowTick + at.tick, contract.priceDecimals));
+    const settle = new Big(units(contract.lowTick + delivery.tick, contract.priceDecimals));
     for (const side of SIDES) {
       const key = bookKey(contract, side);
       const n = held.get(key) ?? 0;
@@ -277,7 +278,7 @@ function build(s: Scenario, options: HistoryOptions): History {
   for (const [k, st] of s.steps.entries()) {
     if (k === d?.at) deliver(d);
     if (deliveries.size > 0 && st.contract === d?.contract) continue; // the contract is gone
-    const contract = CONTRACTS[st.contract];
+    const contract = at(CONTRACTS, st.contract);
     const flat = SIDES.every((side) => (held.get(bookKey(contract, side)) ?? 0) === 0);
     if (st.switchMode && flat) mode[st.contract] = !mode[st.contract]; // Binance: only when flat
     const hedge = mode[st.contract];
@@ -322,7 +323,7 @@ function build(s: Scenario, options: HistoryOptions): History {
         maker: st.maker,
         quoteQty: coinm ? "" : new Big(qtyText).times(price).toFixed(),
         baseQty: coinm ? new Big(qtyText).times(10).div(price).toFixed(8) : "",
-        pair: coinm ? contract.symbol.split("_")[0] : "",
+        pair: coinm ? at(contract.symbol.split("_"), 0) : "",
       },
     });
   }
@@ -342,11 +343,7 @@ function build(s: Scenario, options: HistoryOptions): History {
   const [btc, eth, adaCoinm, adaMarch, adaJune, adaUsdm] = CONTRACTS;
   const startAfter = (c: Contract, how: string, apart: bigint) => {
     const list = ids.get(c)!;
-    return how === "meet" && list.length > 0
-      ? list[list.length - 1]
-      : how === "same"
-      ? s.firstId
-      : apart;
+    return how === "meet" && list.length > 0 ? at(list, -1) : how === "same" ? s.firstId : apart;
   };
   assign(btc, s.firstId);
   assign(eth, startAfter(btc, s.ethIds, s.firstId + 1_000_000n));
@@ -358,7 +355,7 @@ function build(s: Scenario, options: HistoryOptions): History {
   const fills: Fill[] = trades.map((t) => {
     const k = next.get(t.contract) ?? 0;
     next.set(t.contract, k + 1);
-    const id = ids.get(t.contract)![k];
+    const id = at(ids.get(t.contract)!, k);
     return { ...t.fill, id: String(id), orderId: String(id * 3n + 17n) };
   });
   fills.sort((a, b) =>
@@ -378,10 +375,10 @@ function build(s: Scenario, options: HistoryOptions): History {
   });
 
   const fillTime = (
-    at: number,
-  ) => (fills.length === 0 ? HISTORY_START : fills[at % fills.length].time);
+    n: number,
+  ) => (fills.length === 0 ? HISTORY_START : at(fills, n % fills.length).time);
   const funding: IncomeRecord[] = s.funding.map((r, i) => {
-    const c = r.contract < CONTRACTS.length ? CONTRACTS[r.contract] : UNTRADED;
+    const c = CONTRACTS[r.contract] ?? UNTRADED; // r.contract = CONTRACTS.length: the untraded one
     const at = r.place === "atFill"
       ? fillTime(r.at)
       : r.place === "beforeFill"
@@ -444,10 +441,14 @@ function build(s: Scenario, options: HistoryOptions): History {
     for (const market of ["usdm", "coinm"] as Market[]) {
       const own = fills.filter((f) => f.market === market);
       if (own.length === 0) continue;
-      const last = own[own.length - 1].time;
-      const at = s.anchor === "late" ? last + 1000 : s.anchor === "atLast" ? last : last - 1;
-      const amounts = positionsAt(fills, priorTexts, market, at, deliveries);
-      snapshots.push({ market, time: at, amounts });
+      const last = at(own, -1).time;
+      const anchorTime = s.anchor === "late"
+        ? last + 1000
+        : s.anchor === "atLast"
+        ? last
+        : last - 1;
+      const amounts = positionsAt(fills, priorTexts, market, anchorTime, deliveries);
+      snapshots.push({ market, time: anchorTime, amounts });
     }
   }
   return {

@@ -126,7 +126,7 @@ export async function client(
 /** Whether the request's signature is HMAC-SHA256 of the query string before it. */
 export async function signedCorrectly(seen: Seen): Promise<boolean> {
   const [payload, signature] = seen.search.split("&signature=");
-  return signature === await (await hmacSigner(SECRET)).sign(payload);
+  return payload !== undefined && signature === await (await hmacSigner(SECRET)).sign(payload);
 }
 
 /** A userTrades row whose id is 2^53 + 1. */

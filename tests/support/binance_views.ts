@@ -9,6 +9,7 @@ import Big from "big.js";
 import type { Fill, Market } from "../../src/fill.ts";
 import type { IncomeRecord } from "../../src/income.ts";
 import type { History } from "./binance_history.ts";
+import { at } from "./indexed.ts";
 
 /**
  * Binance's open positions of `market` at `time` (`positionRisk`): `SYMBOL|positionSide` → signed
@@ -26,7 +27,9 @@ export function positionsAt(
   const gone = (symbol: string) => (deliveries.get(`${market}|${symbol}`) ?? Infinity) <= time;
   const sums = new Map<string, Big>();
   for (const [key, held] of priors) {
-    const [m, symbol, side] = key.split("|");
+    const parts = key.split("|"); // market|symbol|side
+    const [m, , side] = parts;
+    const symbol = at(parts, 1);
     if (m !== market || gone(symbol)) continue;
     sums.set(`${symbol}|${side}`, new Big(held));
   }

@@ -13,6 +13,7 @@ import type { PositionSnapshot } from "../../src/ledger/anchor.ts";
 import { PriceTable } from "../../src/ledger/fee_prices.ts";
 import type { Ledger, LedgerInputs } from "../../src/ledger/ledger_stream.ts";
 import { positionsCsv } from "../../src/storage/positions_file.ts";
+import { at } from "./indexed.ts";
 import { positionsFileText } from "./positions_text.ts";
 import { type ReferenceInputs, referenceLedger } from "./reference_ledger.ts";
 
@@ -20,8 +21,8 @@ import { type ReferenceInputs, referenceLedger } from "./reference_ledger.ts";
 export function projectInputs(inputs: ReferenceInputs): LedgerInputs {
   const prices = new PriceTable();
   for (const [key, open] of inputs.prices ?? []) {
-    const [symbol, minute] = key.split("|");
-    prices.set(symbol, Number(minute), Decimal.parse(open));
+    const parts = key.split("|"); // symbol|minute
+    prices.set(at(parts, 0), Number(parts[1]), Decimal.parse(open));
   }
   const snapshots: PositionSnapshot[] = (inputs.snapshots ?? []).map((s) => ({
     market: s.market,

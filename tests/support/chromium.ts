@@ -6,6 +6,8 @@
  * @module
  */
 
+import { at } from "./indexed.ts";
+
 /** The browser executable. */
 export const CHROMIUM: string = Deno.env.get("CHROMIUM_BIN") ?? "/usr/bin/chromium";
 
@@ -83,7 +85,7 @@ export class Browser implements AsyncDisposable {
       for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
         text = (text + chunk).slice(-20_000);
         const match = /DevTools listening on (ws:\/\/\S+)/.exec(text);
-        if (match) announce(match[1]);
+        if (match) announce(at(match, 1));
       }
       return text;
     })();

@@ -10,6 +10,7 @@
  */
 
 import { appendInPlace } from "../../src/storage/append_in_place.ts";
+import { at } from "./indexed.ts";
 
 /** Rows of 65 bytes (a mebibyte ends inside one): 20,000 are 1.24 MiB, a buffer written, one not. */
 function* rows(): Generator<string> {
@@ -17,7 +18,7 @@ function* rows(): Generator<string> {
   Deno.exit(9);
 }
 
-if (import.meta.main) await appendInPlace(Deno.args[0], rows());
+if (import.meta.main) await appendInPlace(at(Deno.args, 0), rows());
 
 /** Runs this script on `path`; resolves once it has died. */
 export async function killedAppend(path: string): Promise<void> {

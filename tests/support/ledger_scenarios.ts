@@ -17,10 +17,13 @@ import { type IncomeRecord, SETTLEMENT } from "../../src/income.ts";
 import type { PositionSnapshot } from "../../src/ledger/anchor.ts";
 import type { LedgerInputs } from "../../src/ledger/ledger_stream.ts";
 import { f } from "./fills.ts";
+import { at } from "./indexed.ts";
 
 /** The histories begin 10 s after this. */
 export const T0 = Date.UTC(2025, 0, 1);
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"] as const;
+/** Signed holdings of one symbol's books: BOTH, LONG, SHORT. */
+type Books = [both: number, long: number, short: number];
 
 interface Step {
   symbol: number;
@@ -78,29 +81,29 @@ export type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never
 /** The fills and inputs of a scenario: Binance's view of trading that began before the data. */
 export function account(s: Scenario): { fills: Fill[]; inputs: LedgerInputs } {
   // Signed holdings per book: [symbol][BOTH, LONG, SHORT]; hedge books hold ≥ 0.
-  const held = SYMBOLS.map((_, i) => {
-    const [both, long, short] = s.held.slice(3 * i, 3 * i + 3);
+  const held = SYMBOLS.map((_, i): Books => {
+    const [both, long, short] = [at(s.held, 3 * i), at(s.held, 3 * i + 1), at(s.held, 3 * i + 2)];
     return s.hedge[i] ? [0, Math.abs(long), Math.abs(short)] : [both, 0, 0];
   });
   const fills: Fill[] = [];
   let time = T0 + 10_000;
   const d = s.delivery;
   const settlements: IncomeRecord[] = [];
-  let delivered: { time: number; held: number[] } | undefined;
+  let delivered: { time: number; held: Books } | undefined;
   // Binance's delivery: each book still held is closed at the settlement price, no fill; its P&L
   // is a DELIVERED_SETTELMENT record (https://www.binance.com/en/support/articles/dd60dfbf654d4055aa6b217ea6d5ddba).
-  const deliver = (at: NonNullable<Scenario["delivery"]>) => {
-    const books = held[at.symbol];
-    delivered = { time: time + at.gapMs, held: [...books] };
+  const deliver = (delivery: NonNullable<Scenario["delivery"]>) => {
+    const books = at(held, delivery.symbol);
+    delivered = { time: time + delivery.gapMs, held: [...books] };
     books.forEach((h, b) => {
       if (h === 0) return;
       const sign = b === 2 ? -1 : Math.sign(h); // hedge SHORT books hold a positive quantity
       settlements.push({
         market: "usdm",
-        time: time + at.gapMs,
-        symbol: SYMBOLS[at.symbol],
+        time: time + delivery.gapMs,
+        symbol: at(SYMBOLS, delivery.symbol),
         incomeType: SETTLEMENT,
-        income: String(sign * Math.abs(h) * (at.price - 100)),
+        income: String(sign * Math.abs(h) * (delivery.price - 100)),
         asset: "USDT",
         info: "",
         tranId: String(700 + b),
@@ -113,10 +116,11 @@ export function account(s: Scenario): { fills: Fill[]; inputs: LedgerInputs } {
     if (d !== null && k === d.at) deliver(d);
     time += st.gapMs;
     if (delivered !== undefined && st.symbol === d?.symbol) return; // the contract is gone
-    const symbol = SYMBOLS[st.symbol];
+    const symbol = at(SYMBOLS, st.symbol);
     const hedge = s.hedge[st.symbol];
     const book = hedge ? (st.hedgeSide === "LONG" ? 1 : 2) : 0;
-    const holding = held[st.symbol][book];
+    const books = at(held, st.symbol);
+    const holding = books[book];
     let qty = st.qty;
     let closes: number; // quantity closed by this fill
     if (hedge) {
@@ -124,11 +128,11 @@ export function account(s: Scenario): { fills: Fill[]; inputs: LedgerInputs } {
       if (!opens) qty = Math.min(qty, holding);
       if (qty === 0) return; // nothing to close: no such fill
       closes = opens ? 0 : qty;
-      held[st.symbol][book] += opens ? qty : -qty;
+      books[book] += opens ? qty : -qty;
     } else {
       const delta = st.side === "BUY" ? qty : -qty;
       closes = Math.sign(delta) === -Math.sign(holding) ? Math.min(qty, Math.abs(holding)) : 0;
-      held[st.symbol][book] += delta;
+      books[book] += delta;
     }
     const realizedPnl = closes === 0 || st.breakEven ? "0" : `${closes}.5`;
     fills.push(f(1000 + k, st.side, String(qty), "100", {
@@ -141,16 +145,16 @@ export function account(s: Scenario): { fills: Fill[]; inputs: LedgerInputs } {
   });
   if (d !== null && delivered === undefined) deliver(d);
   if (s.disorder === "swap" && fills.length > 2) {
-    [fills[0], fills[fills.length - 1]] = [fills[fills.length - 1], fills[0]];
+    [fills[0], fills[fills.length - 1]] = [at(fills, -1), at(fills, 0)];
   }
-  if (s.disorder === "duplicate" && fills.length > 1) fills.push(fills[1]);
+  if (s.disorder === "duplicate" && fills.length > 1) fills.push(at(fills, 1));
 
   // A delisted symbol's funding ends at its delivery: some of it in that very millisecond.
   const fundedUntil = (i: number) => (i === d?.symbol ? delivered?.time : undefined) ?? Infinity;
   const income: IncomeRecord[] = s.funding.map((r, i) => ({
     market: "usdm",
     time: Math.min(T0 + 10_000 + r.at * 700, fundedUntil(i % 2)),
-    symbol: SYMBOLS[i % 2],
+    symbol: at(SYMBOLS, i % 2),
     incomeType: "FUNDING_FEE",
     income: String(r.income),
     asset: "USDT",
@@ -171,7 +175,7 @@ export function account(s: Scenario): { fills: Fill[]; inputs: LedgerInputs } {
       // A delivered symbol: held until its delivery, then no longer listed at all.
       const gone = i === d?.symbol && delivered !== undefined && time >= delivered.time;
       if (gone) return;
-      const books = i === d?.symbol && delivered !== undefined ? delivered.held : held[i];
+      const books = i === d?.symbol && delivered !== undefined ? delivered.held : at(held, i);
       for (const [side, b] of sides) {
         let amount = books[b] * (side === "SHORT" ? -1 : 1);
         if (s.anchor === "wrong") amount += 1;

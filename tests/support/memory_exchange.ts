@@ -16,6 +16,7 @@ import type { IncomeRecord } from "../../src/income.ts";
 import { runSync, type SyncClient, type SyncResult } from "../../src/sync.ts";
 import { FUNDING_SETTLES_MS } from "./binance_history.ts";
 import { positionsAt, tradeIncome } from "./binance_views.ts";
+import { at } from "./indexed.ts";
 
 /** Runs one sync of `market` into `dir` with `client`, as the `sync` command does. */
 export function syncInProcess(
@@ -88,10 +89,10 @@ export function memoryClient(
       const held = positionsAt(account.fills, account.priors, market, now, account.deliveries);
       const rows = [...held].map(
         ([key, amount]) => {
-          const [symbol, positionSide] = key.split("|");
+          const parts = key.split("|"); // symbol|side
           return {
-            symbol,
-            positionSide: positionSide as PositionSide,
+            symbol: at(parts, 0),
+            positionSide: parts[1] as PositionSide,
             positionAmt: amount,
             entryPrice: "0",
             unRealizedProfit: "0",

@@ -44,6 +44,7 @@
 import type { LedgerFill, Market, PositionSide } from "../../src/fill.ts";
 import { type IncomeRecord, SETTLEMENT } from "../../src/income.ts";
 import { Fraction } from "./fraction.ts";
+import { at } from "./indexed.ts";
 import { decimalText, type Exact, exact, type PositionFields } from "./positions_text.ts";
 import { Book, type Round, Unsupported } from "./reference_book.ts";
 
@@ -96,18 +97,19 @@ function priorOf(
   const fits = (x: Exact) => {
     let held = x;
     for (const [k, fill] of fills.entries()) {
+      const delta = at(deltas, k);
       if (side !== "BOTH") {
         if (held.lt(0)) return false;
       } else if (!exact(fill.realizedPnl).eq(0)) {
-        if (deltas[k].lt(0) ? !held.gt(0) : !held.lt(0)) return false; // P&L: it closed something
+        if (delta.lt(0) ? !held.gt(0) : !held.lt(0)) return false; // P&L: it closed something
       }
-      held = held.plus(deltas[k]);
+      held = held.plus(delta);
     }
     return side === "BOTH" || held.gte(0);
   };
   const last = Math.max(...fills.map((f) => f.time));
   if (snapshot !== undefined && last <= snapshot.time) {
-    const { symbol } = fills[0];
+    const { symbol } = at(fills, 0);
     const amount = exact(snapshot.amounts.get(`${symbol}|${side}`) ?? "0");
     const now = side === "SHORT" ? amount.neg() : amount; // positionRisk signs a short negative
     const prior = deltas.reduce((held, d) => held.minus(d), now);
@@ -115,7 +117,7 @@ function priorOf(
     throw new Unsupported(`${symbol} ${side}: an anchor the fills contradict`);
   }
   if (fits(ZERO)) return ZERO;
-  throw new Unsupported(`${fills[0].symbol} ${side}: a PARTIAL start without an anchor`);
+  throw new Unsupported(`${at(fills, 0).symbol} ${side}: a PARTIAL start without an anchor`);
 }
 
 /** Rebuilds the positions of `fills` (any order, duplicates allowed) by the README's rules. */
@@ -140,11 +142,13 @@ export function referenceLedger(
   for (const [key, group] of groups) {
     // Trade-id order; of a repeated id, the first given counts (a stable sort keeps it first).
     const ordered = [...group].sort((a, b) => compareIds(a.id, b.id))
-      .filter((fill, i, all) => i === 0 || all[i - 1].id !== fill.id);
+      .filter((fill, i, all) => i === 0 || at(all, i - 1).id !== fill.id);
     for (let i = 1; i < ordered.length; i++) {
-      if (ordered[i].time < ordered[i - 1].time) throw new Unsupported("time goes back with ids");
+      if (at(ordered, i).time < at(ordered, i - 1).time) {
+        throw new Unsupported("time goes back with ids");
+      }
     }
-    const market = ordered[0].market;
+    const market = at(ordered, 0).market;
     const delivered = [...settlements.get(key) ?? []].sort((a, b) =>
       a.time - b.time || compareIds(a.tranId, b.tranId)
     );
@@ -159,7 +163,7 @@ export function referenceLedger(
       if (own.length === 0) continue;
       const evidence = own.filter((f) => f.time < settledFrom);
       const prior = evidence.length === 0 ? ZERO : priorOf(evidence, side, snapshot);
-      books.set(side, new Book(market, own[0].symbol, side, prior, own[0], prices));
+      books.set(side, new Book(market, at(own, 0).symbol, side, prior, at(own, 0), prices));
     }
     // Of one time, funding before settlements.
     const records = [...funding.get(key) ?? [], ...delivered].sort((a, b) =>
@@ -167,14 +171,14 @@ export function referenceLedger(
     );
     let next = 0;
     const fundUntil = (time: number) => {
-      while (next < records.length && records[next].time <= time) {
-        const record = records[next++];
+      while (next < records.length && at(records, next).time <= time) {
+        const record = at(records, next++);
         if (record.incomeType !== SETTLEMENT) {
           if (!fund(record, books)) unattached.push(record);
           continue;
         }
         const group = [record];
-        while (records[next]?.time === record.time) group.push(records[next++]);
+        while (records[next]?.time === record.time) group.push(at(records, next++));
         settle(group, books);
       }
     };
@@ -209,7 +213,7 @@ function settle(records: readonly IncomeRecord[], books: ReadonlyMap<PositionSid
   if (open.length !== 1 || open[0] === undefined) return;
   const book = open[0];
   if (records.some((r) => r.asset !== book.open?.marginAsset)) return;
-  const time = records[0].time;
+  const time = at(records, 0).time;
   const ids = records.map((r) => r.tranId).join(", ");
   const note = `closed by delivery settlement at ${new Date(time).toISOString()} ` +
     `(${SETTLEMENT} tranId ${ids}), no closing fill: exit_vwap left empty`;
@@ -234,7 +238,7 @@ function fund(record: IncomeRecord, books: ReadonlyMap<PositionSide, Book>): boo
   open.forEach((round, i) => {
     const part = i === open.length - 1
       ? amount.minus(given)
-      : Fraction.of(amount).times(weights[i]).div(total).rounded();
+      : Fraction.of(amount).times(at(weights, i)).div(total).rounded();
     given = given.plus(part);
     round.funding = round.funding.plus(part);
   });
