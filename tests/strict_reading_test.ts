@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { crc32Hex } from "../src/csv/crc32.ts";
+import type { Fill } from "../src/fill.ts";
 import { DataFileError } from "../src/storage/data_file.ts";
 import { readFillsFile, readLedgerFills, writeFillsFile } from "../src/storage/fills_file.ts";
 import { readIncomeFile, writeIncomeFile } from "../src/storage/income_file.ts";
@@ -16,15 +17,16 @@ import { aggregatePositions } from "../src/ledger/aggregate.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
 import { addFills, addIncome } from "../src/storage/sorted_update.ts";
 import { f } from "./support/fills.ts";
+import { at } from "./support/indexed.ts";
 import { tempDir } from "./support/sync.ts";
 
-const FILLS = [
+const FILLS: [Fill, Fill, Fill] = [
   f(1, "BUY", "0.010", "47263.40", { commission: "0.18905360" }),
   f(2, "SELL", "0.010", "47300", { commission: "0.1892", realizedPnl: "0.3660" }),
   f(3, "BUY", "5", "2.5", { symbol: "ETHUSDT", commission: "0.001", commissionAsset: "BNB" }),
 ];
 
-const INCOME: IncomeRecord[] = [
+const INCOME: [IncomeRecord] = [
   {
     market: "usdm",
     time: Date.UTC(2025, 0, 1, 8),
@@ -54,9 +56,11 @@ async function rejectsAt(
   });
 }
 
-/** The file's lines (without their line breaks). */
-async function linesOf(path: string): Promise<string[]> {
-  return (await Deno.readTextFile(path)).split("\n").slice(0, -1);
+/** The file's lines (without their line breaks): its header, then its rows. */
+async function linesOf(path: string): Promise<[header: string, ...rows: string[]]> {
+  const [header, ...rows] = (await Deno.readTextFile(path)).split("\n").slice(0, -1);
+  assert.ok(header !== undefined, `${path} is empty`);
+  return [header, ...rows];
 }
 
 async function writeLines(path: string, lines: readonly string[]): Promise<void> {
@@ -88,15 +92,15 @@ Deno.test("fills file: what is not whole is refused, naming the line", async (t)
   );
 
   await t.step("a row cut short in the middle of the file", async () => {
-    const cut = rows[0].slice(0, rows[0].indexOf(",BOTH,") + 10);
+    const cut = at(rows, 0).slice(0, at(rows, 0).indexOf(",BOTH,") + 10);
     await writeLines(path, [header, cut, ...rows.slice(1)]);
     await rejectsAt(readFillsFile, path, 2, /has 11 fields, the header has 19/);
   });
 
   await t.step("a field too many, and a stray comma", async () => {
-    await writeLines(path, [header, rows[0], rows[1] + ",extra", rows[2]]);
+    await writeLines(path, [header, at(rows, 0), at(rows, 1) + ",extra", at(rows, 2)]);
     await rejectsAt(readFillsFile, path, 3, /has 20 fields, the header has 19 \(a stray comma/);
-    await writeLines(path, [header, rows[0].replace(",BUY,", ",BUY,,"), ...rows.slice(1)]);
+    await writeLines(path, [header, at(rows, 0).replace(",BUY,", ",BUY,,"), ...rows.slice(1)]);
     await rejectsAt(readFillsFile, path, 2, /has 20 fields/);
   });
 
@@ -110,31 +114,31 @@ Deno.test("fills file: what is not whole is refused, naming the line", async (t)
     async () => {
       for (
         const changed of [
-          rows[1].replace("47300", "4730"),
-          rows[1].replace("0.3660", "0.36660"),
-          rows[1].replace("0.3660", "0.366"),
-          rows[1].replace(",2,", ",22,"),
+          at(rows, 1).replace("47300", "4730"),
+          at(rows, 1).replace("0.3660", "0.36660"),
+          at(rows, 1).replace("0.3660", "0.366"),
+          at(rows, 1).replace(",2,", ",22,"),
         ]
       ) {
-        assert.notEqual(changed, rows[1]);
-        await writeLines(path, [header, rows[0], changed, rows[2]]);
+        assert.notEqual(changed, at(rows, 1));
+        await writeLines(path, [header, at(rows, 0), changed, at(rows, 2)]);
         await rejectsAt(readFillsFile, path, 3, /field "crc32": does not match the row/);
       }
     },
   );
 
   await t.step("a row changed on purpose, with its check emptied, is read", async () => {
-    const changed = rows[1].replace("47300", "47301").replace(/,[0-9a-f]{8}$/, ",");
-    await writeLines(path, [header, rows[0], changed, rows[2]]);
+    const changed = at(rows, 1).replace("47300", "47301").replace(/,[0-9a-f]{8}$/, ",");
+    await writeLines(path, [header, at(rows, 0), changed, at(rows, 2)]);
     const { fills } = await readFillsFile(path);
-    assert.equal(fills[1].price, "47301");
+    assert.equal(fills[1]?.price, "47301");
   });
 
   await t.step("a row of a download, with its check emptied, is read", async () => {
     // `…,archive,`: the comma 9 characters from the end is not the check's.
-    const changed = rows[1].replace(",api,", ",archive,").replace(/,[0-9a-f]{8}$/, ",");
+    const changed = at(rows, 1).replace(",api,", ",archive,").replace(/,[0-9a-f]{8}$/, ",");
     assert.match(changed, /,archive,$/);
-    await writeLines(path, [header, rows[0], changed, rows[2]]);
+    await writeLines(path, [header, at(rows, 0), changed, at(rows, 2)]);
     const { fills } = await readFillsFile(path);
     assert.deepEqual(fills[1], { ...FILLS[1], source: "archive" });
   });
@@ -167,8 +171,8 @@ Deno.test("fills file: what is not whole is refused, naming the line", async (t)
   });
 
   await t.step("every field quoted, one price changed: the check refuses", async () => {
-    const changed = rows[1].replace(",47300,", ",47301,");
-    await writeLines(path, [header, rows[0], changed, rows[2]].map(quoted));
+    const changed = at(rows, 1).replace(",47300,", ",47301,");
+    await writeLines(path, [header, at(rows, 0), changed, at(rows, 2)].map(quoted));
     await rejectsAt(readFillsFile, path, 3, /field "crc32": does not match the row/);
   });
 
@@ -176,9 +180,9 @@ Deno.test("fills file: what is not whole is refused, naming the line", async (t)
     // `2025-01-01T00:00,BTCUSDT,SELL,…`: the comma after the symbol is the row's 25th character,
     // where a whole time ends; the field after it is the side. The reader of BTCUSDT's rows (one
     // thread of a rebuild, or a sync rebuilding that symbol) must not skip it as SELL's.
-    const cut = rows[1].replace(/^[^,]*/, "2025-01-01T00:00");
+    const cut = at(rows, 1).replace(/^[^,]*/, "2025-01-01T00:00");
     assert.equal(cut.indexOf(",", 17), 24);
-    await writeLines(path, [header, rows[0], cut, rows[2]]);
+    await writeLines(path, [header, at(rows, 0), cut, at(rows, 2)]);
     const btc = (p: string) => readLedgerFills(p, (symbol) => symbol === "BTCUSDT");
     await rejectsAt(btc, path, 3, /field "time": not valid/);
     const others = await readLedgerFills(path, (symbol) => symbol !== "BTCUSDT");
@@ -211,7 +215,8 @@ Deno.test("income and price files: the same rules", async (t) => {
 
   await t.step("a row cut short, a column twice", async () => {
     await writeIncomeFile(income, INCOME);
-    const [header, row] = await linesOf(income);
+    const [header, ...rows] = await linesOf(income);
+    const row = at(rows, 0);
     await writeLines(income, [header, row.slice(0, row.indexOf(",usdm"))]);
     await rejectsAt(readIncomeFile, income, 2, /has \d+ fields, the header has 11/);
     await writeLines(income, [header.replace("asset", "symbol"), row]);
@@ -231,7 +236,8 @@ Deno.test("income and price files: the same rules", async (t) => {
       // Written before `source` and `crc32` existed: 9 columns, no check to catch a stray comma;
       // the count of fields must.
       await writeIncomeFile(income, INCOME);
-      const [header, row] = await linesOf(income);
+      const [header, ...rows] = await linesOf(income);
+      const row = at(rows, 0);
       const old = (line: string) => line.slice(0, line.lastIndexOf(",", line.lastIndexOf(",") - 1));
       await writeLines(income, [old(header), old(row)]);
       assert.deepEqual(await readIncomeFile(income), INCOME, "the older file reads");
@@ -244,7 +250,7 @@ Deno.test("income and price files: the same rules", async (t) => {
   await t.step("the price cache: a changed price is refused", async () => {
     const minute = Date.UTC(2025, 0, 1, 0, 1);
     await writePricesFile(prices, [{ symbol: "BNBUSDT", minute, open: Decimal.parse("601.5") }]);
-    assert.equal((await readPricesFile(prices))[0].open?.toString(), "601.5");
+    assert.equal((await readPricesFile(prices))[0]?.open?.toString(), "601.5");
     const text = await Deno.readTextFile(prices);
     await Deno.writeTextFile(prices, text.replace("601.5", "61.5"));
     await rejectsAt(readPricesFile, prices, 2, /"crc32": does not match/);
@@ -257,13 +263,13 @@ Deno.test("income and price files: the same rules", async (t) => {
         ["BNBUSDT,2025-01-01T00:01:00.000Z,6O1.5,", "open"], // a letter O for a zero
         ["bnbusdt,2025-01-01T00:01:00.000Z,601.5,", "symbol"],
         ["BNBUSDT,2025-01-01T00:01:30.000Z,601.5,", "minute"], // not the start of a minute
-      ]
+      ] as const
     ) {
       await writeLines(prices, ["symbol,minute,open,crc32", row]);
       await rejectsAt(readPricesFile, prices, 2, new RegExp(`field "${field}": not valid`));
     }
     await writeLines(prices, ["symbol,minute,open,crc32", `BNBUSDT,${minute},601.5,`]);
-    assert.equal((await readPricesFile(prices))[0].open?.toString(), "601.5");
+    assert.equal((await readPricesFile(prices))[0]?.open?.toString(), "601.5");
   });
 });
 
@@ -282,6 +288,7 @@ Deno.test("positions file: sums that do not add up are refused", async (t) => {
 
   await t.step("a closed position with a quantity still open is caught", async () => {
     const [header, first, ...rest] = text.trimEnd().split("\n");
+    assert.ok(header !== undefined && first !== undefined, "a header and a row");
     const fields = first.split(",");
     fields[17] = "0.01"; // open_qty
     await writeLines(path, [header, fields.join(","), ...rest]);
