@@ -13,6 +13,7 @@ import { type PositionRecord, readPositionsFile } from "../src/storage/positions
 import { generateAccount } from "./fake_exchange/account.ts";
 import { Browser, chromiumMissing } from "./support/chromium.ts";
 import { runCli } from "./support/cli.ts";
+import { at, valueAt } from "./support/indexed.ts";
 
 const chromiumSkip = await chromiumMissing();
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -81,10 +82,10 @@ Deno.test("report journal: figures recomputed from the positions file", async (t
           r.incomeType === "FUNDING_FEE" && within(r.time) && symbols.includes(r.symbol)
         ).map((r) => Decimal.parse(r.income)),
       );
-      const fees = rowsOf(html, "fees").find((row) => row[0].includes("USDT"))!;
-      assert.equal(exactOf(fees[2]), `${funding}`, "funding of the period and symbols");
+      const fees = rowsOf(html, "fees").find((row) => at(row, 0).includes("USDT"))!;
+      assert.equal(exactOf(at(fees, 2)), `${funding}`, "funding of the period and symbols");
       const commission = sum(trips.map((p) => p.commission));
-      assert.equal(exactOf(fees[1]), `${commission}`, "commissions of the round trips shown");
+      assert.equal(exactOf(at(fees, 1)), `${commission}`, "commissions of the round trips shown");
     });
 
     await t.step({
@@ -128,9 +129,13 @@ function checkJournal(html: string, asset: string, all: readonly PositionRecord[
   for (const row of monthRows) {
     for (let m = 1; m <= 12; m++) {
       const key = `${row[0]}-${String(m).padStart(2, "0")}`;
-      assert.equal(exactOf(row[m]), months.has(key) ? `${months.get(key)!.sum}` : undefined, key);
+      assert.equal(
+        exactOf(at(row, m)),
+        months.has(key) ? `${months.get(key)!.sum}` : undefined,
+        key,
+      );
     }
-    assert.equal(exactOf(row[13]), `${years.get(row[0])!.sum}`, `${row[0]} total`);
+    assert.equal(exactOf(at(row, 13)), `${years.get(at(row, 0))!.sum}`, `${row[0]} total`);
   }
 
   // By hour and weekday of the close (UTC).
@@ -139,15 +144,15 @@ function checkJournal(html: string, asset: string, all: readonly PositionRecord[
     const g = hours.get(String(h));
     assert.equal(row[0], `${String(h).padStart(2, "0")}:00`);
     assert.equal(row[1], String(g?.count ?? 0), `hour ${h}`);
-    assert.equal(exactOf(row[3]), g === undefined ? undefined : `${g.sum}`, `hour ${h}`);
+    assert.equal(exactOf(at(row, 3)), g === undefined ? undefined : `${g.sum}`, `hour ${h}`);
   });
   const weekdays = groupSum(
     trips,
-    (p) => WEEKDAYS[(new Date(p.closeTime!).getUTCDay() + 6) % 7],
+    (p) => at(WEEKDAYS, (new Date(p.closeTime!).getUTCDay() + 6) % 7),
     net,
   );
   assert.deepEqual(
-    rowsOf(section, "by-weekday").map((row) => [text(row[0]), row[1], exactOf(row[3])]),
+    rowsOf(section, "by-weekday").map((row) => [text(at(row, 0)), row[1], exactOf(at(row, 3))]),
     WEEKDAYS.map((d) => [d, String(weekdays.get(d)?.count ?? 0), weekdays.get(d)?.sum.toString()]),
   );
 
@@ -156,7 +161,7 @@ function checkJournal(html: string, asset: string, all: readonly PositionRecord[
     trips.filter((p) => net(p).sign() === sign && p.status !== "PARTIAL")
       .map((p) => p.closeTime! - p.openTime);
   const holding = rowsOf(section, "holding").map((row) => row.map(text));
-  for (const [row, sign] of [[holding[0], 1], [holding[1], -1]] as const) {
+  for (const [row, sign] of [[at(holding, 0), 1], [at(holding, 1), -1]] as const) {
     const list = spans(sign);
     assert.equal(row[1], String(list.length));
     assert.equal(row[2], duration(Math.round(list.reduce((a, b) => a + b, 0) / list.length)));
@@ -177,25 +182,26 @@ function checkJournal(html: string, asset: string, all: readonly PositionRecord[
   assert.equal(stats["loss-streak"], longest(-1));
   const total = sum(trips.map(net));
   assert.equal(
-    exactOf(stats.expectancyHtml),
+    exactOf(valueAt(stats, "expectancyHtml")),
     `${total.div(new Decimal(trips.length, 0), 8)}`,
     "expectancy = net / round trips",
   );
-  assert.equal(exactOf(stats["net-pnlHtml"]), `${total}`);
+  assert.equal(exactOf(valueAt(stats, "net-pnlHtml")), `${total}`);
 
   // Fees and funding against gross P&L.
-  const [costs] = rowsOf(section, "costs");
+  const costs = at(rowsOf(section, "costs"), 0);
   const gross = sum(trips.map((p) => p.realizedPnl));
   const fees = sum(trips.map((p) => p.commission.plus(p.commissionConverted ?? Decimal.ZERO)));
   const funding = sum(trips.map((p) => p.funding ?? Decimal.ZERO));
-  assert.equal(exactOf(costs[0]), `${gross}`);
-  assert.equal(exactOf(costs[1]), `${fees.neg().normalize()}`);
+  assert.equal(exactOf(at(costs, 0)), `${gross}`);
+  assert.equal(exactOf(at(costs, 1)), `${fees.neg().normalize()}`);
   const feeShare = fees.neg().times(new Decimal(100, 0)).div(gross.abs(), 2);
   assert.equal(costs[2], `${roundTo(`${feeShare}`, 2)}%`, "fees, % of gross");
-  assert.equal(exactOf(costs[3]), `${funding}`);
+  assert.equal(exactOf(at(costs, 3)), `${funding}`);
 
   // Every amount shown is its exact value rounded half-even to 2 decimals (USDT), grouped.
-  for (const [, exact, shown] of section.matchAll(/data-exact="([^"]+)">([^<]*)</g)) {
+  for (const match of section.matchAll(/data-exact="([^"]+)">([^<]*)</g)) {
+    const [exact, shown] = [at(match, 1), at(match, 2)];
     assert.equal(shown.replaceAll(",", ""), roundTo(exact, 2), exact);
   }
 }
@@ -208,9 +214,9 @@ function roundTo(text: string, places: number): string {
   const rest = frac.slice(places);
   const half = rest === ""
     ? -1
-    : rest[0] > "5"
+    : at(rest, 0) > "5"
     ? 1
-    : rest[0] < "5"
+    : at(rest, 0) < "5"
     ? -1
     : /[1-9]/.test(rest.slice(1))
     ? 1
@@ -285,15 +291,16 @@ function sectionOf(html: string, asset: string): string {
 function rowsOf(html: string, id: string): string[][] {
   const table = new RegExp(`data-table="${id}">[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(html);
   assert.ok(table, `table ${id}`);
-  return [...table[1].matchAll(/<tr>(.*?)<\/tr>/g)].map(([, row]) =>
-    [...row.matchAll(/<td>(.*?)<\/td>/g)].map(([, cell]) => cell)
+  return [...at(table, 1).matchAll(/<tr>(.*?)<\/tr>/g)].map((tr) =>
+    [...at(tr, 1).matchAll(/<td>(.*?)<\/td>/g)].map((td) => at(td, 1))
   );
 }
 
 /** The statistic cards as text, and as HTML under `KEYHtml`. */
 function statsOf(section: string): Record<string, string> {
   const stats: Record<string, string> = {};
-  for (const [, key, value] of section.matchAll(/data-stat="([^"]+)">(.*?)<\/div>/g)) {
+  for (const match of section.matchAll(/data-stat="([^"]+)">(.*?)<\/div>/g)) {
+    const [key, value] = [at(match, 1), at(match, 2)];
     stats[key] = text(value);
     stats[`${key}Html`] = value;
   }
