@@ -21,6 +21,7 @@ import {
   TRADES,
   TRADES_TEXT,
 } from "./support/binance_stub.ts";
+import { at } from "./support/indexed.ts";
 
 Deno.test("Binance client: requests", async (t) => {
   await t.step(
@@ -35,14 +36,15 @@ Deno.test("Binance client: requests", async (t) => {
       });
       assert.deepEqual(binance.paths(), ["/fapi/v1/time", TRADES]);
       const [request] = binance.calls(TRADES);
+      assert.ok(request !== undefined, "the trades request");
       assert.equal(request.apiKey, API_KEY);
       assert.equal(request.params.get("fromId"), "9007199254740990");
       assert.equal(request.params.get("limit"), "1000");
       assert.equal(request.params.get("recvWindow"), "5000");
       assert.equal(request.params.get("timestamp"), String(time.server()));
       assert.ok(await signedCorrectly(request));
-      assert.equal(fills[0].id, "9007199254740993");
-      assert.equal(fills[0].orderId, "261942655610");
+      assert.equal(fills[0]?.id, "9007199254740993");
+      assert.equal(fills[0]?.orderId, "261942655610");
     },
   );
 
@@ -53,7 +55,7 @@ Deno.test("Binance client: requests", async (t) => {
       '"tradeId":""}]';
     await using binance = stub(time, (s) => s.path === "/fapi/v1/income" ? json(text) : undefined);
     const rows = await (await client(binance.baseUrl, time)).income({ incomeType: "FUNDING_FEE" });
-    assert.equal(rows[0].tranId, "4480321991774044580");
+    assert.equal(rows[0]?.tranId, "4480321991774044580");
   });
 
   await t.step("signs every retry afresh: new timestamp, new signature", async () => {
@@ -63,6 +65,7 @@ Deno.test("Binance client: requests", async (t) => {
     });
     await (await client(binance.baseUrl, time)).userTrades({ symbol: "BTCUSDT" });
     const [first, second] = binance.calls(TRADES);
+    assert.ok(first !== undefined && second !== undefined);
     assert.deepEqual(time.slept, [500]); // full jitter: 0.5 × 1000 ms
     assert.equal(
       Number(second.params.get("timestamp")) - Number(first.params.get("timestamp")),
@@ -130,7 +133,7 @@ Deno.test("Binance client: requests", async (t) => {
       [TRADES, 2, 6, 500],
       [TRADES, 3, 6, 3_000],
     ]);
-    assert.match(retries[1].reason, /HTTP 429/);
+    assert.match(at(retries, 1).reason, /HTTP 429/);
   });
 
   await t.step("a 429 without Retry-After waits for the next minute's weight window", async () => {
@@ -227,7 +230,7 @@ Deno.test("Binance client: no secret in any error or log record", async () => {
     assert.ok(errors[4] instanceof BinanceNetworkError);
     assert.match(errors[4].message, /GET \/fapi\/v1\/userTrades: network error: .*gave up after 2/);
     // The echoed page is kept to explain the refusal, with the key and the signature cut out.
-    const [echoed] = errors.splice(3, 1).map((e) => `${e.message} ${e.stack}`);
+    const echoed = at(errors.splice(3, 1).map((e) => `${e.message} ${e.stack}`), 0);
     assert.match(echoed, /signature=<redacted> \(X-MBX-APIKEY <api-key>\)/);
     for (const secret of [API_KEY, SECRET, ...signatures]) {
       assert.ok(!echoed.includes(secret), `${secret} leaked in: ${echoed}`);

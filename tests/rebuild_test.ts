@@ -15,6 +15,7 @@ import { writeIncomeFile } from "../src/storage/income_file.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
 import { generateAccount } from "./fake_exchange/mod.ts";
 import { runCli } from "./support/cli.ts";
+import { at } from "./support/indexed.ts";
 
 const END = Date.UTC(2026, 5, 1, 12, 0, 0);
 
@@ -86,10 +87,10 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
 
     await t.step("a symbol out of trade-id order is rebuilt from its fills", async () => {
       const lines = (await Deno.readTextFile(`${dir}/futures_fills.csv`)).split("\n");
-      const symbol = fills[0].symbol;
+      const symbol = at(fills, 0).symbol;
       const rows = lines.flatMap((line, i) => (line.split(",")[1] === symbol ? [i] : []));
-      const [first, last] = [rows[0], rows.at(-1)!];
-      [lines[first], lines[last]] = [lines[last], lines[first]];
+      const [first, last] = [at(rows, 0), at(rows, -1)];
+      [lines[first], lines[last]] = [at(lines, last), at(lines, first)];
       await Deno.writeTextFile(`${dir}/swapped.csv`, lines.join("\n"));
       for (const jobs of ["1", "2"]) {
         const out = `swapped${jobs}.csv`;
@@ -102,12 +103,12 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
     await t.step("the first bad line is reported, whichever thread reads it", async () => {
       const lines = (await Deno.readTextFile(`${dir}/futures_fills.csv`)).split("\n");
       const plan = planShards(await estimateFillsBySymbol(`${dir}/futures_fills.csv`), 2);
-      const shard = (i: number) => shardOf(plan, lines[i].split(",")[1]);
+      const shard = (i: number) => shardOf(plan, at(at(lines, i).split(","), 1));
       // A bad row late in the file, then an earlier one of a symbol of the other shard.
       const late = lines.length - 20;
       const early = lines.findIndex((_, i) => i > 100 && i < late && shard(i) !== shard(late));
       assert.ok(early > 0);
-      for (const i of [late, early]) lines[i] = lines[i].replace(/,(BUY|SELL),/, ",HOLD,");
+      for (const i of [late, early]) lines[i] = at(lines, i).replace(/,(BUY|SELL),/, ",HOLD,");
       await Deno.writeTextFile(`${dir}/bad.csv`, lines.join("\n"));
       for (const jobs of ["1", "2"]) {
         const { code, stderr } = await cli("--fills", "bad.csv", "--jobs", jobs, "--out", "x.csv");
@@ -128,15 +129,16 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
       const pick = (type: string, shard?: number) =>
         lines.findIndex((line, i) => {
           const f = line.split(",");
-          return i > 0 && f[2] === type && (shard === undefined || shardOf(plan, f[1]) === shard);
+          return i > 0 && f[2] === type &&
+            (shard === undefined || shardOf(plan, at(f, 1)) === shard);
         });
       const rows = [pick("COMMISSION", 0), pick("COMMISSION", 1), pick("FUNDING_FEE", 1)];
-      lines.splice(rows[0], 0, "2025-01-01T00:00:00.000Z,,TRANSFER,100,USDT,,77,,usdm,api,");
-      rows.push(rows[0]);
-      for (const row of rows.map((r, k) => (k < 3 && r >= rows[0] ? r + 1 : r))) {
+      lines.splice(at(rows, 0), 0, "2025-01-01T00:00:00.000Z,,TRANSFER,100,USDT,,77,,usdm,api,");
+      rows.push(at(rows, 0));
+      for (const row of rows.map((r, k) => (k < 3 && r >= at(rows, 0) ? r + 1 : r))) {
         assert.ok(row > 0);
         const changed = [...lines];
-        changed[row] = changed[row].replace(
+        changed[row] = at(changed, row).replace(
           /,(-?)(\d)/,
           (_, sign, d) => `,${sign}${(+d + 1) % 10}`,
         );
@@ -165,16 +167,17 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
         const plan = planShards(await estimateFillsBySymbol(`${dir}/futures_fills.csv`), 2);
         const fillLines = (await Deno.readTextFile(`${dir}/futures_fills.csv`)).split("\n");
         const bad = fillLines.findIndex((line, i) =>
-          i > 0 && shardOf(plan, line.split(",")[1]) === 0
+          i > 0 && shardOf(plan, at(line.split(","), 1)) === 0
         );
-        fillLines[bad] = fillLines[bad].replace(/,(BUY|SELL),/, ",HOLD,");
+        fillLines[bad] = at(fillLines, bad).replace(/,(BUY|SELL),/, ",HOLD,");
         await Deno.writeTextFile(`${dir}/both/futures_fills.csv`, fillLines.join("\n"));
         const lines = (await Deno.readTextFile(`${dir}/futures_income.csv`)).split("\n");
         const row = lines.findLastIndex((line, i) =>
-          i > bad && line.split(",")[2] === "COMMISSION" && shardOf(plan, line.split(",")[1]) === 1
+          i > bad && line.split(",")[2] === "COMMISSION" &&
+          shardOf(plan, at(line.split(","), 1)) === 1
         );
         assert.ok(row > bad);
-        lines[row] = lines[row].replace(/,-(\d)/, (_, d) => `,-${(+d + 1) % 10}`);
+        lines[row] = at(lines, row).replace(/,-(\d)/, (_, d) => `,-${(+d + 1) % 10}`);
         await Deno.writeTextFile(`${dir}/both/futures_income.csv`, lines.join("\n"));
         for (const jobs of ["1", "2", "3"]) {
           const { code, stderr } = await runCli(
@@ -200,7 +203,7 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
       const middle = Math.floor(income.length / 2);
       const note = "a note,\n".repeat(Math.ceil(size / 8));
       await writeIncomeFile(path, income.map((r, i) => (i === middle ? { ...r, info: note } : r)));
-      const [first] = (await incomeRanges(path, 2))!;
+      const first = at((await incomeRanges(path, 2))!, 0);
       assert.equal(await readIncomePart(path, first), undefined, "the cut is inside the note");
       for (const jobs of ["1", "2", "3"]) {
         const { code } = await runCli({ cwd: `${dir}/seam` }, "positions", "--jobs", jobs);
@@ -223,7 +226,10 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
         await writeRebuilt(`${dir}/merged_here.csv`, rebuilt);
         // The merge was cut in three, and each worker sent a part failed.
         assert.equal(rebuilt.notes.length, 2, rebuilt.notes.join("\n"));
-        assert.match(rebuilt.notes[0], /^a worker thread failed \(.+\); its part of the merge was/);
+        assert.match(
+          at(rebuilt.notes, 0),
+          /^a worker thread failed \(.+\); its part of the merge was/,
+        );
         assert.ok(await Deno.readTextFile(`${dir}/merged_here.csv`) === expected);
       },
     );
@@ -241,7 +247,7 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
         });
         assert.equal(rebuilt.threads, 3);
         assert.equal(rebuilt.notes.length, 2, "one note per worker");
-        assert.match(rebuilt.notes[0], /^a worker thread failed \(.+\); its share was rebuilt/);
+        assert.match(at(rebuilt.notes, 0), /^a worker thread failed \(.+\); its share was rebuilt/);
         const text = rebuilt.notes.join("");
         assert.ok(!text.includes("\n") && !text.includes("\u001b"), "plain single lines");
         await writeRebuilt(`${dir}/written.csv`, rebuilt);

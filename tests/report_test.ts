@@ -10,6 +10,7 @@ import { DataFileError } from "../src/storage/data_file.ts";
 import { Browser, chromiumMissing } from "./support/chromium.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
+import { at } from "./support/indexed.ts";
 
 const eth = { symbol: "ETHUSDT" };
 const sol = { symbol: "SOLUSDT" };
@@ -106,6 +107,7 @@ Deno.test("report", async (t) => {
     await t.step("statistics per margin asset, by hand", async () => {
       const { positions } = await readPositionsFile(`${dir}/futures_positions.csv`);
       const [btc, usdt] = roundTripStats(positions);
+      assert.ok(btc !== undefined && usdt !== undefined, "two margin assets");
       assert.equal(btc.asset, "BTC");
       assert.equal(usdt.asset, "USDT");
       assert.deepEqual(
@@ -246,7 +248,7 @@ Deno.test("report", async (t) => {
         header, // …,funding,net_pnl: the last two columns
         ...rows.map((row, i) => {
           const fields = row.split(",");
-          const net = fields[9];
+          const net = at(fields, 9);
           fields.splice(-2, 2, ...(i === 0 ? ["-0.3", "9.5"] : ["0", net]));
           return fields.join(",");
         }),
@@ -308,7 +310,7 @@ Deno.test("report", async (t) => {
       const file = await readPositionsFile(`${dir}/round.csv`);
       assert.equal(positionsCsv(file.positions), ledgerCsv);
       assert.deepEqual(file.optionalColumns, ["commission_converted", "funding", "net_pnl"]);
-      assert.equal(file.positions[2].otherCommission.get("BNB")?.toString(), "0.0002");
+      assert.equal(file.positions[2]?.otherCommission.get("BNB")?.toString(), "0.0002");
       assert.equal(file.positions.length, positions.length);
       await Deno.remove(`${dir}/round.csv`);
     });
@@ -391,7 +393,9 @@ async function checkInBrowser(path: string): Promise<void> {
   const page = await browser.newPage(1200, 900);
   await page.watch((u) => u === url);
   await page.goto(url);
-  const drawn = await page.evaluate<{ charts: string; canvases: number[][] }>(`(() => {
+  const drawn = await page.evaluate<
+    { charts: string; canvases: [ink: number, blue: number, red: number][] }
+  >(`(() => {
     const count = (canvas) => {
       const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
       let ink = 0, blue = 0, red = 0;
@@ -411,7 +415,7 @@ async function checkInBrowser(path: string): Promise<void> {
   for (const [ink, blue, red] of drawn.canvases) {
     assert.ok(ink > 1000 && blue > 200, `the equity line is drawn: ${[ink, blue, red]}`);
   }
-  assert.ok(drawn.canvases[0][2] > 200, "the USDT drawdown is drawn");
+  assert.ok(at(drawn.canvases, 0)[2] > 200, "the USDT drawdown is drawn");
   const shown = await page.evaluate<Record<string, string>>(`Object.fromEntries(
     [...document.querySelectorAll('section[data-asset="USDT"] [data-stat]')]
       .map((e) => [e.dataset.stat, e.textContent]))`);
@@ -447,9 +451,9 @@ async function checkInBrowser(path: string): Promise<void> {
 function statsOf(html: string, asset: string): Record<string, string> {
   const section = sectionOf(html, asset);
   return Object.fromEntries(
-    [...section.matchAll(/data-stat="([^"]+)">(.*?)<\/div>/g)].map(([, key, value]) => [
-      key,
-      text(value),
+    [...section.matchAll(/data-stat="([^"]+)">(.*?)<\/div>/g)].map((m) => [
+      at(m, 1),
+      text(at(m, 2)),
     ]),
   );
 }
@@ -467,8 +471,8 @@ function tableOf(html: string, id: string, asset?: string): string[][] {
   const scope = asset === undefined ? html : sectionOf(html, asset);
   const table = new RegExp(`data-table="${id}">[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(scope);
   assert.ok(table, `table ${id}`);
-  return [...table[1].matchAll(/<tr>(.*?)<\/tr>/g)].map(([, row]) =>
-    [...row.matchAll(/<td>(.*?)<\/td>/g)].map(([, cell]) => text(cell))
+  return [...at(table, 1).matchAll(/<tr>(.*?)<\/tr>/g)].map((tr) =>
+    [...at(tr, 1).matchAll(/<td>(.*?)<\/td>/g)].map((td) => text(at(td, 1)))
   );
 }
 
