@@ -10,6 +10,7 @@ import type { IncomeRecord } from "../src/income.ts";
 import { buildLedger } from "../src/ledger/aggregate.ts";
 import { bothLedgers, projectInputs } from "./support/both_ledgers.ts";
 import { f } from "./support/fills.ts";
+import { at as cellAt } from "./support/indexed.ts";
 import { rows } from "./support/positions.ts";
 import { POSITIONS_FILE_COLUMNS, positionsFileText } from "./support/positions_text.ts";
 import {
@@ -50,7 +51,7 @@ function referenceRows(fills: readonly LedgerFill[], inputs: ReferenceInputs = {
   const lines = positionsFileText(referenceLedger(fills, inputs).positions).trimEnd().split("\n");
   return lines.slice(1).map((line) => {
     const cells = line.split(",");
-    return Object.fromEntries(POSITIONS_FILE_COLUMNS.map((c, i) => [c, cells[i]]));
+    return Object.fromEntries(POSITIONS_FILE_COLUMNS.map((c, i) => [c, cellAt(cells, i)]));
   });
 }
 

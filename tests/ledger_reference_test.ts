@@ -11,6 +11,7 @@ import type { Fill, LedgerFill } from "../src/fill.ts";
 import { type Ledger, LedgerCollector, LedgerStream } from "../src/ledger/ledger_stream.ts";
 import { binanceHistory, type History } from "./support/binance_history.ts";
 import { bothLedgers, projectInputs } from "./support/both_ledgers.ts";
+import { at } from "./support/indexed.ts";
 import type { ReferenceInputs } from "./support/reference_ledger.ts";
 
 /**
@@ -34,7 +35,7 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
   for (let i = out.length - 1; i > 0; i--) {
     x = (Math.imul(x, 1_103_515_245) + 12_345) | 0;
     const j = (x >>> 8) % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
+    [out[i], out[j]] = [at(out, j), at(out, i)];
   }
   return out;
 }
@@ -57,7 +58,7 @@ function delivered(
     : [...fills];
   if (fills.length > 0) {
     for (const n of d.twice) {
-      const copy = { ...fills[n % fills.length] }; // the same fill again: Binance's page overlap
+      const copy = { ...at(fills, n % fills.length) }; // the same fill again: Binance's page overlap
       out = [...out.slice(0, n % (out.length + 1)), copy, ...out.slice(n % (out.length + 1))];
     }
   }
@@ -103,9 +104,25 @@ Deno.test("buildLedger agrees with the reference ledger on every column (propert
   });
 });
 
+/** The rules a history can exercise, tallied by `count`. */
+type Rule =
+  | "runs"
+  | "flips"
+  | "hedgeSplits"
+  | "partial"
+  | "unattached"
+  | "coinm"
+  | "bnbUnpriced"
+  | "threePasses"
+  | "idsMeetUnsettled"
+  | "marketsMeetUnsettled"
+  | "delivered"
+  | "deliveredCoinm"
+  | "fundedAtDelivery";
+
 /** Tallies which rules a history exercised. */
 function count(
-  seen: Record<string, number>,
+  seen: Record<Rule, number>,
   history: History,
   fills: readonly LedgerFill[],
   ledger: Ledger,

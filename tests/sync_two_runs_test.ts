@@ -21,6 +21,7 @@ import {
 } from "./support/binance_history.ts";
 import { incomeOf, positionsAt } from "./support/binance_views.ts";
 import { f } from "./support/fills.ts";
+import { at } from "./support/indexed.ts";
 import {
   accountOfFills,
   type MemoryAccount,
@@ -213,7 +214,9 @@ Deno.test("a history synced in two runs leaves the files one run leaves (propert
           let failed = false;
           for (const market of MARKETS) {
             // A symbol's trades, or (COIN-M) a pair's, as a first sync walks ADAUSD by pair.
-            const symbols = CONTRACTS.filter((c) => c.market === market).map((c) => c.symbol);
+            const symbols: string[] = CONTRACTS.filter((c) => c.market === market).map((c) =>
+              c.symbol
+            );
             if (market === "coinm") symbols.push("ADAUSD");
             const failOn = fail?.market === market
               ? symbols[fail.symbol % symbols.length]
@@ -228,7 +231,7 @@ Deno.test("a history synced in two runs leaves the files one run leaves (propert
               const { fills } = await readFillsFile(`${two}/futures_fills.csv`);
               const served = new Set(client.queried.filter((s) => s !== failOn));
               for (const fill of history.fills) {
-                const pair = fill.symbol.split("_")[0];
+                const pair = at(fill.symbol.split("_"), 0);
                 const asked = served.has(fill.symbol) || (market === "coinm" && served.has(pair));
                 if (fill.market === market && asked && fill.time <= first) {
                   assert.ok(
