@@ -28,6 +28,7 @@ import {
   WORKER,
 } from "../scripts/compile.ts";
 import { f } from "./support/fills.ts";
+import { at, valueAt } from "./support/indexed.ts";
 import { tempDir } from "./support/sync.ts";
 
 const ROOT = new URL("..", import.meta.url);
@@ -59,7 +60,7 @@ const RUNNER_PLATFORMS: Record<string, { os: string; cpu: string }> = {
 /** The OS and CPU a `deno compile` target is for. */
 function targetPlatform(target: string): { os: string; cpu: string } {
   const os = target.includes("linux") ? "linux" : target.includes("apple") ? "darwin" : "windows";
-  return { os, cpu: target.split("-")[0] };
+  return { os, cpu: at(target.split("-"), 0) };
 }
 
 interface Step {
@@ -150,40 +151,41 @@ Deno.test("the compile task and the workflows build the same five targets", asyn
 
   const release = await workflow("release.yml");
   await t.step("release.yml builds the five, each with deno task compile", () => {
-    const build = release.jobs.build;
+    const build = valueAt(release.jobs, "build");
     assert.deepEqual([...(build.strategy?.matrix.target as string[])].sort(), FIVE);
     assert.ok(runs(build).includes("deno task compile --target ${{ matrix.target }}"));
   });
 
   await t.step("release.yml runs the tests first and attaches SHA-256 checksums", () => {
-    assert.equal(release.jobs.build.needs, "test");
-    assert.ok(runs(release.jobs.test).includes("deno task test"));
-    const publish = runs(release.jobs.release).join("\n");
+    assert.equal(valueAt(release.jobs, "build").needs, "test");
+    assert.ok(runs(valueAt(release.jobs, "test")).includes("deno task test"));
+    const publish = runs(valueAt(release.jobs, "release")).join("\n");
     assert.match(publish, /sha256sum futures-ledger-\* > SHA256SUMS\.txt/);
     assert.match(publish, /gh release upload .* dist\/futures-ledger-\* dist\/SHA256SUMS\.txt/);
   });
 
   await t.step("release.yml runs each built file on its own platform before releasing", () => {
-    const verify = release.jobs.verify;
+    const verify = valueAt(release.jobs, "verify");
     assert.equal(verify.needs, "build");
     assertRunsEachOnItsPlatform(verify);
     const download = verify.steps.find((step) =>
       step.uses?.startsWith("actions/download-artifact")
     );
     assert.equal(download?.with?.name, "futures-ledger-${{ matrix.target }}");
-    assert.equal(release.jobs.release.needs, "verify");
+    assert.equal(valueAt(release.jobs, "release").needs, "verify");
   });
 
   const ci = await workflow("ci.yml");
   await t.step("ci.yml runs on every push the tests with DENORT_BIN, then the five", () => {
     assert.ok("push" in ci.on && ci.on.push === null, "every push: no branch or tag filter");
     assert.ok("pull_request" in ci.on);
-    const test = runs(ci.jobs.test);
+    const test = runs(valueAt(ci.jobs, "test"));
     assert.ok(test.includes("deno task test"));
     assert.ok(test.some((run) => run.includes('echo "DENORT_BIN=')), "DENORT_BIN is set");
-    assert.equal(ci.jobs.binaries.needs, "test");
-    assert.ok(runs(ci.jobs.binaries).includes("deno task compile --target ${{ matrix.target }}"));
-    assertRunsEachOnItsPlatform(ci.jobs.binaries);
+    const binaries = valueAt(ci.jobs, "binaries");
+    assert.equal(binaries.needs, "test");
+    assert.ok(runs(binaries).includes("deno task compile --target ${{ matrix.target }}"));
+    assertRunsEachOnItsPlatform(binaries);
   });
 });
 
