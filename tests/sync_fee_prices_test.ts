@@ -14,6 +14,7 @@ import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
 import { memoryExchange } from "./support/fills_exchange.ts";
+import { at, valueAt } from "./support/indexed.ts";
 import { accountOfFills, type MemoryAccount, memoryClient } from "./support/memory_exchange.ts";
 import { syncWith, tempDir } from "./support/sync.ts";
 
@@ -46,7 +47,8 @@ Deno.test("BNB fees: priced once per minute, recorded per fill, converted offlin
     const conversions = await rowsOf(`${dir.path}/futures_fee_conversions.csv`);
     assert.equal(conversions.length, bnbFills.filter((r) => /[1-9]/.test(r.commission)).length);
     for (const c of conversions) {
-      const product = Decimal.parse(c.commission).times(Decimal.parse(c.price)).normalize();
+      const [commission, price] = [valueAt(c, "commission"), valueAt(c, "price")];
+      const product = Decimal.parse(commission).times(Decimal.parse(price)).normalize();
       assert.equal(c.commission_converted, product.toString());
       assert.equal(c.price_symbol, "BNBUSDT");
     }
@@ -63,6 +65,7 @@ Deno.test("BNB fees: priced once per minute, recorded per fill, converted offlin
     async () => {
       const path = `${dir.path}/futures_fee_prices.csv`;
       const [header, first, ...rest] = (await Deno.readTextFile(path)).trimEnd().split("\n");
+      assert.ok(header !== undefined && first !== undefined, "a header and a price");
       await Deno.writeTextFile(
         path,
         // symbol,minute,open,crc32: the open emptied, and the check with it (a change on purpose).
@@ -72,12 +75,15 @@ Deno.test("BNB fees: priced once per minute, recorded per fill, converted offlin
       assert.equal(out.code, 0, out.stderr);
       const unpriced = (await rowsOf(`${dir.path}/gap.csv`)).filter((p) => p.net_pnl === "");
       assert.equal(unpriced.length, 1);
-      assert.equal(unpriced[0].commission_converted, "");
-      const minute = Date.parse(first.split(",")[1]);
+      assert.equal(unpriced[0]?.commission_converted, "");
+      const minute = Date.parse(at(first.split(","), 1));
       const inMinute =
         bnbFills.filter((r) => r.time - (r.time % 60_000) === minute && /[1-9]/.test(r.commission))
           .length; // one order's many fills
-      assert.match(unpriced[0].note, new RegExp(`^no price in USDT for ${inMinute} BNB fees?: `));
+      assert.match(
+        valueAt(at(unpriced, 0), "note"),
+        new RegExp(`^no price in USDT for ${inMinute} BNB fees?: `),
+      );
       // The next sync does not ask again for a minute Binance had no price for.
       const from = exchange.log.length;
       assert.equal((await syncWith(exchange, dir.path)).code, 0);
@@ -113,7 +119,7 @@ Deno.test("a price fetch that fails keeps what came before it, and the next one 
   assert.equal((await rowsOf(`${dir.path}/futures_fee_prices.csv`)).length, 1, "kept");
   assert.deepEqual(asked.map((q) => q.limit), [1, 1]);
   const positions = await rowsOf(`${dir.path}/futures_positions.csv`);
-  assert.equal(positions[0].commission_converted, "", "a fee without its price: no sum");
+  assert.equal(positions[0]?.commission_converted, "", "a fee without its price: no sum");
 
   const working = memoryExchange(fills, now, (q) => {
     asked.push(q);
@@ -124,7 +130,7 @@ Deno.test("a price fetch that fails keeps what came before it, and the next one 
   assert.equal((await rowsOf(`${dir.path}/futures_fee_prices.csv`)).length, 2);
   // 0.0001 BNB × 600, twice: the position is priced now.
   const priced = await rowsOf(`${dir.path}/futures_positions.csv`);
-  assert.equal(priced[0].commission_converted, "0.12");
+  assert.equal(priced[0]?.commission_converted, "0.12");
 });
 
 /** An account of `fills` whose BNBUSDT kline of `minute` opens at 600. */
@@ -173,7 +179,7 @@ Deno.test("fees left to price by one market stay so when the other market is fir
   const [btc] = (parse(positions, { columns: true }) as Row[]).filter((r) =>
     r.symbol === "BTCUSDT"
   );
-  assert.equal(btc.commission_converted, "0.6", "0.001 BNB at 600 USDT");
+  assert.equal(btc?.commission_converted, "0.6", "0.001 BNB at 600 USDT");
 });
 
 Deno.test("fees left to price are priced by the run after a killed one", async () => {
@@ -216,7 +222,7 @@ Deno.test("fees left to price are priced by the run after a killed one", async (
   const [btc] = (await rowsOf(`${b.path}/futures_positions.csv`)).filter((r) =>
     r.symbol === "BTCUSDT"
   );
-  assert.equal(btc.commission_converted, "0.6");
+  assert.equal(btc?.commission_converted, "0.6");
 });
 
 Deno.test("fees left to price stay so across an import", async () => {
@@ -253,5 +259,5 @@ Deno.test("fees left to price stay so across an import", async () => {
   const [btc] = (await rowsOf(`${dir.path}/futures_positions.csv`)).filter((r) =>
     r.symbol === "BTCUSDT"
   );
-  assert.equal(btc.commission_converted, "0.06");
+  assert.equal(btc?.commission_converted, "0.06");
 });

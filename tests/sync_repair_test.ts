@@ -11,6 +11,7 @@ import { formatTime } from "../src/time.ts";
 import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { copy } from "./support/copy.ts";
 import { f } from "./support/fills.ts";
+import { at, valueAt } from "./support/indexed.ts";
 import { memoryClient, syncInProcess } from "./support/memory_exchange.ts";
 import { runCli } from "./support/cli.ts";
 import { exchangeEnv, snapshot, syncWith, tempDir } from "./support/sync.ts";
@@ -28,9 +29,9 @@ Deno.test("the sync fetches again what the files lack", async (t) => {
   await using synced = await tempDir();
   assert.equal((await syncWith(exchange, synced.path)).code, 0);
   const expected = await snapshot(synced.path);
-  const [header, ...rows] = expected[FILLS].trimEnd().split("\n");
-  const symbols = [...new Set(rows.map((row) => row.split(",")[1]))];
-  const symbol = symbols[1];
+  const [header, ...rows] = valueAt(expected, FILLS).trimEnd().split("\n");
+  const symbols = [...new Set(rows.map((row) => at(row.split(","), 1)))];
+  const symbol = at(symbols, 1);
 
   /** A copy of the synced directory with its fills file replaced by `fills`; then a sync. */
   const repaired = async (fills: string, remove: string[] = []) => {
@@ -72,7 +73,7 @@ Deno.test("the sync fetches again what the files lack", async (t) => {
   });
 
   await t.step("without state.json, every symbol is fetched as on a first sync", async () => {
-    const { result, files } = await repaired(expected[FILLS], ["state.json"]);
+    const { result, files } = await repaired(valueAt(expected, FILLS), ["state.json"]);
     assert.match(result.stderr, /fetched again from the oldest date Binance serves/);
     assert.deepEqual(files, expected);
   });
@@ -80,7 +81,7 @@ Deno.test("the sync fetches again what the files lack", async (t) => {
   await t.step("a row cut short is refused, naming its line, and nothing is written", async () => {
     await using dir = await tempDir();
     await copy(synced.path, dir.path);
-    await Deno.writeTextFile(`${dir.path}/${FILLS}`, expected[FILLS].slice(0, -40));
+    await Deno.writeTextFile(`${dir.path}/${FILLS}`, valueAt(expected, FILLS).slice(0, -40));
     const before = await snapshot(dir.path);
     const result = await syncWith(exchange, dir.path);
     assert.equal(result.code, 1);
@@ -99,6 +100,7 @@ Deno.test("the sync fetches again what the files lack", async (t) => {
     await copy(synced.path, edited.path);
     const cache = `${edited.path}/.futures-ledger-cache.json`;
     const [json, check] = (await Deno.readTextFile(cache)).split("\n");
+    assert.ok(json !== undefined, "the cache's JSON line");
     const emptied = JSON.parse(json);
     emptied.markets.usdm.symbols = {};
     await Deno.writeTextFile(cache, `${JSON.stringify(emptied)}\n${check}\n`);
@@ -122,8 +124,8 @@ Deno.test("the sync fetches again what the files lack", async (t) => {
     const edit = async (dir: string) => {
       await copy(synced.path, dir);
       const i = 3;
-      const fields = rows[i].split(",");
-      fields[5] = fields[5].slice(0, -1) + String((Number(fields[5].at(-1)) + 1) % 10);
+      const fields = at(rows, i).split(",");
+      fields[5] = at(fields, 5).slice(0, -1) + String((Number(at(fields, 5).at(-1)) + 1) % 10);
       const rest = fields.slice(0, -1).join(",");
       const edited = [
         header,
@@ -132,7 +134,7 @@ Deno.test("the sync fetches again what the files lack", async (t) => {
         ...rows.slice(i + 1),
       ];
       await Deno.writeTextFile(`${dir}/${FILLS}`, edited.join("\n") + "\n");
-      assert.equal((await Deno.stat(`${dir}/${FILLS}`)).size, expected[FILLS].length);
+      assert.equal((await Deno.stat(`${dir}/${FILLS}`)).size, valueAt(expected, FILLS).length);
     };
     await using kept = await tempDir();
     await edit(kept.path);
@@ -178,12 +180,12 @@ Deno.test("fills that left no income, deleted from the file's end, are fetched a
   // deleted from the file, the sync must fetch them again.
   const fills = [1, 2, 3].map((id) => f(id, "BUY", "1", String(100 + id)));
   const account = { fills, income: [], priors: new Map(), prices: new Map() };
-  const now = fills[2].time + 3_600_000;
+  const now = at(fills, 2).time + 3_600_000;
   await using dir = await tempDir();
   await syncInProcess(dir.path, "usdm", memoryClient(account, "usdm", now));
   const expected = await snapshot(dir.path);
-  assert.match(expected["state.json"], /"last_trade_id": "3"/);
-  const [header, first] = expected[FILLS].split("\n");
+  assert.match(valueAt(expected, "state.json"), /"last_trade_id": "3"/);
+  const [header, first] = valueAt(expected, FILLS).split("\n");
   await Deno.writeTextFile(`${dir.path}/${FILLS}`, `${header}\n${first}\n`);
   const client = memoryClient(account, "usdm", now);
   await syncInProcess(dir.path, "usdm", client);
