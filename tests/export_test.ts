@@ -16,6 +16,7 @@ import { type PositionRecord, readPositionsFile } from "../src/storage/positions
 import { generateAccount } from "./fake_exchange/account.ts";
 import { runCli } from "./support/cli.ts";
 import { EXPORT_INCOME_CSV, EXPORT_POSITIONS_CSV } from "./support/export_account.ts";
+import { valueAt } from "./support/indexed.ts";
 
 const HEADERS: Record<string, string> = {
   koinly: "Date,Sent Amount,Sent Currency,Received Amount,Received Currency,Fee Amount," +
@@ -163,14 +164,13 @@ Deno.test("export: ids are unique and the same whatever the period or file order
     items.map((item, i) => ({ item, key: (i * 7919) % 104729 })).sort((a, b) => a.key - b.key)
       .map((x) => x.item);
   for (const format of EXPORT_FORMATS.filter((f) => f.hasIds)) {
+    const idColumn = valueAt(COLUMNS, format.name).id!;
     const rowsById = (period: Period, p = positions, r = income) =>
       new Map(
-        rowsOf(format.csv(exportEntries(p, r, period))).map((
-          row,
-        ) => [row[COLUMNS[format.name].id!], row]),
+        rowsOf(format.csv(exportEntries(p, r, period))).map((row) => [valueAt(row, idColumn), row]),
       );
     const whole = rowsOf(format.csv(exportEntries(positions, income, {})));
-    const ids = whole.map((row) => row[COLUMNS[format.name].id!]);
+    const ids = whole.map((row) => valueAt(row, idColumn));
     assert.equal(new Set(ids).size, ids.length, `${format.name}: every id once`);
     assert.ok(ids.every((id) => /^fl-(usdm|coinm)-[A-Za-z0-9_-]+$/.test(id)), format.name);
     const a = rowsById(firstHalf);
@@ -416,14 +416,14 @@ function rowsOf(text: string): Record<string, string>[] {
 
 /** Per asset, what a tool would add up from the file: in minus out, exact. */
 function sumsOf(name: string, text: string): Record<string, string> {
-  const { in: [inAmount, inAsset], out: [outAmount, outAsset] } = COLUMNS[name];
+  const { in: [inAmount, inAsset], out: [outAmount, outAsset] } = valueAt(COLUMNS, name);
   const sums = new Map<string, Decimal>();
   for (const row of rowsOf(text)) {
     const incoming = row[inAmount] !== "";
     assert.ok(incoming !== (row[outAmount] !== ""), "exactly one of in and out");
-    const amount = incoming ? row[inAmount] : row[outAmount];
+    const amount = valueAt(row, incoming ? inAmount : outAmount);
     assert.match(amount, PLAIN, "a plain positive decimal, no exponent, no trailing zero");
-    const asset = incoming ? row[inAsset] : row[outAsset];
+    const asset = valueAt(row, incoming ? inAsset : outAsset);
     const signed = incoming ? Decimal.parse(amount) : Decimal.parse(amount).neg();
     sums.set(asset, (sums.get(asset) ?? Decimal.ZERO).plus(signed));
   }

@@ -18,6 +18,7 @@ import {
   monthsBefore,
   tradeJson,
 } from "./fake_exchange/mod.ts";
+import { at } from "./support/indexed.ts";
 
 const END = Date.UTC(2026, 5, 1, 12, 0, 0);
 
@@ -147,22 +148,21 @@ Deno.test("generateAccount", async (t) => {
     assert.ok(delistedTraded.length > 0, "some traded symbols were delisted since");
     assert.ok(rows.some((r) => r.commissionAsset === "BNB"), "some fees paid in BNB");
     const pepe = bySymbol.get("1000PEPEUSDT")!;
-    assert.match(pepe[0].price, /^0\.\d{7}$/);
+    assert.match(at(pepe, 0).price, /^0\.\d{7}$/);
     const sameMs = rows.filter((r, i) =>
-      i > 0 && rows[i - 1].time === r.time && rows[i - 1].orderId === r.orderId
+      i > 0 && at(rows, i - 1).time === r.time && at(rows, i - 1).orderId === r.orderId
     );
     assert.ok(sameMs.length > 1_000, "orders filled in many pieces in one millisecond");
-    const firstIds = [...bySymbol.values()].map((g) => g[0].id);
+    const firstIds = [...bySymbol.values()].map((g) => at(g, 0).id);
     assert.ok(new Set(firstIds).size < firstIds.length, "two symbols share a trade id");
     for (const group of bySymbol.values()) {
       for (let i = 1; i < group.length; i++) {
-        assert.ok(
-          BigInt(group[i].id) > BigInt(group[i - 1].id) && group[i].time >= group[i - 1].time,
-        );
+        const [before, fill] = [at(group, i - 1), at(group, i)];
+        assert.ok(BigInt(fill.id) > BigInt(before.id) && fill.time >= before.time);
       }
     }
     assert.match(rows.find((r) => r.realizedPnl !== "0")!.realizedPnl, /^-?\d+\.\d{8}$/);
-    assert.match(rows[0].commission, /^-?\d+\.\d{8}$/);
+    assert.match(at(rows, 0).commission, /^-?\d+\.\d{8}$/);
     const flips = account.truth().filter((p, _, all) =>
       p.closeTradeId !== "" &&
       all.some((q) => q.symbol === p.symbol && q.openTradeId === p.closeTradeId)

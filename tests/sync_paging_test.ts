@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { monthsBefore, startFakeExchange } from "./fake_exchange/mod.ts";
+import { at, valueAt } from "./support/indexed.ts";
 import { expectedFillsCsv, snapshot, syncWith, tempDir } from "./support/sync.ts";
 
 const DAY = 86_400_000;
@@ -41,11 +42,11 @@ Deno.test("sync --from walks 7-day windows from the date, then pages by id", asy
   const requests = exchange.log.filter((e) => e.endpoint === "/fapi/v1/userTrades");
   for (const [symbol, rows] of Map.groupBy(requests, (e) => e.params.symbol)) {
     const windows = rows.filter((e) => e.params.startTime !== undefined)
-      .map((e) => [Number(e.params.startTime), Number(e.params.endTime)]);
-    assert.equal(windows[0][0], from, `${symbol} starts at --from`);
+      .map((e): [number, number] => [Number(e.params.startTime), Number(e.params.endTime)]);
+    assert.equal(windows[0]?.[0], from, `${symbol} starts at --from`);
     for (const [i, [start, end]] of windows.entries()) {
       assert.ok(end - start <= WEEK, `${symbol}: a window of at most 7 days`);
-      if (i > 0) assert.equal(start, windows[i - 1][1] + 1, `${symbol}: windows leave no gap`);
+      if (i > 0) assert.equal(start, at(windows, i - 1)[1] + 1, `${symbol}: windows leave no gap`);
     }
     const rest = rows.slice(windows.length);
     assert.ok(rest.every((e) => e.params.fromId !== undefined), `${symbol}: then fromId`);
@@ -62,7 +63,7 @@ Deno.test("a first sync of a year-old account", async (t) => {
   const served = monthsBefore(exchange.now(), 3);
 
   await t.step("fetches every fill Binance still serves (the last 3 months)", () => {
-    const synced = new Set(files["futures_fills.csv"].split("\n").slice(1, -1));
+    const synced = new Set(valueAt(files, "futures_fills.csv").split("\n").slice(1, -1));
     const expected = expectedFillsCsv(account, served + 60_000).split("\n").slice(1, -1);
     assert.ok(expected.length > 1000);
     const missing = expected.filter((line) => !synced.has(line));
@@ -75,7 +76,7 @@ Deno.test("a first sync of a year-old account", async (t) => {
       .filter((s) => account.tradesOf(s).some((r) => r.time > served + DAY));
     assert.ok(delisted.length > 0, "the account traded a since-delisted symbol lately");
     for (const symbol of delisted) {
-      assert.match(files["futures_fills.csv"], new RegExp(`,${symbol},`));
+      assert.match(valueAt(files, "futures_fills.csv"), new RegExp(`,${symbol},`));
     }
   });
 
@@ -83,10 +84,10 @@ Deno.test("a first sync of a year-old account", async (t) => {
     "marks positions that began before the served history PARTIAL, inventing none",
     () => {
       const truth = new Set(account.truthCsv().split("\n").slice(1, -1));
-      const rows = files["futures_positions.csv"].split("\n").slice(1, -1);
+      const rows = valueAt(files, "futures_positions.csv").split("\n").slice(1, -1);
       const partial = rows.filter((r) => r.startsWith("PARTIAL,"));
       const books = new Set(
-        rows.map((r) => r.split(",").slice(1, 2).concat(r.split(",")[14]).join()),
+        rows.map((r) => r.split(",").slice(1, 2).concat(at(r.split(","), 14)).join()),
       );
       assert.ok(partial.length > 0 && partial.length <= books.size, "at most one per book");
       const invented = rows.filter((r) => !r.startsWith("PARTIAL,") && !truth.has(r));
