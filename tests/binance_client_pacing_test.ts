@@ -52,8 +52,8 @@ Deno.test("Binance client: pacing and endpoints", async (t) => {
     await using binance = stub(time, () => json(info));
     const adopting = await client(binance.baseUrl, time, { market: "coinm" });
     const { symbols } = await adopting.exchangeInfo();
-    assert.equal(symbols[0].status, "TRADING");
-    assert.equal(symbols[0].contractSize, 100);
+    assert.equal(symbols[0]?.status, "TRADING");
+    assert.equal(symbols[0]?.contractSize, 100);
     assert.equal(adopting.weightBudget, 960);
     const configured = await client(binance.baseUrl, time, { weightLimit: 6000 });
     await configured.exchangeInfo();
@@ -106,15 +106,15 @@ Deno.test("Binance client: pacing and endpoints", async (t) => {
     const coinm = await client(binance.baseUrl, time, { market: "coinm", onRequest });
     await coinm.userTrades({ pair: "BTCUSD", startTime: MINUTE, endTime: MINUTE + 1000 });
     await coinm.userTrades({ symbol: "BTCUSD_PERP" });
-    assert.equal((await coinm.income({}))[0].tranId, "9689322392");
-    assert.equal((await coinm.positionRisk())[0].positionAmt, "-3");
+    assert.equal((await coinm.income({}))[0]?.tranId, "9689322392");
+    assert.equal((await coinm.positionRisk())[0]?.positionAmt, "-3");
     assert.equal(await coinm.positionSideDual(), true);
     assert.equal(
-      (await coinm.klines({ symbol: "BTCUSD_PERP", interval: "1m", limit: 1000 }))[0].close,
+      (await coinm.klines({ symbol: "BTCUSD_PERP", interval: "1m", limit: 1000 }))[0]?.close,
       "9642.0",
     );
     const usdm = await client(binance.baseUrl, time, { onRequest });
-    assert.equal((await usdm.positionRisk())[0].symbol, "BTCUSDT");
+    assert.equal((await usdm.positionRisk())[0]?.symbol, "BTCUSDT");
     assert.deepEqual(weights.filter(([path]) => !path.endsWith("/time")), [
       ["/dapi/v1/userTrades", 40],
       ["/dapi/v1/userTrades", 20],

@@ -17,6 +17,7 @@ import {
 import { RecentTexts } from "../src/storage/fill_text.ts";
 import { withCrc } from "../src/storage/row_check.ts";
 import { f } from "./support/fills.ts";
+import { at, valueAt } from "./support/indexed.ts";
 
 async function withFile(text: string, check: (path: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir();
@@ -65,7 +66,7 @@ Deno.test("fills file", async (t) => {
       const { fills, unknownColumns } = await readFillsFile(path);
       assert.deepEqual(unknownColumns, ["note"]);
       assert.equal(fills.length, 1);
-      const [fill] = fills;
+      const fill = at(fills, 0);
       assert.equal(fill.price, "0.0099139");
       assert.equal(fill.marginAsset, "USDT"); // not in the file: told from the symbol
       assert.equal(fill.market, "usdm");
@@ -81,7 +82,7 @@ Deno.test("fills file", async (t) => {
         "BTCUSDT,4575108247,261942655610,SELL,47263.4,0.01,27.384,USDT,472.63,1e-05,USDT," +
         "2024-02-10 01:53:59.409000,LONG,False,False\n";
       await withFile(text, async (path) => {
-        const [fill] = (await readFillsFile(path)).fills;
+        const fill = at((await readFillsFile(path)).fills, 0);
         assert.equal(fill.time, Date.UTC(2024, 1, 10, 1, 53, 59, 409));
         assert.equal(fill.commission, "0.00001");
         assert.equal(fill.maker, false);
@@ -158,8 +159,8 @@ Deno.test("the one-pass row reader gives what the general one gives (property)",
   const kinds = ["time", "name", "word", "decimal", "decimal", "decimal", "name", "decimal"];
   kinds.push("word", "id", "id", "word", "decimal", "name", "word", "name", "decimal", "word");
   const tricky = fc.tuple(fc.nat(FILL_COLUMNS.length - 2), fc.nat(40)).map(([i, k]) => {
-    const values = FIELD_VALUES[kinds[i]];
-    return [i, values[k % values.length]] as const;
+    const values = valueAt(FIELD_VALUES, at(kinds, i));
+    return [i, at(values, k % values.length)] as const;
   });
   const fill = fc.record({
     id: fc.bigInt({ min: 1n, max: 10n ** 19n }),

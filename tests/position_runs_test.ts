@@ -16,6 +16,7 @@ import { type PositionRow, PositionRuns } from "../src/storage/position_lines.ts
 import { mergedRuns, type MergePart, type Run, splitPoints } from "../src/storage/run_merge.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
 import { generateAccount } from "./fake_exchange/mod.ts";
+import { at } from "./support/indexed.ts";
 import { tempDir } from "./support/sync.ts";
 
 const account = generateAccount({ seed: 5, symbols: 6, fills: 8_000, hedge: "mixed" });
@@ -42,7 +43,7 @@ Deno.test("positions sorted in runs merge into the file of the sorted positions"
         // order by length, then digit by digit).
         const added: Position[] = [...shuffled];
         for (const k of twins) {
-          const p = shuffled[k % shuffled.length];
+          const p = at(shuffled, k % shuffled.length);
           const twin = k % 3 === 0
             ? { ...p, realizedPnl: p.realizedPnl.plus(Decimal.parse("0.000000000001")) }
             : { ...p, openTradeId: k % 3 === 1 ? String(k) : "9".repeat(19 + (k % 5)) };
@@ -81,14 +82,14 @@ Deno.test("merged in parts cut anywhere, the parts end to end are the whole merg
         // Twins order equal to their position: equal rows in one run and across runs.
         const added: Position[] = [...shuffled];
         for (const k of twins) {
-          added.splice(k % (added.length + 1), 0, shuffled[k % shuffled.length]);
+          added.splice(k % (added.length + 1), 0, at(shuffled, k % shuffled.length));
         }
         await using dir = await tempDir();
         const sorted = new PositionRuns(dir.path, runBytes, markEvery);
         for (const p of added) sorted.add(p);
         sorted.flush();
         // Some runs leave out the rows of a symbol, as a shard's first runs do.
-        const symbol = added[dropping % added.length].symbol;
+        const symbol = at(added, dropping % added.length).symbol;
         const runs: Run[] = sorted.runs.map((run, i) =>
           (i + dropping) % 3 === 0 ? { ...run, drop: (row) => row.symbol === symbol } : run
         );
@@ -97,7 +98,7 @@ Deno.test("merged in parts cut anywhere, the parts end to end are the whole merg
         // between marks, or equal to rows of several runs).
         const points = cuts.length === 0
           ? splitPoints(runs, parts)
-          : cuts.map((k) => added[k % added.length]).sort(comparePositions);
+          : cuts.map((k) => at(added, k % added.length)).sort(comparePositions);
         if (cuts.length === 0) assert.ok(points.length < parts);
         const bounds: MergePart[] = [undefined, ...points].map((from, k) => ({
           from,
@@ -117,7 +118,7 @@ Deno.test("a positions file merged with runs: its header checked, rows dropped, 
   const old = POSITIONS.slice(0, 60);
   const added = POSITIONS.slice(60, 90);
   // The old file's rows of one symbol are left out (a sync rebuilt that symbol).
-  const symbol = old[0].symbol;
+  const symbol = at(old, 0).symbol;
   const file = `${dir.path}/positions.csv`;
   // Saved by a spreadsheet: CRLF line breaks, and a byte-order mark.
   const oldCsv = positionsCsv([...old].sort(comparePositions));

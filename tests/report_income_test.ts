@@ -9,6 +9,7 @@ import { aggregatePositions } from "../src/ledger/aggregate.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
+import { at } from "./support/indexed.ts";
 
 /**
  * Round trips (times: id seconds after 2025-01-01T00:00:00Z), all BTCUSDT, USDT-margined:
@@ -177,22 +178,22 @@ Deno.test("report income: the period's totals are the export's, per asset", asyn
 
 /** `[asset, total]` of the lines `export` prints (`  USDT: 4.59 (realized P&L 5, …)`). */
 function exportTotals(stdout: string): string[][] {
-  return [...stdout.matchAll(/^ {2}(\w+): (\S+) \(/gm)].map(([, asset, total]) => [asset, total]);
+  return [...stdout.matchAll(/^ {2}(\w+): (\S+) \(/gm)].map((m) => [at(m, 1), at(m, 2)]);
 }
 
 /** A table's column headings. */
 function headOf(html: string, id: string): string[] {
   const head = new RegExp(`data-table="${id}"><thead><tr>(.*?)</tr>`).exec(html);
   assert.ok(head, `table ${id}`);
-  return [...head[1].matchAll(/<th>(.*?)<\/th>/g)].map(([, cell]) => text(cell));
+  return [...at(head, 1).matchAll(/<th>(.*?)<\/th>/g)].map((th) => text(at(th, 1)));
 }
 
 /** A table's body rows as HTML cells. */
 function cellsOf(html: string, id: string): string[][] {
   const table = new RegExp(`data-table="${id}">[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(html);
   assert.ok(table, `table ${id}`);
-  return [...table[1].matchAll(/<tr>(.*?)<\/tr>/g)].map(([, row]) =>
-    [...row.matchAll(/<td>(.*?)<\/td>/g)].map(([, cell]) => cell)
+  return [...at(table, 1).matchAll(/<tr>(.*?)<\/tr>/g)].map((tr) =>
+    [...at(tr, 1).matchAll(/<td>(.*?)<\/td>/g)].map((td) => at(td, 1))
   );
 }
 
