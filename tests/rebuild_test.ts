@@ -15,7 +15,7 @@ import { writeIncomeFile } from "../src/storage/income_file.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
 import { generateAccount } from "./fake_exchange/mod.ts";
 import { runCli } from "./support/cli.ts";
-import { at } from "./support/indexed.ts";
+import { at, last } from "./support/indexed.ts";
 
 const END = Date.UTC(2026, 5, 1, 12, 0, 0);
 
@@ -89,8 +89,8 @@ Deno.test("positions on 1, 2 or 3 threads", async (t) => {
       const lines = (await Deno.readTextFile(`${dir}/futures_fills.csv`)).split("\n");
       const symbol = at(fills, 0).symbol;
       const rows = lines.flatMap((line, i) => (line.split(",")[1] === symbol ? [i] : []));
-      const [first, last] = [at(rows, 0), at(rows, -1)];
-      [lines[first], lines[last]] = [at(lines, last), at(lines, first)];
+      const [first, final] = [at(rows, 0), last(rows)];
+      [lines[first], lines[final]] = [at(lines, final), at(lines, first)];
       await Deno.writeTextFile(`${dir}/swapped.csv`, lines.join("\n"));
       for (const jobs of ["1", "2"]) {
         const out = `swapped${jobs}.csv`;

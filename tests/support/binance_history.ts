@@ -20,7 +20,7 @@ import fc from "fast-check";
 import type { Fill, Market, PositionSide, Side } from "../../src/fill.ts";
 import { type IncomeRecord, SETTLEMENT } from "../../src/income.ts";
 import { positionsAt } from "./binance_views.ts";
-import { at } from "./indexed.ts";
+import { at, last } from "./indexed.ts";
 import type { ReferenceSnapshot } from "./reference_ledger.ts";
 
 /** A contract the histories trade. */
@@ -343,7 +343,7 @@ function build(s: Scenario, options: HistoryOptions): History {
   const [btc, eth, adaCoinm, adaMarch, adaJune, adaUsdm] = CONTRACTS;
   const startAfter = (c: Contract, how: string, apart: bigint) => {
     const list = ids.get(c)!;
-    return how === "meet" && list.length > 0 ? at(list, -1) : how === "same" ? s.firstId : apart;
+    return how === "meet" && list.length > 0 ? last(list) : how === "same" ? s.firstId : apart;
   };
   assign(btc, s.firstId);
   assign(eth, startAfter(btc, s.ethIds, s.firstId + 1_000_000n));
@@ -441,12 +441,12 @@ function build(s: Scenario, options: HistoryOptions): History {
     for (const market of ["usdm", "coinm"] as Market[]) {
       const own = fills.filter((f) => f.market === market);
       if (own.length === 0) continue;
-      const last = at(own, -1).time;
+      const lastTime = last(own).time;
       const anchorTime = s.anchor === "late"
-        ? last + 1000
+        ? lastTime + 1000
         : s.anchor === "atLast"
-        ? last
-        : last - 1;
+        ? lastTime
+        : lastTime - 1;
       const amounts = positionsAt(fills, priorTexts, market, anchorTime, deliveries);
       snapshots.push({ market, time: anchorTime, amounts });
     }

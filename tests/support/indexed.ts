@@ -6,13 +6,20 @@
  * @module
  */
 
-/** `items[i]` (a negative `i` counts from the end, as `Array.prototype.at`); throws if out of range. */
+/**
+ * `items[i]`; throws unless `0 ≤ i < items.length`. A negative index is refused, not counted
+ * from the end: a -1 from a failed `indexOf` must not read the last element.
+ */
 export function at<T>(items: ArrayLike<T>, i: number): T {
-  const k = i < 0 ? items.length + i : i;
-  if (!Number.isInteger(k) || k < 0 || k >= items.length) {
+  if (!Number.isInteger(i) || i < 0 || i >= items.length) {
     throw new RangeError(`no element at index ${i}: there are ${items.length}`);
   }
-  return items[k] as T; // in range: the cast only drops the `undefined` the option adds
+  return items[i] as T; // in range: the cast only drops the `undefined` the option adds
+}
+
+/** The last element of `items`; throws if there is none. */
+export function last<T>(items: ArrayLike<T>): T {
+  return at(items, items.length - 1);
 }
 
 /** `record[key]`; throws if the record has no own property `key`. */

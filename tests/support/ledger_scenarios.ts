@@ -145,7 +145,7 @@ export function account(s: Scenario): { fills: Fill[]; inputs: LedgerInputs } {
   });
   if (d !== null && delivered === undefined) deliver(d);
   if (s.disorder === "swap" && fills.length > 2) {
-    [fills[0], fills[fills.length - 1]] = [at(fills, -1), at(fills, 0)];
+    [fills[0], fills[fills.length - 1]] = [at(fills, fills.length - 1), at(fills, 0)];
   }
   if (s.disorder === "duplicate" && fills.length > 1) fills.push(at(fills, 1));
 
