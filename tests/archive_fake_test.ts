@@ -19,6 +19,7 @@ import {
   startFakeExchange,
   TRADE_VARIANTS,
 } from "./fake_exchange/mod.ts";
+import { at } from "./support/indexed.ts";
 
 const END = Date.UTC(2026, 5, 10, 12, 0, 0);
 const FROM = END - 365 * 86_400_000;
@@ -65,7 +66,7 @@ for (const file of ["csv", "xlsx"] as const) {
       const { matched, archiveOnly, unmatchedInApiPeriod } = matchArchiveTrades(
         c.trades,
         expected.map((r) => ({ ...r, market: ex.account.market })),
-        { apiFrom: FROM, apiTo: END, precisionMs: c.files[0].timePrecisionMs },
+        { apiFrom: FROM, apiTo: END, precisionMs: at(c.files, 0).timePrecisionMs },
       );
       assert.equal(matched.length, expected.length);
       assert.deepEqual([archiveOnly, unmatchedInApiPeriod], [[], []]);
@@ -73,7 +74,8 @@ for (const file of ["csv", "xlsx"] as const) {
       for (const { archive: a, api: r } of matched) {
         assert.equal(a.time, second(r.time));
         assert.deepEqual([a.symbol, a.side], [r.symbol, r.side]);
-        for (const [x, y] of [[a.price, r.price], [a.qty, r.qty], [a.realizedPnl, r.realizedPnl]]) {
+        const pairs = [[a.price, r.price], [a.qty, r.qty], [a.realizedPnl, r.realizedPnl]] as const;
+        for (const [x, y] of pairs) {
           assert.ok(same(x, y), `${x} ≠ ${y}`);
         }
         assert.ok(same(a.commission, r.commission));

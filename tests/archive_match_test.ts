@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { type ApiFillLike, type ArchiveTrade, matchArchiveTrades } from "../src/archive/mod.ts";
 import { archiveRows } from "../src/archive/to_rows.ts";
+import { at } from "./support/indexed.ts";
 
 const T = Date.UTC(2026, 2, 1, 12, 0, 0);
 
@@ -134,8 +135,8 @@ Deno.test("made ids follow the order rows happened in, for files listed newest f
   const ordered = (trades: ArchiveTrade[]) =>
     archiveRows(contents(trades), context).fills.filter((f) => f.time === T)
       .sort((a, b) => (a.id < b.id ? -1 : 1)).map((f) => `${f.side} ${f.qty}`);
-  const oldestFirst = [rows[3], rows[0], rows[1], rows[2]].map((r, i) => ({ ...r, line: i + 2 }));
+  const oldestFirst = [3, 0, 1, 2].map((k) => at(rows, k)).map((r, i) => ({ ...r, line: i + 2 }));
   assert.deepEqual(ordered(oldestFirst), ["BUY 1", "SELL 1", "SELL 2"]);
-  const newestFirst = [rows[2], rows[1], rows[0], rows[3]].map((r, i) => ({ ...r, line: i + 2 }));
+  const newestFirst = [2, 1, 0, 3].map((k) => at(rows, k)).map((r, i) => ({ ...r, line: i + 2 }));
   assert.deepEqual(ordered(newestFirst), ["BUY 1", "SELL 1", "SELL 2"]);
 });

@@ -171,7 +171,7 @@ Deno.test("Binance client: errors retrying cannot fix", async (t) => {
       );
       assert.deepEqual(binance.seen, []);
       await anonymous.exchangeInfo();
-      assert.equal(binance.calls("/fapi/v1/exchangeInfo")[0].apiKey, null);
+      assert.equal(binance.calls("/fapi/v1/exchangeInfo")[0]?.apiKey, null);
       assert.throws(
         () => new BinanceClient({ market: "usdm", baseUrl: "ftp://example.com" }),
         RangeError,

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { writeFillsFile } from "../src/storage/fills_file.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
+import { last } from "./support/indexed.ts";
 
 const cli = (cwd: string, ...args: string[]) => runCli({ cwd }, ...args);
 
@@ -24,14 +25,18 @@ Deno.test("positions command", async (t) => {
         assert.match(stdout, /2 fills → 2 positions \(1 open, 1 closed, 0 partial\)/);
         const lines = (await Deno.readTextFile(`${dir}/futures_positions.csv`)).trim().split("\n");
         assert.equal(lines.length, 3);
-        assert.ok(lines[0].startsWith(
-          "status,symbol,direction,open_time,close_time,entry_qty,entry_vwap,realizedPnl," +
-            "commission,net_pnl_after_fees,fills,exit_qty,exit_vwap,max_qty,position_side," +
-            "open_trade_id,close_trade_id",
-        ));
-        assert.ok(lines[1].startsWith(
-          "CLOSED,BTCUSDT,LONG,2025-01-01T00:00:01.000Z,2025-01-01T00:00:02.000Z,2,100,-20,0.152,-20.152,2,",
-        ));
+        assert.ok(
+          lines[0]?.startsWith(
+            "status,symbol,direction,open_time,close_time,entry_qty,entry_vwap,realizedPnl," +
+              "commission,net_pnl_after_fees,fills,exit_qty,exit_vwap,max_qty,position_side," +
+              "open_trade_id,close_trade_id",
+          ),
+        );
+        assert.ok(
+          lines[1]?.startsWith(
+            "CLOSED,BTCUSDT,LONG,2025-01-01T00:00:01.000Z,2025-01-01T00:00:02.000Z,2,100,-20,0.152,-20.152,2,",
+          ),
+        );
       },
     );
 
@@ -87,8 +92,8 @@ Deno.test("positions command", async (t) => {
       async () => {
         const before = await Deno.readTextFile(`${dir}/out.csv`);
         const rows = (await Deno.readTextFile(`${dir}/in.csv`)).trimEnd().split("\n");
-        const last = rows[rows.length - 1];
-        await Deno.writeTextFile(`${dir}/in.csv`, `\nx${last.slice(last.indexOf(","))}\n`, {
+        const final = last(rows);
+        await Deno.writeTextFile(`${dir}/in.csv`, `\nx${final.slice(final.indexOf(","))}\n`, {
           append: true,
         });
         const { code, stderr } = await cli(

@@ -69,7 +69,7 @@ Deno.test("crc32", async (t) => {
         assert.ok(isCrc32Hex(`x${hex}`, 1, 9, crc));
         const changed = hex.slice(0, at) + c + hex.slice(at + 1);
         assert.ok(!isCrc32Hex(changed, 0, 8, crc), changed);
-        const digit = (Number.parseInt(hex[at], 16) + 1) % 16;
+        const digit = (Number.parseInt(hex.charAt(at), 16) + 1) % 16;
         const wrong = hex.slice(0, at) + digit.toString(16) + hex.slice(at + 1);
         assert.ok(!isCrc32Hex(wrong, 0, 8, crc), wrong);
       }),

@@ -101,7 +101,8 @@ Deno.test("CSV", async (t) => {
             for (const line of lines) records.add(at += new TextEncoder().encode(line).length);
             const breaks = [...bytes.keys()].filter((i) => bytes[i] === 10).map((i) => i + 1);
             const cuts = [...new Set(picks.map((p) => breaks[p % breaks.length]))]
-              .filter((c) => c !== undefined && c < bytes.length).sort((a, b) => a - b);
+              .filter((c): c is number => c !== undefined && c < bytes.length)
+              .sort((a, b) => a - b);
             const ranges: ByteRange[] = [0, ...cuts].map((start, i) => ({
               start,
               end: cuts[i] ?? bytes.length,

@@ -16,7 +16,7 @@ import { tempDir } from "./support/sync.ts";
 /** The file's text without the column named `name` (the files here have no quoted fields). */
 function withoutColumn(text: string, name: string): string {
   const lines = text.trimEnd().split("\n").map((line) => line.split(","));
-  const at = lines[0].indexOf(name);
+  const at = lines[0]?.indexOf(name) ?? -1;
   assert.ok(at >= 0, `the file has a ${name} column to cut`);
   return lines.map((cells) => cells.filter((_, i) => i !== at).join(",")).join("\n") + "\n";
 }

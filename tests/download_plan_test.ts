@@ -9,6 +9,7 @@ import { downloadHistoryProblem } from "../src/storage/download_records.ts";
 import { readStateFile } from "../src/storage/state_file.ts";
 import { DataFileError } from "../src/storage/data_file.ts";
 import { quotaResetsAt, sameQuotaMonth, uncoveredWindows } from "../src/sync/download_plan.ts";
+import { at } from "./support/indexed.ts";
 import { tempDir } from "./support/sync.ts";
 
 const DAY = 86_400_000;
@@ -61,7 +62,7 @@ Deno.test("uncoveredWindows: exactly the uncovered part, in windows Binance acce
       for (const [i, w] of windows.entries()) {
         assert.ok(w.from <= w.to && w.to - w.from <= max, "each window Binance accepts");
         assert.ok(w.from >= target.from && w.to <= target.to, "within the target");
-        if (i > 0) assert.ok(w.from > windows[i - 1].to, "oldest first, disjoint");
+        if (i > 0) assert.ok(w.from > at(windows, i - 1).to, "oldest first, disjoint");
       }
       // Asking again once these are recorded asks for nothing.
       const all = [
