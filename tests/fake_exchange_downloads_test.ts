@@ -14,6 +14,7 @@ import {
   signedGet,
   startFakeExchange,
 } from "./fake_exchange/mod.ts";
+import { at } from "./support/indexed.ts";
 
 const END = Date.UTC(2026, 5, 10, 12, 0, 0);
 const DAY = 86_400_000;
@@ -198,7 +199,7 @@ Deno.test("download links: delay, expiry and the S3 side", async (t) => {
     assert.equal(r.headers.get("content-type"), "application/zip");
     const names = Object.keys(unzipSync(new Uint8Array(await r.arrayBuffer())));
     assert.equal(names.length, 1);
-    assert.match(names[0], /^Binance-Futures-Trade-History-\d{12}\(UTC\+0\)-part1-of1\.csv$/);
+    assert.match(at(names, 0), /^Binance-Futures-Trade-History-\d{12}\(UTC\+0\)-part1-of1\.csv$/);
     assert.equal(ex.totals().weight, before);
   });
 

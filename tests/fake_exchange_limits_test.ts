@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { signedGet, startFakeExchange } from "./fake_exchange/mod.ts";
+import { at } from "./support/indexed.ts";
 
 const END = Date.UTC(2026, 5, 1, 12, 0, 0);
 const BASE = { seed: 13, symbols: 6, fills: 4_000, endTime: END, apiKey: "k", secret: "s" };
@@ -186,7 +187,8 @@ Deno.test("the command line prints URL, key and secret first, and writes the tru
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let out = "";
   while (!out.includes("\n")) out += (await reader.read()).value ?? "";
-  const [url, key, secret] = out.split("\n")[0].split(" ");
+  const [url, key, secret] = at(out.split("\n"), 0).split(" ");
+  assert.ok(url !== undefined, "the server's URL");
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.deepEqual([key, secret], ["K", "S"]);
   const time = await (await fetch(`${url}/fapi/v1/time`)).json();

@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { monthsBefore, signedGet, signQuery, startFakeExchange } from "./fake_exchange/mod.ts";
+import { at } from "./support/indexed.ts";
 
 const END = Date.UTC(2026, 5, 1, 12, 0, 0);
 const BASE = { seed: 13, symbols: 8, fills: 12_000, endTime: END, clock: () => END + 60_000 };
@@ -146,7 +147,7 @@ Deno.test("userTrades", async (t) => {
     "fromId pages ascend by id, serve exactly Binance's fields, and stop at 3 months",
     async () => {
       const oldest = monthsBefore(ex.now(), 3);
-      assert.ok(btc[0].time < oldest, "the account has older trades");
+      assert.ok(at(btc, 0).time < oldest, "the account has older trades");
       const retained = btc.filter((r) => r.time >= oldest);
       const seen: string[] = [];
       let fromId = "0";
@@ -159,7 +160,7 @@ Deno.test("userTrades", async (t) => {
         const text = await response.text();
         const page = JSON.parse(text) as Record<string, unknown>[];
         if (page.length === 0) break;
-        assert.deepEqual(Object.keys(page[0]), [
+        assert.deepEqual(Object.keys(at(page, 0)), [
           "symbol",
           "id",
           "orderId",
@@ -206,7 +207,7 @@ Deno.test("income", async (t) => {
   await t.step("tranId above 2^53 arrives as raw JSON digits, intact", async () => {
     const start = ex.now() - 6 * 86_400_000;
     const text = await (await income(`incomeType=FUNDING_FEE&startTime=${start}&limit=50`)).text();
-    const ids = [...text.matchAll(/"tranId":(\d+)/g)].map((m) => m[1]);
+    const ids = [...text.matchAll(/"tranId":(\d+)/g)].map((m) => at(m, 1));
     assert.ok(ids.length > 0 && ids.every((id) => BigInt(id) > 2n ** 53n));
     const expected = ex.account.incomeRows(start).filter((r) => r.incomeType === "FUNDING_FEE");
     assert.deepEqual(ids, expected.slice(0, ids.length).map((r) => r.tranId));

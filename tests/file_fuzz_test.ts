@@ -20,6 +20,7 @@ import { readFillsFile, writeFillsFile } from "../src/storage/fills_file.ts";
 import { readIncomeFile, writeIncomeFile } from "../src/storage/income_file.ts";
 import { positionsCsv } from "../src/storage/positions_file.ts";
 import { generateAccount } from "./fake_exchange/mod.ts";
+import { at } from "./support/indexed.ts";
 import { tempDir } from "./support/sync.ts";
 
 type Mutation =
@@ -47,21 +48,21 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 /** `text` with `m` applied. */
 function mutate(text: string, m: Mutation): string {
-  const at = "at" in m ? m.at % (text.length + 1) : 0;
+  const offset = "at" in m ? m.at % (text.length + 1) : 0;
   switch (m.kind) {
     case "truncate":
-      return text.slice(0, at);
+      return text.slice(0, offset);
     case "delete":
-      return text.slice(0, at) + text.slice(at + 1);
+      return text.slice(0, offset) + text.slice(offset + 1);
     case "double":
-      return text.slice(0, at + 1) + text.slice(at);
+      return text.slice(0, offset + 1) + text.slice(offset);
     case "insert":
-      return text.slice(0, at) + m.text + text.slice(at);
+      return text.slice(0, offset) + m.text + text.slice(offset);
     case "swap": {
       const lines = text.split("\n");
       const i = m.line % lines.length;
       const j = m.with % lines.length;
-      [lines[i], lines[j]] = [lines[j], lines[i]];
+      [lines[i], lines[j]] = [at(lines, j), at(lines, i)];
       return lines.join("\n");
     }
   }
