@@ -8,6 +8,7 @@ import { runSync } from "../src/sync.ts";
 import { TwinWindow } from "../src/storage/twin_window.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
+import { at } from "./support/indexed.ts";
 import { accountOfFills, memoryClient } from "./support/memory_exchange.ts";
 import { tempDir } from "./support/sync.ts";
 
@@ -140,7 +141,7 @@ Deno.test("one export imported as printed and as a spreadsheet saved it: each fi
       await using dir = await tempDir();
       for (const [i, rows] of order.entries()) {
         await Deno.writeTextFile(`${dir.path}/t${i}.csv`, [header, ...rows, ""].join("\n"));
-        const time = rows[0].slice(0, rows[0].indexOf(","));
+        const time = at(rows, 0).slice(0, at(rows, 0).indexOf(","));
         await Deno.writeTextFile(
           `${dir.path}/i${i}.csv`,
           income([`${time},USDT,Commission,-0.272,BTCUSDT`]),

@@ -12,6 +12,7 @@ import { startFakeExchange } from "./fake_exchange/mod.ts";
 import { exportZip } from "./fake_exchange/export_archive.ts";
 import { incomeTable, tradeTable } from "./fake_exchange/export_formats.ts";
 import { runCli } from "./support/cli.ts";
+import { at } from "./support/indexed.ts";
 import { snapshot, syncWith, tempDir } from "./support/sync.ts";
 
 const MONTH = 30 * 86_400_000;
@@ -131,7 +132,7 @@ Deno.test("import: a year of history from Binance's exports completes the ledger
     async () => {
       await using dir = await tempDir();
       const files = await exports(dir.path, "trade-date-utc", now - MONTH);
-      const result = await runCli({ cwd: dir.path }, "import", files[0]);
+      const result = await runCli({ cwd: dir.path }, "import", at(files, 0));
       assert.equal(result.code, 1);
       assert.match(
         result.stderr,
@@ -139,7 +140,7 @@ Deno.test("import: a year of history from Binance's exports completes the ledger
       );
       assert.ok(!(await exists(`${dir.path}/futures_fills.csv`)));
       const args = ["--fees-in-margin-asset", "--position-mode", "one-way"];
-      const again = await runCli({ cwd: dir.path }, "import", files[0], ...args);
+      const again = await runCli({ cwd: dir.path }, "import", at(files, 0), ...args);
       assert.equal(again.code, 0, again.stderr);
     },
   );

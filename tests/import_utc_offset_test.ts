@@ -120,7 +120,7 @@ Deno.test("an export without ids imported again in another time zone is refused"
           ? `${time},USDCUSDT,BUY,0.9999,100,99.99,0.01,USDT,0,USDT`
           : `${time},USDCUSDT,SELL,1.0000,100,100,0.01,USDT,0.01,USDT`;
       });
-    for (const [name, date] of [["d1.csv", "2024-03-01"], ["d2.csv", "2024-03-02"]]) {
+    for (const [name, date] of [["d1.csv", "2024-03-01"], ["d2.csv", "2024-03-02"]] as const) {
       await Deno.writeTextFile(`${dir.path}/${name}`, [HEADER, ...day(date), ""].join("\n"));
       const run = await importing(name, "+00:00");
       assert.equal(run.code, 0, run.stderr);

@@ -10,6 +10,7 @@ import { PriceTable } from "../src/ledger/fee_prices.ts";
 import type { Position } from "../src/position.ts";
 import { EntryBook } from "./fake_exchange/entry_book.ts";
 import { f } from "./support/fills.ts";
+import { at } from "./support/indexed.ts";
 
 const T0 = Date.UTC(2025, 0, 1);
 
@@ -134,7 +135,7 @@ Deno.test("funding is attached to the position open at its time", async (t) => {
     const ledger = buildLedger([
       f(2, "SELL", "1", "100", { positionSide: "LONG", realizedPnl: "5" }),
     ], { income: [TRANSFER, funding(1, "-0.25")] });
-    assert.equal(ledger.positions[0].status, "PARTIAL");
+    assert.equal(ledger.positions[0]?.status, "PARTIAL");
     assert.deepEqual(columns(ledger.positions), [
       { side: "LONG", funding: "-0.25", converted: "0", net: "4.75" },
     ]);
@@ -152,7 +153,7 @@ Deno.test("funding is attached to the position open at its time", async (t) => {
     assert.deepEqual(columns(ledger.positions), [
       { side: "BOTH", funding: "-1", converted: "0", net: "" },
     ]);
-    assert.match(ledger.positions[0].note, /funding before 2025-01-01T00:00:02.000Z is not in/);
+    assert.match(at(ledger.positions, 0).note, /funding before 2025-01-01T00:00:02.000Z is not in/);
   });
 });
 
@@ -175,7 +176,7 @@ Deno.test("fees in another asset are converted at their minute's price, or say t
       { side: "BOTH", funding: "0", converted: "0.06005", net: "9.89995" },
       { side: "BOTH", funding: "0", converted: "0.1202", net: "-0.1202" },
     ]);
-    assert.equal(ledger.positions[0].otherCommission.get("BNB")?.toString(), "0.0001");
+    assert.equal(ledger.positions[0]?.otherCommission.get("BNB")?.toString(), "0.0001");
   });
 
   await t.step("a price table answers for prices added after it was asked", () => {
@@ -199,7 +200,7 @@ Deno.test("fees in another asset are converted at their minute's price, or say t
       { side: "BOTH", funding: "0", converted: "0.1202", net: "-0.1202" },
     ]);
     assert.equal(
-      ledger.positions[0].note,
+      ledger.positions[0]?.note,
       "no price in USDT for 1 BNB fee: commission_converted and net_pnl left empty",
     );
   });

@@ -13,6 +13,7 @@ import { readIncomeFile } from "../src/storage/income_file.ts";
 import { checkNewFills, checkNewIncome } from "../src/storage/new_rows.ts";
 import { addFills, addIncome } from "../src/storage/sorted_update.ts";
 import { f } from "./support/fills.ts";
+import { at } from "./support/indexed.ts";
 import { memoryClient, syncInProcess } from "./support/memory_exchange.ts";
 import { snapshot, tempDir } from "./support/sync.ts";
 
@@ -157,7 +158,7 @@ Deno.test("a new row passes the check exactly when the file it is written to can
 
 Deno.test("a sync that fetched a row it cannot keep stops with nothing written", async () => {
   const fills = [1, 2, 3].map((id) => f(id, "BUY", "1", String(100 + id)));
-  const now = fills[2].time + 3_600_000;
+  const now = at(fills, 2).time + 3_600_000;
   const account = { fills, income: [], priors: new Map(), prices: new Map() };
   await using dir = await tempDir();
   await syncInProcess(dir.path, "usdm", memoryClient(account, "usdm", now));
