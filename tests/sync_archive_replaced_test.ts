@@ -11,6 +11,7 @@ import { readLocal } from "../src/sync/local.ts";
 import { tradeIncome } from "./support/binance_views.ts";
 import { runCli } from "./support/cli.ts";
 import { f } from "./support/fills.ts";
+import { at } from "./support/indexed.ts";
 import { accountOfFills, memoryClient } from "./support/memory_exchange.ts";
 import { tempDir } from "./support/sync.ts";
 
@@ -32,7 +33,7 @@ Deno.test("an export's fill replaced by the API's: its position is built again",
   const local = await readLocal(dir.path, "usdm", false);
   await commitOutcome(local, {
     market: "usdm",
-    fills: [{ ...fills[1], time: T0, source: "archive" }],
+    fills: [{ ...at(fills, 1), time: T0, source: "archive" }],
     income: [],
     prices: [],
     checked: undefined,
@@ -68,7 +69,7 @@ Deno.test("the first income record replaced by the API's: the history begins whe
   ];
   const account = accountOfFills(api);
   const eth = { symbol: "ETHUSDT", source: "archive" as const };
-  const [fee] = tradeIncome(api.slice(0, 1));
+  const fee = at(tradeIncome(api.slice(0, 1)), 0);
   await commitOutcome(await readLocal(dir.path, "usdm", false), {
     market: "usdm",
     fills: [

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { type ExportFormat, startFakeExchange } from "./fake_exchange/mod.ts";
 import { runCli } from "./support/cli.ts";
+import { at } from "./support/indexed.ts";
 import { syncWith, tempDir } from "./support/sync.ts";
 
 const DAY = 86_400_000;
@@ -102,7 +103,7 @@ Deno.test("a download that does not say the fees' asset: kept, and merged by imp
       .exec(failed.stderr);
   assert.ok(match, failed.stderr);
   assert.match(failed.stdout, /transaction history .*: merged/, "the other download is merged");
-  const zip = match[1]; // relative to the output directory, where the user runs sync
+  const zip = at(match, 1); // relative to the output directory, where the user runs sync
   assert.ok((await Deno.stat(`${dir.path}/${zip}`)).isFile);
 
   const reminded = await syncWith(exchange, dir.path);

@@ -14,6 +14,7 @@ import { fetchPlan } from "../src/sync/fetch_plan.ts";
 import { sumsFromFiles } from "../src/sync/income_sums.ts";
 import { INCOME_SETTLE_MS } from "../src/sync/local.ts";
 import { generateAccount, type GeneratedAccount, startFakeExchange } from "./fake_exchange/mod.ts";
+import { at } from "./support/indexed.ts";
 import { timeText } from "./support/positions_text.ts";
 import { f } from "./support/fills.ts";
 import { expectedFillsCsv, syncWith, tempDir } from "./support/sync.ts";
@@ -69,7 +70,7 @@ Deno.test("COIN-M: a quarterly held into its delivery is closed by its settlemen
   await using exchange = await startFakeExchange({ account });
   await using dir = await tempDir();
   const quarterly = account.traded.find((s) => s.contractType === "CURRENT_QUARTER");
-  const [settlement] = settled(account);
+  const settlement = at(settled(account), 0);
   assert.equal(settlement.symbol, quarterly?.symbol);
   assert.equal(settlement.time, quarterly?.delistTime);
   assert.ok(!account.openPositions().some((p) => p.spec === quarterly), "no longer listed");
@@ -233,7 +234,7 @@ Deno.test("fetchPlan walks a COIN-M pair when three of its symbols need a walk",
       },
     };
     await fetchPlan(source, plan, scope);
-    assert.equal(queries[0].pair, "BTCUSD");
+    assert.equal(queries[0]?.pair, "BTCUSD");
     assert.deepEqual(
       new Set(queries.slice(1).map((q) => q.symbol)),
       new Set(plan.map((p) => p.symbol)),

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { cliCommand, runCli } from "./support/cli.ts";
+import { at } from "./support/indexed.ts";
 import { killedAppend } from "./support/killed_append.ts";
 import { copy } from "./support/copy.ts";
 import { type FakeExchange, startFakeExchange } from "./fake_exchange/mod.ts";
@@ -78,7 +79,7 @@ Deno.test("sync killed at random moments, then run again, ends as if never kille
   const tally = { interrupted: 0, untouched: 0, midWrite: 0, betweenWrites: 0, written: 0 };
   const landed = new Map(MOMENTS.map((m) => [m, 0]));
   for (let run = 0; run < RUNS; run++) {
-    const moment = MOMENTS[run % MOMENTS.length];
+    const moment = at(MOMENTS, run % MOMENTS.length);
     const fresh = Math.floor(run / MOMENTS.length) % 4 === 3; // a quarter start from nothing
     await using dir = await tempDir();
     if (!fresh) await copy(before.path, dir.path);

@@ -51,7 +51,8 @@ Deno.test("adding fetched fills to the file's", async (t) => {
     // file is merged row by row, not appended to: #1, #2, #3, #4, with #3 the one fill added.
     await using other = await tempDir();
     const file = `${other.path}/futures_fills.csv`;
-    const [one, two, three, four] = [1, 2, 3, 4].map((id) => f(id, "BUY", "1", "100"));
+    const fill = (id: number) => f(id, "BUY", "1", "100");
+    const [one, two, three, four] = [fill(1), fill(2), fill(3), fill(4)];
     await writeFillsFile(file, [one, two, two, four]);
     assert.equal((await readFillsFile(file)).fills.length, 4, "the reader keeps both copies");
     const added = await addFills(file, [three]);
