@@ -134,3 +134,50 @@ function keepsLater<T extends { source?: string }>(
   if (laterApi && earlier.isNew !== isNew) return isNew;
   return true;
 }
+
+/**
+ * Counts the rows, in file order, whose key a row up to a minute earlier had: the rows a merge
+ * through {@linkcode KeyWindow} would leave out. Holds a minute of keys.
+ *
+ * @example
+ * ```ts
+ * import { RepeatedKeys } from "./key_window.ts";
+ * const repeated = new RepeatedKeys<{ time: number; id: string }>((r) => r.id);
+ * for (const [time, id] of [[0, "1"], [500, "2"], [700, "1"], [90_000, "1"]] as const) {
+ *   repeated.note({ time, id });
+ * }
+ * if (repeated.count !== 1) throw new Error(); // trade 1 at 700; at 90,000 it is a minute away
+ * ```
+ */
+export class RepeatedKeys<T extends { time: number }> {
+  readonly #key: (row: T) => string;
+  /** The keys of the last minute, with their latest time. */
+  readonly #seen = new Map<string, number>();
+  #queue: { key: string; time: number }[] = [];
+  #head = 0;
+  /** Rows whose key a row up to a minute earlier had. */
+  count = 0;
+
+  /** `key`: a row's identity. */
+  constructor(key: (row: T) => string) {
+    this.#key = key;
+  }
+
+  /** The next row in file order. */
+  note(row: T): void {
+    const queue = this.#queue;
+    for (let old = queue[this.#head]; old !== undefined; old = queue[this.#head]) {
+      if (row.time - old.time < MINUTE) break;
+      if (this.#seen.get(old.key) === old.time) this.#seen.delete(old.key);
+      this.#head++;
+    }
+    if (this.#head > 4096 && this.#head * 2 > queue.length) {
+      this.#queue = queue.slice(this.#head);
+      this.#head = 0;
+    }
+    const key = this.#key(row);
+    if (this.#seen.has(key)) this.count++;
+    this.#seen.set(key, row.time);
+    this.#queue.push({ key, time: row.time });
+  }
+}

@@ -136,6 +136,35 @@ async function addRows<T extends { time: number; source?: string }>(
   return { ...await rewrite(path, all, fresh, kind), appended: false };
 }
 
+/**
+ * Rewrites the fills file at `path` with each fill once, where it holds one fill twice up to a
+ * minute apart (`key_window.ts`: an older version's merge of an export's row and the API's, or a
+ * line pasted twice); returns the rows left out.
+ */
+export async function dropRepeatedFills(path: string): Promise<Fill[]> {
+  return (await rewriteOnce(path, FILLS)).removed;
+}
+
+/** {@linkcode dropRepeatedFills} for the income file. */
+export async function dropRepeatedIncome(path: string): Promise<IncomeRecord[]> {
+  return (await rewriteOnce(path, INCOME)).removed;
+}
+
+/** The file rewritten through the merge with nothing new: each key once. */
+async function rewriteOnce<T extends { time: number; source?: string }>(
+  path: string,
+  kind: SortedFile<T>,
+): Promise<{ added: T[]; removed: T[] }> {
+  try {
+    return await merge(path, [], kind);
+  } catch (error) {
+    if (!(error instanceof NotSorted)) throw error;
+  }
+  const all: T[] = [];
+  await kind.stream(path, (row) => all.push(row));
+  return await rewrite(path, all, [], kind);
+}
+
 /** A file whose rows are not in order. */
 class NotSorted extends Error {}
 

@@ -14,6 +14,7 @@ import { compareIds, type Market } from "../fill.ts";
 import { undoInterruptedAppends } from "../storage/append_in_place.ts";
 import { removeStaleTemporaryFiles } from "../storage/atomic_write.ts";
 import { removeStaleRunsDirs } from "../storage/runs_dir.ts";
+import { dropRepeatedFills, dropRepeatedIncome } from "../storage/sorted_update.ts";
 import {
   CACHE_FILE,
   type FileStamp,
@@ -122,12 +123,15 @@ export async function readLocal(dir: string, market: Market, full: boolean): Pro
     };
   }
 
-  const scan = await scanFiles(
-    path("fills"),
-    path("income"),
-    path("prices"),
-    Date.now() - INCOME_SETTLE_MS,
-  );
+  const scanNow = () =>
+    scanFiles(path("fills"), path("income"), path("prices"), Date.now() - INCOME_SETTLE_MS);
+  let scan = await scanNow();
+  if (scan.repeated.fills + scan.repeated.income > 0) {
+    // One fill (or record) held twice would count twice in the positions and the checks. The
+    // files are rewritten with each once (the data only loses a copy), then read again.
+    await repairRepeated(path("fills"), path("income"), scan.repeated);
+    scan = await scanNow();
+  }
   const marks = scan.derived.markets[market];
   const inFile = Object.keys(marks?.symbols ?? {});
   const missing = scan.missing.get(market) ?? new Map<string, number>();
@@ -189,4 +193,25 @@ async function trustedCache(dir: string): Promise<LedgerCache | undefined> {
     if (!sameStamp(cache.files[name] ?? null, stamp)) return undefined;
   }
   return cache;
+}
+
+/**
+ * Rewrites the fills and income files that hold a fill or a record twice (`repeated`, as the scan
+ * counted) with each once, and says so.
+ */
+async function repairRepeated(
+  fillsPath: string,
+  incomePath: string,
+  repeated: Scan["repeated"],
+): Promise<void> {
+  const said = (path: string, rows: number, what: string) =>
+    log.warn(
+      "{path} held {rows} {what} twice, up to a minute apart (an export's row and the API's of " +
+        "one fill, kept both by an earlier version, or a line pasted twice): each is kept once",
+      { path, rows, what },
+    );
+  if (repeated.fills > 0) said(fillsPath, (await dropRepeatedFills(fillsPath)).length, "fills");
+  if (repeated.income > 0) {
+    said(incomePath, (await dropRepeatedIncome(incomePath)).length, "income records");
+  }
 }

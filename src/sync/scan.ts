@@ -13,7 +13,8 @@
  */
 
 import { defined } from "../defined.ts";
-import { compareIds, isMadeId, type Market, MARKETS } from "../fill.ts";
+import { compareIds, fillKey, isMadeId, type LedgerFill, type Market, MARKETS } from "../fill.ts";
+import { incomeKey, type IncomeRecord } from "../income.ts";
 import { Decimal } from "../decimal.ts";
 import { symbolKey } from "../ledger/ledger_stream.ts";
 import type { IncomeSums } from "../storage/cache_file.ts";
@@ -22,6 +23,7 @@ import { streamLedgerFills } from "../storage/fills_file.ts";
 import { streamIncomeFile } from "../storage/income_file.ts";
 import { priceKey, readPricesFile } from "../storage/prices_file.ts";
 import { minuteOf, needsConversion, priceSymbol } from "../ledger/fee_prices.ts";
+import { RepeatedKeys } from "../storage/key_window.ts";
 import { deriveState, type SyncState } from "../storage/state_file.ts";
 import type { PositionMap } from "./discovery.ts";
 import { periodBuilders } from "./income_sums.ts";
@@ -47,6 +49,11 @@ export interface Scan {
    * (a price fetch failed before it): what the cache's `reprice` says when the cache is there.
    */
   readonly unpriced: ReadonlyMap<Market, ReadonlySet<string>>;
+  /**
+   * Rows whose key (fill: market, symbol, trade id; income: market, type, transaction id) a row
+   * up to a minute earlier had: a fill or record the file holds twice (`key_window.ts`).
+   */
+  readonly repeated: { readonly fills: number; readonly income: number };
 }
 
 const TRADE_INCOME = new Set(["COMMISSION", "REALIZED_PNL"]);
@@ -82,8 +89,11 @@ export async function scanFiles(
   const ids = new Map<string, TradeIdSet>();
   const last = new Map<string, { market: Market; symbol: string; id: string; time: number }>();
   const net = new Map<string, { market: Market; key: string; qty: Decimal }>();
+  const repeatedFills = new RepeatedKeys<LedgerFill>(fillKey);
+  const repeatedIncome = new RepeatedKeys<IncomeRecord>(incomeKey);
   const streamed = await readIfExists(() =>
     streamLedgerFills(fillsPath, (fill) => {
+      repeatedFills.note(fill);
       sums.get(fill.market)?.fill(fill);
       if (
         needsConversion(fill) &&
@@ -117,6 +127,7 @@ export async function scanFiles(
   const missing = new Map<Market, Map<string, number>>(MARKETS.map((m) => [m, new Map()]));
   await readIfExists(() =>
     streamIncomeFile(incomePath, (record) => {
+      repeatedIncome.note(record);
       // Every record is at or after its market's first: in the period, but for the cutoff.
       // (`periodBuilders` read the same file: it made a builder for every market there)
       defined(sums.get(record.market), "the sums builder of an income record's market")
@@ -140,5 +151,6 @@ export async function scanFiles(
     sums: new Map([...sums].map(([market, b]) => [market, b.build()])),
     fills: streamed === undefined ? "none" : streamed.count === 0 ? "empty" : "some",
     unpriced,
+    repeated: { fills: repeatedFills.count, income: repeatedIncome.count },
   };
 }

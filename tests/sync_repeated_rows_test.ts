@@ -1,0 +1,46 @@
+/**
+ * A fills or income file that holds one fill (or record) twice — an export's row and the API's of
+ * the same trade, which an earlier version's merge kept both of, or a line pasted twice (CLI
+ * review: the funding counted twice in positions, report and export while the sync's check said
+ * "ok") — is repaired by the next sync that reads the files whole, which says so: each kept once,
+ * the positions as before.
+ */
+
+import assert from "node:assert/strict";
+import { readFillsFile, writeFillsFile } from "../src/storage/fills_file.ts";
+import { startFakeExchange } from "./fake_exchange/mod.ts";
+import { snapshot, syncWith, tempDir } from "./support/sync.ts";
+
+Deno.test("a fill and a funding record held twice are kept once by the next sync", async () => {
+  await using exchange = await startFakeExchange({ seed: 23, symbols: 3, fills: 400, months: 2 });
+  await using dir = await tempDir();
+  assert.equal((await syncWith(exchange, dir.path)).code, 0);
+  const before = await snapshot(dir.path);
+
+  // An export's copy of one fill, its time cut to the second, written in file order (other fills
+  // may fall between it and the API's row)...
+  const fillsPath = `${dir.path}/futures_fills.csv`;
+  const { fills } = await readFillsFile(fillsPath);
+  const fill = fills.find((f) => f.time % 1000 !== 0);
+  assert.ok(fill !== undefined, "a fill off the whole second");
+  const copy = { ...fill, time: fill.time - (fill.time % 1000), source: "archive" as const };
+  await writeFillsFile(fillsPath, [...fills, copy]);
+  // ... and a funding line pasted a second time, as it was.
+  const incomePath = `${dir.path}/futures_income.csv`;
+  const lines = (await Deno.readTextFile(incomePath)).split("\n");
+  const funding = lines.findIndex((line) => line.includes(",FUNDING_FEE,"));
+  assert.ok(funding > 0, "a funding record");
+  lines.splice(funding, 0, lines[funding] ?? "");
+  await Deno.writeTextFile(incomePath, lines.join("\n"));
+
+  const again = await syncWith(exchange, dir.path);
+  assert.equal(again.code, 0, again.stderr);
+  const said = again.stdout + again.stderr;
+  assert.match(said, /futures_fills\.csv held 1 fills twice/);
+  assert.match(said, /futures_income\.csv held 1 income records twice/);
+  const after = await snapshot(dir.path);
+  for (const name of ["futures_fills.csv", "futures_income.csv", "futures_positions.csv"]) {
+    assert.equal(after[name], before[name], `${name} as before`);
+  }
+  assert.doesNotMatch(said, /DIFFERS/);
+});
