@@ -172,3 +172,14 @@ Deno.test("a file that already holds one fill twice, seconds apart, is repaired 
   ]);
   assert.deepEqual(shown(done.removed), ["BTCUSDT#100@0/archive"]);
 });
+
+Deno.test("a fill fetched again at its time with other text replaces the file's row, reported", async () => {
+  // An older version wrote the price as a float's text; Binance gives "100". Same fill, same time.
+  await using dir = await tempDir();
+  const path = `${dir.path}/futures_fills.csv`;
+  await writeFillsFile(path, [{ ...fromApi, price: "100.00000000000001" }]);
+  const done = await addFills(path, [fromApi]);
+  assert.deepEqual((await readFillsFile(path)).fills.map((x) => x.price), ["100"]);
+  // What was built from the old row is built again.
+  assert.deepEqual(done.removed.map((x) => x.price), ["100.00000000000001"]);
+});
