@@ -297,6 +297,25 @@ Deno.test("the command list: every command and its help; none or an unknown one 
     },
   );
 
+  await t.step(
+    "an option's value given twice: one line, exit 2 (not the last one silently)",
+    async () => {
+      for (
+        const args of [
+          ["sync", "--out", "a", "--out", "b"],
+          ["positions", "--jobs", "1", "--jobs", "2"],
+          ["report", "--from", "2025-01-01", "--from", "2025-02-01"],
+          ["import", "x.csv", "--utc-offset", "+01:00", "--utc-offset", "+02:00"],
+        ]
+      ) {
+        assertOneLine(
+          await runCli({ cwd: dir.path }, ...args),
+          /--\S+ is given twice: give it once/,
+        );
+      }
+    },
+  );
+
   await t.step("no command: the list, exit 2; an unknown one: one line, exit 2", async () => {
     const none = await runCli({ cwd: dir.path });
     assert.equal(none.code, 2);

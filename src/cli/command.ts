@@ -31,7 +31,8 @@ export type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /**
  * Parses `args` strictly: an unknown option, a missing value, an empty one (`--out ""`, an unset
- * variable in a scheduled command line) or a stray argument is a {@linkcode UsageError}. `--help`
+ * variable in a scheduled command line), a value given twice or a stray argument is a
+ * {@linkcode UsageError}. `--help`
  * / `-h` is always accepted.
  */
 export function parseOptions<T extends Options>(
@@ -40,14 +41,25 @@ export function parseOptions<T extends Options>(
   allowPositionals = false,
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({
+    const { values, positionals, tokens } = parseArgs({
       args,
       options: { ...options, help: { type: "boolean", short: "h" } },
       allowPositionals,
       strict: true,
+      tokens: true,
     });
     for (const [name, value] of Object.entries(values)) {
       if (value === "") throw new UsageError(`--${name} is empty`);
+    }
+    // A value given twice (`--out a --out b`, a scheduled command line edited by appending) would
+    // silently be the last one.
+    const given = new Set<string>();
+    for (const token of tokens) {
+      if (token.kind !== "option" || token.value === undefined) continue;
+      if (options[token.name]?.multiple !== true && given.has(token.name)) {
+        throw new UsageError(`--${token.name} is given twice: give it once`);
+      }
+      given.add(token.name);
     }
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {

@@ -59,7 +59,8 @@ Options:
   -h, --help                show this help
 
 Exit codes: 0 done, 1 a file could not be read or added (nothing was written), 2 bad usage,
-3 a sync is running in the same directory.`;
+3 another run is using the directory (a sync or an import writing it, or a positions,
+report or export reading it).`;
 
 /** The `import` command. */
 export const importCommand: Command = {
