@@ -233,3 +233,20 @@ Deno.test("the summary table adds converted fees and funding, and says ? when on
     ["all USDT symbols", "3", "10 USDT", "?", "-0.5 USDT", "?"],
   ]);
 });
+
+Deno.test("the summary table says how many symbols its totals count without a row", () => {
+  // BTCUSDT closed (+10) with no new fill: no row, but in the total; ETHUSDT new and open.
+  const ledger = buildLedger([
+    f(1, "BUY", "1", "100"),
+    f(3, "SELL", "1", "110", { realizedPnl: "10" }),
+    f(100, "BUY", "1", "100", { symbol: "ETHUSDT" }),
+  ]);
+  const summaries = summarize(ledger.positions, ledger.unattachedFunding);
+  const text = summaryTable(summaries, new Map([["ETHUSDT", 1]]));
+  const rows = text.split("\n").map((line) => line.split(/ {2,}/));
+  assert.deepEqual(rows.slice(1, 3).map((row) => row.slice(0, 4)), [
+    ["ETHUSDT", "1", "LONG 1", "0 USDT"],
+    ["all USDT symbols", "1", "10 USDT", "0 USDT"],
+  ]);
+  assert.match(text, /the totals count 1 more symbol, without new fills or an open position/);
+});
