@@ -32,6 +32,8 @@ Deno.test("sync refuses bad inputs without touching the files", async (t) => {
     ["an unknown market", env, ["--market", "spot"], 2, /--market spot: expected usdm or coinm/],
     ["no minutes to wait", env, ["--wait=0"], 2, /--wait 0: expected whole minutes/],
     ["a wait that is not minutes", env, ["--wait=soon"], 2, /--wait soon: expected whole minutes/],
+    ["a wait given as a word", env, ["--wait", "soon"], 2, /--wait soon: expected whole minutes/],
+    ["a negative wait", env, ["--wait", "-5"], 2, /--wait -5: expected whole minutes/],
     [
       "a malformed setting",
       { ...env, MAX_RETRIES: "many" },

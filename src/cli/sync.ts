@@ -170,6 +170,14 @@ interface CheckedOptions {
   waitMs: number | undefined;
 }
 
+/**
+ * Whether the argument after `--wait` was meant as its minutes, and is not whole minutes: neither
+ * an option (`--full`, `-h`) nor a date (`2025-01-01`, the positional one).
+ */
+function isMeantAsMinutes(next: string | undefined): boolean {
+  return next !== undefined && !/^--?[a-z]/i.test(next) && !/^\d{4}-/.test(next);
+}
+
 /** `args` with `--wait` given its value: the minutes after it, or the default. */
 function withWaitValue(args: readonly string[]): string[] {
   const out: string[] = [];
@@ -180,8 +188,9 @@ function withWaitValue(args: readonly string[]): string[] {
     }
     if (arg !== "--wait") out.push(arg);
     else if (/^\d+$/.test(args[i + 1] ?? "")) out.push(`--wait=${args[++i]}`);
-    else if (/^[\d.]+[a-z]*$/i.test(args[i + 1] ?? "") && !/^\d{4}-/.test(args[i + 1] ?? "")) {
-      // `--wait 1.5`, `--wait 30m`: meant as minutes, not the date it would otherwise be read as.
+    else if (isMeantAsMinutes(args[i + 1])) {
+      // `--wait 1.5`, `--wait 30m`, `--wait -5`, `--wait soon`: meant as minutes, not the date
+      // (or the option) it would otherwise be read as.
       throw new UsageError(`--wait ${args[i + 1]}: expected whole minutes (e.g. --wait 30)`);
     } else out.push(`--wait=${DEFAULT_WAIT_MINUTES}`);
   }
