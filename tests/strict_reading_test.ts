@@ -160,6 +160,15 @@ Deno.test("fills file: what is not whole is refused, naming the line", async (t)
     },
   );
 
+  await t.step(
+    "a file saved back with ';' between fields says so, not only what is missing",
+    async () => {
+      const semi = (line: string) => line.replaceAll(",", ";");
+      await writeLines(path, [semi(header), ...rows.map(semi)]);
+      await rejectsAt(readFillsFile, path, 1, /no column time, .*separated by ';', not commas/);
+    },
+  );
+
   // A spreadsheet or pandas (quoting=csv.QUOTE_ALL) saves the file back with every field quoted:
   // the rows are read through the general CSV path, and the check still holds them.
   const quoted = (line: string) => line.split(",").map((field) => `"${field}"`).join(",");
@@ -205,6 +214,13 @@ Deno.test("income and price files: the same rules", async (t) => {
 
   await t.step("the income file reads back exactly, ids above 2^53 and all", async () => {
     assert.deepEqual(await readIncomeFile(income), INCOME);
+  });
+
+  await t.step("a file saved back with ';' between fields says so", async () => {
+    const text = await Deno.readTextFile(income);
+    await Deno.writeTextFile(income, text.replaceAll(",", ";"));
+    await rejectsAt(readIncomeFile, income, 1, /no column time, .*separated by ';', not commas/);
+    await Deno.writeTextFile(income, text);
   });
 
   await t.step("a changed amount is refused by the check", async () => {

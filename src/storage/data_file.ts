@@ -8,6 +8,7 @@
 
 import { type ByteRange, parseCsvFile } from "../csv/csv_file.ts";
 import { CsvSyntaxError, type LineHandler } from "../csv/parser.ts";
+import { missingColumnsMessage } from "./missing_columns.ts";
 
 /** A file that cannot be read as intended; the message names the file, line and field. */
 export class DataFileError extends Error {
@@ -115,7 +116,7 @@ export function columnsOf(
   const index = new Map(header.map((name, i) => [name, i]));
   const missing = required.filter((c) => !index.has(c));
   if (missing.length > 0) {
-    throw new DataFileError(path, line, `the header has no column ${missing.join(", ")}`);
+    throw new DataFileError(path, line, missingColumnsMessage(header, missing));
   }
   return index;
 }

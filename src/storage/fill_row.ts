@@ -21,6 +21,7 @@ import {
 } from "../fill.ts";
 import { formatTime, parseTimeAt } from "../time.ts";
 import { ASSET, type RecentTexts } from "./fill_text.ts";
+import { missingColumnsMessage } from "./missing_columns.ts";
 import { CRC_COLUMN, withCrc } from "./row_check.ts";
 
 /** Column order of `futures_fills.csv`: the original pipeline's columns first. */
@@ -74,7 +75,7 @@ export function indexColumns(header: readonly string[]): ColumnIndex {
   const missing = required.filter((c) => !header.includes(c));
   const [first] = missing;
   if (first !== undefined) {
-    throw new FillRowError(first, `the header has no column ${missing.join(", ")}`);
+    throw new FillRowError(first, missingColumnsMessage(header, missing));
   }
   return Object.fromEntries(FILL_COLUMNS.map((c) => [c, header.indexOf(c)])) as ColumnIndex;
 }
