@@ -136,6 +136,30 @@ Deno.test("sync: a bad setting is one line, exit 2, before anything is requested
     });
   }
   await Deno.chmod(join(dir.path, "read-only"), 0o755);
+
+  // A directory a sync used before (its lock file is there) where no file can be made any more:
+  // said before anything is fetched, not after (CLI review). Root ignores permissions, not an
+  // immutable directory (chattr +i, where the file system has it).
+  const locked = join(dir.path, "immutable");
+  await Deno.mkdir(locked);
+  await Deno.writeTextFile(join(locked, ".futures-ledger.lock"), "");
+  const chattr = (flag: string) =>
+    new Deno.Command("chattr", { args: [flag, locked], stdout: "null", stderr: "null" }).output()
+      .then((o) => o.success, () => false);
+  const immutable = await chattr("+i");
+  await t.step({
+    name: "--out that holds a lock file but takes no new file: exit 2, before any request",
+    ignore: !immutable,
+    fn: async () => {
+      const requests = exchange.log.length;
+      assertOneLine(
+        await runCli({ cwd: dir.path, env }, "sync", "--out", locked),
+        /immutable: cannot write in it/,
+      );
+      assert.equal(exchange.log.length, requests, "nothing was requested");
+    },
+  });
+  if (immutable) await chattr("-i");
 });
 
 Deno.test("positions, report and export: a bad file argument is one line, exit 2, nothing written", async (t) => {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../config.ts";
 import { CACHE_FILE } from "../storage/cache_file.ts";
 import { FILES } from "../storage/file_names.ts";
@@ -114,12 +114,25 @@ export async function lockOutputDirectory(dir: NamedPath): Promise<SyncLock> {
   } catch (error) {
     throw new ConfigError(`${label(dir)}: cannot create the directory (${reason(error)})`);
   }
+  let lock: SyncLock;
   try {
-    return await acquireLock(dir.path);
+    lock = await acquireLock(dir.path);
   } catch (error) {
     if (error instanceof LockedError || !isFileSystemError(error)) throw error;
     throw new ConfigError(`${label(dir)}: cannot write in it (${reason(error)})`);
   }
+  // The lock file may be there from an earlier run: a file made now says whether one can be,
+  // before anything is fetched. (Named as a temporary file: one a kill leaves is removed.)
+  const probe = join(dir.path, `.write-check.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+  try {
+    await Deno.writeFile(probe, new Uint8Array(), { createNew: true });
+    await Deno.remove(probe);
+  } catch (error) {
+    lock.release();
+    if (!isFileSystemError(error)) throw error;
+    throw new ConfigError(`${label(dir)}: cannot write in it (${reason(error)})`);
+  }
+  return lock;
 }
 
 /**
