@@ -150,3 +150,13 @@ Deno.test("a hedge export without Position Side: refused, then inferred from a f
     "LONG,1002",
   ]);
 });
+
+Deno.test("one export's income record without an id and its equal with one: both kept", async () => {
+  // Two commissions of one second (two equal fills of one order), one id missing (final review).
+  const text = `Time,Type,Amount,Asset,Symbol,Transaction ID
+2025-03-01 10:00:10,COMMISSION,-0.16,USDT,BTCUSDT,
+2025-03-01 10:00:10,COMMISSION,-0.16,USDT,BTCUSDT,7002
+`;
+  const done = await importEach([["i.csv", text]]);
+  assert.equal(done.income.length, 2);
+});

@@ -183,3 +183,48 @@ Deno.test("a fill fetched again at its time with other text replaces the file's 
   // What was built from the old row is built again.
   assert.deepEqual(done.removed.map((x) => x.price), ["100.00000000000001"]);
 });
+
+Deno.test("two new rows of one fill in one batch: once, the later, appended or merged", async (t) => {
+  // One import of an export as printed (12:00:10) and as a spreadsheet saved it (12:00), another
+  // fill between them; into a file whose rows all come before (the append path) or none.
+  const minute = f(100, "BUY", "1", "100", { time: T, source: "archive" });
+  const second = f(100, "BUY", "1", "100", { time: T + 10_000, source: "archive" });
+  const between = f(60, "SELL", "2", "3000", { time: T + 5_000, symbol: "ETHUSDT" });
+  const earlier = f(10, "BUY", "2", "3000", { time: T - 86_400_000, symbol: "ETHUSDT" });
+  for (
+    const [name, file] of [["after the file's rows", [earlier]], ["no file", undefined]] as const
+  ) {
+    await t.step(name, async () => {
+      await using dir = await tempDir();
+      const path = `${dir.path}/futures_fills.csv`;
+      if (file !== undefined) await writeFillsFile(path, file);
+      const done = await addFills(path, [minute, between, second]);
+      assert.deepEqual(shown((await readFillsFile(path)).fills), [
+        ...shown(file ?? []),
+        "ETHUSDT#60@5000/api",
+        "BTCUSDT#100@10000/archive",
+      ]);
+      assert.equal(done.added.length, 2);
+    });
+  }
+  await t.step("next to each other: the later too", async () => {
+    await using dir = await tempDir();
+    const path = `${dir.path}/futures_fills.csv`;
+    await addFills(path, [second, minute]);
+    assert.deepEqual(shown((await readFillsFile(path)).fills), ["BTCUSDT#100@10000/archive"]);
+  });
+});
+
+Deno.test("one export's row without an id and its equal row with one are two fills", async () => {
+  // Two fills of one order, one second, same size: the export lost one id (a spreadsheet rounded
+  // it), so it was given a made one. Both are new, from one export: they do not stand for each
+  // other (an export's row with an id stands for another export's row without one).
+  await using dir = await tempDir();
+  const path = `${dir.path}/futures_fills.csv`;
+  const made = { ...exported, id: "91735732800000000000" };
+  await addFills(path, [made, exported]);
+  assert.deepEqual(shown((await readFillsFile(path)).fills), [
+    "BTCUSDT#100@0/archive",
+    "BTCUSDT#91735732800000000000@0/archive",
+  ]);
+});

@@ -116,11 +116,12 @@ async function addRows<T extends { time: number; source?: string }>(
   }
   if (first === undefined) return { added: [], removed: [], appended: true };
   const last = tail?.at(-1);
-  // A key of the tail given again (up to a minute later: `key_window.ts`) is merged, not appended.
-  const tailKeys = new Set(tail?.map(kind.key));
+  // A key given twice (the tail's given again up to a minute later, or two new rows of one key:
+  // an export to the second and to the minute) is merged, through `key_window.ts`, not appended.
+  const keys = new Set(tail?.map(kind.key));
+  const twice = fresh.some((row) => keys.size === keys.add(kind.key(row)).size);
   const appendable = tail !== undefined && !tail.some(kind.made) && !fresh.some(kind.made) &&
-    (last === undefined || kind.compare(last, first) < 0) &&
-    !fresh.some((row) => tailKeys.has(kind.key(row)));
+    (last === undefined || kind.compare(last, first) < 0) && !twice;
   if (appendable) {
     await appendInPlace(path, fresh.map(kind.line));
     return { added: fresh, removed: [], appended: true };
@@ -253,16 +254,18 @@ async function merge<T extends { time: number; source?: string }>(
   return out;
 }
 
-/** Sorted rows, each key once (the first). */
+/**
+ * Sorted rows, each once: of rows of one key at one time (a fill fetched twice in one run), the
+ * first. (Of one key at two times, `key_window.ts` decides.)
+ */
 function unique<T extends { time: number; source?: string }>(
   sorted: T[],
   kind: SortedFile<T>,
 ): T[] {
-  let previous: string | undefined; // the key of the row before
+  let previous: T | undefined; // the row before
   return sorted.filter((row) => {
-    const key = kind.key(row);
-    const first = key !== previous;
-    previous = key;
+    const first = previous === undefined || kind.compare(previous, row) !== 0;
+    previous = row;
     return first;
   });
 }

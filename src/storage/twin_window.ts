@@ -74,7 +74,7 @@ export class TwinWindow<T extends { time: number; source?: string }> {
       const twin = kind.twin(row);
       const api = this.#best(
         this.#apiNow.filter((a) =>
-          !a.held.paired && a.held.row.time === row.time &&
+          !a.held.paired && a.held.row.time === row.time && standsFor(a.held, entry) &&
           (a.twin ??= kind.twin(a.held.row)) === twin
         ).map((a) => a.held),
         row,
@@ -88,14 +88,14 @@ export class TwinWindow<T extends { time: number; source?: string }> {
       }
     } else {
       // A row with Binance's id: the API's, or an export's that printed ids (the trade history
-      // with Trade ID, a bulk download), which stands for an export's row without one too.
+      // with Trade ID, a bulk download), which stands for another export's row without one too.
       if (this.#apiNow[0]?.held.row.time !== row.time) this.#apiNow = [];
       let twin: string | undefined;
       if (this.#made.size > 0) {
         twin = kind.twin(row);
         const archive = this.#best(
           (this.#made.get(twin) ?? []).filter((h) =>
-            !h.dropped && row.time - h.row.time < kind.reach(h.row)
+            !h.dropped && row.time - h.row.time < kind.reach(h.row) && standsFor(entry, h)
           ),
           row,
         );
@@ -160,4 +160,14 @@ export class TwinWindow<T extends { time: number; source?: string }> {
       this.#head = 0;
     }
   }
+}
+
+/**
+ * Whether `withId`, a row with Binance's id, may stand for `made`, an export's row without one:
+ * the API's row always; an export's only if one of the two is new and the other in the file, so
+ * from another export. (One export may list a fill with its id and an equal one without, e.g. an
+ * id a spreadsheet rounded: two fills.)
+ */
+function standsFor<T extends { source?: string }>(withId: Held<T>, made: Held<T>): boolean {
+  return withId.row.source !== "archive" || withId.isNew !== made.isNew;
 }
