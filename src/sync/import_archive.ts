@@ -30,7 +30,9 @@ export interface Imported extends ArchiveRows {
  * do not say, where the fills file does not tell; `start`: `"flat"` if no hedge book was open
  * before the archive's first row (its rows without a side are then inferred from there).
  *
- * @throws {ArchiveError} for rows that cannot be added as they are (nothing is written).
+ * @throws {ArchiveError} for rows that cannot be added as they are: nothing of the archive is
+ *   written (reading the files may have repaired one a killed run left, or rows held twice:
+ *   `readLocal`).
  */
 export async function importArchive(
   dir: string,
