@@ -140,6 +140,25 @@ export async function readCacheFile(path: string): Promise<LedgerCache | undefin
   }
 }
 
+/**
+ * Whether the cache at `path` was written by this version ({@linkcode CACHE_VERSION}), whether or
+ * not it is whole or still describes the files; `false` for none.
+ */
+export async function cacheWrittenByThisVersion(path: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+  try {
+    return (JSON.parse(text.split("\n", 1)[0] ?? "") as LedgerCache)?.version === CACHE_VERSION;
+  } catch {
+    return false; // damaged: who wrote it is not known
+  }
+}
+
 /** Writes the cache atomically: one line of JSON, then the line's CRC-32. */
 export async function writeCacheFile(path: string, cache: LedgerCache): Promise<void> {
   const json = JSON.stringify(cache);

@@ -136,48 +136,83 @@ function keepsLater<T extends { source?: string }>(
 }
 
 /**
- * Counts the rows, in file order, whose key a row up to a minute earlier had: the rows a merge
- * through {@linkcode KeyWindow} would leave out. Holds a minute of keys.
+ * Counts the rows, in file order, whose key a row up to a minute earlier had (`thorough`), or the
+ * row just before (not `thorough`: a line pasted twice, at no cost per row): the rows a merge
+ * through {@linkcode KeyWindow} would leave out. Thorough, it holds a minute of rows, found by
+ * their id (a string the row has); `same` tells whether two rows of one id are of one key. Of
+ * two keys with one id within a minute (trade ids are per symbol), only the later is looked for.
  *
  * @example
  * ```ts
  * import { RepeatedKeys } from "./key_window.ts";
- * const repeated = new RepeatedKeys<{ time: number; id: string }>((r) => r.id);
- * for (const [time, id] of [[0, "1"], [500, "2"], [700, "1"], [90_000, "1"]] as const) {
- *   repeated.note({ time, id });
- * }
- * if (repeated.count !== 1) throw new Error(); // trade 1 at 700; at 90,000 it is a minute away
+ * type Row = { time: number; id: string; symbol: string };
+ * const rows: Row[] = [
+ *   { time: 0, id: "1", symbol: "BTCUSDT" },
+ *   { time: 500, id: "1", symbol: "ETHUSDT" }, // another symbol's trade 1
+ *   { time: 600, id: "2", symbol: "ETHUSDT" },
+ *   { time: 700, id: "1", symbol: "ETHUSDT" }, // ETHUSDT's trade 1 again, a row between
+ *   { time: 700, id: "1", symbol: "ETHUSDT" }, // and again, just after
+ *   { time: 90_000, id: "1", symbol: "ETHUSDT" }, // a minute later: not counted
+ * ];
+ * const count = (thorough: boolean) => {
+ *   const repeated = new RepeatedKeys<Row>((r) => r.id, (a, b) => a.symbol === b.symbol, thorough);
+ *   for (const row of rows) repeated.note(row);
+ *   return repeated.count;
+ * };
+ * if (count(true) !== 2 || count(false) !== 1) throw new Error();
  * ```
  */
 export class RepeatedKeys<T extends { time: number }> {
-  readonly #key: (row: T) => string;
-  /** The keys of the last minute, with their latest time. */
-  readonly #seen = new Map<string, number>();
-  #queue: { key: string; time: number }[] = [];
+  readonly #id: (row: T) => string;
+  readonly #same: (a: T, b: T) => boolean;
+  readonly #thorough: boolean;
+  /** The last row of each id of the last minute. */
+  readonly #seen = new Map<string, T>();
+  /** The rows of the last minute from `#head` on; those before are let go (not kept alive). */
+  #queue: (T | undefined)[] = [];
   #head = 0;
+  #last: T | undefined;
   /** Rows whose key a row up to a minute earlier had. */
   count = 0;
 
-  /** `key`: a row's identity. */
-  constructor(key: (row: T) => string) {
-    this.#key = key;
+  /**
+   * `id`: a string of the row's key; `same`: whether two rows of one id are of one key;
+   * `thorough`: a minute back, not only the row before.
+   */
+  constructor(id: (row: T) => string, same: (a: T, b: T) => boolean, thorough: boolean) {
+    this.#id = id;
+    this.#same = same;
+    this.#thorough = thorough;
   }
 
   /** The next row in file order. */
   note(row: T): void {
+    if (!this.#thorough) {
+      const last = this.#last;
+      if (
+        last !== undefined && row.time - last.time < MINUTE && this.#id(last) === this.#id(row) &&
+        this.#same(last, row)
+      ) {
+        this.count++;
+      }
+      this.#last = row;
+      return;
+    }
     const queue = this.#queue;
     for (let old = queue[this.#head]; old !== undefined; old = queue[this.#head]) {
       if (row.time - old.time < MINUTE) break;
-      if (this.#seen.get(old.key) === old.time) this.#seen.delete(old.key);
-      this.#head++;
+      const id = this.#id(old);
+      if (this.#seen.get(id) === old) this.#seen.delete(id);
+      queue[this.#head++] = undefined;
     }
     if (this.#head > 4096 && this.#head * 2 > queue.length) {
       this.#queue = queue.slice(this.#head);
       this.#head = 0;
     }
-    const key = this.#key(row);
-    if (this.#seen.has(key)) this.count++;
-    this.#seen.set(key, row.time);
-    this.#queue.push({ key, time: row.time });
+    const id = this.#id(row);
+    const before = this.#seen.get(id);
+    if (before !== undefined && this.#same(before, row)) this.count++;
+    this.#seen.set(id, row);
+    this.#queue.push(row);
   }
 }

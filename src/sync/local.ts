@@ -17,6 +17,7 @@ import { removeStaleRunsDirs } from "../storage/runs_dir.ts";
 import { dropRepeatedFills, dropRepeatedIncome } from "../storage/sorted_update.ts";
 import {
   CACHE_FILE,
+  cacheWrittenByThisVersion,
   type FileStamp,
   type LedgerCache,
   readCacheFile,
@@ -123,8 +124,17 @@ export async function readLocal(dir: string, market: Market, full: boolean): Pro
     };
   }
 
+  // Files an earlier version wrote (its cache says so, or there is none) may hold a fill twice a
+  // little apart (`key_window.ts`); files this version wrote, only where a line was pasted twice.
+  const thorough = !(await cacheWrittenByThisVersion(join(dir, CACHE_FILE)));
   const scanNow = () =>
-    scanFiles(path("fills"), path("income"), path("prices"), Date.now() - INCOME_SETTLE_MS);
+    scanFiles(
+      path("fills"),
+      path("income"),
+      path("prices"),
+      Date.now() - INCOME_SETTLE_MS,
+      thorough,
+    );
   let scan = await scanNow();
   if (scan.repeated.fills + scan.repeated.income > 0) {
     // One fill (or record) held twice would count twice in the positions and the checks. The

@@ -13,8 +13,8 @@
  */
 
 import { defined } from "../defined.ts";
-import { compareIds, fillKey, isMadeId, type LedgerFill, type Market, MARKETS } from "../fill.ts";
-import { incomeKey, type IncomeRecord } from "../income.ts";
+import { compareIds, isMadeId, type LedgerFill, type Market, MARKETS } from "../fill.ts";
+import type { IncomeRecord } from "../income.ts";
 import { Decimal } from "../decimal.ts";
 import { symbolKey } from "../ledger/ledger_stream.ts";
 import type { IncomeSums } from "../storage/cache_file.ts";
@@ -60,7 +60,9 @@ const TRADE_INCOME = new Set(["COMMISSION", "REALIZED_PNL"]);
 
 /**
  * Reads the fills and income files whole (each may be missing; the income file twice) and the
- * price cache; the income check's sums run to `cutoffMs`.
+ * price cache; the income check's sums run to `cutoffMs`. Rows held twice are looked for a minute
+ * back if `thorough` (files an earlier version wrote), else only next to each other (a line
+ * pasted twice): a minute back costs about half of the reading again.
  *
  * @throws {DataFileError} for a malformed file.
  */
@@ -69,6 +71,7 @@ export async function scanFiles(
   incomePath: string,
   pricesPath: string,
   cutoffMs: number,
+  thorough = true,
 ): Promise<Scan> {
   // The income history is read twice, before and after the fills: first only where each market's
   // begins (the income check's period starts there, for fills too), then its records: their sums,
@@ -89,8 +92,16 @@ export async function scanFiles(
   const ids = new Map<string, TradeIdSet>();
   const last = new Map<string, { market: Market; symbol: string; id: string; time: number }>();
   const net = new Map<string, { market: Market; key: string; qty: Decimal }>();
-  const repeatedFills = new RepeatedKeys<LedgerFill>(fillKey);
-  const repeatedIncome = new RepeatedKeys<IncomeRecord>(incomeKey);
+  const repeatedFills = new RepeatedKeys<LedgerFill>(
+    (f) => f.id,
+    (a, b) => a.symbol === b.symbol && a.market === b.market,
+    thorough,
+  );
+  const repeatedIncome = new RepeatedKeys<IncomeRecord>(
+    (r) => r.tranId,
+    (a, b) => a.incomeType === b.incomeType && a.market === b.market,
+    thorough,
+  );
   const streamed = await readIfExists(() =>
     streamLedgerFills(fillsPath, (fill) => {
       repeatedFills.note(fill);
