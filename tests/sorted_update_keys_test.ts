@@ -228,3 +228,15 @@ Deno.test("one export's row without an id and its equal row with one are two fil
     "BTCUSDT#91735732800000000000@0/archive",
   ]);
 });
+
+Deno.test("a download's row replacing the file's row of its id still stands for a row without one", async () => {
+  // The file holds trade 100 from an export saved to the minute (T) and the same fill from an
+  // export without ids (to the second, T+10 s: a made id). A bulk download gives trade 100 at
+  // T+10.3 s: it replaces the minute's row (same id) and stands for the made one (another export).
+  await using dir = await tempDir();
+  const path = `${dir.path}/futures_fills.csv`;
+  const made = { ...exported, id: "91735732810000000000", time: T + 10_000 };
+  await writeFillsFile(path, [exported, made]);
+  await addFills(path, [{ ...exported, time: T + 10_300 }]);
+  assert.deepEqual(shown((await readFillsFile(path)).fills), ["BTCUSDT#100@10300/archive"]);
+});

@@ -22,8 +22,11 @@ import { MINUTE } from "./twin_window.ts";
 
 /** Where the rows go on, in file order. */
 export interface RowSink<T> {
-  /** The next row kept; `isNew`: not in the file before. */
-  push(row: T, isNew: boolean): void;
+  /**
+   * The next row kept; `isNew`: not in the file before (to count as added); `fresh`: given by this
+   * write, even where it replaces a row of the file (and so is not new).
+   */
+  push(row: T, isNew: boolean, fresh: boolean): void;
   /** A row of the file that another row of its key took the place of. */
   removed(row: T): void;
 }
@@ -33,6 +36,8 @@ interface Held<T> {
   readonly row: T;
   readonly key: string;
   isNew: boolean;
+  /** Given by this write (`isNew` as pushed). */
+  readonly fresh: boolean;
   dropped: boolean;
 }
 
@@ -73,11 +78,12 @@ export class KeyWindow<T extends { time: number; source?: string }> {
 
   /** The next row in file order; `isNew`: not in the file before. */
   push(row: T, isNew: boolean): void {
+    const fresh = isNew;
     this.#leave(row.time);
     const key = this.#key(row);
     const earlier = this.#byKey.get(key);
     if (earlier !== undefined) {
-      if (!keepsLater(earlier, row, isNew)) {
+      if (!keepsLater(earlier, row, fresh)) {
         // The row of the file that this one was: it stands, and is not new.
         if (!isNew) {
           this.#next.removed(row);
@@ -92,7 +98,7 @@ export class KeyWindow<T extends { time: number; source?: string }> {
         isNew = false;
       }
     }
-    const entry: Held<T> = { row, key, isNew, dropped: false };
+    const entry: Held<T> = { row, key, isNew, fresh, dropped: false };
     this.#held.push(entry);
     this.#byKey.set(key, entry);
   }
@@ -110,7 +116,7 @@ export class KeyWindow<T extends { time: number; source?: string }> {
       this.#held[this.#head++] = undefined;
       if (entry.dropped) continue;
       this.#byKey.delete(entry.key);
-      this.#next.push(entry.row, entry.isNew);
+      this.#next.push(entry.row, entry.isNew, entry.fresh);
     }
     if (this.#head === this.#held.length) {
       this.#held.length = 0;
@@ -122,16 +128,16 @@ export class KeyWindow<T extends { time: number; source?: string }> {
   }
 }
 
-/** Whether, of two rows of one key, the later (`row`, new or not) is kept over `earlier`. */
+/** Whether, of two rows of one key, the later (`row`, `fresh` or not) is kept over `earlier`. */
 function keepsLater<T extends { source?: string }>(
   earlier: Held<T>,
   row: T,
-  isNew: boolean,
+  fresh: boolean,
 ): boolean {
   const earlierApi = earlier.row.source !== "archive";
   const laterApi = row.source !== "archive";
   if (earlierApi !== laterApi) return laterApi;
-  if (laterApi && earlier.isNew !== isNew) return isNew;
+  if (laterApi && earlier.fresh !== fresh) return fresh;
   return true;
 }
 

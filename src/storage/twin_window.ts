@@ -32,6 +32,8 @@ export interface TwinRules<T> {
 interface Held<T> {
   readonly row: T;
   readonly isNew: boolean;
+  /** Given by this write, even where it replaced a row of the file (`key_window.ts`). */
+  readonly fresh: boolean;
   /** An archive's row the API's stands for: not written. */
   dropped: boolean;
   /** The API's row that stands for an archive's: it pairs with no other. */
@@ -65,11 +67,14 @@ export class TwinWindow<T extends { time: number; source?: string }> {
     this.#write = write;
   }
 
-  /** The next row in file order. */
-  push(row: T, isNew: boolean): void {
+  /**
+   * The next row in file order; `isNew`: not in the file before (counts as added); `fresh`: given
+   * by this write (by default, new).
+   */
+  push(row: T, isNew: boolean, fresh: boolean = isNew): void {
     this.#leave(row.time);
     const kind = this.#kind;
-    const entry: Held<T> = { row, isNew, dropped: false, paired: false };
+    const entry: Held<T> = { row, isNew, fresh, dropped: false, paired: false };
     if (kind.made(row)) {
       const twin = kind.twin(row);
       const api = this.#best(
@@ -164,10 +169,10 @@ export class TwinWindow<T extends { time: number; source?: string }> {
 
 /**
  * Whether `withId`, a row with Binance's id, may stand for `made`, an export's row without one:
- * the API's row always; an export's only if one of the two is new and the other in the file, so
- * from another export. (One export may list a fill with its id and an equal one without, e.g. an
- * id a spreadsheet rounded: two fills.)
+ * the API's row always; an export's only if one of the two is given by this write (`fresh`) and
+ * the other was in the file, so from another export. (One export may list a fill with its id and
+ * an equal one without, e.g. an id a spreadsheet rounded: two fills.)
  */
 function standsFor<T extends { source?: string }>(withId: Held<T>, made: Held<T>): boolean {
-  return withId.row.source !== "archive" || withId.isNew !== made.isNew;
+  return withId.row.source !== "archive" || withId.fresh !== made.fresh;
 }
