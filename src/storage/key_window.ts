@@ -18,7 +18,7 @@
  * @module
  */
 
-import { MINUTE } from "./twin_window.ts";
+import { dropLeft, MINUTE } from "./twin_window.ts";
 
 /** Where the rows go on, in file order. */
 export interface RowSink<T> {
@@ -118,13 +118,7 @@ export class KeyWindow<T extends { time: number; source?: string }> {
       this.#byKey.delete(entry.key);
       this.#next.push(entry.row, entry.isNew, entry.fresh);
     }
-    if (this.#head === this.#held.length) {
-      this.#held.length = 0;
-      this.#head = 0;
-    } else if (this.#head > 4096 && this.#head * 2 > this.#held.length) {
-      this.#held.splice(0, this.#head);
-      this.#head = 0;
-    }
+    this.#head = dropLeft(this.#held, this.#head);
   }
 }
 
@@ -175,7 +169,7 @@ export class RepeatedKeys<T extends { time: number }> {
   /** The last row of each id of the last minute. */
   readonly #seen = new Map<string, T>();
   /** The rows of the last minute from `#head` on; those before are let go (not kept alive). */
-  #queue: (T | undefined)[] = [];
+  readonly #queue: (T | undefined)[] = [];
   #head = 0;
   #last: T | undefined;
   /** Rows whose key a row up to a minute earlier had. */
@@ -211,10 +205,7 @@ export class RepeatedKeys<T extends { time: number }> {
       if (this.#seen.get(id) === old) this.#seen.delete(id);
       queue[this.#head++] = undefined;
     }
-    if (this.#head > 4096 && this.#head * 2 > queue.length) {
-      this.#queue = queue.slice(this.#head);
-      this.#head = 0;
-    }
+    this.#head = dropLeft(queue, this.#head);
     const id = this.#id(row);
     const before = this.#seen.get(id);
     if (before !== undefined && this.#same(before, row)) this.count++;

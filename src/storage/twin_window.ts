@@ -14,6 +14,30 @@
 /** The longest reach. */
 export const MINUTE = 60_000;
 
+/**
+ * A list of held rows whose first `head` entries have left: emptied once all have, cut once they
+ * are most of it (a long one), so that it does not grow with the file. Returns the new head.
+ *
+ * @example
+ * ```ts
+ * import { dropLeft } from "./twin_window.ts";
+ * const held: string[] = ["a", "b", "c"];
+ * if (dropLeft(held, 1) !== 1) throw new Error(); // kept: cut once most of a long list has left
+ * if (dropLeft(held, 3) !== 0 || held.length > 0) throw new Error(); // all left: emptied
+ * ```
+ */
+export function dropLeft<T>(held: T[], head: number): number {
+  if (head === held.length) {
+    held.length = 0;
+    return 0;
+  }
+  if (head > 4096 && head * 2 > held.length) {
+    held.splice(0, head);
+    return 0;
+  }
+  return head;
+}
+
 /** What the window needs to know of a kind of row. */
 export interface TwinRules<T> {
   /** Whether the row is an archive's with a made id. */
@@ -157,13 +181,7 @@ export class TwinWindow<T extends { time: number; source?: string }> {
       if (entry.isNew) this.#added.push(row);
       this.#write(this.#kind.line(row));
     }
-    if (this.#head === this.#held.length) {
-      this.#held.length = 0;
-      this.#head = 0;
-    } else if (this.#head > 4096 && this.#head * 2 > this.#held.length) {
-      this.#held.splice(0, this.#head);
-      this.#head = 0;
-    }
+    this.#head = dropLeft(this.#held, this.#head);
   }
 }
 
