@@ -27,6 +27,23 @@ async function repeatedKeys(path: string, a: number, b: number): Promise<string[
   return [...counts].filter(([, n]) => n > 1).map(([key]) => key);
 }
 
+/** The tables as Binance's export zips `t.zip` and `i.zip` in `dir` (USD-M, UTC, made now). */
+async function writeExports(
+  dir: string,
+  trades: Parameters<typeof exportZip>[0],
+  income: Parameters<typeof exportZip>[0],
+): Promise<void> {
+  const spec = {
+    market: "usdm",
+    file: "csv",
+    madeAt: Date.now(),
+    offsetMinutes: 0,
+    partRows: 100_000,
+  } as const;
+  await Deno.writeFile(`${dir}/t.zip`, await exportZip(trades, { ...spec, kind: "trade" }));
+  await Deno.writeFile(`${dir}/i.zip`, await exportZip(income, { ...spec, kind: "income" }));
+}
+
 /** Rows of a CSV file. */
 async function rowCount(path: string): Promise<number> {
   return (await Deno.readTextFile(path)).trimEnd().split("\n").length - 1;
@@ -48,13 +65,6 @@ Deno.test("exports without ids imported, then sync --from's bulk download of the
   // API's 3.
   const now = Date.now();
   const before = now - 100 * DAY;
-  const spec = {
-    market: "usdm",
-    file: "csv",
-    madeAt: now,
-    offsetMinutes: 0,
-    partRows: 100_000,
-  } as const;
   const trades = tradeTable(
     account.trades.filter((t) => t.time < before),
     "trade-date-utc-fee-coin",
@@ -66,8 +76,7 @@ Deno.test("exports without ids imported, then sync --from's bulk download of the
     "income-uid-time",
     0,
   );
-  await Deno.writeFile(`${dir.path}/t.zip`, await exportZip(trades, { ...spec, kind: "trade" }));
-  await Deno.writeFile(`${dir.path}/i.zip`, await exportZip(income, { ...spec, kind: "income" }));
+  await writeExports(dir.path, trades, income);
   for (const file of ["t.zip", "i.zip"]) {
     const run = await runCli({ cwd: dir.path }, "import", file);
     assert.equal(run.code, 0, run.stderr);
@@ -96,17 +105,9 @@ Deno.test("an export with ids imported, then sync --full: each fill once, rows b
   account.addTrades(3, second + 700, 0);
   await using exchange = await startFakeExchange({ account, weightLimit: 1_000_000 });
   await using dir = await tempDir();
-  const spec = {
-    market: "usdm",
-    file: "csv",
-    madeAt: now,
-    offsetMinutes: 0,
-    partRows: 100_000,
-  } as const;
   const trades = tradeTable(account.trades, "trade-uid-time", "usdm", 0);
   const income = incomeTable(account.incomeRows(), "income-time", 0);
-  await Deno.writeFile(`${dir.path}/t.zip`, await exportZip(trades, { ...spec, kind: "trade" }));
-  await Deno.writeFile(`${dir.path}/i.zip`, await exportZip(income, { ...spec, kind: "income" }));
+  await writeExports(dir.path, trades, income);
   const imported = await runCli(
     { cwd: dir.path },
     "import",
