@@ -32,7 +32,7 @@ Deno.test("a fill and a funding record held twice are kept once by the next sync
   await Deno.writeTextFile(incomePath, lines.join("\n"));
   const once = await syncWith(exchange, dir.path);
   assert.equal(once.code, 0, once.stderr);
-  assert.match(once.stdout + once.stderr, /futures_income\.csv held 1 income records twice/);
+  assert.match(once.stdout + once.stderr, /futures_income\.csv held 1 income record twice/);
   assert.doesNotMatch(once.stdout + once.stderr, /DIFFERS/);
   await asBefore();
 
@@ -54,7 +54,7 @@ Deno.test("a fill and a funding record held twice are kept once by the next sync
   await Deno.writeTextFile(cachePath, cache.replace(/^\{"version":\d+/, '{"version":3'));
   const twice = await syncWith(exchange, dir.path);
   assert.equal(twice.code, 0, twice.stderr);
-  assert.match(twice.stdout + twice.stderr, /futures_fills\.csv held 1 fills twice/);
+  assert.match(twice.stdout + twice.stderr, /futures_fills\.csv held 1 fill twice/);
   assert.doesNotMatch(twice.stdout + twice.stderr, /DIFFERS/);
   await asBefore();
 });

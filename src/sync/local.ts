@@ -220,8 +220,12 @@ async function repairRepeated(
         "one fill, kept both by an earlier version, or a line pasted twice): each is kept once",
       { path, rows, what },
     );
-  if (repeated.fills > 0) said(fillsPath, (await dropRepeatedFills(fillsPath)).length, "fills");
+  if (repeated.fills > 0) {
+    const n = (await dropRepeatedFills(fillsPath)).length;
+    said(fillsPath, n, n === 1 ? "fill" : "fills");
+  }
   if (repeated.income > 0) {
-    said(incomePath, (await dropRepeatedIncome(incomePath)).length, "income records");
+    const n = (await dropRepeatedIncome(incomePath)).length;
+    said(incomePath, n, n === 1 ? "income record" : "income records");
   }
 }
