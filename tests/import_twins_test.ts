@@ -72,32 +72,35 @@ const fillIds = (rows: string[]) =>
     return `${cells[0]},${cells[9]}`;
   });
 
-Deno.test("an export without ids and one with ids are the same fills: each once, either order", async (t) => {
-  for (
-    const order of [
-      [["noids.csv", NO_IDS], ["ids.csv", WITH_IDS]],
-      [["ids.csv", WITH_IDS], ["noids.csv", NO_IDS]],
-    ] as [string, string][][]
-  ) {
-    await t.step(order.map(([name]) => name).join(" then "), async () => {
-      const done = await importEach(order, "--position-mode", "one-way");
-      assert.deepEqual(fillIds(done.fills), [
-        "2025-03-01T10:00:10.000Z,1001",
-        "2025-03-01T11:00:30.000Z,1002",
-      ]);
-      assert.match(done.koinly, /realized 10, commission -0\.644/);
-    });
+/** A step per order of the two files (name, text): `check` imports them so, one command each. */
+async function eitherOrder(
+  t: Deno.TestContext,
+  a: [string, string],
+  b: [string, string],
+  check: (order: [string, string][]) => Promise<void>,
+): Promise<void> {
+  for (const order of [[a, b], [b, a]]) {
+    await t.step(order.map(([name]) => name).join(" then "), () => check(order));
   }
+}
+
+Deno.test("an export without ids and one with ids are the same fills: each once, either order", async (t) => {
+  await eitherOrder(t, ["noids.csv", NO_IDS], ["ids.csv", WITH_IDS], async (order) => {
+    const done = await importEach(order, "--position-mode", "one-way");
+    assert.deepEqual(fillIds(done.fills), [
+      "2025-03-01T10:00:10.000Z,1001",
+      "2025-03-01T11:00:30.000Z,1002",
+    ]);
+    assert.match(done.koinly, /realized 10, commission -0\.644/);
+  });
 });
 
 Deno.test("a transaction history without ids and one with ids: each record once, either order", async (t) => {
-  for (
-    const order of [
-      [["inoids.csv", INCOME_NO_IDS], ["iids.csv", INCOME_WITH_IDS]],
-      [["iids.csv", INCOME_WITH_IDS], ["inoids.csv", INCOME_NO_IDS]],
-    ] as [string, string][][]
-  ) {
-    await t.step(order.map(([name]) => name).join(" then "), async () => {
+  await eitherOrder(
+    t,
+    ["inoids.csv", INCOME_NO_IDS],
+    ["iids.csv", INCOME_WITH_IDS],
+    async (order) => {
       const done = await importEach(order);
       // The four records, each with Binance's transaction id.
       assert.deepEqual(done.income.map((row) => row.split(",")[6]).sort(), [
@@ -106,26 +109,19 @@ Deno.test("a transaction history without ids and one with ids: each record once,
         "7003",
         "7004",
       ]);
-    });
-  }
+    },
+  );
 });
 
 Deno.test("an export with ids as printed and as a spreadsheet saved it: once, to the second", async (t) => {
-  for (
-    const order of [
-      [["secs.csv", WITH_IDS], ["mins.csv", WITH_IDS_MINUTES]],
-      [["mins.csv", WITH_IDS_MINUTES], ["secs.csv", WITH_IDS]],
-    ] as [string, string][][]
-  ) {
-    await t.step(order.map(([name]) => name).join(" then "), async () => {
-      const done = await importEach(order, "--position-mode", "one-way");
-      assert.deepEqual(fillIds(done.fills), [
-        "2025-03-01T10:00:10.000Z,1001",
-        "2025-03-01T11:00:30.000Z,1002",
-      ]);
-      assert.match(done.koinly, /realized 10, commission -0\.644/);
-    });
-  }
+  await eitherOrder(t, ["secs.csv", WITH_IDS], ["mins.csv", WITH_IDS_MINUTES], async (order) => {
+    const done = await importEach(order, "--position-mode", "one-way");
+    assert.deepEqual(fillIds(done.fills), [
+      "2025-03-01T10:00:10.000Z,1001",
+      "2025-03-01T11:00:30.000Z,1002",
+    ]);
+    assert.match(done.koinly, /realized 10, commission -0\.644/);
+  });
 });
 
 Deno.test("a hedge export without Position Side: refused, then inferred from a flat start", async () => {

@@ -115,13 +115,8 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
  * version): it is then rebuilt, which only costs time.
  */
 export async function readCacheFile(path: string): Promise<LedgerCache | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
+  const text = await cacheText(path);
+  if (text === undefined) return undefined;
   const newline = text.indexOf("\n");
   if (newline < 0 || text.slice(newline + 1) !== `${crc32Hex(text.slice(0, newline))}\n`) {
     return undefined; // cut short or changed by hand
@@ -145,17 +140,22 @@ export async function readCacheFile(path: string): Promise<LedgerCache | undefin
  * not it is whole or still describes the files; `false` for none.
  */
 export async function cacheWrittenByThisVersion(path: string): Promise<boolean> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
+  const text = await cacheText(path);
+  if (text === undefined) return false;
   try {
     return (JSON.parse(text.split("\n", 1)[0] ?? "") as LedgerCache)?.version === CACHE_VERSION;
   } catch {
     return false; // damaged: who wrote it is not known
+  }
+}
+
+/** The text of the cache at `path`; `undefined` for none. */
+async function cacheText(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
   }
 }
 
